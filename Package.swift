@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// insitu: a discrete-event simulator of memristor-crossbar chips that train neural networks in situ.
+/// Layers, bottom to top: engine, devices, hardware, training, faces (arch files, data, reports, CLI).
+let package = Package(
+    name: "insitu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "insitu", targets: ["insitu"]),
+        .library(name: "InsituEngine", targets: ["InsituEngine"]),
+        .library(name: "InsituTraining", targets: ["InsituTraining"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The event loop and ledger run millions of times a second: their class-held queues and
+        // totals are accessed by one thread only, so dynamic exclusivity checks are dropped there.
+        .target(name: "InsituEngine", dependencies: ["CGMP"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
+        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
+        .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
+        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"]),
+        .target(name: "InsituArchFile", dependencies: [
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "InsituData", dependencies: ["InsituTraining", "CZlib"],
+                resources: [.copy("Resources/mnist8x8.bin.gz")]),
+        .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
+        .target(name: "InsituCLI", dependencies: [
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
+            "InsituArchFile", "InsituData", "InsituReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "insitu", dependencies: ["InsituCLI"]),
+        .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
+        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile"]),
+        .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
+        .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
+    ]
+)

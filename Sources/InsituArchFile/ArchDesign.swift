@@ -1,0 +1,56 @@
+import InsituHardware
+import InsituTraining
+
+/// Everything an arch file describes: the chip, the network it trains, how it trains, its inputs.
+public struct ArchDesign: Sendable, Equatable {
+    public var name = "design"
+    public var summary = ""
+    public var chip = ChipSpec()
+    public var network = NetworkSpec()
+    public var training = TrainingSpec()
+    public var input = InputSpec()
+    public init() {}
+
+    /// Loads `path` (following `extends:`), applies `--set` overrides, and decodes and
+    /// validates the result. Every problem is an `ArchError` naming file, line and column.
+    public static func load(path: String, overrides: [String] = []) throws -> ArchDesign {
+        let tree = try ArchLoader.applying(overrides: overrides, to: ArchLoader.load(path: path))
+        return try decode(tree)
+    }
+
+    /// Decodes a merged tree.
+    public static func decode(_ tree: ArchValue) throws -> ArchDesign {
+        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"])
+        var design = ArchDesign()
+        try top.string("name", into: &design.name)
+        try top.string("description", into: &design.summary)
+        design.chip = try ChipDecoding.chip(top.mapping("chip", keys: ChipDecoding.chipKeys))
+        design.chip.name = design.name
+        design.network = try TrainingDecoding.network(top.mapping("network", keys: ["layers", "output_scale"]))
+        design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys),
+                                                        layers: design.network.layers.count - 1)
+        design.input = try TrainingDecoding.input(top.mapping("input", keys: ["crop", "side", "max_voltage"]))
+        try crossCheck(design, top)
+        return design
+    }
+
+    /// Checks that involve more than one key.
+    private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
+        let dev = d.chip.device
+        if dev.gateMaxVolts <= dev.gateMinVolts {
+            throw ArchError(top.location, "chip.device.gate_max (\(dev.gateMaxVolts) V) must be above chip.device.gate_min (\(dev.gateMinVolts) V)")
+        }
+        if dev.stuckLowFraction + dev.stuckHighFraction > 1 {
+            throw ArchError(top.location, "stuck_low.fraction + stuck_high.fraction exceeds 1")
+        }
+        let inputs = d.input.side * d.input.side
+        if d.network.layers.first != inputs {
+            throw ArchError(top.value("network")?.location ?? top.location,
+                            "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
+                            hint: "make the first layer \(inputs) or change input.side")
+        }
+        if d.input.cropSide < d.input.side {
+            throw ArchError(top.location, "input.crop (\(d.input.cropSide)) must be at least input.side (\(d.input.side))")
+        }
+    }
+}

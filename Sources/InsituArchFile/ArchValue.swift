@@ -1,0 +1,61 @@
+/// A YAML document as a tree whose every node remembers where it came from.
+///
+/// Kept apart from Yams' node type so that `extends:` merging and `--set` overrides
+/// can build trees whose parts come from different files and options.
+public indirect enum ArchValue: Sendable {
+    case scalar(String, SourceLocation)
+    case mapping([Entry], SourceLocation)
+    case sequence([ArchValue], SourceLocation)
+
+    public struct Entry: Sendable {
+        public var key: String
+        public var keyLocation: SourceLocation
+        public var value: ArchValue
+    }
+
+    public var location: SourceLocation {
+        switch self {
+        case .scalar(_, let l), .mapping(_, let l), .sequence(_, let l): l
+        }
+    }
+
+    /// What kind of node this is, for messages.
+    var kindName: String {
+        switch self {
+        case .scalar: "a single value"
+        case .mapping: "a mapping of keys"
+        case .sequence: "a list"
+        }
+    }
+
+    /// `overlay` laid over `self`: mappings merge key by key (recursively), anything else is replaced.
+    public func merged(with overlay: ArchValue) -> ArchValue {
+        guard case .mapping(var base, let location) = self, case .mapping(let top, _) = overlay else { return overlay }
+        for entry in top {
+            if let i = base.firstIndex(where: { $0.key == entry.key }) {
+                base[i].value = base[i].value.merged(with: entry.value)
+            } else {
+                base.append(entry)
+            }
+        }
+        return .mapping(base, location)
+    }
+
+    /// Replaces the value at a dotted path, creating mappings along the way.
+    public func setting(path: [String], to value: ArchValue) -> ArchValue {
+        guard let head = path.first else { return value }
+        var entries: [Entry] = []
+        var location = value.location
+        if case .mapping(let existing, let l) = self {
+            entries = existing
+            location = l
+        }
+        if let i = entries.firstIndex(where: { $0.key == head }) {
+            entries[i].value = entries[i].value.setting(path: Array(path.dropFirst()), to: value)
+        } else {
+            let child = ArchValue.mapping([], value.location).setting(path: Array(path.dropFirst()), to: value)
+            entries.append(Entry(key: head, keyLocation: value.location, value: child))
+        }
+        return .mapping(entries, location)
+    }
+}

@@ -1,0 +1,110 @@
+import InsituDevices
+import InsituEngine
+import InsituHardware
+
+/// Decodes the `chip:` section into a `ChipSpec`.
+enum ChipDecoding {
+    static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer"]
+
+    static func chip(_ r: MappingReader) throws -> ChipSpec {
+        var c = ChipSpec()
+        let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
+                                             "row_capacitance", "column_capacitance", "leakage"])
+        try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
+        try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
+        try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
+        try t.quantity("read_voltage", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.tile.readVolts)
+        try t.time("settling", into: &c.tile.settling)
+        try t.quantity("row_capacitance", .farad, min: 0, max: 1e-6, into: &c.tile.rowCapacitanceFarads)
+        try t.quantity("column_capacitance", .farad, min: 0, max: 1e-6, into: &c.tile.columnCapacitanceFarads)
+        try t.quantity("leakage", .watt, min: 0, max: 100, into: &c.tile.leakageWatts)
+
+        c.device = try device(r.mapping("device", keys: deviceKeys))
+
+        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage"])
+        try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
+        try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
+        try dac.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.dac.energyJoules)
+        try dac.time("latency", into: &c.dac.latency)
+        try dac.quantity("leakage", .watt, min: 0, max: 100, into: &c.dac.leakageWatts)
+
+        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage"])
+        try tia.quantity("gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.gainVoltsPerAmp)
+        try tia.quantity("clip", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.tia.clipVolts)
+        try tia.quantity("output_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.outputGainVoltsPerAmp)
+        try tia.quantity("readback_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.readbackGainVoltsPerAmp)
+        try tia.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.tia.energyJoules)
+        try tia.time("settling", into: &c.tia.settling)
+        try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
+
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "conversion_time", "per_tile", "leakage"])
+        try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
+        try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
+        try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
+        try adc.time("conversion_time", into: &c.adc.conversionTime)
+        try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
+        try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
+
+        try r.choice("interlayer", into: &c.interlayer)
+
+        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage"])
+        try ctl.integer("write_drivers", min: 1, max: 1 << 16, into: &c.controller.writeDrivers)
+        try ctl.time("row_setup", into: &c.controller.rowSetup)
+        try ctl.quantity("gate_drive_energy", .joule, min: 0, max: 1e-3, into: &c.controller.gateDriveJoules)
+        try ctl.quantity("leakage", .watt, min: 0, max: 100, into: &c.controller.leakageWatts)
+
+        let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "exp_energy", "exp_cycles", "leakage"])
+        try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
+        try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
+        try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)
+        try dig.quantity("add_energy", .joule, min: 0, max: 1e-6, into: &c.digital.addJoules)
+        try dig.quantity("exp_energy", .joule, min: 0, max: 1e-6, into: &c.digital.expJoules)
+        try dig.integer("exp_cycles", min: 1, max: 1 << 16, into: &c.digital.expCycles)
+        try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
+
+        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "bits_per_cycle", "clock", "word_bits", "leakage"])
+        try buf.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.buffer.energyPerBitJoules)
+        try buf.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.buffer.bitsPerCycle)
+        try buf.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.buffer.clockHertz)
+        try buf.integer("word_bits", min: 1, max: 64, into: &c.buffer.wordBits)
+        try buf.quantity("leakage", .watt, min: 0, max: 100, into: &c.buffer.leakageWatts)
+        return c
+    }
+
+    static let deviceKeys = [
+        "model", "gate_min", "gate_max", "conductance_at_gate_min", "slope", "conductance_floor", "conductance_ceiling",
+        "reset_conductance", "stuck_low", "stuck_high", "update_variation", "variation_reference", "device_variation",
+        "read_noise", "set_voltage", "reset_voltage", "reset_gate_voltage", "set_pulse", "reset_pulse",
+    ]
+
+    static func device(_ r: MappingReader) throws -> DeviceParameters {
+        var d = DeviceParameters()
+        try r.choice("model", into: &d.model)
+        try r.quantity("gate_min", .volt, min: 0, max: 10, into: &d.gateMinVolts)
+        try r.quantity("gate_max", .volt, min: 0, max: 10, into: &d.gateMaxVolts)
+        try r.quantity("conductance_at_gate_min", .siemens, min: 0, max: 1, into: &d.conductanceAtGateMinSiemens)
+        try r.quantity("slope", .siemensPerVolt, min: 0, max: 1, exclusiveMin: true, into: &d.slopeSiemensPerVolt)
+        try r.quantity("conductance_floor", .siemens, min: 0, max: 1, into: &d.conductanceFloorSiemens)
+        try r.quantity("conductance_ceiling", .siemens, min: 0, max: 1, exclusiveMin: true, into: &d.conductanceCeilingSiemens)
+        try r.quantity("reset_conductance", .siemens, min: 0, max: 1, into: &d.resetConductanceSiemens)
+        let low = try r.mapping("stuck_low", keys: ["fraction", "conductance"])
+        try low.number("fraction", min: 0, max: 1, into: &d.stuckLowFraction)
+        try low.quantity("conductance", .siemens, min: 0, max: 1, into: &d.stuckLowSiemens)
+        let high = try r.mapping("stuck_high", keys: ["fraction", "conductance"])
+        try high.number("fraction", min: 0, max: 1, into: &d.stuckHighFraction)
+        try high.quantity("conductance", .siemens, min: 0, max: 1, into: &d.stuckHighSiemens)
+        try r.number("update_variation", min: 0, max: 1, into: &d.updateVariation)
+        try r.choice("variation_reference", into: &d.variationReference)
+        try r.number("device_variation", min: 0, max: 1, into: &d.deviceVariation)
+        try r.number("read_noise", min: 0, max: 1, into: &d.readNoise)
+        try r.quantity("set_voltage", .volt, min: 0, max: 20, into: &d.setVolts)
+        try r.quantity("reset_voltage", .volt, min: 0, max: 20, into: &d.resetVolts)
+        try r.quantity("reset_gate_voltage", .volt, min: 0, max: 20, into: &d.resetGateVolts)
+        try r.time("set_pulse", into: &d.setPulse)
+        try r.time("reset_pulse", into: &d.resetPulse)
+        if d.conductanceCeilingSiemens <= d.conductanceFloorSiemens {
+            throw ArchError(r.location, "chip.device.conductance_ceiling must be above conductance_floor")
+        }
+        return d
+    }
+}

@@ -1,0 +1,166 @@
+import InsituEngine
+
+/// Reads one mapping of an arch file against the keys it may hold.
+///
+/// Construction rejects unknown keys (naming the nearest valid one); each accessor
+/// decodes one key if present and leaves the default otherwise, checking unit and range.
+struct MappingReader {
+    let path: String
+    let location: SourceLocation
+    private let entries: [String: ArchValue.Entry]
+
+    init(_ value: ArchValue, path: String, keys allowed: [String]) throws {
+        guard case .mapping(let list, let location) = value else {
+            throw ArchError(value.location, "expected '\(path)' to be a mapping of keys (\(allowed.joined(separator: ", "))), found \(value.kindName)")
+        }
+        self.path = path
+        self.location = location
+        var entries: [String: ArchValue.Entry] = [:]
+        for entry in list {
+            guard allowed.contains(entry.key) else {
+                let suggestion = nearest(entry.key, in: allowed).map { "did you mean \(Self.join(path, $0))?" }
+                throw ArchError(entry.keyLocation, "unknown key '\(Self.join(path, entry.key))'; expected one of: \(allowed.joined(separator: ", "))",
+                                hint: suggestion)
+            }
+            entries[entry.key] = entry
+        }
+        self.entries = entries
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    func has(_ key: String) -> Bool { entries[key] != nil }
+
+    func value(_ key: String) -> ArchValue? { entries[key]?.value }
+
+    func scalar(_ key: String) throws -> (String, SourceLocation)? {
+        guard let v = entries[key]?.value else { return nil }
+        guard case .scalar(let s, let l) = v else {
+            throw ArchError(v.location, "expected '\(Self.join(path, key))' to be a single value, found \(v.kindName)")
+        }
+        return (s, l)
+    }
+
+    /// A sub-mapping, or an empty reader if absent.
+    func mapping(_ key: String, keys: [String]) throws -> MappingReader {
+        let v = entries[key]?.value ?? .mapping([], location)
+        return try MappingReader(v, path: Self.join(path, key), keys: keys)
+    }
+
+    func quantity(_ key: String, _ unit: PhysicalUnit, min: Double? = nil, max: Double? = nil,
+                  exclusiveMin: Bool = false, into target: inout Double) throws {
+        guard let (text, loc) = try scalar(key) else { return }
+        target = try Self.quantity(text, unit, at: loc, name: Self.join(path, key), min: min, max: max, exclusiveMin: exclusiveMin)
+    }
+
+    static func quantity(_ text: String, _ unit: PhysicalUnit, at loc: SourceLocation, name: String,
+                         min: Double?, max: Double?, exclusiveMin: Bool) throws -> Double {
+        let value: Double
+        switch unit.parse(text) {
+        case .success(let v): value = v
+        case .failure(.missingUnit):
+            throw ArchError(loc, "'\(name)' is \(unit.quantityName) and needs a unit: '\(text)' has none",
+                            hint: "write it with its unit, e.g. '\(unit.example)'")
+        case .failure(.wrongUnit(let got)):
+            throw ArchError(loc, "'\(name)' is \(unit.quantityName) in \(unit.rawValue), but '\(text)' has unit '\(got)'",
+                            hint: "write it as e.g. '\(unit.example)' (prefixes: p n u m k M G)")
+        case .failure(.notANumber):
+            throw ArchError(loc, "'\(name)' expects \(unit.quantityName) such as '\(unit.example)', found '\(text)'")
+        }
+        try checkRange(value, text: text, unit: unit.rawValue, at: loc, name: name, min: min, max: max, exclusiveMin: exclusiveMin)
+        return value
+    }
+
+    private static func checkRange(_ value: Double, text: String, unit: String, at loc: SourceLocation, name: String,
+                                   min: Double?, max: Double?, exclusiveMin: Bool) throws {
+        let low = min.map { exclusiveMin ? value > $0 : value >= $0 } ?? true
+        let high = max.map { value <= $0 } ?? true
+        guard value.isFinite, low, high else {
+            var bounds: [String] = []
+            if let min { bounds.append((exclusiveMin ? "above " : "at least ") + "\(min) \(unit)") }
+            if let max { bounds.append("at most \(max) \(unit)") }
+            throw ArchError(loc, "'\(name)' = '\(text)' is out of range; expected \(bounds.joined(separator: " and "))")
+        }
+    }
+
+    func time(_ key: String, max: Double = 1.0, into target: inout SimTime) throws {
+        var seconds = target.seconds
+        try quantity(key, .second, min: 0, max: max, into: &seconds)
+        if has(key) { target = try SimTime.seconds(seconds) }
+    }
+
+    func integer(_ key: String, min: Int, max: Int, into target: inout Int) throws {
+        guard let (text, loc) = try scalar(key) else { return }
+        guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ArchError(loc, "'\(Self.join(path, key))' expects a whole number from \(min) to \(max), found '\(text)'")
+        }
+        guard v >= min && v <= max else {
+            throw ArchError(loc, "'\(Self.join(path, key))' = \(v) is out of range; expected \(min) to \(max)")
+        }
+        target = v
+    }
+
+    /// A plain number (fractions accept "11%").
+    func number(_ key: String, min: Double, max: Double, into target: inout Double) throws {
+        guard let (text, loc) = try scalar(key) else { return }
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let value = t.hasSuffix("%") ? Double(t.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 } : Double(t)
+        guard let value else {
+            throw ArchError(loc, "'\(Self.join(path, key))' expects a plain number (or a percentage such as 11%), found '\(text)'")
+        }
+        guard value >= min && value <= max else {
+            throw ArchError(loc, "'\(Self.join(path, key))' = \(text) is out of range; expected \(min) to \(max)")
+        }
+        target = value
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, into target: inout E) throws where E.RawValue == String {
+        guard let (text, loc) = try scalar(key) else { return }
+        guard let v = E(rawValue: text) else {
+            let names = E.allCases.map(\.rawValue)
+            throw ArchError(loc, "'\(Self.join(path, key))' must be one of \(names.joined(separator: ", ")), found '\(text)'",
+                            hint: nearest(text, in: names).map { "did you mean \($0)?" })
+        }
+        target = v
+    }
+
+    func string(_ key: String, into target: inout String) throws {
+        if let (text, _) = try scalar(key) { target = text }
+    }
+
+    /// A list of quantities, or one quantity applied to `count` entries.
+    func quantities(_ key: String, _ unit: PhysicalUnit, min: Double, max: Double, into target: inout [Double]) throws {
+        guard let v = entries[key]?.value else { return }
+        let name = Self.join(path, key)
+        switch v {
+        case .scalar(let text, let loc):
+            target = [try Self.quantity(text, unit, at: loc, name: name, min: min, max: max, exclusiveMin: false)]
+        case .sequence(let items, _):
+            target = try items.enumerated().map { i, item in
+                guard case .scalar(let text, let loc) = item else {
+                    throw ArchError(item.location, "expected '\(name)[\(i)]' to be \(unit.quantityName) such as '\(unit.example)'")
+                }
+                return try Self.quantity(text, unit, at: loc, name: "\(name)[\(i)]", min: min, max: max, exclusiveMin: false)
+            }
+        case .mapping(_, let loc):
+            throw ArchError(loc, "expected '\(name)' to be a list such as [\(unit.example), \(unit.example)]")
+        }
+    }
+
+    /// A list of whole numbers.
+    func integers(_ key: String, min: Int, max: Int, into target: inout [Int]) throws {
+        guard let v = entries[key]?.value else { return }
+        let name = Self.join(path, key)
+        guard case .sequence(let items, let loc) = v, !items.isEmpty else {
+            throw ArchError(v.location, "expected '\(name)' to be a list of whole numbers such as [64, 54, 10]")
+        }
+        target = try items.enumerated().map { i, item in
+            guard case .scalar(let text, let l) = item, let n = Int(text), n >= min, n <= max else {
+                throw ArchError(item.location, "expected '\(name)[\(i)]' to be a whole number from \(min) to \(max)")
+            }
+            _ = l
+            return n
+        }
+        _ = loc
+    }
+}

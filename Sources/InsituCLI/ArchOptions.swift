@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import InsituArchFile
+
+/// The arch file argument and `--set` overrides, shared by commands that read a design.
+struct ArchOptions: ParsableArguments {
+    @Argument(help: "Architecture file (YAML), e.g. arch/li2018.yaml.")
+    var arch: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value: KEY=VALUE with a dotted key, e.g. chip.adc.bits=6 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    /// Loads the design, or prints the arch error and exits with code 2.
+    func load() throws -> ArchDesign {
+        try loadDesign(path: arch, overrides: overrides)
+    }
+}
+
+/// Loads a design; an `ArchError` is printed once to standard error and ends the command with exit code 2.
+func loadDesign(path: String, overrides: [String]) throws -> ArchDesign {
+    do {
+        return try ArchDesign.load(path: path, overrides: overrides)
+    } catch let error as ArchError {
+        printError(error.description)
+        throw ExitCode(ArchError.exitCode)
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Ends a command with a usage error (exit code 2) naming the option.
+func usageError(_ text: String) -> ExitCode {
+    printError("error: " + text)
+    return ExitCode(2)
+}

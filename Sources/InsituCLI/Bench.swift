@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import InsituEngine
+
+/// `insitu bench WORKLOAD`: performance benchmarks (run them on a release build).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark and print its figures (build with -c release).",
+        discussion: """
+        Workloads:
+          engine   the hold model: entities rescheduling themselves through one queue
+          train    the whole in-situ run on an arch file, with and without cost accounting
+        Examples:
+          insitu bench engine --entities 1000 --events 20000000
+          insitu bench train arch/li2018.yaml
+        """)
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable { case engine, train }
+
+    @Argument(help: "engine or train") var workload: Workload
+    @Argument(help: "Architecture file (train only).") var arch: String?
+    @Option(help: "Entities in the hold model.") var entities = 1000
+    @Option(help: "Events to deliver in the hold model.") var events: UInt64 = 20_000_000
+    @Option(name: .customLong("set"), help: "Arch override KEY=VALUE (train only).") var overrides: [String] = []
+    @Option(help: "Dataset for train: embedded or mnist.") var dataset = "embedded"
+    @Option(help: "MNIST folder for --dataset mnist.") var data: String?
+
+    func run() throws {
+        switch workload {
+        case .engine:
+            guard entities > 0 else { throw usageError("--entities must be at least 1") }
+            let r = try HoldModel.run(entities: entities, events: events)
+            print("hold model: \(entities) entities, \(r.events) events in \(String(format: "%.3f", r.wallSeconds)) s")
+            print(String(format: "events per second: %.2f million", r.eventsPerSecond / 1e6))
+            print(String(format: "simulated time per wall second: %.3g s", r.simulatedSecondsPerWallSecond))
+        case .train:
+            throw usageError("bench train is not available in this build")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// The `insitu` command: subcommands plug in here.
+public struct InsituCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "insitu",
+        abstract: "Simulate memristor-crossbar chips that train neural networks in situ.",
+        discussion: """
+        Examples:
+          insitu validate arch/li2018.yaml
+          insitu describe arch/li2018.yaml --set chip.adc.per_tile=4
+          insitu train arch/li2018.yaml
+          insitu train arch/li2018.yaml --dataset mnist --data ~/mnist --out runs/a
+          insitu experiment stuck-devices --arch arch/li2018.yaml --seeds 3
+          insitu bench engine
+        """,
+        version: InsituVersion.string,
+        subcommands: [Validate.self, Describe.self, Bench.self]
+    )
+
+    public init() {}
+}
+
+/// The version printed by `--version`.
+public enum InsituVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `insitu validate FILE`: checks an arch file and reports the first problem with its position.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check an architecture file; exit 2 with file:line:column on the first problem.",
+        discussion: "Example: insitu validate arch/li2018.yaml --set chip.device.stuck_low.fraction=0.3")
+
+    @OptionGroup var options: ArchOptions
+
+    func run() throws {
+        let design = try options.load()
+        print("\(options.arch): ok (\(design.name): \(design.network.layers.map(String.init).joined(separator: "-")) network, \(design.chip.tile.count) tile(s) of \(design.chip.tile.rows) x \(design.chip.tile.columns))")
+    }
+}

@@ -1,0 +1,172 @@
+/// Exact totals of energy, busy time and operation counts, keyed by component, action and phase.
+///
+/// Each charge arrives as a Double in joules and is rounded once to a whole number of
+/// quanta (1 yJ = 1e-24 J); totals are integers (an Int64 fast path that spills into
+/// GMP before it could overflow), so they never drift, do not depend on the order of
+/// additions, and two ledgers merge into exactly the ledger of the whole run.
+///
+///     let ledger = Ledger()
+///     let read = ledger.account(component: "tile0.array", action: "read", phase: "forward")
+///     ledger.charge(read, joules: 3.2e-13, busy: SimTime(picoseconds: 100_000))
+public final class Ledger {
+    /// Joules per quantum of the exact totals.
+    public static let quantumJoules = 1e-24
+    /// Decimal places of a joule in one quantum.
+    public static let quantumDecimals = 24
+
+    public struct Key: Hashable, Comparable, Sendable, Codable {
+        public var component: String
+        public var action: String
+        public var phase: String
+        public init(component: String, action: String, phase: String) {
+            self.component = component
+            self.action = action
+            self.phase = phase
+        }
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.component, a.action, a.phase) < (b.component, b.action, b.phase)
+        }
+    }
+
+    /// A handle to one key's totals, for charging without hashing.
+    public struct Account: Hashable, Sendable {
+        public let index: Int
+    }
+
+    public private(set) var keys: [Key] = []
+    private var index: [Key: Int] = [:]
+    private var pendingQuanta: [Int64] = []
+    private var spilledQuanta: [ExactInteger] = []
+    private var busy: [UInt64] = []
+    private var counts: [UInt64] = []
+    /// When false, `charge` returns at once (to measure what accounting costs).
+    public var isEnabled = true
+
+    public init() {}
+
+    /// The account for a key, created empty on first use.
+    public func account(component: String, action: String, phase: String) -> Account {
+        let key = Key(component: component, action: action, phase: phase)
+        if let i = index[key] { return Account(index: i) }
+        keys.append(key)
+        index[key] = keys.count - 1
+        pendingQuanta.append(0)
+        spilledQuanta.append(ExactInteger())
+        busy.append(0)
+        counts.append(0)
+        return Account(index: keys.count - 1)
+    }
+
+    /// Whole quanta nearest to an energy in joules.
+    @inline(__always)
+    public static func quanta(joules: Double) -> Int64? {
+        let q = (joules * 1e24).rounded(.toNearestOrAwayFromZero)
+        return abs(q) < 9.0e18 ? Int64(q) : nil
+    }
+
+    /// Adds one action's energy (joules, finite and non-negative), busy time and count.
+    @inline(__always)
+    public func charge(_ account: Account, joules: Double, busy time: SimTime = .zero, count: UInt64 = 1) {
+        guard isEnabled else { return }
+        precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative: \(joules) J")
+        let i = account.index
+        if let q = Self.quanta(joules: joules) {
+            let (sum, overflow) = pendingQuanta[i].addingReportingOverflow(q)
+            if overflow {
+                spilledQuanta[i] += pendingQuanta[i]
+                pendingQuanta[i] = q
+            } else {
+                pendingQuanta[i] = sum
+            }
+        } else {
+            spilledQuanta[i] += Self.largeQuanta(joules: joules)
+        }
+        busy[i] &+= time.picoseconds
+        counts[i] &+= count
+    }
+
+    /// Quanta of a charge too large for the Int64 path (above about 9 uJ), taken from the
+    /// shortest decimal that round-trips the Double, so that "2.0" J is exactly 2e24 quanta.
+    static func largeQuanta(joules: Double) -> ExactInteger {
+        let text = "\(joules)".lowercased()
+        let parts = text.split(separator: "e")
+        let mantissa = String(parts[0])
+        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let pieces = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(pieces[0])
+        let fraction = pieces.count > 1 ? String(pieces[1]) : ""
+        // value = digits * 10^(exponent - fraction.count); quanta = value * 10^24.
+        var digits = whole + fraction
+        let shift = exponent - fraction.count + quantumDecimals
+        if shift >= 0 {
+            digits += String(repeating: "0", count: shift)
+        } else {
+            digits = String(digits.dropLast(min(-shift, digits.count)))
+        }
+        return ExactInteger(decimal: digits.isEmpty ? "0" : digits) ?? ExactInteger(rounding: joules * 1e24)
+    }
+
+    /// Energy of one account in quanta (1e-24 J).
+    public func energyQuanta(_ account: Account) -> ExactInteger {
+        spilledQuanta[account.index] + ExactInteger(pendingQuanta[account.index])
+    }
+
+    public func busyPicoseconds(_ account: Account) -> UInt64 { busy[account.index] }
+    public func count(_ account: Account) -> UInt64 { counts[account.index] }
+
+    /// The account of a key if it exists.
+    public func existing(_ key: Key) -> Account? { index[key].map { Account(index: $0) } }
+
+    /// Sum of all energies in quanta.
+    public var totalEnergyQuanta: ExactInteger {
+        var total = ExactInteger()
+        for i in keys.indices {
+            total += spilledQuanta[i]
+            total += pendingQuanta[i]
+        }
+        return total
+    }
+
+    /// Adds another ledger's totals into this one, key by key (exact, order-free).
+    public func merge(_ other: Ledger) {
+        for (j, key) in other.keys.enumerated() {
+            let i = account(component: key.component, action: key.action, phase: key.phase).index
+            spilledQuanta[i] += other.spilledQuanta[j]
+            spilledQuanta[i] += other.pendingQuanta[j]
+            busy[i] &+= other.busy[j]
+            counts[i] &+= other.counts[j]
+        }
+    }
+
+    /// One key's totals as plain values.
+    public struct Entry: Equatable, Sendable {
+        public var key: Key
+        public var energyQuanta: ExactInteger
+        public var busyPicoseconds: UInt64
+        public var count: UInt64
+    }
+
+    /// All entries, sorted by key, so that output does not depend on the order of first use.
+    public var entries: [Entry] {
+        keys.indices.sorted { keys[$0] < keys[$1] }.map { i in
+            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(pendingQuanta[i]),
+                  busyPicoseconds: busy[i], count: counts[i])
+        }
+    }
+
+    /// Builds a ledger from entries (e.g. read back from JSON).
+    public convenience init(entries: [Entry]) {
+        self.init()
+        for e in entries {
+            let a = account(component: e.key.component, action: e.key.action, phase: e.key.phase)
+            spilledQuanta[a.index] += e.energyQuanta
+            busy[a.index] &+= e.busyPicoseconds
+            counts[a.index] &+= e.count
+        }
+    }
+}
+
+extension Ledger: Equatable {
+    /// Equal when every key has the same totals.
+    public static func == (a: Ledger, b: Ledger) -> Bool { a.entries == b.entries }
+}

@@ -1,0 +1,72 @@
+/// A seeded pseudo-random stream (xoshiro256**, seeded through SplitMix64).
+///
+/// Every entity or purpose draws from its own stream, derived from the run's seed and a
+/// stream name, so results never depend on scheduling order or thread count
+/// (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021).
+public struct RandomStream: RandomNumberGenerator, Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var spareGaussian: Double?
+
+    public init(seed: UInt64) {
+        var sm = seed
+        func splitmix() -> UInt64 {
+            sm &+= 0x9E37_79B9_7F4A_7C15
+            var z = sm
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+    }
+
+    /// A stream for a named purpose under a run seed (FNV-1a of the name mixed into the seed).
+    public init(seed: UInt64, stream: String) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in stream.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        self.init(seed: seed ^ h)
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    @inline(__always)
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Standard normal deviate (Marsaglia polar method).
+    public mutating func gaussian() -> Double {
+        if let g = spareGaussian { spareGaussian = nil; return g }
+        while true {
+            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+            let s = u * u + v * v
+            if s > 0 && s < 1 {
+                let m = (-2 * _log(s) / s).squareRoot()
+                spareGaussian = v * m
+                return u * m
+            }
+        }
+    }
+
+    /// A uniformly chosen index below `bound`.
+    public mutating func index(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+@inline(__always) private func _log(_ x: Double) -> Double {
+    #if canImport(Glibc)
+    return Glibc.log(x)
+    #else
+    return Foundation.log(x)
+    #endif
+}
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif

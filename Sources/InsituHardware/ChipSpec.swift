@@ -1,0 +1,120 @@
+import InsituDevices
+import InsituEngine
+
+/// A chip design as plain values: tiles of crossbar arrays with their peripherals, the
+/// update controller, the digital unit and the buffer. Decoded from an arch file.
+public struct ChipSpec: Sendable, Equatable {
+    public var name = "chip"
+    public var tile = TileSpec()
+    public var device = DeviceParameters()
+    public var dac = DACSpec()
+    public var tia = TIASpec()
+    public var adc = ADCSpec()
+    /// How a hidden layer's activations reach the next layer.
+    public var interlayer: Interlayer = .analog
+    public var controller = ControllerSpec()
+    public var digital = DigitalSpec()
+    public var buffer = BufferSpec()
+
+    public init() {}
+
+    public enum Interlayer: String, Sendable, CaseIterable {
+        /// The TIA output drives the next layer's rows directly.
+        case analog
+        /// The TIA output is converted by the ADC and driven again by DACs.
+        case digital
+    }
+}
+
+/// One crossbar tile: its array geometry and read conditions.
+public struct TileSpec: Sendable, Equatable {
+    public var rows = 128
+    public var columns = 64
+    /// Number of identical tiles on the chip.
+    public var count = 1
+    /// Voltage applied to a row for the conductance read-back.
+    public var readVolts = 0.2
+    /// Time the array needs to settle after the rows are driven (includes wire RC).
+    public var settling = SimTime(picoseconds: 10_000)
+    /// Capacitance of one row line and one column line, charged on every drive.
+    public var rowCapacitanceFarads = 20e-15
+    public var columnCapacitanceFarads = 20e-15
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// Row drivers: one DAC per row.
+public struct DACSpec: Sendable, Equatable {
+    public var bits = 8
+    /// Full-scale output voltage (inputs span 0 to this value, signs applied by the differential rows).
+    public var rangeVolts = 0.2
+    public var energyJoules = 0.29e-12
+    public var latency = SimTime(picoseconds: 1_000)
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// Transimpedance amplifiers with the activation, one per column.
+public struct TIASpec: Sendable, Equatable {
+    /// Hidden-layer gain: v = gain x I for I > 0 (the paper's 200 V/A ReLU).
+    public var gainVoltsPerAmp = 200.0
+    /// Output clip of the hidden activation (the paper's 0.2 V).
+    public var clipVolts = 0.2
+    /// Linear gain used when the output layer's currents are sensed for the ADC.
+    public var outputGainVoltsPerAmp = 5_000.0
+    /// Linear gain used for the conductance read-back.
+    public var readbackGainVoltsPerAmp = 5_000.0
+    public var energyJoules = 0.2e-12
+    public var settling = SimTime(picoseconds: 5_000)
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// Analog-to-digital converters of a tile, shared by its columns.
+public struct ADCSpec: Sendable, Equatable {
+    public var bits = 8
+    /// Signed input range: -fullScale to +fullScale volts.
+    public var fullScaleVolts = 0.2
+    public var energyJoules = 1.67e-12
+    public var conversionTime = SimTime(picoseconds: 781)
+    /// ADCs per tile; columns queue for them in groups.
+    public var perTile = 8
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// The on-chip update controller: gate-voltage memory and row-by-row programming.
+public struct ControllerSpec: Sendable, Equatable {
+    /// Rows it can program at the same time (write drivers).
+    public var writeDrivers = 1
+    /// Time to select a row and settle the per-column gate voltages before pulses.
+    public var rowSetup = SimTime(picoseconds: 10_000)
+    /// Energy to set one column's gate voltage (gate DAC plus gate line).
+    public var gateDriveJoules = 0.5e-12
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// The digital unit: softmax, backpropagation and weight-update arithmetic.
+public struct DigitalSpec: Sendable, Equatable {
+    public var clockHertz = 1e9
+    public var lanes = 64
+    public var macJoules = 1.0e-12
+    public var addJoules = 0.26e-12
+    public var expJoules = 5.0e-12
+    /// Cycles one lane needs for one exponential.
+    public var expCycles = 8
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// On-chip SRAM buffer for inputs, activations and read-back weights.
+public struct BufferSpec: Sendable, Equatable {
+    public var energyPerBitJoules = 0.4e-12
+    public var bitsPerCycle = 256
+    public var clockHertz = 1e9
+    /// Word width of stored values.
+    public var wordBits = 16
+    public var leakageWatts = 0.0
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import InsituCLI
+
+InsituCommand.main()

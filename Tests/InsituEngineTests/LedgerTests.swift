@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import InsituEngine
+
+@Suite struct LedgerTests {
+    @Test func tenMillionFemtojoulesAreExactlyTenNanojoules() {
+        let ledger = Ledger()
+        let a = ledger.account(component: "adc", action: "convert", phase: "forward")
+        for _ in 0..<10_000_000 { ledger.charge(a, joules: 1e-15) }
+        // 1e-8 J = 1e16 quanta of 1e-24 J.
+        #expect(ledger.energyQuanta(a) == ExactInteger(decimal: "10000000000000000")!)
+        #expect(Ledger.joulesDecimal(quanta: ledger.totalEnergyQuanta) == "0.00000001")
+        #expect(ledger.count(a) == 10_000_000)
+        // The same sum in Double drifts.
+        var naive = 0.0
+        for _ in 0..<10_000_000 { naive += 1e-15 }
+        #expect(naive != 1e-8)
+    }
+
+    @Test func mergeOfShardsEqualsWhole() {
+        var rng = SplitMix(seed: 42)
+        let whole = Ledger(), first = Ledger(), second = Ledger()
+        let names = ["tile0", "tile1", "adc"]
+        for i in 0..<20_000 {
+            let c = names[Int(rng.next() % 3)]
+            let e = Double(rng.next() % 1_000_000) * 1.37e-18
+            let t = SimTime(picoseconds: rng.next() % 1000)
+            let shard = i < 7_000 ? first : second
+            shard.charge(shard.account(component: c, action: "op", phase: "p"), joules: e, busy: t)
+            whole.charge(whole.account(component: c, action: "op", phase: "p"), joules: e, busy: t)
+        }
+        // Merge in the other order than they were made: order must not matter.
+        second.merge(first)
+        #expect(second == whole)
+    }
+
+    @Test func spillsToGMPWithoutOverflow() {
+        let ledger = Ledger()
+        let a = ledger.account(component: "big", action: "op", phase: "p")
+        for _ in 0..<10 { ledger.charge(a, joules: 5e-6) }      // 5e18 quanta each: Int64 would overflow
+        ledger.charge(a, joules: 2.0)                          // above the Int64 fast path
+        #expect(Ledger.joulesDecimal(quanta: ledger.energyQuanta(a)) == "2.00005")
+    }
+
+    @Test func jsonRoundTripIsExact() throws {
+        let ledger = Ledger()
+        let a = ledger.account(component: "tile0.array", action: "read", phase: "forward")
+        let b = ledger.account(component: "adc", action: "convert", phase: "test")
+        ledger.charge(a, joules: 3.2e-13, busy: SimTime(picoseconds: 100_000))
+        ledger.charge(b, joules: 1.67e-12, busy: SimTime(picoseconds: 781), count: 54)
+        ledger.charge(b, joules: 12.5)
+        let data = try ledger.jsonData()
+        let back = try Ledger.fromJSON(data)
+        #expect(back == ledger)
+        #expect(try back.jsonData() == data)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"energy_J\" : \"0.00000000000032\""))
+        #expect(text.contains("\"energy_J\" : \"12.50000000000167\""))
+    }
+
+    @Test func decimalParsing() {
+        #expect(Ledger.quanta(joulesDecimal: "1.5") == ExactInteger(decimal: "1500000000000000000000000"))
+        #expect(Ledger.quanta(joulesDecimal: "0.0000000000000000000000001") == nil)
+        #expect(Ledger.quanta(joulesDecimal: "abc") == nil)
+        #expect(Ledger.humanEnergy(joules: 3.2e-13) == "320 fJ")
+        #expect(Ledger.humanEnergy(joules: 1.5e-9) == "1.5 nJ")
+    }
+}
