@@ -74,7 +74,7 @@ enum ChipDecoding {
     static let deviceKeys = [
         "model", "gate_min", "gate_max", "conductance_at_gate_min", "slope", "conductance_floor", "conductance_ceiling",
         "reset_conductance", "stuck_low", "stuck_high", "update_variation", "variation_reference", "device_variation",
-        "read_noise", "set_voltage", "reset_voltage", "reset_gate_voltage", "set_pulse", "reset_pulse",
+        "read_noise", "set_voltage", "set_cell_voltage", "reset_voltage", "reset_gate_voltage", "set_pulse", "reset_pulse",
     ]
 
     static func device(_ r: MappingReader) throws -> DeviceParameters {
@@ -98,6 +98,7 @@ enum ChipDecoding {
         try r.number("device_variation", min: 0, max: 1, into: &d.deviceVariation)
         try r.number("read_noise", min: 0, max: 1, into: &d.readNoise)
         try r.quantity("set_voltage", .volt, min: 0, max: 20, into: &d.setVolts)
+        try r.quantity("set_cell_voltage", .volt, min: 0, max: 20, into: &d.setCellVolts)
         try r.quantity("reset_voltage", .volt, min: 0, max: 20, into: &d.resetVolts)
         try r.quantity("reset_gate_voltage", .volt, min: 0, max: 20, into: &d.resetGateVolts)
         try r.time("set_pulse", into: &d.setPulse)

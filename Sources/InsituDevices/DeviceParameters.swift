@@ -48,6 +48,8 @@ public struct DeviceParameters: Sendable, Equatable {
     public var setVolts = 2.5
     public var resetVolts = 1.6
     public var resetGateVolts = 5.0
+    /// Voltage across the cell at the end of a SET, when the compliance current flows.
+    public var setCellVolts = 1.0
     public var setPulse = SimTime(picoseconds: 100_000)
     public var resetPulse = SimTime(picoseconds: 100_000)
 

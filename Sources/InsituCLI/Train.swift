@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import InsituArchFile
+import InsituEngine
+import InsituMapping
+import InsituReport
+import InsituTraining
+
+/// `insitu train ARCH`: trains the design's network and reports accuracy, time and energy.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the network of an architecture file and report accuracy, latency and energy.",
+        discussion: """
+        Examples:
+          insitu train arch/li2018.yaml
+          insitu train arch/li2018.yaml --dataset mnist --data ../shared/data/mnist --seed 2 --out runs/a
+          insitu train arch/li2018.yaml --method ex-situ --set chip.device.stuck_low.fraction=10%
+        """)
+
+    @OptionGroup var arch: ArchOptions
+    @OptionGroup var data: DataOptions
+    @Option(help: "Training images (default: the arch file's training.images).") var images: Int?
+    @Option(help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
+    @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
+    @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
+    @Flag(help: "Do not print progress.") var quiet = false
+
+    func run() throws {
+        var design = try arch.load()
+        if let images {
+            guard images > 0 else { throw usageError("--images must be at least 1") }
+            design.training.images = images
+        }
+        if let seed { design.training.seed = seed }
+        if let method { design.training.method = method }
+        let trainingData = try data.load(for: design)
+        let progress = quiet ? nil : Progress(total: design.training.images)
+        let run: TrainingRun
+        do {
+            run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training,
+                                          data: trainingData) { progress?.update($0) }
+        } catch let failure as LayerMapping.Failure {
+            throw usageError("\(arch.arch): \(failure)")
+        }
+        progress?.finish()
+        print(RunSummary.text(run, design: design.name))
+        if let out { try RunWriter.write(run, design: design.name, to: out) }
+    }
+}
+
+extension TrainingSpec.Method: ExpressibleByArgument {}
+
+/// A one-line progress indicator on standard error.
+final class Progress {
+    let total: Int
+    var last = -1
+    init(total: Int) { self.total = total }
+    func update(_ seen: Int) {
+        let pct = total > 0 ? 100 * seen / total : 100
+        if pct != last {
+            last = pct
+            FileHandle.standardError.write(Data("\rtraining: \(seen)/\(total) images (\(pct)%)".utf8))
+        }
+    }
+    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+}

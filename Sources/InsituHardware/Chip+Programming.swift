@@ -1,0 +1,171 @@
+import InsituEngine
+
+/// Row operations: programming by the update controller and the conductance read-back.
+enum RowKind: Int32 { case program = 0, read = 1 }
+
+extension Chip {
+    /// Programs every device of every layer to a gate voltage drawn from N(mean, spread),
+    /// clipped to the gate range (the initial state before training).
+    public func programInitial(gateMeanVolts: Double, spreadVolts: Double, seed: UInt64) throws {
+        var rng = RandomStream(seed: seed, stream: "initial-gates")
+        let targets = layers.map { layer in
+            (0..<layer.gateVolts.count).map { _ in
+                Float(spec.device.clipGate(gateMeanVolts + spreadVolts * rng.gaussian()))
+            }
+        }
+        try program(targets: targets, phase: .program)
+    }
+
+    /// Programs every layer's devices to `targets` (gate volts, device layout), row by row.
+    public func program(targets: [[Float]], phase: Phase) throws {
+        pendingTargets = targets
+        try segment(phase) { try scheduleRows(.program, at: cursor) }
+        pendingTargets = []
+    }
+
+    /// Applies the batch's gradients: dVg = -eta_l x slope x dL/dW (mean over the batch) on
+    /// G+ and the opposite on G-, clipped to the gate range; then programs the rows.
+    public func update(learningRatesVoltsSquared rates: [Double], batchSize: Int) throws {
+        let slope = spec.device.slopeSiemensPerVolt
+        var targets: [[Float]] = []
+        for (l, layer) in layers.enumerated() {
+            var t = layer.gateVolts
+            let m = layer.outputs
+            let scale = Float(-rates[l] * slope / Double(batchSize))
+            let lo = Float(spec.device.gateMinVolts), hi = Float(spec.device.gateMaxVolts)
+            for i in 0..<layer.inputs {
+                for j in 0..<m {
+                    let dv = scale * gradients[l][i * m + j]
+                    let plus = (2 * i) * m + j, minus = (2 * i + 1) * m + j
+                    t[plus] = min(max(layer.gateVolts[plus] + dv, lo), hi)
+                    t[minus] = min(max(layer.gateVolts[minus] - dv, lo), hi)
+                }
+            }
+            targets.append(t)
+            for k in gradients[l].indices { gradients[l][k] = 0 }
+        }
+        pendingTargets = targets
+        try segment(.update) {
+            var t = cursor
+            if accounting {
+                let weights = layers.reduce(0) { $0 + $1.inputs * $1.outputs }
+                let word = spec.buffer.wordBits
+                t = try bufferAccess(.bufferRead, bits: weights * word + 2 * weights * word, at: t)
+                t = try digitalWork(.mac, ops: weights, joulesEach: spec.digital.macJoules, phase: .update, at: t)
+                t = try digitalWork(.add, ops: 2 * weights, joulesEach: spec.digital.addJoules, phase: .update, at: t)
+                t = try digitalWork(.compare, ops: 4 * weights, joulesEach: spec.digital.addJoules, phase: .update, at: t)
+                t = try bufferAccess(.bufferWrite, bits: 2 * weights * word, at: t)
+            }
+            try scheduleRows(.program, at: t)
+        }
+        pendingTargets = []
+    }
+
+    /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
+    /// weights for backpropagation become G+ - G- as measured, stuck devices included.
+    public func readBack() throws {
+        try segment(.readout) { try scheduleRows(.read, at: cursor) }
+        for l in layers.indices {
+            let m = layers[l].outputs
+            for i in 0..<layers[l].inputs {
+                for j in 0..<m { layers[l].readback[i * m + j] = measured[l][(2 * i) * m + j] - measured[l][(2 * i + 1) * m + j] }
+            }
+        }
+    }
+
+    /// One event per row of every layer, or the rows' work directly without accounting.
+    func scheduleRows(_ kind: RowKind, at time: SimTime) throws {
+        for l in layers.indices {
+            for r in 0..<(2 * layers[l].inputs) {
+                if accounting {
+                    try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: Int64(l) << 32 | Int64(r))
+                } else if kind == .program {
+                    _ = programRow(l, r)
+                } else {
+                    readRow(l, r)
+                }
+            }
+        }
+    }
+
+    func programRow(_ l: Int, _ r: Int) -> UpdateController.RowResult {
+        let m = layers[l].outputs
+        return pendingTargets[l].withUnsafeBufferPointer { all in
+            let row = UnsafeBufferPointer(rebasing: all[(r * m)..<((r + 1) * m)])
+            return controller.programRow(r, of: &layers[l], targets: row, rng: &programRNG)
+        }
+    }
+
+    /// Measures row r of layer l: each device's current at the read voltage, through the
+    /// read-back gain and the ADC, back to siemens.
+    func readRow(_ l: Int, _ r: Int) {
+        let m = layers[l].outputs
+        let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
+        for j in 0..<m {
+            let i = r * m + j
+            let g = layers[l].devices.read(i, rng: &readRNG)
+            measured[l][i] = Float(Double(adcQuantizer.quantize(Float(scale * Double(g)))) / scale)
+        }
+    }
+
+    /// Time and energy of programming one row (RESET and SET pulses, gate drives).
+    func costProgramRow(_ l: Int, _ r: Int, _ result: UpdateController.RowResult, at now: SimTime) throws {
+        let duration = try controller.rowTime(result)
+        guard duration > .zero else { return }
+        let grant = try writeDrivers.acquire(at: now, for: duration)
+        let tile = tiles(ofLayer: l, row: r).first ?? 0
+        let arrayGrant = try tiles[tile].array.acquire(at: grant.start, for: duration)
+        let d = spec.device
+        let meter = tiles[tile].arrayMeter
+        if result.resets > 0 {
+            meter.charge(.reset, phase, joules: result.resetJoules, busy: d.resetPulse, count: UInt64(result.resets))
+        }
+        if result.sets > 0 {
+            meter.charge(.set, phase, joules: result.setJoules, busy: d.setPulse, count: UInt64(result.sets))
+        }
+        controllerMeter.charge(.gateDrive, phase, joules: Double(result.columnsDriven) * spec.controller.gateDriveJoules,
+                               busy: duration, count: UInt64(result.columnsDriven))
+        span("controller", phase.name, grant.start, grant.end)
+        span(tiles[tile].array.name, phase.name, arrayGrant.start, arrayGrant.end)
+    }
+
+    /// Time and energy of reading one row: one row driver, the array and TIAs, the ADCs, the buffer.
+    func costReadRow(_ l: Int, _ r: Int, at now: SimTime) throws {
+        let tile = tiles(ofLayer: l, row: r).first ?? 0
+        let m = layers[l].outputs
+        let v = spec.tile.readVolts
+        let drive = try tiles[tile].dacs.acquire(at: now, for: spec.dac.latency)
+        tiles[tile].dacMeter.charge(.drive, phase, joules: spec.dac.energyJoules + spec.tile.rowCapacitanceFarads * v * v,
+                                    busy: spec.dac.latency)
+        let duration = try spec.tile.settling.adding(spec.tia.settling)
+        let read = try tiles[tile].array.acquire(at: drive.end, for: duration)
+        var rowConductance = 0.0
+        for j in 0..<m { rowConductance += Double(layers[l].devices.conductance[r * m + j]) }
+        tiles[tile].arrayMeter.charge(.read, phase, joules: v * v * rowConductance * duration.seconds, busy: duration)
+        tiles[tile].tiaMeter.charge(.sense, phase, joules: Double(m) * spec.tia.energyJoules, busy: spec.tia.settling, count: UInt64(m))
+        let converted = try tiles[tile].convert(m, at: read.end, duration: spec.adc.conversionTime)
+        tiles[tile].adcMeter.charge(.convert, phase, joules: Double(m) * spec.adc.energyJoules,
+                                    busy: try spec.adc.conversionTime.multiplied(by: UInt64(m)), count: UInt64(m))
+        _ = try bufferAccess(.bufferWrite, bits: m * spec.adc.bits, at: converted)
+        span(tiles[tile].array.name, phase.name, read.start, read.end)
+    }
+}
+
+/// The entity that performs row operations (programming and read-back) as events.
+final class RowWork: Entity {
+    let name = "row-work"
+    unowned let chip: Chip
+    init(chip: Chip) { self.chip = chip }
+
+    func handle(_ event: Event, in sim: Simulator) throws {
+        let l = Int(event.payload >> 32), r = Int(event.payload & 0xffff_ffff)
+        switch RowKind(rawValue: event.kind)! {
+        case .program:
+            let result = chip.programRow(l, r)
+            try chip.costProgramRow(l, r, result, at: sim.now)
+        case .read:
+            chip.readRow(l, r)
+            try chip.costReadRow(l, r, at: sim.now)
+        }
+    }
+}

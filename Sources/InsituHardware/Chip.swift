@@ -1,0 +1,151 @@
+import InsituDevices
+import InsituEngine
+
+/// A chip training a network: crossbar layers on tiles, converters, TIAs, the update
+/// controller, the digital unit and the buffer, driven by a discrete-event simulator.
+///
+/// Every operation does its work on the simulated state and, when `accounting` is on,
+/// is scheduled on the resources that perform it and charges its energy and busy time to
+/// the exact ledger. Work proceeds in segments (a batch's forward and backward passes, an
+/// update, a read-back, a test pass); each starts when the previous one has drained.
+public final class Chip {
+    public let spec: ChipSpec
+    /// Layer widths, inputs first.
+    public let widths: [Int]
+    /// k of the softmax (1/A).
+    public let outputScalePerAmp: Double
+    public let placements: [[Placement]]
+    public internal(set) var layers: [CrossbarLayer]
+    public let controller: UpdateController
+    public let simulator = Simulator()
+    public let ledger = Ledger()
+    /// When false, only the functional model runs: no events, no ledger (for measuring what accounting costs).
+    public let accounting: Bool
+    /// Optional receiver of activity spans for timelines.
+    public var trace: TraceSink?
+
+    var tiles: [TileUnits]
+    var digital: Resource
+    var buffer: Resource
+    var writeDrivers: Resource
+    let digitalMeter: Meter
+    let bufferMeter: Meter
+    let controllerMeter: Meter
+    let digitalClock: ClockDomain
+    let bufferClock: ClockDomain
+    let dacQuantizer: Quantizer
+    let adcQuantizer: Quantizer
+    var programRNG: RandomStream
+    var readRNG: RandomStream
+    /// Weight gradients summed over the batch, per layer (inputs x outputs).
+    var gradients: [[Float]]
+    /// Conductances measured by the last read-back, per layer (device layout).
+    var measured: [[Float]]
+    var slots: [ImageSlot] = []
+    /// Gate voltages waiting to be programmed, per layer (device layout).
+    var pendingTargets: [[Float]] = []
+    var flow: EntityID!
+    var rowWork: EntityID!
+    /// Where the next segment starts.
+    public internal(set) var cursor: SimTime = .zero
+    var phase: Phase = .forward
+    /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
+    public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+    var training = false
+
+    /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
+    public init(spec: ChipSpec, widths: [Int], outputScalePerAmp: Double, placements: [[Placement]],
+                seed: UInt64, accounting: Bool = true) throws {
+        precondition(widths.count >= 2 && placements.count == widths.count - 1)
+        self.spec = spec
+        self.widths = widths
+        self.outputScalePerAmp = outputScalePerAmp
+        self.placements = placements
+        self.accounting = accounting
+        var faultRNG = RandomStream(seed: seed, stream: "faults")
+        var built: [CrossbarLayer] = []
+        for l in 0..<(widths.count - 1) {
+            built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: spec.device, rng: &faultRNG))
+        }
+        layers = built
+        controller = UpdateController(spec: spec.controller, device: spec.device)
+        let tileCount = (placements.flatMap { $0.map(\.tile) }.max() ?? 0) + 1
+        let ledger = self.ledger
+        tiles = (0..<tileCount).map { TileUnits(index: $0, spec: spec, ledger: ledger) }
+        digital = Resource(name: "digital", capacity: 1)
+        buffer = Resource(name: "buffer", capacity: 1)
+        writeDrivers = Resource(name: "controller", capacity: spec.controller.writeDrivers)
+        digitalMeter = Meter(component: "digital", ledger: ledger)
+        gradients = built.map { Array(repeating: 0, count: $0.inputs * $0.outputs) }
+        measured = built.map { $0.devices.conductance }
+        bufferMeter = Meter(component: "buffer", ledger: ledger)
+        controllerMeter = Meter(component: "controller", ledger: ledger)
+        digitalClock = try ClockDomain(name: "digital", hertz: spec.digital.clockHertz)
+        bufferClock = try ClockDomain(name: "buffer", hertz: spec.buffer.clockHertz)
+        dacQuantizer = Quantizer(bits: spec.dac.bits, fullScale: spec.dac.rangeVolts, signed: false)
+        adcQuantizer = Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: true)
+        programRNG = RandomStream(seed: seed, stream: "programming")
+        readRNG = RandomStream(seed: seed, stream: "reads")
+        ledger.isEnabled = accounting
+        flow = simulator.add(ImageFlow(chip: self))
+        rowWork = simulator.add(RowWork(chip: self))
+    }
+
+    public var layerCount: Int { layers.count }
+    public var simulatedTime: SimTime { cursor }
+
+    /// Tiles whose resources a layer's work occupies.
+    func tiles(ofLayer l: Int) -> [Int] { placements[l].map(\.tile) }
+
+    /// Tiles holding device row `row` of layer `l` (row 2i and 2i+1 belong to input i).
+    func tiles(ofLayer l: Int, row: Int) -> [Int] {
+        placements[l].filter { $0.holds(input: row / 2) }.map(\.tile)
+    }
+
+    /// Digital-unit time for `ops` operations spread over its lanes, `cycles` cycles each.
+    func digitalTime(ops: Int, cycles: Int = 1) throws -> SimTime {
+        let rounds = (ops + spec.digital.lanes - 1) / spec.digital.lanes
+        return try digitalClock.time(ofCycle: UInt64(rounds * cycles))
+    }
+
+    /// Buffer time for moving `bits`.
+    func bufferTime(bits: Int) throws -> SimTime {
+        try bufferClock.time(ofCycle: UInt64((bits + spec.buffer.bitsPerCycle - 1) / spec.buffer.bitsPerCycle))
+    }
+
+    /// Runs one segment of work: `start` schedules its first events at the cursor; the
+    /// segment ends when the queue has drained and every resource is idle; leakage of
+    /// every component over the segment is charged to `phase`.
+    func segment(_ phase: Phase, _ start: () throws -> Void) throws {
+        self.phase = phase
+        guard accounting else { try start(); return }
+        try start()
+        try simulator.run()
+        var end = max(simulator.now, cursor)
+        for t in tiles { end = max(end, t.dacs.drainedAt, t.array.drainedAt, t.adcs.drainedAt) }
+        end = max(end, digital.drainedAt, buffer.drainedAt, writeDrivers.drainedAt)
+        chargeLeakage(phase, from: cursor, to: end)
+        phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
+        cursor = end
+    }
+
+    func chargeLeakage(_ phase: Phase, from: SimTime, to: SimTime) {
+        let seconds = Double(to.picoseconds - from.picoseconds) * 1e-12
+        guard seconds > 0 else { return }
+        for t in tiles {
+            t.arrayMeter.charge(.leakage, phase, joules: spec.tile.leakageWatts * seconds, count: 0)
+            t.dacMeter.charge(.leakage, phase, joules: spec.dac.leakageWatts * seconds, count: 0)
+            t.tiaMeter.charge(.leakage, phase, joules: spec.tia.leakageWatts * seconds, count: 0)
+            t.adcMeter.charge(.leakage, phase, joules: spec.adc.leakageWatts * seconds, count: 0)
+        }
+        controllerMeter.charge(.leakage, phase, joules: spec.controller.leakageWatts * seconds, count: 0)
+        digitalMeter.charge(.leakage, phase, joules: spec.digital.leakageWatts * seconds, count: 0)
+        bufferMeter.charge(.leakage, phase, joules: spec.buffer.leakageWatts * seconds, count: 0)
+    }
+
+    /// Reports a span to the trace sink, if any.
+    @inline(__always)
+    func span(_ track: String, _ name: String, _ start: SimTime, _ end: SimTime) {
+        trace?.span(track: track, name: name, start: start, end: end)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The digital unit's arithmetic: softmax of k x I, cross entropy, backpropagation from
+/// read-back weights and weight gradients. Pure functions over flat Float buffers; the
+/// chip charges their operation counts.
+public enum DigitalMath {
+    /// Softmax of k x currents into `p`; returns the cross-entropy loss for `label`.
+    @discardableResult
+    public static func softmax(_ currents: UnsafeBufferPointer<Float>, k: Double, label: Int,
+                               into p: UnsafeMutableBufferPointer<Float>) -> Double {
+        var maxZ = -Double.infinity
+        for j in 0..<currents.count { maxZ = max(maxZ, k * Double(currents[j])) }
+        var sum = 0.0
+        for j in 0..<currents.count {
+            let e = exp(k * Double(currents[j]) - maxZ)
+            p[j] = Float(e)
+            sum += e
+        }
+        for j in 0..<currents.count { p[j] = Float(Double(p[j]) / sum) }
+        return -log(max(Double(p[label]), 1e-30))
+    }
+
+    /// The class with the largest output current (first on ties).
+    public static func argmax(_ x: UnsafeBufferPointer<Float>) -> Int {
+        var best = 0
+        for j in 1..<x.count where x[j] > x[best] { best = j }
+        return best
+    }
+
+    /// dL/dI of the output layer: k (p - onehot(label)).
+    public static func outputDelta(_ p: UnsafeBufferPointer<Float>, k: Double, label: Int,
+                                   into delta: UnsafeMutableBufferPointer<Float>) {
+        for j in 0..<p.count { delta[j] = Float(k * (Double(p[j]) - (j == label ? 1 : 0))) }
+    }
+
+    /// dL/dI of a hidden layer: gain x (W_next delta_next) where 0 < h < clip, else 0.
+    /// `weights` is inputs x outputs of the next layer (the read-back copy).
+    public static func hiddenDelta(weights: UnsafeBufferPointer<Float>, outputs: Int,
+                                   nextDelta: UnsafeBufferPointer<Float>, activation: UnsafeBufferPointer<Float>,
+                                   gain: Float, clip: Float, into delta: UnsafeMutableBufferPointer<Float>) {
+        for i in 0..<delta.count {
+            let h = activation[i]
+            guard h > 0 && h < clip else { delta[i] = 0; continue }
+            var s: Float = 0
+            let row = i * outputs
+            for j in 0..<outputs { s += weights[row + j] * nextDelta[j] }
+            delta[i] = gain * s
+        }
+    }
+
+    /// gradient += a x delta^T (inputs x outputs).
+    public static func accumulate(_ a: UnsafeBufferPointer<Float>, _ delta: UnsafeBufferPointer<Float>,
+                                  into g: UnsafeMutableBufferPointer<Float>) {
+        let m = delta.count
+        for i in 0..<a.count {
+            let ai = a[i]
+            if ai == 0 { continue }
+            let row = i * m
+            for j in 0..<m { g[row + j] += ai * delta[j] }
+        }
+    }
+}

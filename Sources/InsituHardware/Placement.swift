@@ -1,0 +1,20 @@
+/// Where a block of a layer sits: which tile, and which of the layer's inputs and outputs.
+/// Produced by the mapping layer; the chip uses it to know which tile's resources work.
+public struct Placement: Sendable, Equatable {
+    public var tile: Int
+    public var firstInput: Int
+    public var inputs: Int
+    public var firstOutput: Int
+    public var outputs: Int
+
+    public init(tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int) {
+        self.tile = tile
+        self.firstInput = firstInput
+        self.inputs = inputs
+        self.firstOutput = firstOutput
+        self.outputs = outputs
+    }
+
+    public var devices: Int { 2 * inputs * outputs }
+    public func holds(input i: Int) -> Bool { i >= firstInput && i < firstInput + inputs }
+}

@@ -1,0 +1,78 @@
+import InsituEngine
+import InsituHardware
+import InsituTraining
+
+/// Exact totals of a run's ledger by phase and by component, and the per-image figures.
+public struct CostBreakdown {
+    public struct Total {
+        public var energyQuanta = ExactInteger()
+        public var busyPicoseconds: UInt64 = 0
+        public var count: UInt64 = 0
+        public var joules: Double { energyQuanta.doubleValue * Ledger.quantumJoules }
+        mutating func add(_ e: Ledger.Entry) {
+            energyQuanta += e.energyQuanta
+            busyPicoseconds &+= e.busyPicoseconds
+            count &+= e.count
+        }
+    }
+
+    public var byPhase: [(phase: String, total: Total)] = []
+    public var byComponent: [(component: String, total: Total)] = []
+    public var total = Total()
+    /// Simulated time per phase (segment spans), picoseconds.
+    public var phaseTime: [String: UInt64] = [:]
+    public var simulatedTime = SimTime.zero
+    /// Pulses by polarity.
+    public var setPulses: UInt64 = 0
+    public var resetPulses: UInt64 = 0
+    /// Multiply-accumulates of one forward pass on the crossbars.
+    public var forwardMACs = 0
+    public var trainingImages = 0
+    public var testImages = 0
+
+    public init(run: TrainingRun) {
+        let entries = run.ledger.entries
+        var phases: [String: Total] = [:], components: [String: Total] = [:]
+        for e in entries {
+            phases[e.key.phase, default: Total()].add(e)
+            components[e.key.component, default: Total()].add(e)
+            total.add(e)
+            if e.key.action == Action.set.name { setPulses &+= e.count }
+            if e.key.action == Action.reset.name { resetPulses &+= e.count }
+        }
+        byPhase = Phase.allCases.compactMap { p in phases[p.name].map { (p.name, $0) } }
+        byComponent = components.keys.sorted().map { ($0, components[$0]!) }
+        if let chip = run.chip {
+            for p in Phase.allCases { phaseTime[p.name] = chip.phasePicoseconds[p.rawValue] }
+            simulatedTime = chip.simulatedTime
+        }
+        forwardMACs = zip(run.network.layers, run.network.layers.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        trainingImages = run.outcome.imagesTrained
+        // Test images: every evaluation pass over the test set.
+        testImages = run.outcome.testImages * (run.outcome.method == .exSitu ? 1 : run.outcome.curve.count)
+    }
+
+    func phase(_ name: String) -> Total { byPhase.first { $0.phase == name }?.total ?? Total() }
+
+    /// Energy of training (every phase but test and the one-off programming) per training image.
+    public var trainingJoulesPerImage: Double {
+        guard trainingImages > 0 else { return 0 }
+        let e = ["forward", "backward", "gradient", "update", "readout"].reduce(0.0) { $0 + phase($1).joules }
+        return e / Double(trainingImages)
+    }
+
+    public var trainingSecondsPerImage: Double {
+        guard trainingImages > 0 else { return 0 }
+        let t = ["forward", "update", "readout"].reduce(UInt64(0)) { $0 + (phaseTime[$1] ?? 0) }
+        return Double(t) * 1e-12 / Double(trainingImages)
+    }
+
+    public var testJoulesPerImage: Double { testImages > 0 ? phase("test").joules / Double(testImages) : 0 }
+    public var testSecondsPerImage: Double { testImages > 0 ? Double(phaseTime["test"] ?? 0) * 1e-12 / Double(testImages) : 0 }
+
+    /// Inference efficiency: 2 operations per MAC of the forward pass over the test energy per image.
+    public var inferenceTOPSPerWatt: Double { testJoulesPerImage > 0 ? 2 * Double(forwardMACs) / testJoulesPerImage / 1e12 : 0 }
+    /// Training efficiency: forward, backward and gradient counted as 3 x the forward MACs.
+    public var trainingTOPSPerWatt: Double { trainingJoulesPerImage > 0 ? 6 * Double(forwardMACs) / trainingJoulesPerImage / 1e12 : 0 }
+    public var testJoulesPerMAC: Double { forwardMACs > 0 ? testJoulesPerImage / Double(forwardMACs) : 0 }
+}

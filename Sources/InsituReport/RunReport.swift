@@ -1,0 +1,143 @@
+import Foundation
+import InsituEngine
+import InsituHardware
+import InsituTraining
+
+/// The machine-readable report of one run (report.json).
+public struct RunReport: Codable {
+    public struct ModelChoices: Codable {
+        /// Programmable conductance window and the stuck-distance ratio R (li2018.md section 7).
+        public var window_min_S: Double
+        public var window_max_S: Double
+        public var slope_S_per_V: Double
+        public var stuck_low_S: Double
+        public var R: Double
+        public var update_variation: Double
+        public var variation_reference: String
+        public var noise_definition: String
+        public var read_noise: Double
+        public var initial_gate_V: Double
+        public var initial_gate_spread_V: Double
+        public var learning_rates_V2: [Double]
+        public var preprocessing: String
+        public var interlayer: String
+        public var adc_bits: Int
+        public var ex_situ_mapping: String?
+    }
+
+    public struct PhaseCost: Codable {
+        public var phase: String
+        public var neurosim_name: String?
+        public var energy_J: String
+        public var time_ps: UInt64
+        public var busy_ps: UInt64
+    }
+
+    public struct ComponentCost: Codable {
+        public var component: String
+        public var energy_J: String
+        public var busy_ps: UInt64
+        public var utilisation: Double
+    }
+
+    public struct Costs: Codable {
+        public var total_energy_J: String
+        public var simulated_time_ps: UInt64
+        public var phases: [PhaseCost]
+        public var components: [ComponentCost]
+        public var set_pulses: UInt64
+        public var reset_pulses: UInt64
+        public var training_energy_per_image_J: Double
+        public var training_latency_per_image_s: Double
+        public var training_throughput_images_per_s: Double
+        public var training_TOPS_per_W: Double
+        public var test_energy_per_image_J: Double
+        public var test_latency_per_image_s: Double
+        public var inference_TOPS_per_W: Double
+        public var energy_per_MAC_J: Double
+    }
+
+    public struct Point: Codable {
+        public var images: Int
+        public var accuracy: Double
+    }
+
+    public var design: String
+    public var method: String
+    public var network: [Int]
+    public var seed: UInt64
+    public var data: String
+    public var images_trained: Int
+    public var updates: Int
+    public var test_images: Int
+    public var test_accuracy: Double
+    public var accuracy_curve: [Point]
+    public var minibatch_accuracy: [Double]
+    public var devices: Int
+    public var stuck_devices: Int
+    public var model: ModelChoices
+    public var costs: Costs?
+    public var events: UInt64
+    public var wall_seconds: Double
+
+    public init(run: TrainingRun, design: String) {
+        let o = run.outcome, d = run.chipSpec.device
+        self.design = design
+        method = o.method.rawValue
+        network = run.network.layers
+        seed = run.training.seed
+        data = o.dataSource
+        images_trained = o.imagesTrained
+        updates = o.updates
+        test_images = o.testImages
+        test_accuracy = o.finalAccuracy
+        accuracy_curve = o.curve.map { Point(images: $0.images, accuracy: $0.accuracy) }
+        minibatch_accuracy = o.batchAccuracy
+        devices = o.devices
+        stuck_devices = o.stuckDevices
+        model = ModelChoices(
+            window_min_S: d.windowMinSiemens, window_max_S: d.windowMaxSiemens, slope_S_per_V: d.slopeSiemensPerVolt,
+            stuck_low_S: d.stuckLowSiemens, R: d.stuckDistanceRatio, update_variation: d.updateVariation,
+            variation_reference: d.variationReference.rawValue,
+            noise_definition: "each SET reaches G_target + N(0, sigma), sigma = update_variation x "
+                + (d.variationReference == .range ? "(window max - window min)" : "G_target") + ", redrawn at every programming",
+            read_noise: d.readNoise, initial_gate_V: run.training.initialGateVolts,
+            initial_gate_spread_V: run.training.initialGateSpreadVolts, learning_rates_V2: run.training.learningRatesVoltsSquared,
+            preprocessing: "central crop, anti-aliased bicubic (Pillow's) resize, 8-bit, one scale factor to the maximum voltage",
+            interlayer: run.chipSpec.interlayer.rawValue, adc_bits: run.chipSpec.adc.bits,
+            ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil)
+        if run.chip != nil {
+            let b = CostBreakdown(run: run)
+            let span = Double(b.simulatedTime.picoseconds)
+            costs = Costs(
+                total_energy_J: Ledger.joulesDecimal(quanta: b.total.energyQuanta),
+                simulated_time_ps: b.simulatedTime.picoseconds,
+                phases: b.byPhase.map { p in
+                    PhaseCost(phase: p.phase, neurosim_name: Phase.allCases.first { $0.name == p.phase }?.neuroSimName,
+                              energy_J: Ledger.joulesDecimal(quanta: p.total.energyQuanta), time_ps: b.phaseTime[p.phase] ?? 0,
+                              busy_ps: p.total.busyPicoseconds)
+                },
+                components: b.byComponent.map { c in
+                    ComponentCost(component: c.component, energy_J: Ledger.joulesDecimal(quanta: c.total.energyQuanta),
+                                  busy_ps: c.total.busyPicoseconds, utilisation: span > 0 ? Double(c.total.busyPicoseconds) / span : 0)
+                },
+                set_pulses: b.setPulses, reset_pulses: b.resetPulses,
+                training_energy_per_image_J: b.trainingJoulesPerImage, training_latency_per_image_s: b.trainingSecondsPerImage,
+                training_throughput_images_per_s: b.trainingSecondsPerImage > 0 ? 1 / b.trainingSecondsPerImage : 0,
+                training_TOPS_per_W: b.trainingTOPSPerWatt, test_energy_per_image_J: b.testJoulesPerImage,
+                test_latency_per_image_s: b.testSecondsPerImage, inference_TOPS_per_W: b.inferenceTOPSPerWatt,
+                energy_per_MAC_J: b.testJoulesPerMAC)
+        }
+        events = o.telemetry.eventsProcessed
+        wall_seconds = o.wallSeconds
+    }
+
+    /// Pretty JSON with sorted keys. Wall time is left out so that the same inputs give the same bytes.
+    public func json() throws -> Data {
+        var copy = self
+        copy.wall_seconds = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(copy)
+    }
+}

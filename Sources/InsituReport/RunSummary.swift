@@ -1,0 +1,27 @@
+import Foundation
+import InsituEngine
+import InsituHardware
+import InsituTraining
+
+/// The terminal summary of a training run.
+public enum RunSummary {
+    public static func text(_ run: TrainingRun, design: String) -> String {
+        let o = run.outcome
+        var lines: [String] = []
+        lines.append("\(design): \(o.method.rawValue) training of \(run.network.layers.map(String.init).joined(separator: "-")) on \(o.dataSource)")
+        lines.append(String(format: "test accuracy: %.2f%% on %d images after %d training images (%d updates)",
+                            100 * o.finalAccuracy, o.testImages, o.imagesTrained, o.updates))
+        if o.devices > 0 {
+            lines.append(String(format: "devices: %d, stuck: %d (%.1f%%); R = (Gmin - Gstuck)/(Gmax - Gmin) = %.3f",
+                                o.devices, o.stuckDevices, 100 * Double(o.stuckDevices) / Double(o.devices),
+                                run.chipSpec.device.stuckDistanceRatio))
+        }
+        if run.chip != nil, run.ledger.isEnabled {
+            lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
+            lines.append(CostTable.text(run))
+        }
+        lines.append(String(format: "wall time: %.2f s; events: %llu (%.2f million/s)", o.wallSeconds,
+                            o.telemetry.eventsProcessed, o.telemetry.eventsPerWallSecond / 1e6))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import InsituEngine
+import InsituHardware
+import InsituTraining
+
+/// Writes a run's folder: report.json, ledger.json, costs.csv, curve.csv (each atomically).
+public enum RunWriter {
+    public static func write(_ run: TrainingRun, design: String, to folder: String) throws {
+        let dir = URL(fileURLWithPath: folder)
+        try AtomicFile.write(try RunReport(run: run, design: design).json(), to: dir.appendingPathComponent("report.json").path)
+        if run.chip != nil {
+            try AtomicFile.write(try run.ledger.jsonData(), to: dir.appendingPathComponent("ledger.json").path)
+            var csv = "component,action,phase,energy_J,busy_ps,count\n"
+            for e in run.ledger.entries {
+                csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count)\n"
+            }
+            try AtomicFile.write(csv, to: dir.appendingPathComponent("costs.csv").path)
+        }
+        var curve = "images,test_accuracy\n"
+        for p in run.outcome.curve { curve += "\(p.images),\(p.accuracy)\n" }
+        try AtomicFile.write(curve, to: dir.appendingPathComponent("curve.csv").path)
+    }
+}

@@ -1,0 +1,63 @@
+import InsituEngine
+
+/// A data split turned into row voltages, with the paper's sampling of minibatches.
+public struct TrainingData: Sendable {
+    public let inputCount: Int
+    public let trainVolts: [Float]
+    public let trainLabels: [Int]
+    public let testVolts: [Float]
+    public let testLabels: [Int]
+    public let source: String
+
+    /// Pixels p become p / 255 x maxVolts: one scale factor for every image.
+    public init(split: DataSplit, maxVolts: Double, testImages: Int = 0) {
+        let scale = Float(maxVolts / 255)
+        inputCount = split.train.inputCount
+        trainVolts = split.train.pixels.map { Float($0) * scale }
+        trainLabels = split.train.labels.map(Int.init)
+        let test = split.test.prefix(testImages)
+        testVolts = test.pixels.map { Float($0) * scale }
+        testLabels = test.labels.map(Int.init)
+        source = split.source
+    }
+
+    public var trainCount: Int { trainLabels.count }
+    public var testCount: Int { testLabels.count }
+
+    /// Yields minibatches drawn without replacement; a new permutation starts when the
+    /// training set is exhausted (80,000 images from 60,000 draw some twice).
+    public struct Sampler {
+        private var order: [Int] = []
+        private var position = 0
+        private var rng: RandomStream
+        private let count: Int
+
+        public init(count: Int, seed: UInt64) {
+            self.count = count
+            rng = RandomStream(seed: seed, stream: "minibatches")
+        }
+
+        public mutating func next(_ size: Int) -> [Int] {
+            var batch: [Int] = []
+            batch.reserveCapacity(size)
+            while batch.count < size {
+                if position == order.count {
+                    order = Array(0..<count)
+                    for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.index(below: i + 1)) }
+                    position = 0
+                }
+                batch.append(order[position])
+                position += 1
+            }
+            return batch
+        }
+    }
+
+    /// Voltages and labels of the given training images, packed.
+    public func batch(_ indices: [Int]) -> (volts: [Float], labels: [Int]) {
+        var volts: [Float] = []
+        volts.reserveCapacity(indices.count * inputCount)
+        for i in indices { volts += trainVolts[(i * inputCount)..<((i + 1) * inputCount)] }
+        return (volts, indices.map { trainLabels[$0] })
+    }
+}

@@ -1,0 +1,29 @@
+import InsituEngine
+
+/// What a training run produced: accuracy over time, final accuracy, and what it took.
+public struct TrainingOutcome: Sendable {
+    /// One test-set evaluation: after how many training images, and the accuracy (0-1).
+    public struct Point: Sendable, Equatable {
+        public var images: Int
+        public var accuracy: Double
+    }
+
+    public var method: TrainingSpec.Method
+    public var curve: [Point] = []
+    /// Accuracy of each training minibatch as it was seen (the paper's Fig. 3c).
+    public var batchAccuracy: [Double] = []
+    public var finalAccuracy = 0.0
+    public var imagesTrained = 0
+    public var updates = 0
+    public var testImages = 0
+    /// Simulated chip time of the whole run (zero for floating-point training).
+    public var simulatedTime = SimTime.zero
+    public var wallSeconds = 0.0
+    public var telemetry = Telemetry()
+    /// Devices stuck, of all devices used.
+    public var stuckDevices = 0
+    public var devices = 0
+    public var dataSource = ""
+
+    public init(method: TrainingSpec.Method) { self.method = method }
+}
