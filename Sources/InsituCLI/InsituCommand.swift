@@ -15,7 +15,7 @@ public struct InsituCommand: ParsableCommand {
           insitu bench engine
         """,
         version: InsituVersion.string,
-        subcommands: [Validate.self, Describe.self, Train.self, Bench.self, DatasetCommand.self]
+        subcommands: [Validate.self, Describe.self, Train.self, Experiment.self, Bench.self, DatasetCommand.self]
     )
 
     public init() {}

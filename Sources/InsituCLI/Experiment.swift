@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import InsituArchFile
+import InsituReport
+import InsituTraining
+
+/// `insitu experiment NAME`: reproductions of the paper's experiments.
+struct Experiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one of the paper's experiments.",
+        subcommands: [StuckDevices.self])
+}
+
+/// Fig. 4b (two layers, in-situ vs ex-situ) and Fig. 4c (--layers 1) of Li et al. 2018.
+struct StuckDevices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stuck-devices",
+        abstract: "Accuracy against the fraction of devices stuck low, in-situ vs ex-situ, over several seeds (Fig. 4b-c).",
+        discussion: """
+        With --layers 1 the network keeps only its input and output widths (64-10), and unless --set says
+        otherwise uses the single-layer settings of docs/reproduction.md: chip.tia.output_gain=500 V/A
+        (its output currents are ten times larger) and training.learning_rate=0.005 V^2.
+        Examples:
+          insitu experiment stuck-devices --arch arch/li2018.yaml --seeds 3
+          insitu experiment stuck-devices --arch arch/li2018.yaml --layers 1 --methods in-situ --out runs/fig4c
+        """)
+
+    @Option(help: "Architecture file.") var arch = "arch/li2018.yaml"
+    @Option(name: .customLong("set"), help: "Arch override KEY=VALUE (repeatable).") var overrides: [String] = []
+    @OptionGroup var data: DataOptions
+    @Option(help: "Stuck-low fractions, comma separated (percent or fraction).")
+    var fractions = "0,1%,2%,3%,5%,10%,15%,20%,30%,40%,50%"
+    @Option(help: "Seeds per point (1...N).") var seeds = 3
+    @Option(help: "Methods, comma separated: in-situ, ex-situ.") var methods = "in-situ,ex-situ"
+    @Option(help: "1 for the single-layer network of Fig. 4c, 2 for the design's network.") var layers = 2
+    @Option(help: "Training images per run (default: the arch file's).") var images: Int?
+    @Option(help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Folder for sweep.json and sweep.csv.") var out: String?
+
+    static let singleLayerDefaults = ["chip.tia.output_gain=500 V/A", "training.learning_rate=0.005 V^2"]
+
+    func run() throws {
+        guard seeds >= 1 else { throw usageError("--seeds must be at least 1") }
+        guard threads >= 1 else { throw usageError("--threads must be at least 1") }
+        guard layers == 1 || layers == 2 else { throw usageError("--layers must be 1 or 2") }
+        var sets = overrides
+        if layers == 1 {
+            let given = Set(overrides.compactMap { $0.split(separator: "=").first.map(String.init) })
+            sets = Self.singleLayerDefaults.filter { !given.contains(String($0.split(separator: "=")[0])) } + overrides
+        }
+        var design = try loadDesign(path: arch, overrides: sets)
+        if layers == 1 { design.network.layers = [design.network.layers.first!, design.network.layers.last!] }
+        if let images {
+            guard images > 0 else { throw usageError("--images must be at least 1") }
+            design.training.images = images
+        }
+        if design.training.learningRatesVoltsSquared.count != design.network.layers.count - 1 {
+            design.training.learningRatesVoltsSquared = Array(repeating: design.training.learningRatesVoltsSquared[0],
+                                                              count: design.network.layers.count - 1)
+        }
+        let fractionList = try parseFractions(fractions)
+        let methodList = try methods.split(separator: ",").map { name -> TrainingSpec.Method in
+            guard let m = TrainingSpec.Method(rawValue: String(name)), m != .float else {
+                throw usageError("--methods takes in-situ and ex-situ, found '\(name)'")
+            }
+            return m
+        }
+        let trainingData = try data.load(for: design)
+        let sweep = StuckDeviceSweep(chip: design.chip, network: design.network, training: design.training,
+                                     fractions: fractionList, methods: methodList, seeds: (1...seeds).map(UInt64.init))
+        let results = try sweep.run(on: trainingData, threads: threads) { done, total in
+            FileHandle.standardError.write(Data("\rstuck-devices: \(done)/\(total) runs".utf8))
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        let table = SweepTable(results: results, layers: design.network.layers, design: design.name)
+        print(table.text())
+        if let out {
+            try AtomicFile.write(try table.json(), to: URL(fileURLWithPath: out).appendingPathComponent("sweep.json").path)
+            try AtomicFile.write(table.csv(), to: URL(fileURLWithPath: out).appendingPathComponent("sweep.csv").path)
+        }
+    }
+
+    func parseFractions(_ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { item in
+            let t = item.trimmingCharacters(in: .whitespaces)
+            let v = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+            guard let v, v >= 0, v <= 1 else { throw usageError("--fractions: '\(t)' is not a fraction from 0 to 1 (or 0% to 100%)") }
+            return v
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import InsituHardware
+
+/// The paper's Fig. 4b-c experiment: accuracy against the fraction of devices stuck low,
+/// for several training methods and seeds. Runs are independent and each is a pure
+/// function of its inputs, so they run in parallel and give the same numbers at any
+/// thread count.
+public struct StuckDeviceSweep: Sendable {
+    public struct Job: Sendable, Equatable {
+        public var fraction: Double
+        public var method: TrainingSpec.Method
+        public var seed: UInt64
+    }
+
+    public struct Result: Sendable {
+        public var job: Job
+        public var accuracy: Double
+    }
+
+    public var chip: ChipSpec
+    public var network: NetworkSpec
+    public var training: TrainingSpec
+    public var fractions: [Double]
+    public var methods: [TrainingSpec.Method]
+    public var seeds: [UInt64]
+
+    public init(chip: ChipSpec, network: NetworkSpec, training: TrainingSpec, fractions: [Double],
+                methods: [TrainingSpec.Method], seeds: [UInt64]) {
+        self.chip = chip
+        self.network = network
+        self.training = training
+        self.fractions = fractions
+        self.methods = methods
+        self.seeds = seeds
+    }
+
+    public var jobs: [Job] {
+        fractions.flatMap { f in methods.flatMap { m in seeds.map { Job(fraction: f, method: m, seed: $0) } } }
+    }
+
+    /// Runs every job on up to `threads` threads; `done` is called (serialised) as jobs finish.
+    public func run(on data: TrainingData, threads: Int, done: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Result] {
+        let jobs = self.jobs
+        let box = ResultBox(count: jobs.count)
+        let next = ResultBox.Counter()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
+            while let i = next.take(below: jobs.count) {
+                let job = jobs[i]
+                var c = chip
+                c.device.stuckLowFraction = job.fraction
+                var t = training
+                t.method = job.method
+                t.seed = job.seed
+                t.evaluationInterval = 0
+                do {
+                    let run = try TrainingRun.execute(chip: c, network: network, training: t, data: data, accounting: false)
+                    box.store(i, .success(Result(job: job, accuracy: run.outcome.finalAccuracy)))
+                } catch {
+                    box.store(i, .failure(error))
+                }
+                done?(box.finished, jobs.count)
+            }
+        }
+        return try box.results.map { try $0!.get() }
+    }
+}
+
+/// Results filled in by worker threads, each slot written once.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [Result<StuckDeviceSweep.Result, Error>?]
+    private(set) var finished = 0
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ i: Int, _ r: Result<StuckDeviceSweep.Result, Error>) {
+        lock.lock()
+        results[i] = r
+        finished += 1
+        lock.unlock()
+    }
+
+    /// Hands out job indices in order.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below n: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < n else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
