@@ -1,0 +1,120 @@
+import Testing
+@testable import InsituDevices
+@testable import InsituEngine
+@testable import InsituHardware
+
+/// Device parameters with round numbers for hand calculation:
+/// G(Vg) = 100 uS + 1000 uS/V x (Vg - 0.6 V), gate range 0.6-1.7 V.
+func handDevice(model: DeviceParameters.Model = .ideal) -> DeviceParameters {
+    var d = DeviceParameters()
+    d.model = model
+    d.conductanceAtGateMinSiemens = 100e-6
+    d.slopeSiemensPerVolt = 1000e-6
+    d.resetConductanceSiemens = 5e-6
+    d.conductanceCeilingSiemens = 2e-3
+    d.setPulse = SimTime(picoseconds: 100_000)
+    d.resetPulse = SimTime(picoseconds: 50_000)
+    return d
+}
+
+func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a - b) <= relative * max(abs(a), abs(b), 1e-30) }
+
+@Suite struct DevicePhysicsTests {
+    @Test func setReachesTheGatesConductance() {
+        var rng = RandomStream(seed: 1)
+        var a = DeviceArray(rows: 1, columns: 1, parameters: handDevice(), rng: &rng)
+        #expect(isClose(Double(a.conductance[0]), 5e-6))        // fresh device: reset state
+        a.set(0, gateVolts: 1.0, rng: &rng)
+        #expect(isClose(Double(a.conductance[0]), 500e-6))     // 100 uS + 1000 uS/V x 0.4 V
+        a.set(0, gateVolts: 1.7, rng: &rng)
+        #expect(isClose(Double(a.conductance[0]), 1200e-6))
+    }
+
+    /// Two by two: one input (a +v row for G+ and a -v row for G-), two output columns.
+    /// Gates G+ = [1.0, 0.8] V -> [500, 300] uS; G- = [0.7, 1.2] V -> [200, 700] uS.
+    /// With v = 0.1 V: I = 0.1 x (500 - 200) uS = 30 uA and 0.1 x (300 - 700) uS = -40 uA.
+    @Test func differentialPairOutputCurrent() {
+        var rng = RandomStream(seed: 1)
+        var layer = CrossbarLayer(inputs: 1, outputs: 2, device: handDevice(), rng: &rng)
+        let controller = UpdateController(spec: ControllerSpec(), device: handDevice())
+        let plus: [Float] = [1.0, 0.8], minus: [Float] = [0.7, 1.2]
+        _ = plus.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        _ = minus.withUnsafeBufferPointer { controller.programRow(1, of: &layer, targets: $0, rng: &rng) }
+        var out: [Float] = [0, 0]
+        let v: [Float] = [0.1]
+        v.withUnsafeBufferPointer { vb in out.withUnsafeMutableBufferPointer { layer.columnCurrents(vb, into: $0, rng: &rng) } }
+        #expect(isClose(Double(out[0]), 30e-6))
+        #expect(isClose(Double(out[1]), -40e-6))
+        // Read energy over 10 ns: t x v^2 x sum G = 1e-8 x 0.01 x (500+300+200+700) uS = 1.7e-13 J.
+        let e = v.withUnsafeBufferPointer { layer.readEnergy($0, seconds: 1e-8) }
+        #expect(isClose(e, 1.7e-13))
+    }
+
+    /// Lowering a gate voltage takes a RESET (to the low state) and then a SET; raising it takes a SET only.
+    @Test func resetThenSet() throws {
+        var rng = RandomStream(seed: 1)
+        let d = handDevice()
+        var layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
+        let controller = UpdateController(spec: ControllerSpec(), device: d)
+        let up: [Float] = [1.2]
+        let first = up.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        #expect(first.resets == 0 && first.sets == 1)
+        #expect(isClose(Double(layer.devices.conductance[0]), 700e-6))
+        let down: [Float] = [0.9]
+        let second = down.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        #expect(second.resets == 1 && second.sets == 1)
+        #expect(isClose(Double(layer.devices.conductance[0]), 400e-6))
+        // RESET from 700 uS: 1.6 V^2 x 700 uS x 50 ns = 8.96e-11 J; SET to 400 uS: 2.5 V x (400 uS x 1 V) x 100 ns = 1e-10 J.
+        #expect(isClose(second.resetJoules, 1.6 * 1.6 * 700e-6 * 50e-9))
+        #expect(isClose(second.setJoules, 2.5 * 400e-6 * 1.0 * 100e-9))
+        // Row time: setup 10 ns + RESET 50 ns + SET 100 ns.
+        #expect(try controller.rowTime(second) == SimTime(picoseconds: 160_000))
+        let same = down.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        #expect(same.columnsDriven == 0)
+        #expect(try controller.rowTime(same) == .zero)
+    }
+
+    @Test func stuckDevicesIgnorePulses() {
+        var d = handDevice(model: .gateControlled)
+        d.stuckLowFraction = 0.5
+        d.stuckLowSiemens = 10e-6
+        d.stuckHighFraction = 0.25
+        d.stuckHighSiemens = 1.2e-3
+        var rng = RandomStream(seed: 3)
+        var a = DeviceArray(rows: 4, columns: 4, parameters: d, rng: &rng)
+        #expect(a.faults.filter { $0 == .stuckLow }.count == 8)     // exactly round(0.5 x 16)
+        #expect(a.faults.filter { $0 == .stuckHigh }.count == 4)
+        for i in 0..<16 {
+            a.reset(i)
+            a.set(i, gateVolts: 1.0, rng: &rng)
+            switch a.faults[i] {
+            case .stuckLow: #expect(a.conductance[i] == Float(10e-6))
+            case .stuckHigh: #expect(a.conductance[i] == Float(1.2e-3))
+            case .none: #expect(isClose(Double(a.conductance[i]), 500e-6))
+            }
+        }
+    }
+
+    @Test func cycleToCycleVariationHasTheStatedSpread() {
+        var d = handDevice(model: .gateControlled)
+        d.updateVariation = 0.02          // of the window 100-1200 uS: sigma = 22 uS
+        var rng = RandomStream(seed: 5)
+        var a = DeviceArray(rows: 100, columns: 100, parameters: d, rng: &rng)
+        for i in 0..<10_000 { a.set(i, gateVolts: 1.0, rng: &rng) }
+        let g = a.conductance.map(Double.init)
+        let mean = g.reduce(0, +) / Double(g.count)
+        let sd = (g.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(g.count - 1)).squareRoot()
+        #expect(abs(mean - 500e-6) < 1e-6)
+        #expect(abs(sd - 22e-6) < 1e-6)
+    }
+
+    @Test func quantizer() {
+        let adc = Quantizer(bits: 8, fullScale: 0.2, signed: true)     // step 0.2/128
+        #expect(adc.quantize(0.3) == Float(0.2))
+        #expect(adc.quantize(-1) == Float(-0.2))
+        #expect(adc.quantize(Float(0.2 / 128 * 3.4)) == Float(0.2 / 128 * 3))
+        let dac = Quantizer(bits: 8, fullScale: 0.2, signed: false)    // step 0.2/255: pixels map exactly
+        #expect(dac.quantize(Float(0.2 * 17 / 255)) == Float(0.2 * 17 / 255))
+        #expect(dac.quantize(-0.1) == 0)
+    }
+}
