@@ -3,6 +3,10 @@ import PackageDescription
 
 /// insitu: a discrete-event simulator of memristor-crossbar chips that train neural networks in situ.
 /// Layers, bottom to top: engine, devices, hardware, training, faces (arch files, data, reports, CLI).
+/// The event loop, the ledger and the chip's state run millions of times a second, and each
+/// simulation's objects are used by one thread only: dynamic exclusivity checks are dropped there.
+let singleThreadedHotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
 let package = Package(
     name: "insitu",
     platforms: [.macOS(.v13)],
@@ -18,14 +22,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // The event loop and ledger run millions of times a second: their class-held queues and
-        // totals are accessed by one thread only, so dynamic exclusivity checks are dropped there.
-        .target(name: "InsituEngine", dependencies: ["CGMP"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
-        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
+        .target(name: "InsituEngine", dependencies: ["CGMP"], swiftSettings: singleThreadedHotPath),
+        .target(name: "InsituDevices", dependencies: ["InsituEngine"], swiftSettings: singleThreadedHotPath),
+        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"], swiftSettings: singleThreadedHotPath),
         .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
-        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"]),
+        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"],
+                swiftSettings: singleThreadedHotPath),
         .target(name: "InsituArchFile", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining",
             .product(name: "Yams", package: "Yams"),

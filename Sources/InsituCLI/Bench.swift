@@ -22,8 +22,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Entities in the hold model.") var entities = 1000
     @Option(help: "Events to deliver in the hold model.") var events: UInt64 = 20_000_000
     @Option(name: .customLong("set"), help: "Arch override KEY=VALUE (train only).") var overrides: [String] = []
-    @Option(help: "Dataset for train: embedded or mnist.") var dataset = "embedded"
-    @Option(help: "MNIST folder for --dataset mnist.") var data: String?
+    @OptionGroup var data: DataOptions
 
     func run() throws {
         switch workload {
@@ -34,7 +33,8 @@ struct Bench: ParsableCommand {
             print(String(format: "events per second: %.2f million", r.eventsPerSecond / 1e6))
             print(String(format: "simulated time per wall second: %.3g s", r.simulatedSecondsPerWallSecond))
         case .train:
-            throw usageError("bench train is not available in this build")
+            guard let arch else { throw usageError("bench train needs an architecture file, e.g. arch/li2018.yaml") }
+            try TrainBenchmark.run(arch: arch, overrides: overrides, data: data)
         }
     }
 }

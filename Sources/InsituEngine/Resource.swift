@@ -47,6 +47,47 @@ public struct Resource: Sendable {
         return Grant(start: SimTime(picoseconds: start), end: end, server: best, requested: time)
     }
 
+    /// Queues `count` requests of `duration` each, all made at `time` (a group of columns
+    /// asking an ADC bank); returns when the last one ends. Same result as `count` calls to
+    /// `acquire`, without building the grants.
+    public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
+        var end = time.picoseconds
+        let t = time.picoseconds, d = duration.picoseconds
+        if count >= capacity, freeAt.allSatisfy({ $0 <= t }) {
+            // Every server idle: whole rounds on all servers, the remainder on the lowest indices
+            // (what earliest-free, lowest-index-first assigns when all are equal).
+            let rounds = UInt64(count / capacity), rest = count % capacity
+            let (roundEnd, o1) = d.multipliedReportingOverflow(by: rounds)
+            let (full, o2) = t.addingReportingOverflow(roundEnd)
+            let (last, o3) = full.addingReportingOverflow(rest > 0 ? d : 0)
+            if o1 || o2 || o3 { throw SimulationError.timeOverflow("\(name) at \(time)") }
+            for i in 0..<capacity { freeAt[i] = i < rest ? last : full }
+            // Request k waits floor(k / capacity) x d.
+            let c = UInt64(capacity)
+            totalWaitPicoseconds &+= d &* (c &* rounds &* (rounds &- 1) / 2 &+ UInt64(rest) &* rounds)
+            maxWaitPicoseconds = max(maxWaitPicoseconds, d &* (rest > 0 ? rounds : rounds &- 1))
+            requests &+= UInt64(count)
+            busyPicoseconds &+= UInt64(count) &* d
+            return SimTime(picoseconds: last)
+        }
+        try freeAt.withUnsafeMutableBufferPointer { free in
+            for _ in 0..<count {
+                var best = 0
+                for i in 1..<capacity where free[i] < free[best] { best = i }
+                let start = max(t, free[best])
+                let (finish, overflow) = start.addingReportingOverflow(d)
+                if overflow { throw SimulationError.timeOverflow("\(name) at \(time)") }
+                free[best] = finish
+                totalWaitPicoseconds &+= start - t
+                maxWaitPicoseconds = max(maxWaitPicoseconds, start - t)
+                end = max(end, finish)
+            }
+        }
+        requests &+= UInt64(count)
+        busyPicoseconds &+= UInt64(count) &* d
+        return SimTime(picoseconds: end)
+    }
+
     /// The time at which every server is idle.
     public var drainedAt: SimTime { SimTime(picoseconds: freeAt.max() ?? 0) }
 

@@ -144,7 +144,7 @@ extension Chip {
 /// The entity that moves images through their stages, charging each stage's time and energy.
 final class ImageFlow: Entity {
     let name = "image-flow"
-    unowned let chip: Chip
+    unowned(unsafe) let chip: Chip
     init(chip: Chip) { self.chip = chip }
 
     func handle(_ event: Event, in sim: Simulator) throws {

@@ -33,16 +33,20 @@ extension Chip {
             let m = layer.outputs
             let scale = Float(-rates[l] * slope / Double(batchSize))
             let lo = Float(spec.device.gateMinVolts), hi = Float(spec.device.gateMaxVolts)
-            for i in 0..<layer.inputs {
-                for j in 0..<m {
-                    let dv = scale * gradients[l][i * m + j]
-                    let plus = (2 * i) * m + j, minus = (2 * i + 1) * m + j
-                    t[plus] = min(max(layer.gateVolts[plus] + dv, lo), hi)
-                    t[minus] = min(max(layer.gateVolts[minus] - dv, lo), hi)
+            gradients[l].withUnsafeMutableBufferPointer { g in
+                t.withUnsafeMutableBufferPointer { t in
+                    for i in 0..<layer.inputs {
+                        for j in 0..<m {
+                            let dv = scale * g[i * m + j]
+                            let plus = (2 * i) * m + j, minus = (2 * i + 1) * m + j
+                            t[plus] = min(max(t[plus] + dv, lo), hi)
+                            t[minus] = min(max(t[minus] - dv, lo), hi)
+                        }
+                    }
                 }
+                for k in g.indices { g[k] = 0 }
             }
             targets.append(t)
-            for k in gradients[l].indices { gradients[l][k] = 0 }
         }
         pendingTargets = targets
         try segment(.update) {
@@ -65,10 +69,14 @@ extension Chip {
     /// weights for backpropagation become G+ - G- as measured, stuck devices included.
     public func readBack() throws {
         try segment(.readout) { try scheduleRows(.read, at: cursor) }
-        for l in layers.indices {
-            let m = layers[l].outputs
-            for i in 0..<layers[l].inputs {
-                for j in 0..<m { layers[l].readback[i * m + j] = measured[l][(2 * i) * m + j] - measured[l][(2 * i + 1) * m + j] }
+        for (l, layer) in layers.enumerated() {
+            let m = layer.outputs
+            measured[l].withUnsafeBufferPointer { g in
+                layer.readback.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<layer.inputs {
+                        for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                    }
+                }
             }
         }
     }
@@ -92,19 +100,25 @@ extension Chip {
         let m = layers[l].outputs
         return pendingTargets[l].withUnsafeBufferPointer { all in
             let row = UnsafeBufferPointer(rebasing: all[(r * m)..<((r + 1) * m)])
-            return controller.programRow(r, of: &layers[l], targets: row, rng: &programRNG)
+            return controller.programRow(r, of: layers[l], targets: row, rng: &programRNG)
         }
     }
 
     /// Measures row r of layer l: each device's current at the read voltage, through the
     /// read-back gain and the ADC, back to siemens.
     func readRow(_ l: Int, _ r: Int) {
-        let m = layers[l].outputs
+        let layer = layers[l]
+        let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
-        for j in 0..<m {
-            let i = r * m + j
-            let g = layers[l].devices.read(i, rng: &readRNG)
-            measured[l][i] = Float(Double(adcQuantizer.quantize(Float(scale * Double(g)))) / scale)
+        let q = adcQuantizer
+        let noise = layer.devices.parameters.model == .gateControlled ? layer.devices.parameters.readNoise : 0
+        measured[l].withUnsafeMutableBufferPointer { out in
+            layer.devices.conductance.withUnsafeBufferPointer { g in
+                for i in (r * m)..<((r + 1) * m) {
+                    let read = noise > 0 ? Double(g[i]) * (1 + noise * readRNG.gaussian()) : Double(g[i])
+                    out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
+                }
+            }
         }
     }
 
@@ -154,7 +168,7 @@ extension Chip {
 /// The entity that performs row operations (programming and read-back) as events.
 final class RowWork: Entity {
     let name = "row-work"
-    unowned let chip: Chip
+    unowned(unsafe) let chip: Chip
     init(chip: Chip) { self.chip = chip }
 
     func handle(_ event: Event, in sim: Simulator) throws {

@@ -15,7 +15,7 @@ public final class Chip {
     /// k of the softmax (1/A).
     public let outputScalePerAmp: Double
     public let placements: [[Placement]]
-    public internal(set) var layers: [CrossbarLayer]
+    public let layers: [CrossbarLayer]
     public let controller: UpdateController
     public let simulator = Simulator()
     public let ledger = Ledger()
@@ -143,9 +143,10 @@ public final class Chip {
         bufferMeter.charge(.leakage, phase, joules: spec.buffer.leakageWatts * seconds, count: 0)
     }
 
-    /// Reports a span to the trace sink, if any.
+    /// Reports a span to the trace sink, if any; names are built only when a sink listens.
     @inline(__always)
-    func span(_ track: String, _ name: String, _ start: SimTime, _ end: SimTime) {
-        trace?.span(track: track, name: name, start: start, end: end)
+    func span(_ track: @autoclosure () -> String, _ name: @autoclosure () -> String, _ start: SimTime, _ end: SimTime) {
+        guard let trace else { return }
+        trace.span(track: track(), name: name(), start: start, end: end)
     }
 }

@@ -7,7 +7,7 @@ import InsituEngine
 ///
 /// Keeps the devices, the gate voltage the controller last used on each, a mirror of the
 /// weights G+ - G- for the forward product, and the weights as last read back.
-public struct CrossbarLayer: Sendable {
+public final class CrossbarLayer {
     public let inputs: Int
     public let outputs: Int
     public private(set) var devices: DeviceArray
@@ -33,7 +33,7 @@ public struct CrossbarLayer: Sendable {
     }
 
     /// Recomputes the weight mirror and row sums of input i from the devices.
-    public mutating func refresh(input i: Int) {
+    public func refresh(input i: Int) {
         let g = devices.conductance
         var sum = 0.0
         for j in 0..<outputs {
@@ -45,7 +45,7 @@ public struct CrossbarLayer: Sendable {
     }
 
     /// Applies one device-array operation (used by the update controller).
-    public mutating func withDevices<R>(_ body: (inout DeviceArray) -> R) -> R { body(&devices) }
+    public func withDevices<R>(_ body: (inout DeviceArray) -> R) -> R { body(&devices) }
 
     /// Column currents for row voltages `v` (one per input): I = W^T v, amperes.
     /// With read noise, each current gets the Gaussian noise that independent per-device
@@ -53,15 +53,7 @@ public struct CrossbarLayer: Sendable {
     public func columnCurrents(_ v: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,
                                rng: inout RandomStream) {
         let m = outputs
-        for j in 0..<m { out[j] = 0 }
-        weights.withUnsafeBufferPointer { w in
-            for i in 0..<inputs {
-                let vi = v[i]
-                if vi == 0 { continue }
-                let row = i * m
-                for j in 0..<m { out[j] += vi * w[row + j] }
-            }
-        }
+        weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
         let noise = devices.parameters.readNoise
         guard noise > 0, devices.parameters.model == .gateControlled else { return }
         let g = devices.conductance

@@ -41,10 +41,7 @@ public enum DigitalMath {
         for i in 0..<delta.count {
             let h = activation[i]
             guard h > 0 && h < clip else { delta[i] = 0; continue }
-            var s: Float = 0
-            let row = i * outputs
-            for j in 0..<outputs { s += weights[row + j] * nextDelta[j] }
-            delta[i] = gain * s
+            delta[i] = gain * VectorMath.dot(weights.baseAddress! + i * outputs, nextDelta.baseAddress!, outputs)
         }
     }
 
@@ -52,11 +49,8 @@ public enum DigitalMath {
     public static func accumulate(_ a: UnsafeBufferPointer<Float>, _ delta: UnsafeBufferPointer<Float>,
                                   into g: UnsafeMutableBufferPointer<Float>) {
         let m = delta.count
-        for i in 0..<a.count {
-            let ai = a[i]
-            if ai == 0 { continue }
-            let row = i * m
-            for j in 0..<m { g[row + j] += ai * delta[j] }
+        for i in 0..<a.count where a[i] != 0 {
+            VectorMath.axpy(a[i], delta.baseAddress!, g.baseAddress! + i * m, m)
         }
     }
 }

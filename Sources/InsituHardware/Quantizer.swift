@@ -14,11 +14,13 @@ public struct Quantizer: Sendable, Equatable {
         step = fullScale / max(levels, 1)
     }
 
-    /// The value nearest to `x` that the converter can represent.
+    /// The value nearest to `x` that the converter can represent (ties to even).
     @inline(__always)
     public func quantize(_ x: Float) -> Float {
         let lo = signed ? -fullScale : 0
-        let clamped = min(max(Double(x), lo), fullScale)
-        return Float((clamped / step).rounded() * step)
+        let code = min(max(Double(x), lo), fullScale) / step
+        // Adding and subtracting 1.5 x 2^52 rounds a Double below 2^51 to the nearest integer without a libm call.
+        let magic = 6755399441055744.0
+        return Float(((code + magic) - magic) * step)
     }
 }

@@ -24,8 +24,6 @@ public struct TileUnits {
 
     /// Queues `count` conversions of `duration` arriving at `time` on the ADC bank; returns when the last ends.
     mutating func convert(_ count: Int, at time: SimTime, duration: SimTime) throws -> SimTime {
-        var end = time
-        for _ in 0..<count { end = max(end, try adcs.acquire(at: time, for: duration).end) }
-        return end
+        try adcs.acquire(count: count, at: time, for: duration)
     }
 }

@@ -40,17 +40,17 @@ public struct UpdateController: Sendable {
 
     /// Programs row `row` of `layer` to the gate voltages `targets` (one per column): RESET
     /// where the target is below the remembered gate voltage, then SET where it differs.
-    public func programRow(_ row: Int, of layer: inout CrossbarLayer, targets: UnsafeBufferPointer<Float>,
+    public func programRow(_ row: Int, of layer: CrossbarLayer, targets: UnsafeBufferPointer<Float>,
                            rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = layer.outputs
-        for j in 0..<m {
-            let i = row * m + j
-            let old = layer.gateVolts[i], new = targets[j]
-            if new == old { continue }
-            result.columnsDriven += 1
-            layer.gateVolts[i] = new
-            layer.withDevices { d in
+        layer.withDevices { d in
+            for j in 0..<m {
+                let i = row * m + j
+                let old = layer.gateVolts[i], new = targets[j]
+                if new == old { continue }
+                result.columnsDriven += 1
+                layer.gateVolts[i] = new
                 if new < old {
                     let before = d.reset(i)
                     result.resets += 1

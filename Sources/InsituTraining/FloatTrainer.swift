@@ -101,11 +101,9 @@ struct FloatModel {
         for l in 0..<L {
             let m = widths[l + 1]
             var out = [Float](repeating: 0, count: m)
-            let a = activations[l]
-            w[l].withUnsafeBufferPointer { wl in
-                for i in 0..<widths[l] where a[i] != 0 {
-                    let ai = a[i], row = i * m
-                    for j in 0..<m { out[j] += ai * wl[row + j] }
+            activations[l].withUnsafeBufferPointer { a in
+                w[l].withUnsafeBufferPointer { wl in
+                    out.withUnsafeMutableBufferPointer { VectorMath.transposedProduct(a, wl, columns: m, into: $0) }
                 }
             }
             if l < L - 1 {

@@ -51,3 +51,27 @@ final class ADCBank {
         #expect(waits == [0, 7_000, 15_000, 5_000])
     }
 }
+
+@Suite struct GroupedRequestTests {
+    /// The grouped request must leave the same state as one request at a time.
+    @Test func groupedEqualsOneByOne() throws {
+        let d = try SimTime.nanoseconds(3)
+        for count in [1, 5, 8, 17, 54] {
+            for start in [0, 2, 40] {
+                var a = Resource(name: "a", capacity: 8), b = Resource(name: "b", capacity: 8)
+                _ = try a.acquire(at: .zero, for: .nanoseconds(UInt64(start)))   // one server busy until `start` ns
+                _ = try b.acquire(at: .zero, for: .nanoseconds(UInt64(start)))
+                let t = try SimTime.nanoseconds(10)
+                var endA = t
+                for _ in 0..<count { endA = max(endA, try a.acquire(at: t, for: d).end) }
+                let endB = try b.acquire(count: count, at: t, for: d)
+                #expect(endA == endB)
+                #expect(a.totalWaitPicoseconds == b.totalWaitPicoseconds)
+                #expect(a.maxWaitPicoseconds == b.maxWaitPicoseconds)
+                #expect(a.drainedAt == b.drainedAt)
+                // A following request sees the same servers.
+                #expect(try a.acquire(at: t, for: d) == b.acquire(at: t, for: d))
+            }
+        }
+    }
+}

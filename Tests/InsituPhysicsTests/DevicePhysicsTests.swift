@@ -35,11 +35,11 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
     /// With v = 0.1 V: I = 0.1 x (500 - 200) uS = 30 uA and 0.1 x (300 - 700) uS = -40 uA.
     @Test func differentialPairOutputCurrent() {
         var rng = RandomStream(seed: 1)
-        var layer = CrossbarLayer(inputs: 1, outputs: 2, device: handDevice(), rng: &rng)
+        let layer = CrossbarLayer(inputs: 1, outputs: 2, device: handDevice(), rng: &rng)
         let controller = UpdateController(spec: ControllerSpec(), device: handDevice())
         let plus: [Float] = [1.0, 0.8], minus: [Float] = [0.7, 1.2]
-        _ = plus.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
-        _ = minus.withUnsafeBufferPointer { controller.programRow(1, of: &layer, targets: $0, rng: &rng) }
+        _ = plus.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
+        _ = minus.withUnsafeBufferPointer { controller.programRow(1, of: layer, targets: $0, rng: &rng) }
         var out: [Float] = [0, 0]
         let v: [Float] = [0.1]
         v.withUnsafeBufferPointer { vb in out.withUnsafeMutableBufferPointer { layer.columnCurrents(vb, into: $0, rng: &rng) } }
@@ -54,14 +54,14 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
     @Test func resetThenSet() throws {
         var rng = RandomStream(seed: 1)
         let d = handDevice()
-        var layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
+        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
         let controller = UpdateController(spec: ControllerSpec(), device: d)
         let up: [Float] = [1.2]
-        let first = up.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        let first = up.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
         #expect(first.resets == 0 && first.sets == 1)
         #expect(isClose(Double(layer.devices.conductance[0]), 700e-6))
         let down: [Float] = [0.9]
-        let second = down.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        let second = down.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
         #expect(second.resets == 1 && second.sets == 1)
         #expect(isClose(Double(layer.devices.conductance[0]), 400e-6))
         // RESET from 700 uS: 1.6 V^2 x 700 uS x 50 ns = 8.96e-11 J; SET to 400 uS: 2.5 V x (400 uS x 1 V) x 100 ns = 1e-10 J.
@@ -69,7 +69,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         #expect(isClose(second.setJoules, 2.5 * 400e-6 * 1.0 * 100e-9))
         // Row time: setup 10 ns + RESET 50 ns + SET 100 ns.
         #expect(try controller.rowTime(second) == SimTime(picoseconds: 160_000))
-        let same = down.withUnsafeBufferPointer { controller.programRow(0, of: &layer, targets: $0, rng: &rng) }
+        let same = down.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
         #expect(same.columnsDriven == 0)
         #expect(try controller.rowTime(same) == .zero)
     }

@@ -1,0 +1,35 @@
+/// Small dense kernels over raw pointers, written so that the compiler vectorises them
+/// (no index-overflow checks inside the loops).
+public enum VectorMath {
+    /// y[0..<n] += a * x[0..<n]
+    @inline(__always)
+    public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var j = 0
+        while j < n {
+            y[j] += a * x[j]
+            j &+= 1
+        }
+    }
+
+    /// sum of x[j] * y[j] over j < n
+    @inline(__always)
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s: Float = 0
+        var j = 0
+        while j < n {
+            s += x[j] * y[j]
+            j &+= 1
+        }
+        return s
+    }
+
+    /// out = W^T v for W of rows x columns (row-major); rows with v = 0 are skipped.
+    public static func transposedProduct(_ v: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, columns m: Int,
+                                         into out: UnsafeMutableBufferPointer<Float>) {
+        let o = out.baseAddress!, base = w.baseAddress!
+        for j in 0..<m { o[j] = 0 }
+        for i in 0..<v.count where v[i] != 0 {
+            axpy(v[i], base + i &* m, o, m)
+        }
+    }
+}
