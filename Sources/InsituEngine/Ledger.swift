@@ -31,14 +31,15 @@ public final class Ledger {
     /// A handle to one key's totals, for charging without hashing.
     public struct Account: Hashable, Sendable {
         public let index: Int
+        @inlinable init(index: Int) { self.index = index }
     }
 
     public private(set) var keys: [Key] = []
     private var index: [Key: Int] = [:]
-    private var pendingQuanta: [Int64] = []
-    private var spilledQuanta: [ExactInteger] = []
-    private var busy: [UInt64] = []
-    private var counts: [UInt64] = []
+    @usableFromInline var pendingQuanta: [Int64] = []
+    @usableFromInline var spilledQuanta: [ExactInteger] = []
+    @usableFromInline var busy: [UInt64] = []
+    @usableFromInline var counts: [UInt64] = []
     /// When false, `charge` returns at once (to measure what accounting costs).
     public var isEnabled = true
 
@@ -58,31 +59,36 @@ public final class Ledger {
     }
 
     /// Whole quanta nearest to an energy in joules.
-    @inline(__always)
+    @inlinable
     public static func quanta(joules: Double) -> Int64? {
         let q = (joules * 1e24).rounded(.toNearestOrAwayFromZero)
         return abs(q) < 9.0e18 ? Int64(q) : nil
     }
 
     /// Adds one action's energy (joules, finite and non-negative), busy time and count.
-    @inline(__always)
+    @inlinable
     public func charge(_ account: Account, joules: Double, busy time: SimTime = .zero, count: UInt64 = 1) {
         guard isEnabled else { return }
-        precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative: \(joules) J")
+        precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative")
         let i = account.index
-        if let q = Self.quanta(joules: joules) {
-            let (sum, overflow) = pendingQuanta[i].addingReportingOverflow(q)
-            if overflow {
-                spilledQuanta[i] += pendingQuanta[i]
-                pendingQuanta[i] = q
-            } else {
-                pendingQuanta[i] = sum
-            }
+        if let q = Self.quanta(joules: joules), case (let sum, false) = pendingQuanta[i].addingReportingOverflow(q) {
+            pendingQuanta[i] = sum
         } else {
-            spilledQuanta[i] += Self.largeQuanta(joules: joules)
+            spill(i, joules: joules)
         }
         busy[i] &+= time.picoseconds
         counts[i] &+= count
+    }
+
+    /// The slow path of `charge`: the pending Int64 total would overflow, or the charge is above ~9 uJ.
+    @usableFromInline
+    func spill(_ i: Int, joules: Double) {
+        if let q = Self.quanta(joules: joules) {
+            spilledQuanta[i] += pendingQuanta[i]
+            pendingQuanta[i] = q
+        } else {
+            spilledQuanta[i] += Self.largeQuanta(joules: joules)
+        }
     }
 
     /// Quanta of a charge too large for the Int64 path (above about 9 uJ), taken from the

@@ -28,7 +28,7 @@ extension Chip {
         let duration = try spec.tile.settling.adding(spec.tia.settling)
         let energy = slots[s].inputs[l].withUnsafeBufferPointer { layers[l].readEnergy($0, seconds: duration.seconds) }
         var lineEnergy = 0.0
-        if l < layerCount - 1 && spec.interlayer == .analog {
+        if l < lastLayer && analogInterlayer {
             for x in slots[s].inputs[l + 1] { lineEnergy += 2 * Double(x * x) }
             lineEnergy *= spec.tile.rowCapacitanceFarads
         }

@@ -67,7 +67,7 @@ extension Chip {
                 layers[l].columnCurrents(v, into: out, rng: &readRNG)
             }
         }
-        if l < layerCount - 1 && spec.interlayer == .analog {
+        if l < lastLayer && analogInterlayer {
             for j in 0..<widths[l + 1] { slot.inputs[l + 1][j] = min(max(hiddenGain * slot.currents[l][j], 0), clip) }
         }
     }
@@ -82,7 +82,7 @@ extension Chip {
                 let h = min(max(hiddenGain * slot.currents[l][j], 0), clip)
                 slot.digital[l][j] = adcQuantizer.quantize(h)
             }
-            if spec.interlayer == .digital {
+            if !analogInterlayer {
                 for j in 0..<m { slot.inputs[l + 1][j] = dacQuantizer.quantize(slot.digital[l][j]) }
             }
         } else {
@@ -151,43 +151,42 @@ final class ImageFlow: Entity {
         let stage = Stage(rawValue: event.kind >> 8)!
         let l = Int(event.kind & 0xff)
         let s = Int(event.payload)
-        let c = chip
         let next: (Stage, Int)?
         let end: SimTime
         switch stage {
         case .drive:
-            end = try c.costDrive(l, slot: s, at: sim.now)
+            end = try chip.costDrive(l, slot: s, at: sim.now)
             next = (.read, l)
         case .read:
-            c.workRead(l, slot: s)
-            end = try c.costRead(l, slot: s, at: sim.now)
-            if l < c.layerCount - 1 && c.spec.interlayer == .analog {
-                try sim.schedule(at: end, to: c.flow, kind: Stage.read.rawValue << 8 | Int32(l + 1), payload: event.payload)
+            chip.workRead(l, slot: s)
+            end = try chip.costRead(l, slot: s, at: sim.now)
+            if l < chip.lastLayer && chip.analogInterlayer {
+                try sim.schedule(at: end, to: chip.flow, kind: Stage.read.rawValue << 8 | Int32(l + 1), payload: event.payload)
             }
             next = (.convert, l)
         case .convert:
-            c.workConvert(l, slot: s)
-            end = try c.costConvert(l, slot: s, at: sim.now)
-            if l < c.layerCount - 1 {
-                next = c.spec.interlayer == .digital ? (.drive, l + 1) : nil
+            chip.workConvert(l, slot: s)
+            end = try chip.costConvert(l, slot: s, at: sim.now)
+            if l < chip.lastLayer {
+                next = chip.analogInterlayer ? nil : (.drive, l + 1)
             } else {
                 next = (.classify, 0)
             }
         case .classify:
-            c.workClassify(slot: s)
-            end = try c.costClassify(at: sim.now)
-            next = c.training ? (.backward, 0) : nil
+            chip.workClassify(slot: s)
+            end = try chip.costClassify(at: sim.now)
+            next = chip.training ? (.backward, 0) : nil
         case .backward:
-            c.workBackward(slot: s)
-            end = try c.costBackward(at: sim.now)
+            chip.workBackward(slot: s)
+            end = try chip.costBackward(at: sim.now)
             next = (.gradient, 0)
         case .gradient:
-            c.workGradient(slot: s)
-            end = try c.costGradient(at: sim.now)
+            chip.workGradient(slot: s)
+            end = try chip.costGradient(at: sim.now)
             next = nil
         }
         if let (stage, layer) = next {
-            try sim.schedule(at: end, to: c.flow, kind: stage.rawValue << 8 | Int32(layer), payload: event.payload)
+            try sim.schedule(at: end, to: chip.flow, kind: stage.rawValue << 8 | Int32(layer), payload: event.payload)
         }
     }
 }

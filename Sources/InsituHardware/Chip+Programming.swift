@@ -127,7 +127,7 @@ extension Chip {
         let duration = try controller.rowTime(result)
         guard duration > .zero else { return }
         let grant = try writeDrivers.acquire(at: now, for: duration)
-        let tile = tiles(ofLayer: l, row: r).first ?? 0
+        let tile = tile(ofLayer: l, row: r)
         let arrayGrant = try tiles[tile].array.acquire(at: grant.start, for: duration)
         let d = spec.device
         let meter = tiles[tile].arrayMeter
@@ -145,7 +145,7 @@ extension Chip {
 
     /// Time and energy of reading one row: one row driver, the array and TIAs, the ADCs, the buffer.
     func costReadRow(_ l: Int, _ r: Int, at now: SimTime) throws {
-        let tile = tiles(ofLayer: l, row: r).first ?? 0
+        let tile = tile(ofLayer: l, row: r)
         let m = layers[l].outputs
         let v = spec.tile.readVolts
         let drive = try tiles[tile].dacs.acquire(at: now, for: spec.dac.latency)

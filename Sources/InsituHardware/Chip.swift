@@ -15,6 +15,10 @@ public final class Chip {
     /// k of the softmax (1/A).
     public let outputScalePerAmp: Double
     public let placements: [[Placement]]
+    let rowTiles: [[Int]]
+    /// Index of the output layer.
+    let lastLayer: Int
+    let analogInterlayer: Bool
     public let layers: [CrossbarLayer]
     public let controller: UpdateController
     public let simulator = Simulator()
@@ -61,6 +65,9 @@ public final class Chip {
         self.widths = widths
         self.outputScalePerAmp = outputScalePerAmp
         self.placements = placements
+        rowTiles = Self.rowTiles(placements, widths: widths)
+        lastLayer = widths.count - 2
+        analogInterlayer = spec.interlayer == .analog
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
         var built: [CrossbarLayer] = []
@@ -97,9 +104,14 @@ public final class Chip {
     /// Tiles whose resources a layer's work occupies.
     func tiles(ofLayer l: Int) -> [Int] { placements[l].map(\.tile) }
 
-    /// Tiles holding device row `row` of layer `l` (row 2i and 2i+1 belong to input i).
-    func tiles(ofLayer l: Int, row: Int) -> [Int] {
-        placements[l].filter { $0.holds(input: row / 2) }.map(\.tile)
+    /// The tile holding device row `row` of layer `l` (rows 2i and 2i+1 belong to input i);
+    /// a row split over column blocks is charged to its first tile.
+    func tile(ofLayer l: Int, row: Int) -> Int { rowTiles[l][row] }
+
+    static func rowTiles(_ placements: [[Placement]], widths: [Int]) -> [[Int]] {
+        placements.enumerated().map { l, blocks in
+            (0..<(2 * widths[l])).map { r in blocks.first { $0.holds(input: r / 2) }?.tile ?? 0 }
+        }
     }
 
     /// Digital-unit time for `ops` operations spread over its lanes, `cycles` cycles each.

@@ -4,7 +4,7 @@ import InsituEngine
 public final class Meter {
     public let component: String
     public let ledger: Ledger
-    private var accounts: [Ledger.Account?]
+    @usableFromInline var accounts: [Ledger.Account?]
 
     public init(component: String, ledger: Ledger) {
         self.component = component
@@ -12,17 +12,19 @@ public final class Meter {
         accounts = Array(repeating: nil, count: Phase.allCases.count * Action.allCases.count)
     }
 
-    @inline(__always)
+    @inlinable
     public func charge(_ action: Action, _ phase: Phase, joules: Double, busy: SimTime = .zero, count: UInt64 = 1) {
         guard ledger.isEnabled else { return }
         let slot = phase.rawValue * Action.allCases.count + action.rawValue
-        let account: Ledger.Account
-        if let a = accounts[slot] {
-            account = a
-        } else {
-            account = ledger.account(component: component, action: action.name, phase: phase.name)
-            accounts[slot] = account
-        }
+        let account = accounts[slot] ?? open(slot, action, phase)
         ledger.charge(account, joules: joules, busy: busy, count: count)
+    }
+
+    /// First charge of an action in a phase: create its ledger account.
+    @usableFromInline
+    func open(_ slot: Int, _ action: Action, _ phase: Phase) -> Ledger.Account {
+        let account = ledger.account(component: component, action: action.name, phase: phase.name)
+        accounts[slot] = account
+        return account
     }
 }
