@@ -31,6 +31,11 @@ public struct Resource: Sendable {
         public let requested: SimTime
     }
 
+    /// When a request made at `time` could start (the earliest-free server), without queueing it.
+    public func earliestStart(at time: SimTime) -> SimTime {
+        SimTime(picoseconds: max(time.picoseconds, freeAt.min() ?? 0))
+    }
+
     /// Queues a request made at `time` for `duration` of service; FIFO across servers
     /// (the earliest-free server, lowest index on ties).
     public mutating func acquire(at time: SimTime, for duration: SimTime) throws -> Grant {

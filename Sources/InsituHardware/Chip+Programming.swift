@@ -82,9 +82,12 @@ extension Chip {
     }
 
     /// One event per row of every layer, or the rows' work directly without accounting.
+    /// Rows are issued round-robin over the layers, so that layers on different tiles can
+    /// be programmed or read at the same time where there are write drivers for it.
     func scheduleRows(_ kind: RowKind, at time: SimTime) throws {
-        for l in layers.indices {
-            for r in 0..<(2 * layers[l].inputs) {
+        let rows = layers.map { 2 * $0.inputs }.max() ?? 0
+        for r in 0..<rows {
+            for l in layers.indices where r < 2 * layers[l].inputs {
                 if accounting {
                     try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: Int64(l) << 32 | Int64(r))
                 } else if kind == .program {
@@ -126,9 +129,11 @@ extension Chip {
     func costProgramRow(_ l: Int, _ r: Int, _ result: UpdateController.RowResult, at now: SimTime) throws {
         let duration = try controller.rowTime(result)
         guard duration > .zero else { return }
-        let grant = try writeDrivers.acquire(at: now, for: duration)
+        // A row needs a write driver and its tile's array at once: it starts when both are free.
         let tile = tile(ofLayer: l, row: r)
-        let arrayGrant = try tiles[tile].array.acquire(at: grant.start, for: duration)
+        let start = max(writeDrivers.earliestStart(at: now), tiles[tile].array.earliestStart(at: now))
+        let grant = try writeDrivers.acquire(at: start, for: duration)
+        let arrayGrant = try tiles[tile].array.acquire(at: start, for: duration)
         let d = spec.device
         let meter = tiles[tile].arrayMeter
         if result.resets > 0 {

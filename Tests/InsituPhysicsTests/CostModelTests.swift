@@ -1,0 +1,106 @@
+import Testing
+@testable import InsituDevices
+@testable import InsituEngine
+@testable import InsituHardware
+
+/// Latency and energy of a tiny chip computed by hand from the equations of docs/model.md.
+@Suite struct CostModelTests {
+    /// One 4 x 4 tile, a 2-input 2-output layer, 2 ADCs; G+ = [500, 300] / [100, 100] uS,
+    /// G- = [200, 700] / [100, 100] uS; one test image at v = (0.04, 0.08) V.
+    @Test func forwardOfOneImageByHand() throws {
+        var d = handDevice()
+        d.model = .ideal
+        var spec = ChipSpec()
+        spec.tile.rows = 4
+        spec.tile.columns = 4
+        spec.device = d
+        spec.adc.perTile = 2
+        spec.adc.bits = 16
+        spec.adc.fullScaleVolts = 1.0
+        spec.adc.leakageWatts = 1e-3
+        let chip = try Chip(spec: spec, widths: [2, 2], outputScalePerAmp: 5e5,
+                            placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
+        try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
+        let before = chip.simulatedTime
+        let r = try chip.runBatch(volts: [0.04, 0.08], labels: [0], train: false)
+        // I = 0.04 x (500 - 200) uS + 0.08 x 0 = 12 uA; 0.04 x (300 - 700) uS = -16 uA -> class 0.
+        #expect(r.predictions == [0])
+
+        // Latency: DAC 1 ns, array 10 ns + TIA 5 ns, one ADC group 0.781 ns, buffer write of
+        // 2 x 16 bits (1 cycle at 1 GHz), one comparison on the digital unit (1 cycle).
+        let latency: UInt64 = 1_000 + 10_000 + 5_000 + 781 + 1_000 + 1_000
+        #expect(chip.simulatedTime.picoseconds - before.picoseconds == latency)
+        #expect(chip.phasePicoseconds[Phase.test.rawValue] == latency)
+
+        func energy(_ component: String, _ action: String) -> Double {
+            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test")) else { return 0 }
+            return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
+        }
+        let s = spec
+        // Drivers: 4 rows x 0.29 pJ + C_row x (2 x 0.04^2 + 2 x 0.08^2).
+        let drive = 4 * s.dac.energyJoules + s.tile.rowCapacitanceFarads * 2 * (0.04 * 0.04 + 0.08 * 0.08)
+        #expect(isClose(energy("tile0.dac", "drive"), drive, relative: 1e-6))
+        // Array: t x sum_i v_i^2 sum_j (G+ + G-) = 15 ns x (0.0016 x 1700 uS + 0.0064 x 400 uS).
+        let v0 = Double(Float(0.04)), v1 = Double(Float(0.08))
+        let read = 15e-9 * (v0 * v0 * 1700e-6 + v1 * v1 * 400e-6)
+        #expect(isClose(energy("tile0.array", "read"), read, relative: 1e-5))
+        #expect(isClose(energy("tile0.tia", "sense"), 2 * s.tia.energyJoules, relative: 1e-9))
+        #expect(isClose(energy("tile0.adc", "convert"), 2 * s.adc.energyJoules, relative: 1e-9))
+        #expect(isClose(energy("buffer", "write"), 32 * s.buffer.energyPerBitJoules, relative: 1e-9))
+        #expect(isClose(energy("digital", "compare"), s.digital.addJoules, relative: 1e-9))
+        // Leakage of the ADC bank over the segment: 1 mW x 18.781 ns.
+        #expect(isClose(energy("tile0.adc", "leakage"), 1e-3 * Double(latency) * 1e-12, relative: 1e-9))
+        // The total is exactly the sum of its entries.
+        var sum = ExactInteger()
+        for e in chip.ledger.entries { sum += e.energyQuanta }
+        #expect(sum == chip.ledger.totalEnergyQuanta)
+    }
+
+    /// 8 columns read through 2 or 4 ADCs: the forward pass is longer by (4 - 2) conversions.
+    @Test func halvingTheADCsLengthensTheForwardPass() throws {
+        func latency(adcs: Int, images: Int = 1) throws -> UInt64 {
+            var spec = ChipSpec()
+            spec.tile.rows = 4
+            spec.tile.columns = 8
+            spec.device = handDevice()
+            spec.adc.perTile = adcs
+            let chip = try Chip(spec: spec, widths: [2, 8], outputScalePerAmp: 5e5,
+                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 8)]], seed: 1)
+            try chip.program(targets: [[Float](repeating: 1.0, count: 32)], phase: .program)
+            _ = try chip.runBatch(volts: [Float](repeating: 0.1, count: 2 * images), labels: [Int](repeating: 0, count: images), train: false)
+            return chip.phasePicoseconds[Phase.test.rawValue]
+        }
+        let two = try latency(adcs: 2), four = try latency(adcs: 4)
+        #expect(two - four == 2 * 781)
+        // Two images pipeline: the second waits only for the array (10 ns + 5 ns TIA), its drive
+        // and the first image's conversions overlap.
+        #expect(try latency(adcs: 2, images: 2) - two == 15_000)
+    }
+
+    /// Two layers on two tiles: with one write driver the update programs the 8 rows one
+    /// after another; with two, the rows of the two tiles go in pairs.
+    @Test func serialisingTheControllerLengthensTheUpdate() throws {
+        func updateTime(drivers: Int) throws -> UInt64 {
+            var spec = ChipSpec()
+            spec.tile.rows = 4
+            spec.tile.columns = 2
+            spec.tile.count = 2
+            spec.device = handDevice()
+            spec.controller.writeDrivers = drivers
+            let chip = try Chip(spec: spec, widths: [2, 2, 2], outputScalePerAmp: 5e5,
+                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)],
+                                             [Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
+            try chip.program(targets: [[Float](repeating: 1.0, count: 8), [Float](repeating: 1.0, count: 8)], phase: .program)
+            // A positive gradient everywhere: every G+ falls (RESET then SET), every G- rises (SET only).
+            chip.gradients = [[Float](repeating: 10, count: 4), [Float](repeating: 10, count: 4)]
+            try chip.update(learningRatesVoltsSquared: [1, 1], batchSize: 1)
+            return chip.phasePicoseconds[Phase.update.rawValue]
+        }
+        let d = handDevice(), setup: UInt64 = 10_000
+        let plus = setup + d.resetPulse.picoseconds + d.setPulse.picoseconds    // G+ rows
+        let minus = setup + d.setPulse.picoseconds                               // G- rows
+        let one = try updateTime(drivers: 1), two = try updateTime(drivers: 2)
+        // 1 driver: 4 G+ rows and 4 G- rows in turn; 2 drivers: pairs of equal rows side by side.
+        #expect(one - two == 2 * plus + 2 * minus)
+    }
+}
