@@ -45,5 +45,6 @@ let package = Package(
         .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
+        .testTarget(name: "InsituRunTests", dependencies: ["InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]
 )

@@ -23,6 +23,8 @@ struct Train: ParsableCommand {
     @Option(help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
     @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
     @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
+    @Flag(help: "Write trace.json (Perfetto / chrome://tracing) of the hardware activity into --out.") var trace = false
+    @Option(help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
 
     func run() throws {
@@ -33,18 +35,27 @@ struct Train: ParsableCommand {
         }
         if let seed { design.training.seed = seed }
         if let method { design.training.method = method }
+        if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
+        guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
+        let sink = trace ? PerfettoTrace(limit: traceLimit) : nil
         let progress = quiet ? nil : Progress(total: design.training.images)
         let run: TrainingRun
         do {
             run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training,
-                                          data: trainingData) { progress?.update($0) }
+                                          data: trainingData, trace: sink) { progress?.update($0) }
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(arch.arch): \(failure)")
         }
         progress?.finish()
         print(RunSummary.text(run, design: design.name))
-        if let out { try RunWriter.write(run, design: design.name, to: out) }
+        if let out {
+            try RunWriter.write(run, design: design.name, to: out)
+            if let sink {
+                try AtomicFile.write(sink.json(), to: URL(fileURLWithPath: out).appendingPathComponent("trace.json").path)
+                print("trace: \(sink.count) spans in \(out)/trace.json" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
+            }
+        }
     }
 }
 
