@@ -26,6 +26,8 @@ public struct CostBreakdown {
     public var setPulses: UInt64 = 0
     public var resetPulses: UInt64 = 0
     /// Multiply-accumulates of one forward pass on the crossbars.
+    /// Servers behind a component's meter (ADCs per tile, write drivers), for utilisation.
+    public var servers: [String: Int] = [:]
     public var forwardMACs = 0
     public var trainingImages = 0
     public var testImages = 0
@@ -46,10 +48,20 @@ public struct CostBreakdown {
             for p in Phase.allCases { phaseTime[p.name] = chip.phasePicoseconds[p.rawValue] }
             simulatedTime = chip.simulatedTime
         }
+        for (component, _) in byComponent {
+            if component.hasSuffix(".adc") { servers[component] = run.chipSpec.adc.perTile }
+            if component == "controller" { servers[component] = run.chipSpec.controller.writeDrivers }
+        }
         forwardMACs = zip(run.network.layers, run.network.layers.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         trainingImages = run.outcome.imagesTrained
         // Test images: every evaluation pass over the test set.
         testImages = run.outcome.testImages * (run.outcome.method == .exSitu ? 1 : run.outcome.curve.count)
+    }
+
+    /// Busy time over (simulated time x servers).
+    public func utilisation(_ component: String, _ t: Total) -> Double {
+        let span = Double(simulatedTime.picoseconds) * Double(servers[component] ?? 1)
+        return span > 0 ? Double(t.busyPicoseconds) / span : 0
     }
 
     func phase(_ name: String) -> Total { byPhase.first { $0.phase == name }?.total ?? Total() }

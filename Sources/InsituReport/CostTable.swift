@@ -19,10 +19,9 @@ public enum CostTable {
                          + lpad(SimTime.format(b.phaseTime[phase] ?? 0), 13) + lpad(String(format: "%.1f%%", share), 8))
         }
         lines.append(pad("component", 18) + lpad("energy", 11) + lpad("busy", 13) + lpad("util", 8) + lpad("share", 8))
-        let span = Double(b.simulatedTime.picoseconds)
         for (component, t) in b.byComponent {
             let share = b.total.joules > 0 ? 100 * t.joules / b.total.joules : 0
-            let util = span > 0 ? 100 * Double(t.busyPicoseconds) / span : 0
+            let util = 100 * b.utilisation(component, t)
             lines.append(pad(component, 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
                          + lpad(String(format: "%.1f%%", util), 8) + lpad(String(format: "%.1f%%", share), 8))
         }

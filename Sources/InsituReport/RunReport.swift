@@ -108,7 +108,6 @@ public struct RunReport: Codable {
             ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil)
         if run.chip != nil {
             let b = CostBreakdown(run: run)
-            let span = Double(b.simulatedTime.picoseconds)
             costs = Costs(
                 total_energy_J: Ledger.joulesDecimal(quanta: b.total.energyQuanta),
                 simulated_time_ps: b.simulatedTime.picoseconds,
@@ -119,7 +118,7 @@ public struct RunReport: Codable {
                 },
                 components: b.byComponent.map { c in
                     ComponentCost(component: c.component, energy_J: Ledger.joulesDecimal(quanta: c.total.energyQuanta),
-                                  busy_ps: c.total.busyPicoseconds, utilisation: span > 0 ? Double(c.total.busyPicoseconds) / span : 0)
+                                  busy_ps: c.total.busyPicoseconds, utilisation: b.utilisation(c.component, c.total))
                 },
                 set_pulses: b.setPulses, reset_pulses: b.resetPulses,
                 training_energy_per_image_J: b.trainingJoulesPerImage, training_latency_per_image_s: b.trainingSecondsPerImage,

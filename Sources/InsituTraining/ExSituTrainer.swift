@@ -48,17 +48,9 @@ public struct ExSituTrainer {
         var outcome = TrainingOutcome(method: .exSitu)
         outcome.batchAccuracy = floatOutcome.batchAccuracy
         outcome.curve = floatOutcome.curve.dropLast().map { $0 }
-        outcome.finalAccuracy = try Evaluation.accuracy(of: chip, on: data)
-        outcome.curve.append(.init(images: floatOutcome.imagesTrained, accuracy: outcome.finalAccuracy))
         outcome.imagesTrained = floatOutcome.imagesTrained
         outcome.updates = floatOutcome.updates
-        outcome.testImages = data.testCount
-        outcome.simulatedTime = chip.simulatedTime
-        outcome.telemetry = chip.simulator.telemetry
-        outcome.wallSeconds = Date().timeIntervalSince(wallStart)
-        outcome.stuckDevices = chip.layers.reduce(0) { $0 + $1.devices.stuckCount }
-        outcome.devices = network.deviceCount
-        outcome.dataSource = data.source
+        try outcome.finish(testing: chip, network: network, on: data, since: wallStart)
         return outcome
     }
 }

@@ -41,16 +41,8 @@ public struct InSituTrainer {
             }
             progress?(seen, outcome)
         }
-        outcome.finalAccuracy = try Evaluation.accuracy(of: chip, on: data)
-        outcome.curve.append(.init(images: seen, accuracy: outcome.finalAccuracy))
         outcome.imagesTrained = seen
-        outcome.testImages = data.testCount
-        outcome.simulatedTime = chip.simulatedTime
-        outcome.telemetry = chip.simulator.telemetry
-        outcome.wallSeconds = Date().timeIntervalSince(wallStart)
-        outcome.stuckDevices = chip.layers.reduce(0) { $0 + $1.devices.stuckCount }
-        outcome.devices = network.deviceCount
-        outcome.dataSource = data.source
+        try outcome.finish(testing: chip, network: network, on: data, since: wallStart)
         return outcome
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import InsituEngine
+import InsituHardware
 
 /// What a training run produced: accuracy over time, final accuracy, and what it took.
 public struct TrainingOutcome: Sendable {
@@ -26,4 +28,17 @@ public struct TrainingOutcome: Sendable {
     public var dataSource = ""
 
     public init(method: TrainingSpec.Method) { self.method = method }
+
+    /// Final test on the chip, appended to the curve, and what the chip did.
+    mutating func finish(testing chip: Chip, network: NetworkSpec, on data: TrainingData, since wallStart: Date) throws {
+        finalAccuracy = try Evaluation.accuracy(of: chip, on: data)
+        curve.append(.init(images: imagesTrained, accuracy: finalAccuracy))
+        testImages = data.testCount
+        simulatedTime = chip.simulatedTime
+        telemetry = chip.simulator.telemetry
+        wallSeconds = Date().timeIntervalSince(wallStart)
+        stuckDevices = chip.layers.reduce(0) { $0 + $1.devices.stuckCount }
+        devices = network.deviceCount
+        dataSource = data.source
+    }
 }
