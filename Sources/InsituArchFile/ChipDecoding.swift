@@ -9,7 +9,8 @@ enum ChipDecoding {
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
-                                             "row_capacitance", "column_capacitance", "leakage"])
+                                             "row_capacitance", "column_capacitance", "column_wire_resistance",
+                                             "column_wire_capacitance", "leakage"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
         try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
@@ -17,6 +18,8 @@ enum ChipDecoding {
         try t.time("settling", into: &c.tile.settling)
         try t.quantity("row_capacitance", .farad, min: 0, max: 1e-6, into: &c.tile.rowCapacitanceFarads)
         try t.quantity("column_capacitance", .farad, min: 0, max: 1e-6, into: &c.tile.columnCapacitanceFarads)
+        try t.quantity("column_wire_resistance", .ohm, min: 0, max: 1e6, into: &c.tile.columnWireOhmsPerCell)
+        try t.quantity("column_wire_capacitance", .farad, min: 0, max: 1e-9, into: &c.tile.columnWireFaradsPerCell)
         try t.quantity("leakage", .watt, min: 0, max: 100, into: &c.tile.leakageWatts)
 
         c.device = try device(r.mapping("device", keys: deviceKeys))
@@ -37,10 +40,11 @@ enum ChipDecoding {
         try tia.time("settling", into: &c.tia.settling)
         try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "conversion_time", "per_tile", "leakage"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
+        try adc.quantity("walden_fom", .joule, min: 0, max: 1e-9, into: &c.adc.waldenJoulesPerStep)
         try adc.time("conversion_time", into: &c.adc.conversionTime)
         try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)

@@ -36,3 +36,26 @@ func usageError(_ text: String) -> ExitCode {
     printError("error: " + text)
     return ExitCode(2)
 }
+
+/// Creates the output folder before any work, so a bad --out fails at once; exit code 2.
+func prepareOutputFolder(_ folder: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw usageError("--out \(folder) is a file; give a folder for the run's outputs")
+    }
+    do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+        throw usageError("--out \(folder): cannot create the folder (is a parent a file, or not writable?)")
+    }
+}
+
+/// Runs an output step; a file that cannot be written ends the command with one message and exit code 1.
+func writingOutputs(to folder: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CocoaError {
+        printError("error: cannot write into \(folder): \(error.localizedDescription)")
+        throw ExitCode(1)
+    }
+}

@@ -27,7 +27,8 @@ struct DataOptions: ParsableArguments {
             }
             return TrainingData(split: split, maxVolts: design.input.maxVolts, testImages: design.training.testImages)
         } catch let e as DataError {
-            throw usageError(e.description)
+            printError(e.description)
+            throw ExitCode(2)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import InsituArchFile
 import InsituEngine
+import InsituHardware
+import Foundation
 import InsituMapping
 
 /// `insitu describe FILE`: the component tree with derived figures.
@@ -44,7 +46,8 @@ enum DesignDescription {
             let groups = (cols + c.adc.perTile - 1) / c.adc.perTile
             lines.append("    DACs: \(t.rows) x \(c.dac.bits)-bit, 0-\(c.dac.rangeVolts) V, \(SimTime.format(c.dac.latency.picoseconds))")
             lines.append("    TIAs: \(t.columns) (ReLU \(c.tia.gainVoltsPerAmp) V/A clipped at \(c.tia.clipVolts) V)")
-            lines.append("    ADCs: \(c.adc.perTile) x \(c.adc.bits)-bit, \(cols) columns in \(groups) groups of up to \(c.adc.perTile): \(SimTime.format(UInt64(groups) * c.adc.conversionTime.picoseconds)) per read")
+            lines.append("    array settling: \(c.arraySettling)" + (c.arraySettling > t.settling ? " (set by the column wires' RC)" : ""))
+            lines.append("    ADCs: \(c.adc.perTile) x \(c.adc.bits)-bit, \(String(format: "%.3g", c.adcConversionJoules * 1e12)) pJ per conversion, \(cols) columns in \(groups) groups of up to \(c.adc.perTile): \(SimTime.format(UInt64(groups) * c.adc.conversionTime.picoseconds)) per read")
         }
         lines.append("  device: \(dev.model.rawValue), window \(uS(dev.windowMinSiemens))-\(uS(dev.windowMaxSiemens)) over gate \(dev.gateMinVolts)-\(dev.gateMaxVolts) V (\(uS(dev.slopeSiemensPerVolt))/V)")
         lines.append("    stuck low \(dev.stuckLowFraction * 100)% at \(uS(dev.stuckLowSiemens)), stuck high \(dev.stuckHighFraction * 100)% at \(uS(dev.stuckHighSiemens)); R = (Gmin - Gstuck)/(Gmax - Gmin) = \(String(format: "%.3f", dev.stuckDistanceRatio))")

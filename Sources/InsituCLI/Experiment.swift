@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InsituArchFile
+import InsituMapping
 import InsituReport
 import InsituTraining
 
@@ -65,19 +66,25 @@ struct StuckDevices: ParsableCommand {
             }
             return m
         }
+        if let out { try prepareOutputFolder(out) }
         let trainingData = try data.load(for: design)
         let sweep = StuckDeviceSweep(chip: design.chip, network: design.network, training: design.training,
                                      fractions: fractionList, methods: methodList, seeds: (1...seeds).map(UInt64.init))
-        let results = try sweep.run(on: trainingData, threads: threads) { done, total in
-            FileHandle.standardError.write(Data("\rstuck-devices: \(done)/\(total) runs".utf8))
+        do {
+            _ = try ChipBuilder.placements(chip: design.chip, network: design.network)
+        } catch let failure as LayerMapping.Failure {
+            throw usageError("\(arch): \(failure)")
+        }
+        let layers = design.network.layers, name = design.name, folder = out
+        // Each finished run is written at once, so an interrupted sweep keeps what it finished.
+        let results = try sweep.run(on: trainingData, threads: threads) { finished, total in
+            FileHandle.standardError.write(Data("\rstuck-devices: \(finished.count)/\(total) runs".utf8))
+            if let folder { try? SweepTable(results: finished, layers: layers, design: name).write(to: folder) }
         }
         FileHandle.standardError.write(Data("\n".utf8))
-        let table = SweepTable(results: results, layers: design.network.layers, design: design.name)
+        let table = SweepTable(results: results, layers: layers, design: name)
         print(table.text())
-        if let out {
-            try AtomicFile.write(try table.json(), to: URL(fileURLWithPath: out).appendingPathComponent("sweep.json").path)
-            try AtomicFile.write(table.csv(), to: URL(fileURLWithPath: out).appendingPathComponent("sweep.csv").path)
-        }
+        if let out { try writingOutputs(to: out) { try table.write(to: out) } }
     }
 
     func parseFractions(_ text: String) throws -> [Double] {

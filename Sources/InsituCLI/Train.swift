@@ -36,6 +36,7 @@ struct Train: ParsableCommand {
         if let seed { design.training.seed = seed }
         if let method { design.training.method = method }
         if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
+        if let out { try prepareOutputFolder(out) }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
         let sink = trace ? PerfettoTrace(limit: traceLimit) : nil
@@ -50,9 +51,11 @@ struct Train: ParsableCommand {
         progress?.finish()
         print(RunSummary.text(run, design: design.name))
         if let out {
-            try RunWriter.write(run, design: design.name, to: out)
+            try writingOutputs(to: out) {
+                try RunWriter.write(run, design: design.name, to: out)
+                if let sink { try AtomicFile.write(sink.json(), to: URL(fileURLWithPath: out).appendingPathComponent("trace.json").path) }
+            }
             if let sink {
-                try AtomicFile.write(sink.json(), to: URL(fileURLWithPath: out).appendingPathComponent("trace.json").path)
                 print("trace: \(sink.count) spans in \(out)/trace.json" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
             }
         }

@@ -25,7 +25,7 @@ extension Chip {
     /// devices dissipate t x sum V^2 G; each column's TIA costs one sample. With an analog
     /// interlayer the TIAs also charge the next layer's row lines.
     func costRead(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
-        let duration = try spec.tile.settling.adding(spec.tia.settling)
+        let duration = readDuration
         let energy = slots[s].inputs[l].withUnsafeBufferPointer { layers[l].readEnergy($0, seconds: duration.seconds) }
         var lineEnergy = 0.0
         if l < lastLayer && analogInterlayer {
@@ -51,7 +51,7 @@ extension Chip {
         var end = now
         for p in placements[l] {
             let done = try tiles[p.tile].convert(p.outputs, at: now, duration: spec.adc.conversionTime)
-            tiles[p.tile].adcMeter.charge(.convert, phase, joules: Double(p.outputs) * spec.adc.energyJoules,
+            tiles[p.tile].adcMeter.charge(.convert, phase, joules: Double(p.outputs) * adcJoules,
                                           busy: try spec.adc.conversionTime.multiplied(by: UInt64(p.outputs)), count: UInt64(p.outputs))
             span(tiles[p.tile].adcs.name, phase.name, now, done)
             end = max(end, done)

@@ -19,6 +19,10 @@ public final class Chip {
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
+    /// Array settling plus TIA settling: how long a read occupies the array.
+    let readDuration: SimTime
+    /// Energy of one ADC conversion.
+    let adcJoules: Double
     public let layers: [CrossbarLayer]
     public let controller: UpdateController
     public let simulator = Simulator()
@@ -68,6 +72,8 @@ public final class Chip {
         rowTiles = Self.rowTiles(placements, widths: widths)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
+        readDuration = try spec.arraySettling.adding(spec.tia.settling)
+        adcJoules = spec.adcConversionJoules
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
         var built: [CrossbarLayer] = []

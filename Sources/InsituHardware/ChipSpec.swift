@@ -34,13 +34,39 @@ public struct TileSpec: Sendable, Equatable {
     public var count = 1
     /// Voltage applied to a row for the conductance read-back.
     public var readVolts = 0.2
-    /// Time the array needs to settle after the rows are driven (includes wire RC).
+    /// Least time the array needs to settle after the rows are driven; wire RC, when given,
+    /// may lengthen it (see `arraySettling`).
     public var settling = SimTime(picoseconds: 10_000)
+    /// Resistance and capacitance of one cell's length of column wire (0: not given).
+    public var columnWireOhmsPerCell = 0.0
+    public var columnWireFaradsPerCell = 0.0
     /// Capacitance of one row line and one column line, charged on every drive.
     public var rowCapacitanceFarads = 20e-15
     public var columnCapacitanceFarads = 20e-15
     public var leakageWatts = 0.0
     public init() {}
+}
+
+extension ChipSpec {
+    /// Settling of an array read: the larger of `tile.settling` and, when wire values are
+    /// given, the time for the column to settle to half an ADC step,
+    /// t = tau ln 2^(bits + 1) with tau = C_col / G_max + R_col C_col / 2 (NeuroSim's
+    /// SubArray form), R_col and C_col the column's wire over all rows plus `column_capacitance`.
+    public var arraySettling: SimTime {
+        guard tile.columnWireOhmsPerCell > 0 || tile.columnWireFaradsPerCell > 0 else { return tile.settling }
+        let rows = Double(tile.rows)
+        let rCol = rows * tile.columnWireOhmsPerCell
+        let cCol = rows * tile.columnWireFaradsPerCell + tile.columnCapacitanceFarads
+        let tau = cCol / device.windowMaxSiemens + rCol * cCol / 2
+        let seconds = tau * Double(adc.bits + 1) * 0.6931471805599453
+        let wires = (try? SimTime.seconds(seconds)) ?? SimTime(picoseconds: .max)
+        return max(tile.settling, wires)
+    }
+
+    /// Energy of one conversion: the per-conversion figure, or Walden FoM x 2^bits when a figure of merit is given.
+    public var adcConversionJoules: Double {
+        adc.waldenJoulesPerStep > 0 ? adc.waldenJoulesPerStep * Double(1 << UInt64(adc.bits)) : adc.energyJoules
+    }
 }
 
 /// Row drivers: one DAC per row.
@@ -76,6 +102,8 @@ public struct ADCSpec: Sendable, Equatable {
     /// Signed input range: -fullScale to +fullScale volts.
     public var fullScaleVolts = 0.2
     public var energyJoules = 1.67e-12
+    /// Walden figure of merit (J per conversion step); when above 0, a conversion costs FoM x 2^bits.
+    public var waldenJoulesPerStep = 0.0
     public var conversionTime = SimTime(picoseconds: 781)
     /// ADCs per tile; columns queue for them in groups.
     public var perTile = 8

@@ -63,6 +63,13 @@ public struct SweepTable {
         return try encoder.encode(rows)
     }
 
+    /// Writes sweep.json and sweep.csv into `folder`, each atomically.
+    public func write(to folder: String) throws {
+        let dir = URL(fileURLWithPath: folder)
+        try AtomicFile.write(try json(), to: dir.appendingPathComponent("sweep.json").path)
+        try AtomicFile.write(csv(), to: dir.appendingPathComponent("sweep.csv").path)
+    }
+
     public func csv() -> String {
         "stuck_fraction,method,mean_accuracy,sd_accuracy,paper_accuracy,accuracies\n" + rows.map {
             "\($0.stuck_fraction),\($0.method),\($0.mean_accuracy),\($0.sd_accuracy),\($0.paper_accuracy.map { String($0) } ?? ""),\($0.accuracies.map { String($0) }.joined(separator: ";"))"

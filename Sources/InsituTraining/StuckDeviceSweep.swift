@@ -39,10 +39,11 @@ public struct StuckDeviceSweep: Sendable {
         fractions.flatMap { f in methods.flatMap { m in seeds.map { Job(fraction: f, method: m, seed: $0) } } }
     }
 
-    /// Runs every job on up to `threads` threads; `done` is called (serialised) as jobs finish.
-    public func run(on data: TrainingData, threads: Int, done: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Result] {
+    /// Runs every job on up to `threads` threads; `done` is called, one call at a time, with
+    /// the results finished so far (in job order) each time a job finishes.
+    public func run(on data: TrainingData, threads: Int, done: (@Sendable ([Result], Int) -> Void)? = nil) throws -> [Result] {
         let jobs = self.jobs
-        let box = ResultBox(count: jobs.count)
+        let box = ResultBox(count: jobs.count, done: done)
         let next = ResultBox.Counter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
             while let i = next.take(below: jobs.count) {
@@ -59,7 +60,6 @@ public struct StuckDeviceSweep: Sendable {
                 } catch {
                     box.store(i, .failure(error))
                 }
-                done?(box.finished, jobs.count)
             }
         }
         return try box.results.map { try $0!.get() }
@@ -70,15 +70,18 @@ public struct StuckDeviceSweep: Sendable {
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var results: [Result<StuckDeviceSweep.Result, Error>?]
-    private(set) var finished = 0
+    private let done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    init(count: Int, done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?) {
+        results = Array(repeating: nil, count: count)
+        self.done = done
+    }
 
     func store(_ i: Int, _ r: Result<StuckDeviceSweep.Result, Error>) {
         lock.lock()
+        defer { lock.unlock() }
         results[i] = r
-        finished += 1
-        lock.unlock()
+        done?(results.compactMap { try? $0?.get() }, results.count)
     }
 
     /// Hands out job indices in order.

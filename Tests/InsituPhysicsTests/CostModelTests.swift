@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import InsituDevices
 @testable import InsituEngine
@@ -102,5 +103,33 @@ import Testing
         let one = try updateTime(drivers: 1), two = try updateTime(drivers: 2)
         // 1 driver: 4 G+ rows and 4 G- rows in turn; 2 drivers: pairs of equal rows side by side.
         #expect(one - two == 2 * plus + 2 * minus)
+    }
+}
+
+@Suite struct DerivedFigureTests {
+    /// 128 rows of 4.4 ohm and 0.134 fF per cell, 20 fF of column load, G_max = 1.2 mS, 8-bit ADC:
+    /// R_col = 563.2 ohm, C_col = 37.152 fF, tau = C/G + R C / 2 = 30.96 ps + 10.462 ps = 41.42 ps,
+    /// t = tau ln 2^9 = 258.4 ps: below a 10 ns floor, above a 0 floor.
+    @Test func wireSettling() {
+        var spec = ChipSpec()
+        spec.device = handDevice()
+        spec.tile.rows = 128
+        spec.tile.columnCapacitanceFarads = 20e-15
+        spec.tile.columnWireOhmsPerCell = 4.4
+        spec.tile.columnWireFaradsPerCell = 0.134e-15
+        spec.adc.bits = 8
+        #expect(spec.arraySettling == spec.tile.settling)
+        spec.tile.settling = .zero
+        let c = 128 * 0.134e-15 + 20e-15, r = 128 * 4.4
+        let expected = (c / 1.2e-3 + r * c / 2) * 9 * log(2.0)
+        #expect(abs(Double(spec.arraySettling.picoseconds) - expected * 1e12) <= 0.5)
+    }
+
+    @Test func waldenFigureOfMerit() {
+        var spec = ChipSpec()
+        #expect(spec.adcConversionJoules == spec.adc.energyJoules)
+        spec.adc.waldenJoulesPerStep = 0.35e-15
+        spec.adc.bits = 8
+        #expect(isClose(spec.adcConversionJoules, 0.35e-15 * 256))
     }
 }
