@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Events to deliver in the hold model.") var events: UInt64 = 20_000_000
     @Option(name: .customLong("set"), help: "Arch override KEY=VALUE (train only).") var overrides: [String] = []
     @OptionGroup var data: DataOptions
+    @Option(help: "Runs of each mode for train (the fastest counts).") var repeats = 3
 
     func run() throws {
         switch workload {
@@ -34,7 +35,8 @@ struct Bench: ParsableCommand {
             print(String(format: "simulated time per wall second: %.3g s", r.simulatedSecondsPerWallSecond))
         case .train:
             guard let arch else { throw usageError("bench train needs an architecture file, e.g. arch/li2018.yaml") }
-            try TrainBenchmark.run(arch: arch, overrides: overrides, data: data)
+            guard repeats >= 1 else { throw usageError("--repeats must be at least 1") }
+            try TrainBenchmark.run(arch: arch, overrides: overrides, data: data, repeats: repeats)
         }
     }
 }

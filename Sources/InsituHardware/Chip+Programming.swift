@@ -83,20 +83,27 @@ extension Chip {
 
     /// One event per row of every layer, or the rows' work directly without accounting.
     /// Rows are issued round-robin over the layers, so that layers on different tiles can
-    /// be programmed or read at the same time where there are write drivers for it.
+    /// be programmed or read at the same time where there are write drivers for it. Every
+    /// row is requested at `time`; each row's event issues the next one at the same time,
+    /// which keeps the queue short without changing the order.
     func scheduleRows(_ kind: RowKind, at time: SimTime) throws {
-        let rows = layers.map { 2 * $0.inputs }.max() ?? 0
-        for r in 0..<rows {
-            for l in layers.indices where r < 2 * layers[l].inputs {
-                if accounting {
-                    try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: Int64(l) << 32 | Int64(r))
-                } else if kind == .program {
-                    _ = programRow(l, r)
-                } else {
-                    readRow(l, r)
-                }
-            }
+        if accounting {
+            if !rowOrder.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: 0) }
+            return
         }
+        for (l, r) in rowOrder {
+            if kind == .program { _ = programRow(l, r) } else { readRow(l, r) }
+        }
+    }
+
+    /// The round-robin order of (layer, row) used by `scheduleRows`.
+    static func rowOrder(widths: [Int]) -> [(Int, Int)] {
+        let rows = 2 * (widths.dropLast().max() ?? 0)
+        var order: [(Int, Int)] = []
+        for r in 0..<rows {
+            for l in 0..<(widths.count - 1) where r < 2 * widths[l] { order.append((l, r)) }
+        }
+        return order
     }
 
     func programRow(_ l: Int, _ r: Int) -> UpdateController.RowResult {
@@ -177,7 +184,11 @@ final class RowWork: Entity {
     init(chip: Chip) { self.chip = chip }
 
     func handle(_ event: Event, in sim: Simulator) throws {
-        let l = Int(event.payload >> 32), r = Int(event.payload & 0xffff_ffff)
+        let index = Int(event.payload)
+        let (l, r) = chip.rowOrder[index]
+        if index + 1 < chip.rowOrder.count {
+            try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+        }
         switch RowKind(rawValue: event.kind)! {
         case .program:
             let result = chip.programRow(l, r)

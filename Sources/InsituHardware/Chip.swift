@@ -16,6 +16,8 @@ public final class Chip {
     public let outputScalePerAmp: Double
     public let placements: [[Placement]]
     let rowTiles: [[Int]]
+    /// Every (layer, device row), in the order rows are programmed and read.
+    let rowOrder: [(Int, Int)]
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
@@ -70,6 +72,7 @@ public final class Chip {
         self.outputScalePerAmp = outputScalePerAmp
         self.placements = placements
         rowTiles = Self.rowTiles(placements, widths: widths)
+        rowOrder = Self.rowOrder(widths: widths)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
