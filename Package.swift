@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
+        .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),
         .testTarget(name: "InsituRunTests", dependencies: ["InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]
 )

@@ -3,7 +3,8 @@ import InsituEngine
 import InsituHardware
 import InsituTraining
 
-/// Writes a run's folder: report.json, ledger.json, costs.csv, curve.csv (each atomically).
+/// Writes a run's folder: report.json, ledger.json, costs.csv (every ledger entry),
+/// phases.csv, components.csv and curve.csv, each atomically.
 public enum RunWriter {
     public static func write(_ run: TrainingRun, design: String, to folder: String) throws {
         let dir = URL(fileURLWithPath: folder)
@@ -15,6 +16,18 @@ public enum RunWriter {
                 csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count)\n"
             }
             try AtomicFile.write(csv, to: dir.appendingPathComponent("costs.csv").path)
+            let b = CostBreakdown(run: run)
+            var phases = "phase,neurosim_name,energy_J,time_ps,busy_ps\n"
+            for (phase, t) in b.byPhase {
+                let neuroSim = Phase.allCases.first { $0.name == phase }?.neuroSimName ?? ""
+                phases += "\(phase),\(neuroSim),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(b.phaseTime[phase] ?? 0),\(t.busyPicoseconds)\n"
+            }
+            try AtomicFile.write(phases, to: dir.appendingPathComponent("phases.csv").path)
+            var components = "component,energy_J,busy_ps,utilisation,count\n"
+            for (component, t) in b.byComponent {
+                components += "\(component),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(t.busyPicoseconds),\(b.utilisation(component, t)),\(t.count)\n"
+            }
+            try AtomicFile.write(components, to: dir.appendingPathComponent("components.csv").path)
         }
         var curve = "images,test_accuracy\n"
         for p in run.outcome.curve { curve += "\(p.images),\(p.accuracy)\n" }

@@ -118,3 +118,42 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         #expect(dac.quantize(-0.1) == 0)
     }
 }
+
+@Suite struct VariationTests {
+    /// Device-to-device slope factors have mean 1 and the stated spread; SET follows each device's own slope.
+    @Test func deviceToDeviceSlope() {
+        var d = handDevice(model: .gateControlled)
+        d.deviceVariation = 0.1
+        var rng = RandomStream(seed: 8)
+        var a = DeviceArray(rows: 100, columns: 100, parameters: d, rng: &rng)
+        let f = a.slopeFactor.map(Double.init)
+        let mean = f.reduce(0, +) / Double(f.count)
+        let sd = (f.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(f.count - 1)).squareRoot()
+        #expect(abs(mean - 1) < 0.005 && abs(sd - 0.1) < 0.005)
+        a.set(7, gateVolts: 1.1, rng: &rng)
+        #expect(isClose(Double(a.conductance[7]), 100e-6 + 1000e-6 * Double(a.slopeFactor[7]) * 0.5, relative: 1e-5))
+    }
+
+    /// Read noise: a column current's spread is noise x sqrt(sum v^2 (G+^2 + G-^2)).
+    @Test func readNoiseOfAColumn() {
+        var d = handDevice(model: .gateControlled)
+        d.readNoise = 0.05
+        var rng = RandomStream(seed: 9)
+        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
+        let c = UpdateController(spec: ControllerSpec(), device: d)
+        _ = [Float(1.0)].withUnsafeBufferPointer { c.programRow(0, of: layer, targets: $0, rng: &rng) }   // 500 uS
+        _ = [Float(0.7)].withUnsafeBufferPointer { c.programRow(1, of: layer, targets: $0, rng: &rng) }   // 200 uS
+        let v: [Float] = [0.1]
+        var samples: [Double] = []
+        var out: [Float] = [0]
+        for _ in 0..<20_000 {
+            v.withUnsafeBufferPointer { vb in out.withUnsafeMutableBufferPointer { layer.columnCurrents(vb, into: $0, rng: &rng) } }
+            samples.append(Double(out[0]))
+        }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        let sd = (samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1)).squareRoot()
+        let expected = 0.05 * (0.01 * (500e-6 * 500e-6 + 200e-6 * 200e-6)).squareRoot()   // 2.69 uA
+        #expect(abs(mean - 30e-6) < 0.1e-6)
+        #expect(abs(sd - expected) / expected < 0.03)
+    }
+}
