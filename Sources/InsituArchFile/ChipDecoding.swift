@@ -4,7 +4,7 @@ import InsituHardware
 
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
-    static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer"]
+    static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect"]
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -72,6 +72,12 @@ enum ChipDecoding {
         try buf.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.buffer.clockHertz)
         try buf.integer("word_bits", min: 1, max: 64, into: &c.buffer.wordBits)
         try buf.quantity("leakage", .watt, min: 0, max: 100, into: &c.buffer.leakageWatts)
+
+        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage"])
+        try bus.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.interconnect.energyPerBitJoules)
+        try bus.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.interconnect.bitsPerCycle)
+        try bus.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.interconnect.clockHertz)
+        try bus.quantity("leakage", .watt, min: 0, max: 100, into: &c.interconnect.leakageWatts)
         return c
     }
 

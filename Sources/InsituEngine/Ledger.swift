@@ -1,7 +1,7 @@
 /// Exact totals of energy, busy time and operation counts, keyed by component, action and phase.
 ///
-/// Each charge arrives as a Double in joules and is rounded once to a whole number of
-/// quanta (1 yJ = 1e-24 J); totals are integers (an Int64 fast path that spills into
+/// Each charge arrives as a Double in joules and is rounded once to the nearest whole number
+/// of quanta (1 yJ = 1e-24 J, ties to even); totals are integers (an Int64 fast path that spills into
 /// GMP before it could overflow), so they never drift, do not depend on the order of
 /// additions, and two ledgers merge into exactly the ledger of the whole run.
 ///
@@ -59,9 +59,13 @@ public final class Ledger {
     }
 
     /// Whole quanta nearest to an energy in joules.
+    /// Rounds to the nearest quantum, ties to even; nil above the Int64 fast path.
     @inlinable
     public static func quanta(joules: Double) -> Int64? {
-        let q = (joules * 1e24).rounded(.toNearestOrAwayFromZero)
+        let x = joules * 1e24
+        // Below 2^51, adding and subtracting 1.5 x 2^52 rounds without a library call.
+        if abs(x) < 2251799813685248.0 { return Int64((x + 6755399441055744.0) - 6755399441055744.0) }
+        let q = x.rounded(.toNearestOrEven)
         return abs(q) < 9.0e18 ? Int64(q) : nil
     }
 

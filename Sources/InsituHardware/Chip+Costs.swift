@@ -5,9 +5,12 @@ extension Chip {
     /// Share of a layer's array energy that falls on one placement (by devices).
     func share(_ p: Placement, ofLayer l: Int) -> Double { Double(p.devices) / Double(2 * widths[l] * widths[l + 1]) }
 
-    /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2.
-    func costDrive(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// Row drivers: the inputs come from the buffer over the interconnect; each driven row
+    /// costs one DAC conversion plus charging its line, C_row V^2.
+    func costDrive(_ l: Int, slot s: Int, at ready: SimTime) throws -> SimTime {
         let v = slots[s].inputs[l]
+        let bits = widths[l] * spec.dac.bits
+        let now = try transfer(bits: bits, at: bufferAccess(.bufferRead, bits: bits, at: ready))
         var end = now
         for p in placements[l] {
             var line = 0.0
@@ -56,7 +59,17 @@ extension Chip {
             span(tiles[p.tile].adcs.name, phase.name, now, done)
             end = max(end, done)
         }
-        return try bufferAccess(.bufferWrite, bits: widths[l + 1] * spec.adc.bits, at: end)
+        let bits = widths[l + 1] * spec.adc.bits
+        return try bufferAccess(.bufferWrite, bits: bits, at: transfer(bits: bits, at: end))
+    }
+
+    /// Moving `bits` between the tiles and the buffer over the interconnect.
+    func transfer(bits: Int, at time: SimTime) throws -> SimTime {
+        let duration = try busClock.time(ofCycle: UInt64((bits + spec.interconnect.bitsPerCycle - 1) / spec.interconnect.bitsPerCycle))
+        let grant = try bus.acquire(at: time, for: duration)
+        busMeter.charge(.transfer, phase, joules: Double(bits) * spec.interconnect.energyPerBitJoules, busy: duration, count: UInt64(bits))
+        span("interconnect", phase.name, grant.start, grant.end)
+        return grant.end
     }
 
     /// Buffer transfer of `bits`, queued on the buffer port.

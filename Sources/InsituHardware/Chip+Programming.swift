@@ -165,14 +165,17 @@ extension Chip {
                                     busy: spec.dac.latency)
         let duration = readDuration
         let read = try tiles[tile].array.acquire(at: drive.end, for: duration)
-        var rowConductance = 0.0
-        for j in 0..<m { rowConductance += Double(layers[l].devices.conductance[r * m + j]) }
+        let rowConductance = layers[l].devices.conductance.withUnsafeBufferPointer { g in
+            var sum = 0.0
+            for i in (r * m)..<((r + 1) * m) { sum += Double(g[i]) }
+            return sum
+        }
         tiles[tile].arrayMeter.charge(.read, phase, joules: v * v * rowConductance * duration.seconds, busy: duration)
         tiles[tile].tiaMeter.charge(.sense, phase, joules: Double(m) * spec.tia.energyJoules, busy: spec.tia.settling, count: UInt64(m))
         let converted = try tiles[tile].convert(m, at: read.end, duration: spec.adc.conversionTime)
         tiles[tile].adcMeter.charge(.convert, phase, joules: Double(m) * adcJoules,
                                     busy: try spec.adc.conversionTime.multiplied(by: UInt64(m)), count: UInt64(m))
-        _ = try bufferAccess(.bufferWrite, bits: m * spec.adc.bits, at: converted)
+        _ = try bufferAccess(.bufferWrite, bits: m * spec.adc.bits, at: transfer(bits: m * spec.adc.bits, at: converted))
         span(tiles[tile].array.name, phase.name, read.start, read.end)
     }
 }

@@ -38,6 +38,9 @@ public final class Chip {
     var digital: Resource
     var buffer: Resource
     var writeDrivers: Resource
+    var bus: Resource
+    let busMeter: Meter
+    let busClock: ClockDomain
     let digitalMeter: Meter
     let bufferMeter: Meter
     let controllerMeter: Meter
@@ -91,6 +94,9 @@ public final class Chip {
         digital = Resource(name: "digital", capacity: 1)
         buffer = Resource(name: "buffer", capacity: 1)
         writeDrivers = Resource(name: "controller", capacity: spec.controller.writeDrivers)
+        bus = Resource(name: "interconnect", capacity: 1)
+        busMeter = Meter(component: "interconnect", ledger: ledger)
+        busClock = try ClockDomain(name: "interconnect", hertz: spec.interconnect.clockHertz)
         digitalMeter = Meter(component: "digital", ledger: ledger)
         gradients = built.map { Array(repeating: 0, count: $0.inputs * $0.outputs) }
         measured = built.map { $0.devices.conductance }
@@ -144,7 +150,7 @@ public final class Chip {
         try simulator.run()
         var end = max(simulator.now, cursor)
         for t in tiles { end = max(end, t.dacs.drainedAt, t.array.drainedAt, t.adcs.drainedAt) }
-        end = max(end, digital.drainedAt, buffer.drainedAt, writeDrivers.drainedAt)
+        end = max(end, digital.drainedAt, buffer.drainedAt, writeDrivers.drainedAt, bus.drainedAt)
         chargeLeakage(phase, from: cursor, to: end)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
         cursor = end
@@ -162,6 +168,7 @@ public final class Chip {
         controllerMeter.charge(.leakage, phase, joules: spec.controller.leakageWatts * seconds, count: 0)
         digitalMeter.charge(.leakage, phase, joules: spec.digital.leakageWatts * seconds, count: 0)
         bufferMeter.charge(.leakage, phase, joules: spec.buffer.leakageWatts * seconds, count: 0)
+        busMeter.charge(.leakage, phase, joules: spec.interconnect.leakageWatts * seconds, count: 0)
     }
 
     /// Reports a span to the trace sink, if any; names are built only when a sink listens.

@@ -15,6 +15,7 @@ public struct ChipSpec: Sendable, Equatable {
     public var controller = ControllerSpec()
     public var digital = DigitalSpec()
     public var buffer = BufferSpec()
+    public var interconnect = InterconnectSpec()
 
     public init() {}
 
@@ -143,6 +144,16 @@ public struct BufferSpec: Sendable, Equatable {
     public var clockHertz = 1e9
     /// Word width of stored values.
     public var wordBits = 16
+    public var leakageWatts = 0.0
+    public init() {}
+}
+
+/// The bus between the tiles and the buffer: every code an ADC writes and every input a DAC
+/// drives crosses it.
+public struct InterconnectSpec: Sendable, Equatable {
+    public var energyPerBitJoules = 0.054e-12
+    public var bitsPerCycle = 256
+    public var clockHertz = 1e9
     public var leakageWatts = 0.0
     public init() {}
 }

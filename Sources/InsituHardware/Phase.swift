@@ -42,7 +42,7 @@ public enum Phase: Int, CaseIterable, Sendable, Comparable {
 
 /// What a component did, as a ledger action.
 public enum Action: Int, CaseIterable, Sendable {
-    case drive, read, sense, convert, set, reset, gateDrive, mac, add, exp, compare, bufferRead, bufferWrite, leakage
+    case drive, read, sense, convert, set, reset, gateDrive, mac, add, exp, compare, bufferRead, bufferWrite, transfer, leakage
 
     public var name: String {
         switch self {
@@ -59,6 +59,7 @@ public enum Action: Int, CaseIterable, Sendable {
         case .compare: "compare"
         case .bufferRead: "read"
         case .bufferWrite: "write"
+        case .transfer: "transfer"
         case .leakage: "leakage"
         }
     }

@@ -27,9 +27,11 @@ import Testing
         // I = 0.04 x (500 - 200) uS + 0.08 x 0 = 12 uA; 0.04 x (300 - 700) uS = -16 uA -> class 0.
         #expect(r.predictions == [0])
 
-        // Latency: DAC 1 ns, array 10 ns + TIA 5 ns, one ADC group 0.781 ns, buffer write of
-        // 2 x 16 bits (1 cycle at 1 GHz), one comparison on the digital unit (1 cycle).
-        let latency: UInt64 = 1_000 + 10_000 + 5_000 + 781 + 1_000 + 1_000
+        // Latency: the 2 x 8-bit inputs leave the buffer (1 cycle at 1 GHz) and cross the
+        // interconnect (1 cycle), DAC 1 ns, array 10 ns + TIA 5 ns, one ADC group 0.781 ns, the
+        // 2 x 16-bit codes cross the interconnect (1 cycle) into the buffer (1 cycle), one
+        // comparison on the digital unit (1 cycle).
+        let latency: UInt64 = 1_000 + 1_000 + 1_000 + 10_000 + 5_000 + 781 + 1_000 + 1_000 + 1_000
         #expect(chip.simulatedTime.picoseconds - before.picoseconds == latency)
         #expect(chip.phasePicoseconds[Phase.test.rawValue] == latency)
 
@@ -47,9 +49,11 @@ import Testing
         #expect(isClose(energy("tile0.array", "read"), read, relative: 1e-5))
         #expect(isClose(energy("tile0.tia", "sense"), 2 * s.tia.energyJoules, relative: 1e-9))
         #expect(isClose(energy("tile0.adc", "convert"), 2 * s.adc.energyJoules, relative: 1e-9))
+        #expect(isClose(energy("buffer", "read"), 16 * s.buffer.energyPerBitJoules, relative: 1e-9))
         #expect(isClose(energy("buffer", "write"), 32 * s.buffer.energyPerBitJoules, relative: 1e-9))
+        #expect(isClose(energy("interconnect", "transfer"), 48 * s.interconnect.energyPerBitJoules, relative: 1e-9))
         #expect(isClose(energy("digital", "compare"), s.digital.addJoules, relative: 1e-9))
-        // Leakage of the ADC bank over the segment: 1 mW x 18.781 ns.
+        // Leakage of the ADC bank over the segment: 1 mW x 21.781 ns.
         #expect(isClose(energy("tile0.adc", "leakage"), 1e-3 * Double(latency) * 1e-12, relative: 1e-9))
         // The total is exactly the sum of its entries.
         var sum = ExactInteger()
@@ -73,8 +77,8 @@ import Testing
         }
         let two = try latency(adcs: 2), four = try latency(adcs: 4)
         #expect(two - four == 2 * 781)
-        // Two images pipeline: the second waits only for the array (10 ns + 5 ns TIA), its drive
-        // and the first image's conversions overlap.
+        // Two images pipeline: the second waits only for the array (10 ns + 5 ns TIA); its input
+        // transfer, its drive and the first image's conversions overlap.
         #expect(try latency(adcs: 2, images: 2) - two == 15_000)
     }
 
