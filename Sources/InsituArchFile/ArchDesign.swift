@@ -20,7 +20,8 @@ public struct ArchDesign: Sendable, Equatable {
 
     /// Decodes a merged tree.
     public static func decode(_ tree: ArchValue) throws -> ArchDesign {
-        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"])
+        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"],
+                                    optional: ["description", "extends"])
         var design = ArchDesign()
         try top.string("name", into: &design.name)
         try top.string("description", into: &design.summary)

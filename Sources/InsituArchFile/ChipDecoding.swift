@@ -10,7 +10,8 @@ enum ChipDecoding {
         var c = ChipSpec()
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
                                              "row_capacitance", "column_capacitance", "column_wire_resistance",
-                                             "column_wire_capacitance", "leakage"])
+                                             "column_wire_capacitance", "leakage"],
+                              optional: ["column_wire_resistance", "column_wire_capacitance"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
         try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
@@ -40,7 +41,8 @@ enum ChipDecoding {
         try tia.time("settling", into: &c.tia.settling)
         try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage"],
+                                optional: ["walden_fom"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)

@@ -9,7 +9,9 @@ struct MappingReader {
     let location: SourceLocation
     private let entries: [String: ArchValue.Entry]
 
-    init(_ value: ArchValue, path: String, keys allowed: [String]) throws {
+    /// Reads a mapping that may hold exactly `allowed`; every key not in `optional` must be
+    /// present (an arch file states every value, or inherits it with `extends:`).
+    init(_ value: ArchValue, path: String, keys allowed: [String], optional: Set<String> = []) throws {
         guard case .mapping(let list, let location) = value else {
             throw ArchError(value.location, "expected '\(path)' to be a mapping of keys (\(allowed.joined(separator: ", "))), found \(value.kindName)")
         }
@@ -25,6 +27,11 @@ struct MappingReader {
             entries[entry.key] = entry
         }
         self.entries = entries
+        if let missing = allowed.first(where: { entries[$0] == nil && !optional.contains($0) }) {
+            throw ArchError(location, "missing key '\(Self.join(path, missing))'" + (path.isEmpty ? "" : " in '\(path)'")
+                            + "; an architecture file gives every value (no silent defaults)",
+                            hint: "add '\(missing):', or start the file with 'extends: li2018.yaml' to inherit the preset's values")
+        }
     }
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
@@ -41,10 +48,10 @@ struct MappingReader {
         return (s, l)
     }
 
-    /// A sub-mapping, or an empty reader if absent.
-    func mapping(_ key: String, keys: [String]) throws -> MappingReader {
+    /// A sub-mapping (an empty one if it is absent and optional).
+    func mapping(_ key: String, keys: [String], optional: Set<String> = []) throws -> MappingReader {
         let v = entries[key]?.value ?? .mapping([], location)
-        return try MappingReader(v, path: Self.join(path, key), keys: keys)
+        return try MappingReader(v, path: Self.join(path, key), keys: keys, optional: optional)
     }
 
     func quantity(_ key: String, _ unit: PhysicalUnit, min: Double? = nil, max: Double? = nil,

@@ -98,6 +98,20 @@ enum Fixtures {
         #expect(circular.location.line == 2)
     }
 
+    /// A file that does not extend another must state every value: no silent defaults.
+    @Test func missingKeyIsNamed() throws {
+        let preset = try String(contentsOfFile: Fixtures.li2018, encoding: .utf8)
+        let withoutBits = preset.replacingOccurrences(of: "    bits: 8\n    full_scale: 0.2 V", with: "    full_scale: 0.2 V")
+        #expect(withoutBits != preset)
+        let dir = try Fixtures.folder(["m.yaml": withoutBits, "top.yaml": "name: x\n"])
+        let e = try #require(Fixtures.error(loading: "m.yaml", in: dir))
+        #expect(e.message.hasPrefix("missing key 'chip.adc.bits'"))
+        #expect(e.hint?.contains("extends") == true)
+        let top = try #require(Fixtures.error(loading: "top.yaml", in: dir))
+        #expect(top.message.hasPrefix("missing key 'chip'"))
+        #expect(top.location.line == 1)
+    }
+
     @Test func yamlSyntaxErrorHasPosition() throws {
         let dir = try Fixtures.folder(["s.yaml": "chip:\n  adc: [1,\n"])
         let e = try #require(Fixtures.error(loading: "s.yaml", in: dir))
