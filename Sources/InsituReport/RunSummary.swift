@@ -20,8 +20,13 @@ public enum RunSummary {
             lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
             lines.append(CostTable.text(run))
         }
-        lines.append(String(format: "wall time: %.2f s; events: %llu (%.2f million/s)", o.wallSeconds,
-                            o.telemetry.eventsProcessed, o.telemetry.eventsPerWallSecond / 1e6))
+        if o.telemetry.eventsProcessed > 0 {
+            lines.append(String(format: "wall time: %.2f s; events: %llu (%.2f million/s, %.3g simulated s per wall s)", o.wallSeconds,
+                                o.telemetry.eventsProcessed, o.telemetry.eventsPerWallSecond / 1e6,
+                                o.telemetry.simulatedSecondsPerWallSecond))
+        } else {
+            lines.append(String(format: "wall time: %.2f s", o.wallSeconds))
+        }
         return lines.joined(separator: "\n")
     }
 }
