@@ -81,42 +81,31 @@ extension Chip {
         }
     }
 
-    /// One event per row of every layer, or the rows' work directly without accounting.
-    /// Rows are issued round-robin over the layers, so that layers on different tiles can
-    /// be programmed or read at the same time where there are write drivers for it. Every
-    /// row is requested at `time`; each row's event issues the next one at the same time,
-    /// which keeps the queue short without changing the order.
+    /// One event per row job (see `rowJobs`), or the rows' work directly without accounting.
+    /// Every row is requested at `time`; each row's event issues the next one at the same
+    /// time, which keeps the queue short without changing the order.
     func scheduleRows(_ kind: RowKind, at time: SimTime) throws {
         if accounting {
-            if !rowOrder.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: 0) }
+            if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue, payload: 0) }
             return
         }
-        for (l, r) in rowOrder {
-            if kind == .program { _ = programRow(l, r) } else { readRow(l, r) }
+        for job in rowJobs {
+            if kind == .program { _ = programRow(job.layer, job.row, job.columns) } else { readRow(job.layer, job.row, job.columns) }
         }
     }
 
-    /// The round-robin order of (layer, row) used by `scheduleRows`.
-    static func rowOrder(widths: [Int]) -> [(Int, Int)] {
-        let rows = 2 * (widths.dropLast().max() ?? 0)
-        var order: [(Int, Int)] = []
-        for r in 0..<rows {
-            for l in 0..<(widths.count - 1) where r < 2 * widths[l] { order.append((l, r)) }
-        }
-        return order
-    }
-
-    func programRow(_ l: Int, _ r: Int) -> UpdateController.RowResult {
+    /// Programs the given columns of row r of layer l to their pending gate voltages.
+    func programRow(_ l: Int, _ r: Int, _ columns: Range<Int>) -> UpdateController.RowResult {
         let m = layers[l].outputs
         return pendingTargets[l].withUnsafeBufferPointer { all in
             let row = UnsafeBufferPointer(rebasing: all[(r * m)..<((r + 1) * m)])
-            return controller.programRow(r, of: layers[l], targets: row, rng: &programRNG)
+            return controller.programRow(r, of: layers[l], targets: row, columns: columns, rng: &programRNG)
         }
     }
 
-    /// Measures row r of layer l: each device's current at the read voltage, through the
-    /// read-back gain and the ADC, back to siemens.
-    func readRow(_ l: Int, _ r: Int) {
+    /// Measures the given columns of row r of layer l: each device's current at the read
+    /// voltage, through the read-back gain and the ADC, back to siemens.
+    func readRow(_ l: Int, _ r: Int, _ columns: Range<Int>) {
         let layer = layers[l]
         let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
@@ -124,7 +113,8 @@ extension Chip {
         let noise = layer.devices.parameters.model == .gateControlled ? layer.devices.parameters.readNoise : 0
         measured[l].withUnsafeMutableBufferPointer { out in
             layer.devices.conductance.withUnsafeBufferPointer { g in
-                for i in (r * m)..<((r + 1) * m) {
+                for j in columns {
+                    let i = r * m + j
                     let read = noise > 0 ? Double(g[i]) * (1 + noise * readRNG.gaussian()) : Double(g[i])
                     out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
                 }
@@ -132,12 +122,11 @@ extension Chip {
         }
     }
 
-    /// Time and energy of programming one row (RESET and SET pulses, gate drives).
-    func costProgramRow(_ l: Int, _ r: Int, _ result: UpdateController.RowResult, at now: SimTime) throws {
+    /// Time and energy of programming one row on one tile (RESET and SET pulses, gate drives).
+    func costProgramRow(on tile: Int, _ result: UpdateController.RowResult, at now: SimTime) throws {
         let duration = try controller.rowTime(result)
         guard duration > .zero else { return }
         // A row needs a write driver and its tile's array at once: it starts when both are free.
-        let tile = tile(ofLayer: l, row: r)
         let start = max(writeDrivers.earliestStart(at: now), tiles[tile].array.earliestStart(at: now))
         let grant = try writeDrivers.acquire(at: start, for: duration)
         let arrayGrant = try tiles[tile].array.acquire(at: start, for: duration)
@@ -155,10 +144,11 @@ extension Chip {
         span(tiles[tile].array.name, phase.name, arrayGrant.start, arrayGrant.end)
     }
 
-    /// Time and energy of reading one row: one row driver, the array and TIAs, the ADCs, the buffer.
-    func costReadRow(_ l: Int, _ r: Int, at now: SimTime) throws {
-        let tile = tile(ofLayer: l, row: r)
-        let m = layers[l].outputs
+    /// Time and energy of reading one row's columns on one tile: one row driver, the array
+    /// and TIAs, the ADCs, the interconnect and the buffer.
+    func costReadRow(_ l: Int, _ r: Int, on tile: Int, _ columns: Range<Int>, at now: SimTime) throws {
+        let m = columns.count
+        let width = layers[l].outputs
         let v = spec.tile.readVolts
         let drive = try tiles[tile].dacs.acquire(at: now, for: spec.dac.latency)
         tiles[tile].dacMeter.charge(.drive, phase, joules: spec.dac.energyJoules + spec.tile.rowCapacitanceFarads * v * v,
@@ -167,7 +157,7 @@ extension Chip {
         let read = try tiles[tile].array.acquire(at: drive.end, for: duration)
         let rowConductance = layers[l].devices.conductance.withUnsafeBufferPointer { g in
             var sum = 0.0
-            for i in (r * m)..<((r + 1) * m) { sum += Double(g[i]) }
+            for j in columns { sum += Double(g[r * width + j]) }
             return sum
         }
         tiles[tile].arrayMeter.charge(.read, phase, joules: v * v * rowConductance * duration.seconds, busy: duration)
@@ -188,17 +178,17 @@ final class RowWork: Entity {
 
     func handle(_ event: Event, in sim: Simulator) throws {
         let index = Int(event.payload)
-        let (l, r) = chip.rowOrder[index]
-        if index + 1 < chip.rowOrder.count {
+        let job = chip.rowJobs[index]
+        if index + 1 < chip.rowJobs.count {
             try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
         }
         switch RowKind(rawValue: event.kind)! {
         case .program:
-            let result = chip.programRow(l, r)
-            try chip.costProgramRow(l, r, result, at: sim.now)
+            let result = chip.programRow(job.layer, job.row, job.columns)
+            try chip.costProgramRow(on: job.tile, result, at: sim.now)
         case .read:
-            chip.readRow(l, r)
-            try chip.costReadRow(l, r, at: sim.now)
+            chip.readRow(job.layer, job.row, job.columns)
+            try chip.costReadRow(job.layer, job.row, on: job.tile, job.columns, at: sim.now)
         }
     }
 }

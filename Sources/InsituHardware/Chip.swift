@@ -15,9 +15,8 @@ public final class Chip {
     /// k of the softmax (1/A).
     public let outputScalePerAmp: Double
     public let placements: [[Placement]]
-    let rowTiles: [[Int]]
-    /// Every (layer, device row), in the order rows are programmed and read.
-    let rowOrder: [(Int, Int)]
+    /// Every row operation, in the order rows are programmed and read.
+    let rowJobs: [RowJob]
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
@@ -74,8 +73,7 @@ public final class Chip {
         self.widths = widths
         self.outputScalePerAmp = outputScalePerAmp
         self.placements = placements
-        rowTiles = Self.rowTiles(placements, widths: widths)
-        rowOrder = Self.rowOrder(widths: widths)
+        rowJobs = Self.rowJobs(placements, widths: widths)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
@@ -119,14 +117,29 @@ public final class Chip {
     /// Tiles whose resources a layer's work occupies.
     func tiles(ofLayer l: Int) -> [Int] { placements[l].map(\.tile) }
 
-    /// The tile holding device row `row` of layer `l` (rows 2i and 2i+1 belong to input i);
-    /// a row split over column blocks is charged to its first tile.
-    func tile(ofLayer l: Int, row: Int) -> Int { rowTiles[l][row] }
+    /// One row operation: device row `row` of layer `layer`, the part of it on one tile
+    /// (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
+    struct RowJob {
+        var layer: Int
+        var row: Int
+        var tile: Int
+        var columns: Range<Int>
+    }
 
-    static func rowTiles(_ placements: [[Placement]], widths: [Int]) -> [[Int]] {
-        placements.enumerated().map { l, blocks in
-            (0..<(2 * widths[l])).map { r in blocks.first { $0.holds(input: r / 2) }?.tile ?? 0 }
+    /// Every row job, round-robin over the layers (row 0 of every layer, then row 1, ...),
+    /// so that layers on different tiles can be programmed or read at the same time where
+    /// there are write drivers for it.
+    static func rowJobs(_ placements: [[Placement]], widths: [Int]) -> [RowJob] {
+        let rows = 2 * (widths.dropLast().max() ?? 0)
+        var jobs: [RowJob] = []
+        for r in 0..<rows {
+            for (l, blocks) in placements.enumerated() where r < 2 * widths[l] {
+                for b in blocks where b.holds(input: r / 2) {
+                    jobs.append(RowJob(layer: l, row: r, tile: b.tile, columns: b.firstOutput..<(b.firstOutput + b.outputs)))
+                }
+            }
         }
+        return jobs
     }
 
     /// Digital-unit time for `ops` operations spread over its lanes, `cycles` cycles each.

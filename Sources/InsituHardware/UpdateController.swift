@@ -38,14 +38,15 @@ public struct UpdateController: Sendable {
         device.resetVolts * device.resetVolts * Double(before) * device.resetPulse.seconds
     }
 
-    /// Programs row `row` of `layer` to the gate voltages `targets` (one per column): RESET
-    /// where the target is below the remembered gate voltage, then SET where it differs.
+    /// Programs `columns` of row `row` of `layer` to the gate voltages `targets` (one per
+    /// column of the row): RESET where the target is below the remembered gate voltage, then
+    /// SET where it differs. All columns by default.
     public func programRow(_ row: Int, of layer: CrossbarLayer, targets: UnsafeBufferPointer<Float>,
-                           rng: inout RandomStream) -> RowResult {
+                           columns: Range<Int>? = nil, rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = layer.outputs
         layer.withDevices { d in
-            for j in 0..<m {
+            for j in columns ?? 0..<m {
                 let i = row * m + j
                 let old = layer.gateVolts[i], new = targets[j]
                 if new == old { continue }

@@ -110,6 +110,38 @@ import Testing
     }
 }
 
+@Suite struct SplitLayerTests {
+    /// One layer split by columns over two tiles: each device row is two row jobs, one per
+    /// tile; with two write drivers they run side by side.
+    @Test func splitRowsProgramPerTile() throws {
+        func run(drivers: Int) throws -> (time: UInt64, sets: UInt64, weights: [Float]) {
+            var spec = ChipSpec()
+            spec.tile.rows = 4
+            spec.tile.columns = 1
+            spec.tile.count = 2
+            spec.device = handDevice()
+            spec.controller.writeDrivers = drivers
+            let chip = try Chip(spec: spec, widths: [2, 2], outputScalePerAmp: 5e5,
+                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 1),
+                                              Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 1, outputs: 1)]], seed: 1)
+            #expect(chip.rowJobs.count == 8)
+            try chip.program(targets: [[Float](repeating: 1.0, count: 8)], phase: .program)
+            chip.gradients = [[Float](repeating: 10, count: 4)]
+            try chip.update(learningRatesVoltsSquared: [1], batchSize: 1)
+            var sets: UInt64 = 0
+            for e in chip.ledger.entries where e.key.action == "set" && e.key.phase == "update" { sets += e.count }
+            return (chip.phasePicoseconds[Phase.update.rawValue], sets, chip.layers[0].weights)
+        }
+        let d = handDevice(), setup: UInt64 = 10_000
+        let plus = setup + d.resetPulse.picoseconds + d.setPulse.picoseconds
+        let minus = setup + d.setPulse.picoseconds
+        let one = try run(drivers: 1), two = try run(drivers: 2)
+        #expect(one.time - two.time == 2 * plus + 2 * minus)
+        #expect(one.sets == 8 && two.sets == 8)              // every device pulsed once, on its own tile
+        #expect(one.weights == two.weights)                  // timing never changes what is computed
+    }
+}
+
 @Suite struct DerivedFigureTests {
     /// 128 rows of 4.4 ohm and 0.134 fF per cell, 20 fF of column load, G_max = 1.2 mS, 8-bit ADC:
     /// R_col = 563.2 ohm, C_col = 37.152 fF, tau = C/G + R C / 2 = 30.96 ps + 10.462 ps = 41.42 ps,
