@@ -23,7 +23,7 @@ struct Train: ParsableCommand {
     @Option(help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
     @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
     @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
-    @Flag(help: "Write trace.json (Perfetto / chrome://tracing) of the hardware activity into --out.") var trace = false
+    @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out.") var trace = false
     @Option(help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
 
@@ -39,7 +39,7 @@ struct Train: ParsableCommand {
         if let out { try prepareOutputFolder(out) }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
-        let sink = trace ? PerfettoTrace(limit: traceLimit) : nil
+        let sink = trace ? TraceRecorder(limit: traceLimit) : nil
         let progress = quiet ? nil : Progress(total: design.training.images)
         let run: TrainingRun
         do {
@@ -53,10 +53,14 @@ struct Train: ParsableCommand {
         if let out {
             try writingOutputs(to: out) {
                 try RunWriter.write(run, design: design.name, to: out)
-                if let sink { try AtomicFile.write(sink.json(), to: URL(fileURLWithPath: out).appendingPathComponent("trace.json").path) }
+                if let sink {
+                    let dir = URL(fileURLWithPath: out)
+                    try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
+                    try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
+                }
             }
             if let sink {
-                print("trace: \(sink.count) spans in \(out)/trace.json" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
+                print("trace: \(sink.count) spans in \(out)/trace.json and trace.vcd" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
             }
         }
     }

@@ -79,7 +79,7 @@ import Testing
                               "--quiet", "--out", out.path, "--trace"])
         #expect(r.status == 0)
         #expect(r.out.contains("test accuracy:"))
-        for file in ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv", "trace.json"] {
+        for file in ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv", "trace.json", "trace.vcd"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
