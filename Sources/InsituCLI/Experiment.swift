@@ -77,11 +77,12 @@ struct StuckDevices: ParsableCommand {
         }
         let layers = design.network.layers, name = design.name, folder = out
         // Each finished run is written at once, so an interrupted sweep keeps what it finished.
+        let progress = ProgressLine(label: "stuck-devices", total: sweep.jobs.count, unit: "runs")
         let results = try sweep.run(on: trainingData, threads: threads) { finished, total in
-            FileHandle.standardError.write(Data("\rstuck-devices: \(finished.count)/\(total) runs".utf8))
+            progress.update(finished.count)
             if let folder { try? SweepTable(results: finished, layers: layers, design: name).write(to: folder) }
         }
-        FileHandle.standardError.write(Data("\n".utf8))
+        progress.finish()
         let table = SweepTable(results: results, layers: layers, design: name)
         print(table.text())
         if let out { try writingOutputs(to: out) { try table.write(to: out) } }

@@ -40,11 +40,19 @@ struct Train: ParsableCommand {
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
         let sink = trace ? TraceRecorder(limit: traceLimit) : nil
-        let progress = quiet ? nil : Progress(total: design.training.images)
+        let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
+        var curvePoints = 0
         let run: TrainingRun
         do {
             run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training,
-                                          data: trainingData, trace: sink) { progress?.update($0) }
+                                          data: trainingData, trace: sink) { seen, outcome in
+                progress?.update(seen)
+                // Keep the accuracy curve on disk as it grows, so an interrupted run keeps it.
+                if let out, outcome.curve.count > curvePoints {
+                    curvePoints = outcome.curve.count
+                    try? RunWriter.writeCurve(outcome, to: out)
+                }
+            }
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(arch.arch): \(failure)")
         }
@@ -67,18 +75,3 @@ struct Train: ParsableCommand {
 }
 
 extension TrainingSpec.Method: ExpressibleByArgument {}
-
-/// A one-line progress indicator on standard error.
-final class Progress {
-    let total: Int
-    var last = -1
-    init(total: Int) { self.total = total }
-    func update(_ seen: Int) {
-        let pct = total > 0 ? 100 * seen / total : 100
-        if pct != last {
-            last = pct
-            FileHandle.standardError.write(Data("\rtraining: \(seen)/\(total) images (\(pct)%)".utf8))
-        }
-    }
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
-}

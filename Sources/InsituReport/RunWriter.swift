@@ -29,8 +29,13 @@ public enum RunWriter {
             }
             try AtomicFile.write(components, to: dir.appendingPathComponent("components.csv").path)
         }
+        try writeCurve(run.outcome, to: folder)
+    }
+
+    /// Writes curve.csv: test accuracy after each evaluation.
+    public static func writeCurve(_ outcome: TrainingOutcome, to folder: String) throws {
         var curve = "images,test_accuracy\n"
-        for p in run.outcome.curve { curve += "\(p.images),\(p.accuracy)\n" }
-        try AtomicFile.write(curve, to: dir.appendingPathComponent("curve.csv").path)
+        for p in outcome.curve { curve += "\(p.images),\(p.accuracy)\n" }
+        try AtomicFile.write(curve, to: URL(fileURLWithPath: folder).appendingPathComponent("curve.csv").path)
     }
 }

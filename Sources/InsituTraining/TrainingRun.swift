@@ -16,7 +16,7 @@ public struct TrainingRun {
     /// Builds the chip and trains. `accounting: false` runs only the functional model.
     public static func execute(chip spec: ChipSpec, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
                                accounting: Bool = true, trace: TraceSink? = nil,
-                               progress: ((Int) -> Void)? = nil) throws -> TrainingRun {
+                               progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingRun {
         switch training.method {
         case .float:
             let outcome = FloatTrainer(network: network, training: training, chip: spec).run(on: data).outcome
@@ -24,7 +24,7 @@ public struct TrainingRun {
         case .inSitu:
             let chip = try ChipBuilder.chip(spec, network: network, seed: training.seed, accounting: accounting)
             chip.trace = trace
-            let outcome = try InSituTrainer(chip: chip, network: network, training: training).run(on: data) { seen, _ in progress?(seen) }
+            let outcome = try InSituTrainer(chip: chip, network: network, training: training).run(on: data, progress: progress)
             return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, chip: chip)
         case .exSitu:
             let chip = try ChipBuilder.chip(spec, network: network, seed: training.seed, accounting: accounting)
