@@ -1,0 +1,35 @@
+/// How a run trains and tests: the algorithm, its schedule and its free parameters.
+public struct TrainingSpec: Sendable, Equatable {
+    public enum Method: String, Sendable, CaseIterable {
+        /// Train on the chip: forward on the crossbars, update by pulses, read back (Li 2018).
+        case inSitu = "in-situ"
+        /// Train a floating-point copy, then program the weights once.
+        case exSitu = "ex-situ"
+        /// Floating-point training only (the paper's TensorFlow line).
+        case float
+    }
+
+    /// How ex-situ training maps a weight onto a differential pair.
+    public enum ExSituMapping: String, Sendable, CaseIterable {
+        /// G+/- = Gmid +/- w / 2 (the paper's mapping).
+        case middle
+        /// G+ = Gmin + relu(w), G- = Gmin + relu(-w).
+        case minimum
+    }
+
+    public var method: Method = .inSitu
+    public var batchSize = 50
+    public var images = 80_000
+    /// Per-layer learning rate in V^2 (gate-voltage space: dVg = -eta x slope x dL/dW).
+    public var learningRatesVoltsSquared = [0.05, 0.05]
+    /// Test-set evaluations every this many training images (0: only at the end).
+    public var evaluationInterval = 8_000
+    /// How many test images each evaluation uses (0: all).
+    public var testImages = 0
+    /// Mean and spread (standard deviation) of the initial gate voltages.
+    public var initialGateVolts = 1.0
+    public var initialGateSpreadVolts = 0.05
+    public var exSituMapping: ExSituMapping = .middle
+    public var seed: UInt64 = 1
+    public init() {}
+}
