@@ -41,6 +41,18 @@ enum Fixtures {
         #expect(d.training.batchSize == 50 && d.training.images == 80_000)
     }
 
+    @Test func everyPresetLoads() throws {
+        let dir = Fixtures.root.appendingPathComponent("arch")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 4)
+        for f in files {
+            let d = try ArchDesign.load(path: dir.appendingPathComponent(f).path)
+            #expect(d.network.layers.first == d.input.side * d.input.side, "\(f)")
+        }
+        let large = try ArchDesign.load(path: dir.appendingPathComponent("li2018-large.yaml").path)
+        #expect(large.network.deviceCount == 495_976)                    // the paper's count
+    }
+
     @Test func extendsInheritsAndOverrides() throws {
         let ideal = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/li2018-ideal.yaml").path)
         let base = try ArchDesign.load(path: Fixtures.li2018)
