@@ -44,13 +44,11 @@ enum Fixtures {
     @Test func everyPresetLoads() throws {
         let dir = Fixtures.root.appendingPathComponent("arch")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files.count >= 4)
+        #expect(files.count >= 3)
         for f in files {
             let d = try ArchDesign.load(path: dir.appendingPathComponent(f).path)
             #expect(d.network.layers.first == d.input.side * d.input.side, "\(f)")
         }
-        let large = try ArchDesign.load(path: dir.appendingPathComponent("li2018-large.yaml").path)
-        #expect(large.network.deviceCount == 495_976)                    // the paper's count
     }
 
     @Test func extendsInheritsAndOverrides() throws {
