@@ -21,8 +21,7 @@ func loadDesign(path: String, overrides: [String]) throws -> ArchDesign {
     do {
         return try ArchDesign.load(path: path, overrides: overrides)
     } catch let error as ArchError {
-        printError(error.description)
-        throw ExitCode(ArchError.exitCode)
+        throw inputError(error.description)
     }
 }
 
@@ -33,8 +32,13 @@ func printError(_ text: String) {
 
 /// Ends a command with a usage error (exit code 2) naming the option.
 func usageError(_ text: String) -> ExitCode {
-    printError("error: " + text)
-    return ExitCode(2)
+    inputError("error: " + text)
+}
+
+/// Prints a complete message about bad input (arch file, data, option) and gives exit code 2.
+func inputError(_ message: String) -> ExitCode {
+    printError(message)
+    return ExitCode(ArchError.exitCode)
 }
 
 /// Creates the output folder before any work, so a bad --out fails at once; exit code 2.

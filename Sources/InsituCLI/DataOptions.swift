@@ -27,8 +27,7 @@ struct DataOptions: ParsableArguments {
             }
             return TrainingData(split: split, maxVolts: design.input.maxVolts, testImages: design.training.testImages)
         } catch let e as DataError {
-            printError(e.description)
-            throw ExitCode(2)
+            throw inputError(e.description)
         }
     }
 }

@@ -25,8 +25,7 @@ struct DatasetCommand: ParsableCommand {
         do {
             split = try MNIST.load(folder: data, input: InputSpec())
         } catch let e as DataError {
-            printError(e.description)
-            throw ExitCode(2)
+            throw inputError(e.description)
         }
         try AtomicFile.write(Data(EmbeddedMNIST.encode(split)), to: out)
         print("wrote \(out): \(split.train.count) training and \(split.test.count) test images of \(split.train.side) x \(split.train.side)")

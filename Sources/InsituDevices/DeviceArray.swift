@@ -72,11 +72,6 @@ public struct DeviceArray: Sendable {
         return before
     }
 
-    /// One read of device `i` (siemens), with read noise if the model has it.
-    @inlinable
-    public func read(_ i: Int, rng: inout RandomStream) -> Float {
-        let g = conductance[i]
-        guard parameters.readNoise > 0, parameters.model == .gateControlled else { return g }
-        return g * Float(1 + parameters.readNoise * rng.gaussian())
-    }
+    /// Relative standard deviation of each read: the parameter's, or 0 for ideal devices.
+    public var readNoise: Double { parameters.model == .gateControlled ? parameters.readNoise : 0 }
 }

@@ -3,6 +3,9 @@ import InsituEngine
 /// Stages of one image's pass through the chip; an event's kind is stage x 256 + layer.
 enum Stage: Int32 {
     case drive = 0, read, convert, classify, backward, gradient
+
+    /// The event kind of this stage for `layer`.
+    func kind(layer: Int) -> Int32 { rawValue << 8 | Int32(layer) }
 }
 
 extension Chip {
@@ -28,7 +31,7 @@ extension Chip {
         training = train
         try segment(train ? .forward : .test) {
             if accounting {
-                for s in 0..<n { try simulator.schedule(at: cursor, to: flow, kind: Stage.drive.rawValue << 8, payload: Int64(s)) }
+                for s in 0..<n { try simulator.schedule(at: cursor, to: flow, kind: Stage.drive.kind(layer: 0), payload: Int64(s)) }
             } else {
                 for s in 0..<n { try runFunctionally(slot: s) }
             }
@@ -161,7 +164,7 @@ final class ImageFlow: Entity {
             chip.workRead(l, slot: s)
             end = try chip.costRead(l, slot: s, at: sim.now)
             if l < chip.lastLayer && chip.analogInterlayer {
-                try sim.schedule(at: end, to: chip.flow, kind: Stage.read.rawValue << 8 | Int32(l + 1), payload: event.payload)
+                try sim.schedule(at: end, to: chip.flow, kind: Stage.read.kind(layer: l + 1), payload: event.payload)
             }
             next = (.convert, l)
         case .convert:
@@ -186,7 +189,7 @@ final class ImageFlow: Entity {
             next = nil
         }
         if let (stage, layer) = next {
-            try sim.schedule(at: end, to: chip.flow, kind: stage.rawValue << 8 | Int32(layer), payload: event.payload)
+            try sim.schedule(at: end, to: chip.flow, kind: stage.kind(layer: layer), payload: event.payload)
         }
     }
 }

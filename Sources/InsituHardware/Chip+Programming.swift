@@ -110,7 +110,7 @@ extension Chip {
         let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
         let q = adcQuantizer
-        let noise = layer.devices.parameters.model == .gateControlled ? layer.devices.parameters.readNoise : 0
+        let noise = layer.devices.readNoise
         measured[l].withUnsafeMutableBufferPointer { out in
             layer.devices.conductance.withUnsafeBufferPointer { g in
                 for j in columns {

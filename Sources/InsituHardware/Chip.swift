@@ -114,9 +114,6 @@ public final class Chip {
     public var layerCount: Int { layers.count }
     public var simulatedTime: SimTime { cursor }
 
-    /// Tiles whose resources a layer's work occupies.
-    func tiles(ofLayer l: Int) -> [Int] { placements[l].map(\.tile) }
-
     /// One row operation: device row `row` of layer `layer`, the part of it on one tile
     /// (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
     struct RowJob {

@@ -54,8 +54,8 @@ public final class CrossbarLayer {
                                rng: inout RandomStream) {
         let m = outputs
         weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
-        let noise = devices.parameters.readNoise
-        guard noise > 0, devices.parameters.model == .gateControlled else { return }
+        let noise = devices.readNoise
+        guard noise > 0 else { return }
         let g = devices.conductance
         for j in 0..<m {
             var variance = 0.0

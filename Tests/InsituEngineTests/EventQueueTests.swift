@@ -115,3 +115,19 @@ struct SplitMix {
         #expect(a != c)
     }
 }
+
+@Suite struct LinkTests {
+    /// An event sent over a 250 ps link arrives 250 ps after it was sent.
+    @Test func sendArrivesAfterTheLinkLatency() throws {
+        let sim = Simulator()
+        let r = Recorder()
+        let id = sim.add(r)
+        let link = Link(to: id, latency: SimTime(picoseconds: 250))
+        try sim.schedule(at: SimTime(picoseconds: 1_000), to: id, kind: 1)
+        try sim.run()
+        try sim.send(over: link, kind: 2)
+        try sim.run()
+        #expect(r.log.map(\.0) == [1_000, 1_250])
+        #expect(r.log.map(\.1) == [1, 2])
+    }
+}
