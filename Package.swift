@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"],
                 swiftSettings: singleThreadedHotPath),
         .target(name: "InsituArchFile", dependencies: [
-            "InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining",
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "InsituData", dependencies: ["InsituTraining", "CZlib"],

@@ -25,7 +25,7 @@ public struct ArchDesign: Sendable, Equatable {
         var design = ArchDesign()
         try top.string("name", into: &design.name)
         try top.string("description", into: &design.summary)
-        design.chip = try ChipDecoding.chip(top.mapping("chip", keys: ChipDecoding.chipKeys))
+        design.chip = try ChipDecoding.chip(top.mapping("chip", keys: ChipDecoding.chipKeys, optional: ChipDecoding.optionalChipKeys))
         design.chip.name = design.name
         design.network = try TrainingDecoding.network(top.mapping("network", keys: ["layers", "output_scale"]))
         design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys),

@@ -1,17 +1,21 @@
 import InsituDevices
 import InsituEngine
 import InsituHardware
+import InsituMapping
 
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
-    static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect"]
+    static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
+                           "mapping"]
+    /// Keys a file may leave out: the mapping strategy is `packed` unless named.
+    static let optionalChipKeys: Set<String> = ["mapping"]
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
                                              "row_capacitance", "column_capacitance", "column_wire_resistance",
-                                             "column_wire_capacitance", "leakage"],
-                              optional: ["column_wire_resistance", "column_wire_capacitance"])
+                                             "column_wire_capacitance", "leakage", "area"],
+                              optional: ["column_wire_resistance", "column_wire_capacitance", "area"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
         try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
@@ -22,17 +26,19 @@ enum ChipDecoding {
         try t.quantity("column_wire_resistance", .ohm, min: 0, max: 1e6, into: &c.tile.columnWireOhmsPerCell)
         try t.quantity("column_wire_capacitance", .farad, min: 0, max: 1e-9, into: &c.tile.columnWireFaradsPerCell)
         try t.quantity("leakage", .watt, min: 0, max: 100, into: &c.tile.leakageWatts)
+        try t.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tile.areaSquareMetres)
 
         c.device = try device(r.mapping("device", keys: deviceKeys))
 
-        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage"])
+        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage", "area"], optional: ["area"])
         try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
         try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
         try dac.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.dac.energyJoules)
         try dac.time("latency", into: &c.dac.latency)
         try dac.quantity("leakage", .watt, min: 0, max: 100, into: &c.dac.leakageWatts)
+        try dac.quantity("area", .squareMetre, min: 0, max: 1, into: &c.dac.areaSquareMetres)
 
-        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage"])
+        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage", "area"], optional: ["area"])
         try tia.quantity("gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.gainVoltsPerAmp)
         try tia.quantity("clip", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.tia.clipVolts)
         try tia.quantity("output_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.outputGainVoltsPerAmp)
@@ -40,9 +46,10 @@ enum ChipDecoding {
         try tia.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.tia.energyJoules)
         try tia.time("settling", into: &c.tia.settling)
         try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
+        try tia.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tia.areaSquareMetres)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage"],
-                                optional: ["walden_fom"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage", "area"],
+                                optional: ["walden_fom", "area"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
@@ -50,16 +57,18 @@ enum ChipDecoding {
         try adc.time("conversion_time", into: &c.adc.conversionTime)
         try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
+        try adc.quantity("area", .squareMetre, min: 0, max: 1, into: &c.adc.areaSquareMetres)
 
         try r.choice("interlayer", into: &c.interlayer)
 
-        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage"])
+        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage", "area"], optional: ["area"])
         try ctl.integer("write_drivers", min: 1, max: 1 << 16, into: &c.controller.writeDrivers)
         try ctl.time("row_setup", into: &c.controller.rowSetup)
         try ctl.quantity("gate_drive_energy", .joule, min: 0, max: 1e-3, into: &c.controller.gateDriveJoules)
         try ctl.quantity("leakage", .watt, min: 0, max: 100, into: &c.controller.leakageWatts)
+        try ctl.quantity("area", .squareMetre, min: 0, max: 1, into: &c.controller.areaSquareMetres)
 
-        let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "exp_energy", "exp_cycles", "leakage"])
+        let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "exp_energy", "exp_cycles", "leakage", "area"], optional: ["area"])
         try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
         try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
         try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)
@@ -67,19 +76,23 @@ enum ChipDecoding {
         try dig.quantity("exp_energy", .joule, min: 0, max: 1e-6, into: &c.digital.expJoules)
         try dig.integer("exp_cycles", min: 1, max: 1 << 16, into: &c.digital.expCycles)
         try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
+        try dig.quantity("area", .squareMetre, min: 0, max: 1, into: &c.digital.areaSquareMetres)
 
-        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "bits_per_cycle", "clock", "word_bits", "leakage"])
+        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "bits_per_cycle", "clock", "word_bits", "leakage", "area"], optional: ["area"])
         try buf.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.buffer.energyPerBitJoules)
         try buf.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.buffer.bitsPerCycle)
         try buf.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.buffer.clockHertz)
         try buf.integer("word_bits", min: 1, max: 64, into: &c.buffer.wordBits)
         try buf.quantity("leakage", .watt, min: 0, max: 100, into: &c.buffer.leakageWatts)
+        try buf.quantity("area", .squareMetre, min: 0, max: 1, into: &c.buffer.areaSquareMetres)
 
-        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage"])
+        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage", "area"], optional: ["area"])
         try bus.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.interconnect.energyPerBitJoules)
         try bus.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.interconnect.bitsPerCycle)
         try bus.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.interconnect.clockHertz)
         try bus.quantity("leakage", .watt, min: 0, max: 100, into: &c.interconnect.leakageWatts)
+        try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
+        try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         return c
     }
 

@@ -121,6 +121,16 @@ struct MappingReader {
         target = value
     }
 
+    /// A name from `names` (e.g. a registered mapping strategy).
+    func name(_ key: String, among names: [String], into target: inout String) throws {
+        guard let (text, loc) = try scalar(key) else { return }
+        guard names.contains(text) else {
+            throw ArchError(loc, "'\(Self.join(path, key))' must be one of \(names.joined(separator: ", ")), found '\(text)'",
+                            hint: nearest(text, in: names).map { "did you mean \($0)?" })
+        }
+        target = text
+    }
+
     func choice<E: RawRepresentable & CaseIterable>(_ key: String, into target: inout E) throws where E.RawValue == String {
         guard let (text, loc) = try scalar(key) else { return }
         guard let v = E(rawValue: text) else {

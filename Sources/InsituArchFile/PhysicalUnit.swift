@@ -1,7 +1,7 @@
 /// The units an arch file's values carry, each with its symbol and a sample for messages.
 public enum PhysicalUnit: String, Sendable, CaseIterable {
     case volt = "V", second = "s", joule = "J", siemens = "S", hertz = "Hz", ampere = "A"
-    case farad = "F", watt = "W", ohm = "ohm"
+    case farad = "F", watt = "W", ohm = "ohm", squareMetre = "m^2"
     case voltPerAmpere = "V/A", perAmpere = "1/A", siemensPerVolt = "S/V", voltSquared = "V^2"
 
     /// What the unit measures, for messages.
@@ -16,6 +16,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .farad: "a capacitance"
         case .watt: "a power"
         case .ohm: "a resistance"
+        case .squareMetre: "an area"
         case .voltPerAmpere: "a transimpedance gain"
         case .perAmpere: "an inverse current"
         case .siemensPerVolt: "a conductance slope"
@@ -34,6 +35,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .farad: "20 fF"
         case .watt: "1 mW"
         case .ohm: "500 ohm"
+        case .squareMetre: "1200 um^2"
         case .voltPerAmpere: "200 V/A"
         case .perAmpere: "5e5 1/A"
         case .siemensPerVolt: "100 uS/V"
@@ -69,7 +71,8 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         if unitText == rawValue { return .success(number) }
         for (prefix, power) in Self.prefixes where unitText == prefix + rawValue {
             let parts = trimmed[..<end].lowercased().split(separator: "e")
-            let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + power
+            // An area's prefix applies to the metre before squaring: 1 um^2 = 1e-12 m^2.
+            let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + (self == .squareMetre ? 2 * power : power)
             return Double("\(parts[0])e\(exponent)").map { .success($0) } ?? .failure(.notANumber)
         }
         return .failure(.wrongUnit(unitText))

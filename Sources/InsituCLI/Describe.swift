@@ -17,8 +17,7 @@ struct Describe: ParsableCommand {
         let design = try options.load()
         let mapping: LayerMapping
         do {
-            mapping = try LayerMapping(widths: design.network.layers, tileRows: design.chip.tile.rows,
-                                       tileColumns: design.chip.tile.columns, tileCount: design.chip.tile.count)
+            mapping = try MappingStrategies.placements(chip: design.chip, widths: design.network.layers).0
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(options.arch): \(failure.description)")
         }
@@ -35,6 +34,7 @@ enum DesignDescription {
         lines.append("\(d.name): \(d.summary)")
         lines.append("chip")
         lines.append("  tiles: \(t.count) x \(t.rows) x \(t.columns) 1T1R = \(t.count * t.rows * t.columns) devices (\(mapping.tilesUsed) used)")
+        lines.append("  mapping: \(c.mapping) (\(MappingStrategies.named(c.mapping)?.summary ?? "unknown"))")
         for tile in 0..<mapping.tilesUsed {
             let blocks = mapping.blocks(onTile: tile)
             let used = mapping.devicesUsed(onTile: tile)

@@ -43,6 +43,8 @@ extension Ledger {
         public var energy_J: String
         public var busy_ps: UInt64
         public var count: UInt64
+        /// Sum of the charges' magnitudes (the unit the action is priced per), for pricing again.
+        public var magnitude: Double?
     }
 
     /// The ledger as JSON: entries sorted by key, energies as exact decimal strings.
@@ -50,7 +52,7 @@ extension Ledger {
         let list = entries.map {
             JSONEntry(component: $0.key.component, action: $0.key.action, phase: $0.key.phase,
                       energy_J: Self.joulesDecimal(quanta: $0.energyQuanta),
-                      busy_ps: $0.busyPicoseconds, count: $0.count)
+                      busy_ps: $0.busyPicoseconds, count: $0.count, magnitude: $0.magnitude)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -66,7 +68,7 @@ extension Ledger {
                 throw LedgerFormatError(message: "energy '\(e.energy_J)' is not an exact decimal number of joules")
             }
             entries.append(Entry(key: Key(component: e.component, action: e.action, phase: e.phase),
-                                 energyQuanta: q, busyPicoseconds: e.busy_ps, count: e.count))
+                                 energyQuanta: q, busyPicoseconds: e.busy_ps, count: e.count, magnitude: e.magnitude ?? 0))
         }
         return Ledger(entries: entries)
     }

@@ -40,6 +40,9 @@ public final class Ledger {
     @usableFromInline var spilledQuanta: [ExactInteger] = []
     @usableFromInline var busy: [UInt64] = []
     @usableFromInline var counts: [UInt64] = []
+    /// Sum of each charge's magnitude (the quantity its price is per unit of: bits, V^2 S,
+    /// seconds of leakage, ...), kept so that a run can be priced again from its counts.
+    @usableFromInline var magnitudes: [Double] = []
     /// When false, `charge` returns at once (to measure what accounting costs).
     public var isEnabled = true
 
@@ -55,6 +58,7 @@ public final class Ledger {
         spilledQuanta.append(ExactInteger())
         busy.append(0)
         counts.append(0)
+        magnitudes.append(0)
         return Account(index: keys.count - 1)
     }
 
@@ -69,9 +73,9 @@ public final class Ledger {
         return abs(q) < 9.0e18 ? Int64(q) : nil
     }
 
-    /// Adds one action's energy (joules, finite and non-negative), busy time and count.
+    /// Adds one action's energy (joules, finite and non-negative), busy time, count and magnitude.
     @inlinable
-    public func charge(_ account: Account, joules: Double, busy time: SimTime = .zero, count: UInt64 = 1) {
+    public func charge(_ account: Account, joules: Double, busy time: SimTime = .zero, count: UInt64 = 1, magnitude: Double = 0) {
         guard isEnabled else { return }
         precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative")
         let i = account.index
@@ -82,6 +86,7 @@ public final class Ledger {
         }
         busy[i] &+= time.picoseconds
         counts[i] &+= count
+        magnitudes[i] += magnitude
     }
 
     /// The slow path of `charge`: the pending Int64 total would overflow, or the charge is above ~9 uJ.
@@ -123,6 +128,7 @@ public final class Ledger {
 
     public func busyPicoseconds(_ account: Account) -> UInt64 { busy[account.index] }
     public func count(_ account: Account) -> UInt64 { counts[account.index] }
+    public func magnitude(_ account: Account) -> Double { magnitudes[account.index] }
 
     /// The account of a key if it exists.
     public func existing(_ key: Key) -> Account? { index[key].map { Account(index: $0) } }
@@ -145,6 +151,7 @@ public final class Ledger {
             spilledQuanta[i] += other.pendingQuanta[j]
             busy[i] &+= other.busy[j]
             counts[i] &+= other.counts[j]
+            magnitudes[i] += other.magnitudes[j]
         }
     }
 
@@ -154,13 +161,22 @@ public final class Ledger {
         public var energyQuanta: ExactInteger
         public var busyPicoseconds: UInt64
         public var count: UInt64
+        /// Sum of the charges' magnitudes, in the unit of the action's price.
+        public var magnitude: Double
+        public init(key: Key, energyQuanta: ExactInteger, busyPicoseconds: UInt64, count: UInt64, magnitude: Double = 0) {
+            self.key = key
+            self.energyQuanta = energyQuanta
+            self.busyPicoseconds = busyPicoseconds
+            self.count = count
+            self.magnitude = magnitude
+        }
     }
 
     /// All entries, sorted by key, so that output does not depend on the order of first use.
     public var entries: [Entry] {
         keys.indices.sorted { keys[$0] < keys[$1] }.map { i in
             Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(pendingQuanta[i]),
-                  busyPicoseconds: busy[i], count: counts[i])
+                  busyPicoseconds: busy[i], count: counts[i], magnitude: magnitudes[i])
         }
     }
 
@@ -172,7 +188,23 @@ public final class Ledger {
             spilledQuanta[a.index] += e.energyQuanta
             busy[a.index] &+= e.busyPicoseconds
             counts[a.index] &+= e.count
+            magnitudes[a.index] += e.magnitude
         }
+    }
+}
+
+extension Ledger {
+    /// The same counts, busy times and magnitudes with energies from another price list:
+    /// `price(key)` gives an entry's new energy from its count and magnitude (nil keeps it).
+    /// Prices energy again without simulating again.
+    public func repriced(_ price: (Entry) -> Double?) -> Ledger {
+        Ledger(entries: entries.map { e in
+            var copy = e
+            if let joules = price(e) {
+                copy.energyQuanta = Self.quanta(joules: joules).map { ExactInteger($0) } ?? Self.largeQuanta(joules: joules)
+            }
+            return copy
+        })
     }
 }
 

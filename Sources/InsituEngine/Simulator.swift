@@ -52,6 +52,21 @@ public final class Simulator {
         try schedule(after: link.latency, to: link.target, kind: kind, payload: payload)
     }
 
+    /// True when an event scheduled now for `time` would be the next one delivered: nothing
+    /// else is due at or before it. An entity may then do that event's work at once through
+    /// `advance(to:)`, which gives the same results with fewer trips through the queue.
+    @inline(__always)
+    public func isNext(_ time: SimTime) -> Bool { queue.first.map { $0.time > time } ?? true }
+
+    /// Moves the clock to `time` for work an entity does inline in place of an event it would
+    /// otherwise schedule for `time`; counted as a delivered event. Requires `isNext(time)`.
+    @inline(__always)
+    public func advance(to time: SimTime) {
+        precondition(time >= now && isNext(time), "advance past a pending event")
+        now = time
+        telemetry.eventsProcessed &+= 1
+    }
+
     /// Asks the loop to return after the current event.
     public func stop() { stopRequested = true }
 

@@ -39,28 +39,3 @@ public enum Phase: Int, CaseIterable, Sendable, Comparable {
 
     public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
 }
-
-/// What a component did, as a ledger action.
-public enum Action: Int, CaseIterable, Sendable {
-    case drive, read, sense, convert, set, reset, gateDrive, mac, add, exp, compare, bufferRead, bufferWrite, transfer, leakage
-
-    public var name: String {
-        switch self {
-        case .drive: "drive"
-        case .read: "read"
-        case .sense: "sense"
-        case .convert: "convert"
-        case .set: "set"
-        case .reset: "reset"
-        case .gateDrive: "gate-drive"
-        case .mac: "mac"
-        case .add: "add"
-        case .exp: "exp"
-        case .compare: "compare"
-        case .bufferRead: "read"
-        case .bufferWrite: "write"
-        case .transfer: "transfer"
-        case .leakage: "leakage"
-        }
-    }
-}

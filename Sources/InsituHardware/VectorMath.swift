@@ -33,3 +33,12 @@ public enum VectorMath {
         }
     }
 }
+
+extension VectorMath {
+    /// Index of the largest value (first on ties).
+    public static func argmax(_ x: UnsafeBufferPointer<Float>) -> Int {
+        var best = 0
+        for j in 1..<x.count where x[j] > x[best] { best = j }
+        return best
+    }
+}

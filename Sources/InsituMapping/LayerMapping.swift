@@ -33,8 +33,9 @@ public struct LayerMapping: Sendable, Equatable {
         public let description: String
     }
 
-    /// Maps the layers of `widths` (inputs first) onto tiles of the given size; at most `tileCount` tiles.
-    public init(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws {
+    /// Maps the layers of `widths` (inputs first) onto tiles of the given size; at most
+    /// `tileCount` tiles. Whole layers share a tile side by side unless `layerPerTile`.
+    public init(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, layerPerTile: Bool = false) throws {
         self.tileRows = tileRows
         self.tileColumns = tileColumns
         guard tileRows >= 2 else { throw Failure(description: "a tile needs at least 2 rows for one differential pair") }
@@ -43,7 +44,7 @@ public struct LayerMapping: Sendable, Equatable {
             let inputsPerBlock = tileRows / 2
             let fitsWhole = 2 * inputs <= tileRows && outputs <= tileColumns
             if fitsWhole {
-                if columnCursor + outputs > tileColumns { tile += 1; columnCursor = 0 }
+                if columnCursor + outputs > tileColumns || (layerPerTile && tileTouched) { tile += 1; columnCursor = 0 }
                 blocks.append(Block(layer: layer, tile: tile, firstInput: 0, inputs: inputs, firstOutput: 0,
                                     outputs: outputs, rowOffset: 0, columnOffset: columnCursor))
                 columnCursor += outputs

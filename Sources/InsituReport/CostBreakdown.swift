@@ -25,9 +25,12 @@ public struct CostBreakdown {
     /// Pulses by polarity.
     public var setPulses: UInt64 = 0
     public var resetPulses: UInt64 = 0
-    /// Multiply-accumulates of one forward pass on the crossbars.
-    /// Servers behind a component's meter (ADCs per tile, write drivers), for utilisation.
+    /// Servers behind each component (ADCs per tile, write drivers), for utilisation.
     public var servers: [String: Int] = [:]
+    /// Area of each component and of the whole accelerator, square metres (0: not given).
+    public var area: [String: Double] = [:]
+    public var totalAreaSquareMetres = 0.0
+    /// Multiply-accumulates of one forward pass.
     public var forwardMACs = 0
     public var trainingImages = 0
     public var testImages = 0
@@ -39,20 +42,21 @@ public struct CostBreakdown {
             phases[e.key.phase, default: Total()].add(e)
             components[e.key.component, default: Total()].add(e)
             total.add(e)
-            if e.key.action == Action.set.name { setPulses &+= e.count }
-            if e.key.action == Action.reset.name { resetPulses &+= e.count }
+            if e.key.action == CrossbarModel.set.name { setPulses &+= e.count }
+            if e.key.action == CrossbarModel.reset.name { resetPulses &+= e.count }
         }
         byPhase = Phase.allCases.compactMap { p in phases[p.name].map { (p.name, $0) } }
         byComponent = components.keys.sorted().map { ($0, components[$0]!) }
-        if let chip = run.chip {
-            for p in Phase.allCases { phaseTime[p.name] = chip.phasePicoseconds[p.rawValue] }
-            simulatedTime = chip.simulatedTime
+        let accelerator = run.accelerator
+        for p in Phase.allCases { phaseTime[p.name] = accelerator.phasePicoseconds[p.rawValue] }
+        simulatedTime = accelerator.simulatedTime
+        for c in accelerator.components.components {
+            servers[c.name] = c.servers
+            area[c.name] = c.model.areaSquareMetres
         }
-        for (component, _) in byComponent {
-            if component.hasSuffix(".adc") { servers[component] = run.chipSpec.adc.perTile }
-            if component == "controller" { servers[component] = run.chipSpec.controller.writeDrivers }
-        }
-        forwardMACs = zip(run.network.layers, run.network.layers.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        totalAreaSquareMetres = accelerator.components.areaSquareMetres
+        let widths = accelerator.widths
+        forwardMACs = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         trainingImages = run.outcome.imagesTrained
         // Test images: every evaluation pass over the test set.
         testImages = run.outcome.testImages * (run.outcome.method == .exSitu ? 1 : run.outcome.curve.count)

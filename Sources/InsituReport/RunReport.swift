@@ -5,23 +5,31 @@ import InsituTraining
 
 /// The machine-readable report of one run (report.json).
 public struct RunReport: Codable {
+    /// A value of a model's report entry: a number where it reads as one, else text.
+    public enum Value: Codable, Equatable {
+        case number(Double), text(String)
+        init(_ s: String) { self = Double(s).map { .number($0) } ?? .text(s) }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .number(let x): try c.encode(x)
+            case .text(let t): try c.encode(t)
+            }
+        }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let x = try? c.decode(Double.self) { self = .number(x) } else { self = .text(try c.decode(String.self)) }
+        }
+    }
+
+    /// The choices behind the numbers: the device model's own entry and the training's free parameters.
     public struct ModelChoices: Codable {
-        /// Programmable conductance window and the stuck-distance ratio R (li2018.md section 7).
-        public var window_min_S: Double
-        public var window_max_S: Double
-        public var slope_S_per_V: Double
-        public var stuck_low_S: Double
-        public var R: Double
-        public var update_variation: Double
-        public var variation_reference: String
-        public var noise_definition: String
-        public var read_noise: Double
+        /// The device model's report entry (kind, window, R, variation, noise, ...); absent without devices.
+        public var device: [String: Value]?
         public var initial_gate_V: Double
         public var initial_gate_spread_V: Double
         public var learning_rates_V2: [Double]
         public var preprocessing: String
-        public var interlayer: String
-        public var adc_bits: Int
         public var ex_situ_mapping: String?
     }
 
@@ -38,6 +46,8 @@ public struct RunReport: Codable {
         public var energy_J: String
         public var busy_ps: UInt64
         public var utilisation: Double
+        public var kind: String
+        public var area_m2: Double
     }
 
     public struct Costs: Codable {
@@ -45,6 +55,8 @@ public struct RunReport: Codable {
         public var simulated_time_ps: UInt64
         public var phases: [PhaseCost]
         public var components: [ComponentCost]
+        /// Area of the accelerator (sum of its components), square metres; 0 where no area is given.
+        public var area_m2: Double
         public var set_pulses: UInt64
         public var reset_pulses: UInt64
         public var training_energy_per_image_J: Double
@@ -81,10 +93,10 @@ public struct RunReport: Codable {
     public var wall_seconds: Double
 
     public init(run: TrainingRun, design: String) {
-        let o = run.outcome, d = run.chipSpec.device
+        let o = run.outcome
         self.design = design
         method = o.method.rawValue
-        network = run.network.layers
+        network = run.accelerator.widths
         seed = run.training.seed
         data = o.dataSource
         images_trained = o.imagesTrained
@@ -96,18 +108,14 @@ public struct RunReport: Codable {
         devices = o.devices
         stuck_devices = o.stuckDevices
         model = ModelChoices(
-            window_min_S: d.windowMinSiemens, window_max_S: d.windowMaxSiemens, slope_S_per_V: d.slopeSiemensPerVolt,
-            stuck_low_S: d.stuckLowSiemens, R: d.stuckDistanceRatio, update_variation: d.updateVariation,
-            variation_reference: d.variationReference.rawValue,
-            noise_definition: "each SET reaches G_target + N(0, sigma), sigma = update_variation x "
-                + (d.variationReference == .range ? "(window max - window min)" : "G_target") + ", redrawn at every programming",
-            read_noise: d.readNoise, initial_gate_V: run.training.initialGateVolts,
-            initial_gate_spread_V: run.training.initialGateSpreadVolts, learning_rates_V2: run.training.learningRatesVoltsSquared,
+            device: run.accelerator.census.map { Dictionary($0.model.map { ($0.0, Value($0.1)) }, uniquingKeysWith: { a, _ in a }) },
+            initial_gate_V: run.training.initialGateVolts, initial_gate_spread_V: run.training.initialGateSpreadVolts,
+            learning_rates_V2: run.training.learningRatesVoltsSquared,
             preprocessing: "central crop, anti-aliased bicubic (Pillow's) resize, 8-bit, one scale factor to the maximum voltage",
-            interlayer: run.chipSpec.interlayer.rawValue, adc_bits: run.chipSpec.adc.bits,
             ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil)
-        if run.chip != nil {
+        if run.accelerator.isCosted {
             let b = CostBreakdown(run: run)
+            let registry = run.accelerator.components
             costs = Costs(
                 total_energy_J: Ledger.joulesDecimal(quanta: b.total.energyQuanta),
                 simulated_time_ps: b.simulatedTime.picoseconds,
@@ -118,8 +126,10 @@ public struct RunReport: Codable {
                 },
                 components: b.byComponent.map { c in
                     ComponentCost(component: c.component, energy_J: Ledger.joulesDecimal(quanta: c.total.energyQuanta),
-                                  busy_ps: c.total.busyPicoseconds, utilisation: b.utilisation(c.component, c.total))
+                                  busy_ps: c.total.busyPicoseconds, utilisation: b.utilisation(c.component, c.total),
+                                  kind: registry[c.component]?.model.kind ?? "", area_m2: b.area[c.component] ?? 0)
                 },
+                area_m2: b.totalAreaSquareMetres,
                 set_pulses: b.setPulses, reset_pulses: b.resetPulses,
                 training_energy_per_image_J: b.trainingJoulesPerImage, training_latency_per_image_s: b.trainingSecondsPerImage,
                 training_throughput_images_per_s: b.trainingSecondsPerImage > 0 ? 1 / b.trainingSecondsPerImage : 0,

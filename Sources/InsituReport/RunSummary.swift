@@ -11,12 +11,13 @@ public enum RunSummary {
         lines.append("\(design): \(o.method.rawValue) training of \(run.network.layers.map(String.init).joined(separator: "-")) on \(o.dataSource)")
         lines.append(String(format: "test accuracy: %.2f%% on %d images after %d training images (%d updates)",
                             100 * o.finalAccuracy, o.testImages, o.imagesTrained, o.updates))
-        if o.devices > 0 {
-            lines.append(String(format: "devices: %d, stuck: %d (%.1f%%); R = (Gmin - Gstuck)/(Gmax - Gmin) = %.3f",
-                                o.devices, o.stuckDevices, 100 * Double(o.stuckDevices) / Double(o.devices),
-                                run.chipSpec.device.stuckDistanceRatio))
+        if o.devices > 0, let census = run.accelerator.census {
+            let r = census.model.first { $0.0 == "R" }.map { "; R = (Gmin - Gstuck)/(Gmax - Gmin) = " + String(format: "%.3f", Double($0.1) ?? 0) } ?? ""
+            let model = census.model.first { $0.0 == "model" }?.1 ?? "devices"
+            lines.append(String(format: "devices: %d %@, stuck: %d (%.1f%%)", o.devices, model, o.stuckDevices,
+                                100 * Double(o.stuckDevices) / Double(o.devices)) + r)
         }
-        if run.chip != nil, run.ledger.isEnabled {
+        if run.accelerator.isCosted {
             lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
             lines.append(CostTable.text(run))
         }

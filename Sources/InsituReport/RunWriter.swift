@@ -9,11 +9,11 @@ public enum RunWriter {
     public static func write(_ run: TrainingRun, design: String, to folder: String) throws {
         let dir = URL(fileURLWithPath: folder)
         try AtomicFile.write(try RunReport(run: run, design: design).json(), to: dir.appendingPathComponent("report.json").path)
-        if run.chip != nil {
+        if run.accelerator.isCosted {
             try AtomicFile.write(try run.ledger.jsonData(), to: dir.appendingPathComponent("ledger.json").path)
-            var csv = "component,action,phase,energy_J,busy_ps,count\n"
+            var csv = "component,action,phase,energy_J,busy_ps,count,magnitude\n"
             for e in run.ledger.entries {
-                csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count)\n"
+                csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count),\(e.magnitude)\n"
             }
             try AtomicFile.write(csv, to: dir.appendingPathComponent("costs.csv").path)
             let b = CostBreakdown(run: run)
@@ -23,9 +23,10 @@ public enum RunWriter {
                 phases += "\(phase),\(neuroSim),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(b.phaseTime[phase] ?? 0),\(t.busyPicoseconds)\n"
             }
             try AtomicFile.write(phases, to: dir.appendingPathComponent("phases.csv").path)
-            var components = "component,energy_J,busy_ps,utilisation,count\n"
+            var components = "component,kind,energy_J,busy_ps,utilisation,count,area_m2\n"
             for (component, t) in b.byComponent {
-                components += "\(component),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(t.busyPicoseconds),\(b.utilisation(component, t)),\(t.count)\n"
+                let kind = run.accelerator.components[component]?.model.kind ?? ""
+                components += "\(component),\(kind),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(t.busyPicoseconds),\(b.utilisation(component, t)),\(t.count),\(b.area[component] ?? 0)\n"
             }
             try AtomicFile.write(components, to: dir.appendingPathComponent("components.csv").path)
         }

@@ -29,16 +29,16 @@ public struct TrainingOutcome: Sendable {
 
     public init(method: TrainingSpec.Method) { self.method = method }
 
-    /// Final test on the chip, appended to the curve, and what the chip did.
-    mutating func finish(testing chip: Chip, network: NetworkSpec, on data: TrainingData, since wallStart: Date) throws {
-        finalAccuracy = try Evaluation.accuracy(of: chip, on: data)
+    /// Final test on the accelerator, appended to the curve, and what the accelerator did.
+    public mutating func finish(testing accelerator: any Accelerator, on data: TrainingData, since wallStart: Date) throws {
+        finalAccuracy = try Evaluation.accuracy(of: accelerator, on: data)
         curve.append(.init(images: imagesTrained, accuracy: finalAccuracy))
         testImages = data.testCount
-        simulatedTime = chip.simulatedTime
-        telemetry = chip.simulator.telemetry
+        simulatedTime = accelerator.simulatedTime
+        telemetry = accelerator.telemetry
         wallSeconds = Date().timeIntervalSince(wallStart)
-        stuckDevices = chip.layers.reduce(0) { $0 + $1.devices.stuckCount }
-        devices = network.deviceCount
+        stuckDevices = accelerator.census?.stuck ?? 0
+        devices = accelerator.census?.devices ?? 0
         dataSource = data.source
     }
 }

@@ -16,6 +16,8 @@ public struct ChipSpec: Sendable, Equatable {
     public var digital = DigitalSpec()
     public var buffer = BufferSpec()
     public var interconnect = InterconnectSpec()
+    /// Name of the mapping strategy that places layers on tiles.
+    public var mapping = "packed"
 
     public init() {}
 
@@ -45,6 +47,8 @@ public struct TileSpec: Sendable, Equatable {
     public var rowCapacitanceFarads = 20e-15
     public var columnCapacitanceFarads = 20e-15
     public var leakageWatts = 0.0
+    /// Area of one tile's array, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -64,10 +68,8 @@ extension ChipSpec {
         return max(tile.settling, wires)
     }
 
-    /// Energy of one conversion: the per-conversion figure, or Walden FoM x 2^bits when a figure of merit is given.
-    public var adcConversionJoules: Double {
-        adc.waldenJoulesPerStep > 0 ? adc.waldenJoulesPerStep * Double(1 << UInt64(adc.bits)) : adc.energyJoules
-    }
+    /// Energy of one conversion (see `ADCSpec.conversionJoules`).
+    public var adcConversionJoules: Double { adc.conversionJoules }
 }
 
 /// Row drivers: one DAC per row.
@@ -78,6 +80,8 @@ public struct DACSpec: Sendable, Equatable {
     public var energyJoules = 0.29e-12
     public var latency = SimTime(picoseconds: 1_000)
     public var leakageWatts = 0.0
+    /// Area of one unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -94,6 +98,8 @@ public struct TIASpec: Sendable, Equatable {
     public var energyJoules = 0.2e-12
     public var settling = SimTime(picoseconds: 5_000)
     public var leakageWatts = 0.0
+    /// Area of one unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -109,7 +115,14 @@ public struct ADCSpec: Sendable, Equatable {
     /// ADCs per tile; columns queue for them in groups.
     public var perTile = 8
     public var leakageWatts = 0.0
+    /// Area of one unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
+
+    /// Energy of one conversion: the per-conversion figure, or Walden FoM x 2^bits when a figure of merit is given.
+    public var conversionJoules: Double {
+        waldenJoulesPerStep > 0 ? waldenJoulesPerStep * Double(1 << UInt64(bits)) : energyJoules
+    }
 }
 
 /// The on-chip update controller: gate-voltage memory and row-by-row programming.
@@ -121,6 +134,8 @@ public struct ControllerSpec: Sendable, Equatable {
     /// Energy to set one column's gate voltage (gate DAC plus gate line).
     public var gateDriveJoules = 0.5e-12
     public var leakageWatts = 0.0
+    /// Area of the whole unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -134,6 +149,8 @@ public struct DigitalSpec: Sendable, Equatable {
     /// Cycles one lane needs for one exponential.
     public var expCycles = 8
     public var leakageWatts = 0.0
+    /// Area of the whole unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -145,6 +162,8 @@ public struct BufferSpec: Sendable, Equatable {
     /// Word width of stored values.
     public var wordBits = 16
     public var leakageWatts = 0.0
+    /// Area of the whole unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }
 
@@ -155,5 +174,7 @@ public struct InterconnectSpec: Sendable, Equatable {
     public var bitsPerCycle = 256
     public var clockHertz = 1e9
     public var leakageWatts = 0.0
+    /// Area of the whole unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
     public init() {}
 }

@@ -3,45 +3,52 @@ import InsituEngine
 
 /// One layer's differential pairs on crossbar rows: device row 2i holds G+ and row 2i+1
 /// holds G- of input i, so that with +v on row 2i and -v on row 2i+1 the column current
-/// is I_j = sum_i v_i (G+_ij - G-_ij).
+/// is I_j = sum_i v_i (G+_ij - G-_ij). The unit cell (the pair) sits above the device model.
 ///
-/// Keeps the devices, the gate voltage the controller last used on each, a mirror of the
+/// Keeps the devices, the state the controller last programmed on each, a mirror of the
 /// weights G+ - G- for the forward product, and the weights as last read back.
 public final class CrossbarLayer {
     public let inputs: Int
     public let outputs: Int
     public private(set) var devices: DeviceArray
-    /// The controller's memory: last gate voltage of every device (same layout as `devices`).
-    public var gateVolts: [Float]
+    /// The controller's memory: last programmed state of every device (same layout as `devices`).
+    public var states: [Float]
     /// G+ - G- per (input, output), siemens, inputs x outputs row-major: what the array holds.
     public private(set) var weights: [Float]
-    /// Per input: sum over outputs of G+ + G-, for the read energy of a forward product.
+    /// The column ranges of the layer's blocks on tiles (one range when the layer is not split by columns).
+    public let columnBlocks: [Range<Int>]
+    /// Per column block b and input i (at b x inputs + i): sum over the block's columns of
+    /// G+ + G-, for the read energy of a forward product on that block's tile.
     public private(set) var rowPairSums: [Double]
     /// Weights as last measured by the read-back (G_eq), siemens.
     public var readback: [Float]
 
-    public init(inputs: Int, outputs: Int, device: DeviceParameters, rng: inout RandomStream) {
+    public init(inputs: Int, outputs: Int, device: any DeviceModel, columnBlocks: [Range<Int>]? = nil, rng: inout RandomStream) {
         self.inputs = inputs
         self.outputs = outputs
-        devices = DeviceArray(rows: 2 * inputs, columns: outputs, parameters: device, rng: &rng)
-        // 0 V: never SET yet, so the first programming SETs every device.
-        gateVolts = Array(repeating: 0, count: 2 * inputs * outputs)
+        devices = DeviceArray(rows: 2 * inputs, columns: outputs, model: device, rng: &rng)
+        states = Array(repeating: device.freshState, count: 2 * inputs * outputs)
         weights = Array(repeating: 0, count: inputs * outputs)
-        rowPairSums = Array(repeating: 0, count: inputs)
+        self.columnBlocks = columnBlocks ?? [0..<outputs]
+        rowPairSums = Array(repeating: 0, count: inputs * self.columnBlocks.count)
         readback = weights
         for i in 0..<inputs { refresh(input: i) }
     }
 
+    /// Index of the column block that holds `columns`.
+    public func block(of columns: Range<Int>) -> Int { columnBlocks.firstIndex { $0.overlaps(columns) } ?? 0 }
+
     /// Recomputes the weight mirror and row sums of input i from the devices.
     public func refresh(input i: Int) {
         let g = devices.conductance
-        var sum = 0.0
         for j in 0..<outputs {
-            let plus = g[(2 * i) * outputs + j], minus = g[(2 * i + 1) * outputs + j]
-            weights[i * outputs + j] = plus - minus
-            sum += Double(plus) + Double(minus)
+            weights[i * outputs + j] = g[(2 * i) * outputs + j] - g[(2 * i + 1) * outputs + j]
         }
-        rowPairSums[i] = sum
+        for (b, columns) in columnBlocks.enumerated() {
+            var sum = 0.0
+            for j in columns { sum += Double(g[(2 * i) * outputs + j]) + Double(g[(2 * i + 1) * outputs + j]) }
+            rowPairSums[b * inputs + i] = sum
+        }
     }
 
     /// Applies one device-array operation (used by the update controller).
@@ -67,11 +74,12 @@ public final class CrossbarLayer {
         }
     }
 
-    /// Energy dissipated in the array during a product lasting `seconds`:
-    /// t x sum_i v_i^2 x sum_j (G+_ij + G-_ij), over the conductances actually present.
-    public func readEnergy(_ v: UnsafeBufferPointer<Float>, seconds: Double) -> Double {
+    /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
+    /// what a product dissipates on one block per second (V^2 S), over the conductances present.
+    public func readPower(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, block: Int) -> Double {
         var e = 0.0
-        for i in 0..<inputs { e += Double(v[i] * v[i]) * rowPairSums[i] }
-        return e * seconds
+        let base = block * inputs
+        for i in rows { e += Double(v[i] * v[i]) * rowPairSums[base + i] }
+        return e
     }
 }

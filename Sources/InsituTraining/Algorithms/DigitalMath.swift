@@ -1,8 +1,9 @@
 import Foundation
+import InsituHardware
 
-/// The digital unit's arithmetic: softmax of k x I, cross entropy, backpropagation from
-/// read-back weights and weight gradients. Pure functions over flat Float buffers; the
-/// chip charges their operation counts.
+/// The arithmetic of backpropagation: softmax of k x I, cross entropy, output and hidden
+/// errors, weight gradients. Pure functions over flat Float buffers; the accelerator charges
+/// their operation counts (see `Backprop.work`).
 public enum DigitalMath {
     /// Softmax of k x currents into `p`; returns the cross-entropy loss for `label`.
     @discardableResult
@@ -18,13 +19,6 @@ public enum DigitalMath {
         }
         for j in 0..<currents.count { p[j] = Float(Double(p[j]) / sum) }
         return -log(max(Double(p[label]), 1e-30))
-    }
-
-    /// The class with the largest output current (first on ties).
-    public static func argmax(_ x: UnsafeBufferPointer<Float>) -> Int {
-        var best = 0
-        for j in 1..<x.count where x[j] > x[best] { best = j }
-        return best
     }
 
     /// dL/dI of the output layer: k (p - onehot(label)).

@@ -1,0 +1,66 @@
+import InsituEngine
+
+/// The physics of one kind of memristor device: which state programming aims at (a gate
+/// voltage, a pulse level), what conductance a pulse leaves, limits, faults, variation and
+/// read noise. The unit cell above it (a differential pair) and the update rule above that
+/// see only this protocol; `GateControlledDevice` (Li et al. 2018) and `IdealDevice` conform.
+public protocol DeviceModel: Sendable {
+    /// Name in arch files and reports ("gate-controlled").
+    var kind: String { get }
+    /// Unit of the programmed state, for reports ("V" for a gate voltage).
+    var stateUnit: String { get }
+    /// States programming may aim at; the update rule clips to it.
+    var stateRange: ClosedRange<Double> { get }
+    /// State a fresh device is remembered at before its first programming.
+    var freshState: Float { get }
+    /// Programmable conductance window, siemens: the nominal conductance at the ends of `stateRange`.
+    var windowMinSiemens: Double { get }
+    var windowMaxSiemens: Double { get }
+    /// d G / d state inside the window (nominal), siemens per state unit.
+    var slopeSiemensPerState: Double { get }
+    /// The state whose nominal programming reaches `siemens`, clipped to `stateRange`.
+    func state(forConductance siemens: Double) -> Double
+    /// Relative standard deviation of each read.
+    var readNoise: Double { get }
+    /// Pulse widths, and the energy of a pulse per siemens of the conductance it ends at (SET)
+    /// or starts from (RESET): the pulse energies are linear in conductance.
+    var setPulse: SimTime { get }
+    var resetPulse: SimTime { get }
+    var setJoulesPerSiemens: Double { get }
+    var resetJoulesPerSiemens: Double { get }
+    /// Conductance of a fresh device, faults and device-to-device factors of `count` devices.
+    func fresh(count: Int, rng: inout RandomStream) -> DeviceArray.Fresh
+    /// Programs one device remembered at state `old` to state `new`: updates its
+    /// conductance `g` and says which pulses it took and at what conductances.
+    func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
+                 rng: inout RandomStream) -> Pulses
+    /// What a report states about this model: (name, value) pairs with units in the names.
+    var reportEntry: [(String, String)] { get }
+}
+
+/// The pulses one programming took: RESET (depressing) and SET (potentiating), with the
+/// conductance before each RESET and after each SET (what their energies depend on).
+public struct Pulses: Sendable, Equatable {
+    public var resets: Int = 0
+    public var sets: Int = 0
+    public var resetFromSiemens = 0.0
+    public var setToSiemens = 0.0
+    public init() {}
+
+    public static func += (a: inout Pulses, b: Pulses) {
+        a.resets += b.resets
+        a.sets += b.sets
+        a.resetFromSiemens += b.resetFromSiemens
+        a.setToSiemens += b.setToSiemens
+    }
+}
+
+extension DeviceParameters {
+    /// The device model these parameters describe.
+    public var deviceModel: any DeviceModel {
+        switch model {
+        case .gateControlled: GateControlledDevice(self)
+        case .ideal: IdealDevice(self)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import InsituDevices
+import InsituEngine
+
+/// Anything that runs a network's training or inference workload on the discrete-event
+/// engine and charges an exact ledger: the crossbar chip, a digital baseline, a toy in a
+/// test. Trainers, reports, traces and summaries see only this protocol.
+///
+/// The primitives are neutral and costed: run a batch forward (returning what the digital
+/// side computes), perform digital work given as operation counts, and read the weights
+/// the digital side uses for backpropagation. How weights change is the business of an
+/// update rule above it (see `ProgrammableCrossbar` and `WeightStore`).
+public protocol Accelerator: AnyObject {
+    /// Layer widths, inputs first.
+    var widths: [Int] { get }
+    var ledger: Ledger { get }
+    /// Every component with its energy and area model.
+    var components: ComponentRegistry { get }
+    /// Simulated time so far, and the part of it spent in segments of each phase (by `Phase.rawValue`).
+    var simulatedTime: SimTime { get }
+    var phasePicoseconds: [UInt64] { get }
+    var telemetry: Telemetry { get }
+    /// Optional receiver of activity spans for timelines.
+    var trace: TraceSink? { get set }
+    /// False when only the functional model runs (no time, no energy).
+    var isCosted: Bool { get }
+    /// Devices and faults, or nil for an accelerator without memristors.
+    var census: DeviceCensus? { get }
+
+    /// Runs `batch` forward; after each image's forward pass, that image's `perImage` work
+    /// (backward and gradient arithmetic, as counts) is scheduled on the digital side.
+    func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork]) throws -> ForwardPass
+    /// Weights (per layer, inputs x outputs) the digital side uses for backpropagation.
+    var backpropWeights: [[Float]] { get }
+}
+
+/// An accelerator whose weights live in memristor pairs programmed to states of a device model.
+public protocol ProgrammableCrossbar: Accelerator {
+    var deviceModel: any DeviceModel { get }
+    /// The states the update controller last programmed, per layer in device layout
+    /// (row 2i holds G+ and row 2i+1 holds G- of input i; outputs along a row).
+    var states: [[Float]] { get }
+    /// Runs `work` on the digital side, then programs every device to `targets` (device layout).
+    func program(targets: [[Float]], phase: Phase, after work: [DigitalWork]) throws
+    /// Reads every device back; `backpropWeights` become the measured G+ - G-.
+    func readBack() throws
+}
+
+/// An accelerator whose weights are numbers it stores (a digital machine, a toy).
+public protocol WeightStore: Accelerator {
+    /// Runs `work` on the digital side, then stores `weights` (per layer, inputs x outputs).
+    func store(_ weights: [[Float]], phase: Phase, after work: [DigitalWork]) throws
+}
+
+/// How many devices an accelerator uses and how many are stuck, with its device model's report.
+public struct DeviceCensus: Sendable {
+    public var devices: Int
+    public var stuck: Int
+    public var model: [(String, String)]
+    public init(devices: Int, stuck: Int, model: [(String, String)]) {
+        self.devices = devices
+        self.stuck = stuck
+        self.model = model
+    }
+}

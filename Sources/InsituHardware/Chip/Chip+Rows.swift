@@ -1,0 +1,160 @@
+import InsituEngine
+
+/// Row operations: programming by the update controller and the conductance read-back.
+/// Event kind: operation x 16 + hop; payload: row job (or prelude hop).
+enum RowKind: Int32 { case program = 0, read = 1, prelude = 2 }
+
+extension Chip {
+    /// Runs `work` on the digital unit (gate-voltage arithmetic and its buffer traffic), then
+    /// programs every layer's devices to `targets` (device layout), row by row.
+    public func program(targets: [[Float]], phase: Phase, after work: [DigitalWork] = []) throws {
+        precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
+                     "one target per device of every layer")
+        try segment(phase, work: {
+            rowResults = rowJobs.map { job in
+                let m = layers[job.layer].outputs
+                return targets[job.layer].withUnsafeBufferPointer { all in
+                    let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
+                    return controller.programRow(job.row, of: layers[job.layer], targets: row, columns: job.columns, rng: &programRNG)
+                }
+            }
+        }, start: {
+            prelude = work.map(hop)
+            if !prelude.isEmpty {
+                try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 4, payload: 0)
+            } else {
+                try startRows(.program, at: cursor)
+            }
+        })
+    }
+
+    /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
+    /// weights for backpropagation become G+ - G- as measured, stuck devices included.
+    public func readBack() throws {
+        try segment(.readout, work: {
+            for job in rowJobs { readRow(job.layer, job.row, job.columns) }
+        }, start: {
+            try startRows(.read, at: cursor)
+        })
+        for (l, layer) in layers.enumerated() {
+            let m = layer.outputs
+            measured[l].withUnsafeBufferPointer { g in
+                layer.readback.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<layer.inputs {
+                        for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Issues the first row job at `time`; each row job's first hop issues the next one at
+    /// the same time, which keeps the queue short without changing the order.
+    func startRows(_ kind: RowKind, at time: SimTime) throws {
+        if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 4, payload: 0) }
+    }
+
+    /// Measures the given columns of row r of layer l: each device's current at the read
+    /// voltage, through the read-back gain and the ADC, back to siemens.
+    func readRow(_ l: Int, _ r: Int, _ columns: Range<Int>) {
+        let layer = layers[l]
+        let m = layer.outputs
+        let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
+        let q = adcQuantizer
+        let noise = layer.devices.readNoise
+        measured[l].withUnsafeMutableBufferPointer { out in
+            layer.devices.conductance.withUnsafeBufferPointer { g in
+                for j in columns {
+                    let i = r * m + j
+                    let read = noise > 0 ? Double(g[i]) * (1 + noise * readRNG.gaussian()) : Double(g[i])
+                    out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
+                }
+            }
+        }
+    }
+
+    /// Time and energy of programming one row on one tile (RESET and SET pulses, gate drives).
+    /// A row needs a write driver and its tile's array at once: it starts when both are free.
+    func programRow(_ index: Int, at now: SimTime) throws {
+        let job = rowJobs[index], result = rowResults[index]
+        let duration = try controller.rowTime(result)
+        guard duration > .zero else { return }
+        let array = tiles[job.tile].array
+        let start = max(controllerUnit.resource!.earliestStart(at: now), array.resource!.earliestStart(at: now))
+        let grant = try controllerUnit.resource!.acquire(at: start, for: duration)
+        let arrayGrant = try array.resource!.acquire(at: start, for: duration)
+        let p = result.pulses
+        if p.resets > 0 {
+            array.charge(CrossbarModel.reset, phase, count: UInt64(p.resets), magnitude: p.resetFromSiemens, busy: deviceModel.resetPulse)
+        }
+        if p.sets > 0 {
+            array.charge(CrossbarModel.set, phase, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: deviceModel.setPulse)
+        }
+        controllerUnit.charge(ControllerModel.gateDrive, phase, count: UInt64(result.columnsDriven), busy: duration)
+        span("controller", phase.name, grant.start, grant.end)
+        span(array.name, phase.name, arrayGrant.start, arrayGrant.end)
+    }
+
+    /// One hop of reading one row's columns on one tile: 0 a row driver at the read voltage,
+    /// 1 the array and TIAs, 2 the ADCs, 3 the interconnect, 4 the buffer. Returns when done.
+    func readRowHop(_ step: Int, _ index: Int, at now: SimTime) throws -> SimTime {
+        let job = rowJobs[index]
+        let t = tiles[job.tile]
+        let m = job.columns.count
+        let v = spec.tile.readVolts
+        switch step {
+        case 0:
+            let grant = try t.dacs.resource!.acquire(at: now, for: spec.dac.latency)
+            t.dacs.charge(DACModel.drive, phase, magnitude: v * v, busy: spec.dac.latency)
+            return grant.end
+        case 1:
+            let read = try t.array.resource!.acquire(at: now, for: readDuration)
+            let width = layers[job.layer].outputs
+            let rowConductance = layers[job.layer].devices.conductance.withUnsafeBufferPointer { g in
+                var sum = 0.0
+                for j in job.columns { sum += Double(g[job.row * width + j]) }
+                return sum
+            }
+            t.array.charge(CrossbarModel.read, phase, magnitude: v * v * rowConductance, busy: readDuration)
+            t.tias.charge(TIAModel.sense, phase, count: UInt64(m), busy: spec.tia.settling)
+            span(t.array.name, phase.name, read.start, read.end)
+            return read.end
+        case 2: return try convert(m, on: t, at: now)
+        case 3: return try transfer(bits: m * spec.adc.bits, at: now)
+        default: return try bufferAccess(write: true, bits: m * spec.adc.bits, phase: phase, at: now)
+        }
+    }
+}
+
+/// The entity that performs row operations (programming and read-back) and the digital
+/// work before programming, one hop per event.
+final class RowWork: Entity {
+    let name = "row-work"
+    unowned(unsafe) let chip: Chip
+    init(chip: Chip) { self.chip = chip }
+
+    func handle(_ event: Event, in sim: Simulator) throws {
+        let index = Int(event.payload)
+        let step = Int(event.kind & 15)
+        switch RowKind(rawValue: event.kind >> 4)! {
+        case .prelude:
+            let end = try chip.perform(chip.prelude[index], slot: 0, at: sim.now)
+            if index + 1 < chip.prelude.count {
+                try sim.schedule(at: end, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+            } else {
+                try chip.startRows(.program, at: end)
+            }
+        case .program:
+            if index + 1 < chip.rowJobs.count {
+                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+            }
+            try chip.programRow(index, at: sim.now)
+        case .read:
+            if step == 0 && index + 1 < chip.rowJobs.count {
+                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+            }
+            let end = try chip.readRowHop(step, index, at: sim.now)
+            if step < 4 { try sim.schedule(at: end, to: chip.rowWork, kind: event.kind + 1, payload: event.payload) }
+        }
+    }
+}

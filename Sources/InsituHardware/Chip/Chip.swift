@@ -1,0 +1,204 @@
+import InsituDevices
+import InsituEngine
+
+/// A chip training a network: crossbar layers on tiles, converters, TIAs, the update
+/// controller, the digital unit and the buffer, driven by a discrete-event simulator.
+///
+/// Every primitive first does its functional work on the simulated state, in image and row
+/// order, and then, when `accounting` is on, runs as events on the resources that perform
+/// it, each hop taking its resource at the time its request is made, and charges its
+/// energy and busy time to the exact ledger. So what is computed never depends on the
+/// schedule. Work proceeds in segments (a batch's forward pass with the per-image digital
+/// work, an update, a read-back, a test pass); each starts when the previous one has drained.
+public final class Chip: ProgrammableCrossbar {
+    public let spec: ChipSpec
+    /// Layer widths, inputs first.
+    public let widths: [Int]
+    public let placements: [[Placement]]
+    public let deviceModel: any DeviceModel
+    /// Every row operation, in the order rows are programmed and read.
+    let rowJobs: [RowJob]
+    /// Index of the output layer.
+    let lastLayer: Int
+    let analogInterlayer: Bool
+    /// Array settling plus TIA settling: how long a read occupies the array.
+    let readDuration: SimTime
+    public let layers: [CrossbarLayer]
+    public let controller: UpdateController
+    public let simulator = Simulator()
+    public let ledger = Ledger()
+    public let components: ComponentRegistry
+    /// When false, only the functional model runs: no events, no ledger (for measuring what accounting costs).
+    public let accounting: Bool
+    public var trace: TraceSink?
+
+    var tiles: [TileComponents]
+    let digital: Component
+    let digitalModel: DigitalUnitModel
+    let buffer: Component
+    let controllerUnit: Component
+    let bus: Component
+    let busClock: ClockDomain
+    let digitalClock: ClockDomain
+    let bufferClock: ClockDomain
+    let dacQuantizer: Quantizer
+    let adcQuantizer: Quantizer
+    var programRNG: RandomStream
+    var readRNG: RandomStream
+    /// Conductances measured by the last read-back, per layer (device layout).
+    var measured: [[Float]]
+    var slots: [ImageSlot] = []
+    /// The hops of the batch in flight: chain 0 is an image's main path, the others side paths.
+    var chains: [[Hop]] = []
+    /// Digital work run before the rows of a programming segment.
+    var prelude: [Hop] = []
+    /// What programming each row job did in the segment in flight, for its time and energy.
+    var rowResults: [UpdateController.RowResult] = []
+    var flow: EntityID!
+    var rowWork: EntityID!
+    /// Where the next segment starts.
+    public internal(set) var cursor: SimTime = .zero
+    var phase: Phase = .forward
+    /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
+    public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+
+    /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
+    /// `device` replaces the model the spec's device parameters describe.
+    public init(spec: ChipSpec, widths: [Int], placements: [[Placement]], seed: UInt64,
+                accounting: Bool = true, device: (any DeviceModel)? = nil) throws {
+        precondition(widths.count >= 2 && placements.count == widths.count - 1)
+        self.spec = spec
+        self.widths = widths
+        self.placements = placements
+        let model = device ?? spec.device.deviceModel
+        deviceModel = model
+        rowJobs = Self.rowJobs(placements, widths: widths)
+        lastLayer = widths.count - 2
+        analogInterlayer = spec.interlayer == .analog
+        readDuration = try spec.arraySettling.adding(spec.tia.settling)
+        self.accounting = accounting
+        var faultRNG = RandomStream(seed: seed, stream: "faults")
+        var built: [CrossbarLayer] = []
+        for l in 0..<(widths.count - 1) {
+            let blocks = Array(Set(placements[l].map { $0.firstOutput..<($0.firstOutput + $0.outputs) }))
+                .sorted { $0.lowerBound < $1.lowerBound }
+            built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks, rng: &faultRNG))
+        }
+        layers = built
+        controller = UpdateController(spec: spec.controller, device: model)
+        let registry = ComponentRegistry(ledger: ledger)
+        components = registry
+        let tileCount = (placements.flatMap { $0.map(\.tile) }.max() ?? 0) + 1
+        let readSeconds = readDuration.seconds
+        tiles = (0..<tileCount).map { TileComponents(index: $0, spec: spec, readSeconds: readSeconds, device: model, registry: registry) }
+        digitalModel = DigitalUnitModel(spec: spec.digital)
+        digital = registry.register("digital", model: digitalModel, servers: 1)
+        buffer = registry.register("buffer", model: BufferModel(spec: spec.buffer), servers: 1)
+        controllerUnit = registry.register("controller", model: ControllerModel(spec: spec.controller), servers: spec.controller.writeDrivers)
+        bus = registry.register("interconnect", model: InterconnectModel(spec: spec.interconnect), servers: 1)
+        busClock = try ClockDomain(name: "interconnect", hertz: spec.interconnect.clockHertz)
+        digitalClock = try ClockDomain(name: "digital", hertz: spec.digital.clockHertz)
+        bufferClock = try ClockDomain(name: "buffer", hertz: spec.buffer.clockHertz)
+        measured = built.map { $0.devices.conductance }
+        dacQuantizer = Quantizer(bits: spec.dac.bits, fullScale: spec.dac.rangeVolts, signed: false)
+        adcQuantizer = Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: true)
+        programRNG = RandomStream(seed: seed, stream: "programming")
+        readRNG = RandomStream(seed: seed, stream: "reads")
+        ledger.isEnabled = accounting
+        flow = simulator.add(ImageFlow(chip: self))
+        rowWork = simulator.add(RowWork(chip: self))
+    }
+
+    public var layerCount: Int { layers.count }
+    public var simulatedTime: SimTime { cursor }
+    public var telemetry: Telemetry { simulator.telemetry }
+    public var isCosted: Bool { accounting }
+    public var states: [[Float]] { layers.map(\.states) }
+    public var backpropWeights: [[Float]] { layers.map(\.readback) }
+    public var census: DeviceCensus? {
+        DeviceCensus(devices: placements.joined().reduce(0) { $0 + $1.devices },
+                     stuck: layers.reduce(0) { $0 + $1.devices.stuckCount }, model: deviceModel.reportEntry)
+    }
+
+    /// One row operation: device row `row` of layer `layer`, the part of it on one tile
+    /// (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
+    struct RowJob {
+        var layer: Int
+        var row: Int
+        var tile: Int
+        var columns: Range<Int>
+    }
+
+    /// Every row job, round-robin over the layers (row 0 of every layer, then row 1, ...),
+    /// so that layers on different tiles can be programmed or read at the same time where
+    /// there are write drivers for it.
+    static func rowJobs(_ placements: [[Placement]], widths: [Int]) -> [RowJob] {
+        let rows = 2 * (widths.dropLast().max() ?? 0)
+        var jobs: [RowJob] = []
+        for r in 0..<rows {
+            for (l, blocks) in placements.enumerated() where r < 2 * widths[l] {
+                for b in blocks where b.holds(input: r / 2) {
+                    jobs.append(RowJob(layer: l, row: r, tile: b.tile, columns: b.firstOutput..<(b.firstOutput + b.outputs)))
+                }
+            }
+        }
+        return jobs
+    }
+
+    /// Runs one segment of work: `work` does the functional part and `start` schedules the
+    /// first events at the cursor; the segment ends when the queue has drained and every
+    /// component is idle; leakage of every component over the segment is charged to `phase`.
+    func segment(_ phase: Phase, work: () throws -> Void, start: () throws -> Void) throws {
+        self.phase = phase
+        try work()
+        guard accounting else { return }
+        try start()
+        try simulator.run()
+        let end = components.drainedAt(max(simulator.now, cursor))
+        components.chargeLeakage(phase, from: cursor, to: end)
+        phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
+        cursor = end
+    }
+
+    /// Reports a span to the trace sink, if any; names are built only when a sink listens.
+    @inline(__always)
+    func span(_ track: @autoclosure () -> String, _ name: @autoclosure () -> String, _ start: SimTime, _ end: SimTime) {
+        guard let trace else { return }
+        trace.span(track: track(), name: name(), start: start, end: end)
+    }
+}
+
+/// The components of one tile: row drivers, the array, its TIAs and its ADC bank.
+struct TileComponents {
+    let dacs: Component
+    let array: Component
+    let tias: Component
+    let adcs: Component
+
+    init(index: Int, spec: ChipSpec, readSeconds: Double, device: any DeviceModel, registry: ComponentRegistry) {
+        let name = "tile\(index)"
+        dacs = registry.register(name + ".dac", model: DACModel(spec: spec.dac, rowCapacitanceFarads: spec.tile.rowCapacitanceFarads,
+                                                                count: spec.tile.rows), servers: 1)
+        array = registry.register(name + ".array", model: CrossbarModel(spec: spec.tile, readSeconds: readSeconds, device: device),
+                                  servers: 1)
+        tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowCapacitanceFarads,
+                                                                count: spec.tile.columns))
+        adcs = registry.register(name + ".adc", model: ADCModel(spec: spec.adc), servers: spec.adc.perTile)
+    }
+}
+
+/// Working values of one image in flight through the chip: per layer, its input voltages,
+/// column currents and digitised outputs (hidden activations in volts, output currents in amperes).
+final class ImageSlot {
+    var inputs: [[Float]]
+    var currents: [[Float]]
+    var digital: [[Float]]
+    var prediction = 0
+
+    init(widths: [Int]) {
+        let layers = widths.count - 1
+        inputs = (0..<layers).map { Array(repeating: 0, count: widths[$0]) }
+        currents = (0..<layers).map { Array(repeating: 0, count: widths[$0 + 1]) }
+        digital = currents
+    }
+}

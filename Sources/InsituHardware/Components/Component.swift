@@ -1,0 +1,56 @@
+import InsituEngine
+
+/// One component of an accelerator: a name, its energy model, its servers (a FIFO
+/// `Resource`, if it queues work) and its ledger accounts. Charging costs an array index
+/// and a few integer additions; the energy comes from the model's price of the action.
+public final class Component {
+    /// The action every component has: static power over a segment (magnitude: seconds).
+    public static let leakage = ActionID(-1, "leakage")
+
+    public let name: String
+    public let model: any ComponentModel
+    public var resource: Resource?
+    public let ledger: Ledger
+    @usableFromInline let prices: [ActionPrice]
+    @usableFromInline let actionCount: Int
+    @usableFromInline var accounts: [Ledger.Account?]
+
+    public init(name: String, model: any ComponentModel, servers: Int?, ledger: Ledger) {
+        self.name = name
+        self.model = model
+        self.ledger = ledger
+        resource = servers.map { Resource(name: name, capacity: $0) }
+        // Slot 0 is leakage; action i sits at i + 1.
+        prices = [ActionPrice(joulesPerUnit: model.leakageWatts, unit: "s")] + model.actions.map(model.price)
+        actionCount = prices.count
+        accounts = Array(repeating: nil, count: Phase.allCases.count * prices.count)
+    }
+
+    /// Servers behind this component (1 when it has no queue).
+    public var servers: Int { resource?.capacity ?? 1 }
+
+    /// Charges `count` events of `action` with a summed `magnitude`, priced by the model.
+    @inlinable
+    public func charge(_ action: ActionID, _ phase: Phase, count: UInt64 = 1, magnitude: Double = 0, busy: SimTime = .zero) {
+        guard ledger.isEnabled else { return }
+        let a = action.index + 1
+        let slot = phase.rawValue * actionCount + a
+        let account = accounts[slot] ?? open(slot, action, phase)
+        ledger.charge(account, joules: prices[a].joules(count: count, magnitude: magnitude), busy: busy, count: count,
+                      magnitude: magnitude)
+    }
+
+    /// Charges leakage over `seconds` to `phase`.
+    public func chargeLeakage(_ phase: Phase, seconds: Double) {
+        guard model.leakageWatts > 0, seconds > 0 else { return }
+        charge(Self.leakage, phase, count: 0, magnitude: seconds)
+    }
+
+    /// First charge of an action in a phase: create its ledger account.
+    @usableFromInline
+    func open(_ slot: Int, _ action: ActionID, _ phase: Phase) -> Ledger.Account {
+        let account = ledger.account(component: name, action: action.name, phase: phase.name)
+        accounts[slot] = account
+        return account
+    }
+}

@@ -1,0 +1,25 @@
+/// The energy and area reference table of one kind of component (as Accelergy keeps
+/// tables apart from action counts): the price of each action, leakage power and area,
+/// all derived from the component's arch parameters.
+///
+/// A new kind of component brings its own model and actions; leakage is priced by the
+/// component itself (watts per second of a segment), so models list only dynamic actions.
+public protocol ComponentModel: Sendable {
+    /// Kind of component ("dac", "adc", "crossbar", ...), for reports and totals per kind.
+    var kind: String { get }
+    /// The actions this component performs, indexed by `ActionID.index`.
+    var actions: [ActionID] { get }
+    /// Price of one action.
+    func price(_ action: ActionID) -> ActionPrice
+    var leakageWatts: Double { get }
+    /// Area of the whole component (all its servers), square metres; 0 when not given.
+    var areaSquareMetres: Double { get }
+}
+
+extension ComponentModel {
+    /// The price of an action named `name`, if the model has one; leakage is priced per second.
+    public func price(named name: String) -> ActionPrice? {
+        if name == Component.leakage.name { return ActionPrice(joulesPerUnit: leakageWatts, unit: "s") }
+        return actions.first { $0.name == name }.map(price)
+    }
+}

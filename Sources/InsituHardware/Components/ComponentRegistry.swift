@@ -1,0 +1,50 @@
+import InsituEngine
+
+/// Every component of an accelerator, in the order they registered. Drain, leakage,
+/// utilisation, area and re-pricing iterate over it, so a new component is counted
+/// everywhere by registering once.
+public final class ComponentRegistry {
+    public private(set) var components: [Component] = []
+    private var byName: [String: Int] = [:]
+    public let ledger: Ledger
+
+    public init(ledger: Ledger) { self.ledger = ledger }
+
+    /// Registers a component; `servers` gives it a FIFO resource of that many servers.
+    @discardableResult
+    public func register(_ name: String, model: any ComponentModel, servers: Int? = nil) -> Component {
+        precondition(byName[name] == nil, "component \(name) registered twice")
+        let c = Component(name: name, model: model, servers: servers, ledger: ledger)
+        byName[name] = components.count
+        components.append(c)
+        return c
+    }
+
+    public subscript(name: String) -> Component? { byName[name].map { components[$0] } }
+
+    /// The time at which every component's servers are idle.
+    public func drainedAt(_ floor: SimTime) -> SimTime {
+        var end = floor
+        for c in components { if let r = c.resource { end = max(end, r.drainedAt) } }
+        return end
+    }
+
+    /// Leakage of every component over a span, charged to `phase`.
+    public func chargeLeakage(_ phase: Phase, from: SimTime, to: SimTime) {
+        guard to > from else { return }
+        let seconds = Double(to.picoseconds - from.picoseconds) * 1e-12
+        for c in components { c.chargeLeakage(phase, seconds: seconds) }
+    }
+
+    /// Total area, square metres.
+    public var areaSquareMetres: Double { components.reduce(0) { $0 + $1.model.areaSquareMetres } }
+
+    /// The ledger priced again with other models (by component name), without simulating:
+    /// each entry's energy becomes the new price of its action applied to its count and magnitude.
+    public func reprice(_ ledger: Ledger, with models: [String: any ComponentModel]) -> Ledger {
+        ledger.repriced { e in
+            guard let model = models[e.key.component], let p = model.price(named: e.key.action) else { return nil }
+            return p.joules(count: e.count, magnitude: e.magnitude)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import InsituEngine
+
+/// The digital unit's operation table: energy per operation by type, and the cycles one
+/// lane needs for each. The one table every accelerator prices digital arithmetic from.
+public struct DigitalUnitModel: ComponentModel {
+    public static let mac = ActionID(0, "mac")
+    public static let add = ActionID(1, "add")
+    public static let exp = ActionID(2, "exp")
+    public static let compare = ActionID(3, "compare")
+    public let spec: DigitalSpec
+    public init(spec: DigitalSpec) { self.spec = spec }
+    public var kind: String { "digital" }
+    public var actions: [ActionID] { [Self.mac, Self.add, Self.exp, Self.compare] }
+    public func price(_ action: ActionID) -> ActionPrice {
+        switch action.index {
+        case Self.mac.index: ActionPrice(joulesPerEvent: spec.macJoules)
+        case Self.exp.index: ActionPrice(joulesPerEvent: spec.expJoules)
+        default: ActionPrice(joulesPerEvent: spec.addJoules)
+        }
+    }
+    /// Cycles one lane spends on one operation.
+    public func cycles(_ action: ActionID) -> Int { action == Self.exp ? spec.expCycles : 1 }
+    /// The action of an arithmetic operation.
+    public static func action(_ op: DigitalWork.Operation) -> ActionID? {
+        switch op {
+        case .mac: mac
+        case .add: add
+        case .exp: exp
+        case .compare: compare
+        case .read, .write: nil
+        }
+    }
+    public var leakageWatts: Double { spec.leakageWatts }
+    public var areaSquareMetres: Double { spec.areaSquareMetres }
+}
+
+/// An SRAM buffer: energy per bit read or written.
+public struct BufferModel: ComponentModel {
+    public static let read = ActionID(0, "read")
+    public static let write = ActionID(1, "write")
+    public let spec: BufferSpec
+    public init(spec: BufferSpec) { self.spec = spec }
+    public var kind: String { "buffer" }
+    public var actions: [ActionID] { [Self.read, Self.write] }
+    public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
+    public var leakageWatts: Double { spec.leakageWatts }
+    public var areaSquareMetres: Double { spec.areaSquareMetres }
+}
+
+/// The bus between tiles and buffer: energy per bit moved.
+public struct InterconnectModel: ComponentModel {
+    public static let transfer = ActionID(0, "transfer")
+    public let spec: InterconnectSpec
+    public init(spec: InterconnectSpec) { self.spec = spec }
+    public var kind: String { "interconnect" }
+    public var actions: [ActionID] { [Self.transfer] }
+    public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
+    public var leakageWatts: Double { spec.leakageWatts }
+    public var areaSquareMetres: Double { spec.areaSquareMetres }
+}

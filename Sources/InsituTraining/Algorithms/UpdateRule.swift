@@ -1,0 +1,65 @@
+import InsituDevices
+import InsituHardware
+
+/// How a batch's summed gradients change the weights an accelerator holds.
+public protocol UpdateRule {
+    /// Applies `gradients` (summed over `batchSize` images) to `accelerator`.
+    func apply(_ gradients: [[Float]], batchSize: Int, to accelerator: any Accelerator) throws
+}
+
+/// Why an update rule cannot drive an accelerator.
+public struct UpdateRuleMismatch: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// In-situ update of Li et al. 2018 on a programmable crossbar: dState = -eta_l x slope x
+/// mean dL/dW on G+ and the opposite on G-, clipped to the device model's state range, then
+/// programmed by the update controller (its arithmetic charged to the digital unit first).
+public struct StateUpdate: UpdateRule {
+    /// Per-layer learning rate in state units squared (V^2 for gate voltages).
+    public var learningRates: [Double]
+    public init(learningRates: [Double]) { self.learningRates = learningRates }
+
+    public func apply(_ gradients: [[Float]], batchSize: Int, to accelerator: any Accelerator) throws {
+        guard let chip = accelerator as? any ProgrammableCrossbar else {
+            throw UpdateRuleMismatch(description: "the in-situ state update needs a programmable crossbar")
+        }
+        try chip.program(targets: targets(gradients, batchSize: batchSize, states: chip.states, widths: chip.widths,
+                                          device: chip.deviceModel),
+                         phase: .update, after: work(weights: gradients.reduce(0) { $0 + $1.count }))
+    }
+
+    /// The new states of every device (device layout) for layers of `widths`.
+    public func targets(_ gradients: [[Float]], batchSize: Int, states: [[Float]], widths: [Int],
+                        device: any DeviceModel) -> [[Float]] {
+        let slope = device.slopeSiemensPerState
+        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        return states.enumerated().map { l, old in
+            var t = old
+            let inputs = widths[l], outputs = widths[l + 1]
+            let scale = Float(-learningRates[l] * slope / Double(batchSize))
+            gradients[l].withUnsafeBufferPointer { g in
+                t.withUnsafeMutableBufferPointer { t in
+                    for i in 0..<inputs {
+                        for j in 0..<outputs {
+                            let dv = scale * g[i * outputs + j]
+                            let plus = (2 * i) * outputs + j, minus = (2 * i + 1) * outputs + j
+                            t[plus] = min(max(t[plus] + dv, lo), hi)
+                            t[minus] = min(max(t[minus] - dv, lo), hi)
+                        }
+                    }
+                }
+            }
+            return t
+        }
+    }
+
+    /// The update's digital work: read the gates and both gradients' words, one MAC per
+    /// weight for the step, two additions (G+ and G-), four comparisons for the clip, and
+    /// the new gates written back.
+    public func work(weights: Int) -> [DigitalWork] {
+        [DigitalWork(.read, 3 * weights, phase: .update), DigitalWork(.mac, weights, phase: .update),
+         DigitalWork(.add, 2 * weights, phase: .update), DigitalWork(.compare, 4 * weights, phase: .update),
+         DigitalWork(.write, 2 * weights, phase: .update)]
+    }
+}

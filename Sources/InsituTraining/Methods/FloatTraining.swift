@@ -1,0 +1,26 @@
+import Foundation
+import InsituEngine
+import InsituHardware
+
+/// Floating-point training of the same network (the paper's TensorFlow line): weights in
+/// siemens, the same activation and softmax scale, plain minibatch SGD with the step the
+/// ideal chip would take (dW = -2 eta slope^2 mean dL/dW), on the same training loop.
+public enum FloatTraining {
+    /// Trains a software copy; `weightLimit` bounds |w| (ex-situ uses the device window).
+    public static func run(widths: [Int], training: TrainingSpec, activation: Activation, slopeSiemensPerState slope: Double,
+                           data: TrainingData, weightLimit: Double? = nil) throws -> (network: SoftwareNetwork, outcome: TrainingOutcome) {
+        let wallStart = Date()
+        var rng = RandomStream(seed: training.seed, stream: "initial-gates")
+        let w: [[Float]] = (0..<(widths.count - 1)).map { l in
+            (0..<(widths[l] * widths[l + 1])).map { _ in
+                Float(slope * training.initialGateSpreadVolts * (rng.gaussian() - rng.gaussian()))
+            }
+        }
+        let network = SoftwareNetwork(widths: widths, activation: activation, weights: w)
+        var outcome = TrainingOutcome(method: .float)
+        let rule = SGDUpdate(steps: training.learningRatesVoltsSquared.map { 2 * $0 * slope * slope }, limit: weightLimit.map(Float.init))
+        try TrainingLoop(accelerator: network, training: training, activation: activation, rule: rule).run(on: data, into: &outcome)
+        try outcome.finish(testing: network, on: data, since: wallStart)
+        return (network, outcome)
+    }
+}
