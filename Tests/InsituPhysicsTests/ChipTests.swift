@@ -15,7 +15,7 @@ func tinyChip(device: DeviceParameters = handDevice(), adcs: Int = 2, accounting
     spec.adc.bits = 16
     spec.adc.fullScaleVolts = 1.0
     spec.tia.readbackGainVoltsPerAmp = 1000
-    return try Chip(spec: spec, widths: [2, 2], outputScalePerAmp: 5e5,
+    return try Chip(spec: spec, widths: [2, 2],
                     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]],
                     seed: 1, accounting: accounting)
 }
@@ -46,16 +46,14 @@ func tinyChip(device: DeviceParameters = handDevice(), adcs: Int = 2, accounting
         let chip = try tinyChip()
         try chip.program(targets: [[Float](repeating: 1.0, count: 8)], phase: .program)
         // Gradient sum over a batch of 2: w00 -> 200 1/S, w11 -> -1e6 1/S (huge: clips).
-        chip.gradients[0] = [200, 0, 0, -1e6]
-        try chip.update(learningRatesVoltsSquared: [1.0], batchSize: 2)
+        try StateUpdate(learningRates: [1.0]).apply([[200, 0, 0, -1e6]], batchSize: 2, to: chip)
         // dVg(w00) = -1 V^2 x 1e-3 S/V x 100 1/S = -0.1 V.
-        let g = chip.layers[0].gateVolts
+        let g = chip.layers[0].states
         #expect(abs(Double(g[0]) - 0.9) < 1e-6)       // G+ of w00
         #expect(abs(Double(g[2]) - 1.1) < 1e-6)       // G- of w00 (row 1, column 0)
         #expect(g[1] == 1.0 && g[3] == 1.0)           // w01 untouched
         #expect(g[7] == 0.6)                          // G- of w11: 1.0 - 500 V clipped to 0.6 V
         #expect(g[5] == 1.7)                          // G+ of w11 clipped to 1.7 V
-        #expect(chip.gradients[0].allSatisfy { $0 == 0 })
         let w = chip.layers[0].weights
         #expect(isClose(Double(w[0]), 400e-6 - 600e-6))   // G+ at 0.9 V, G- at 1.1 V
         #expect(isClose(Double(w[3]), 1200e-6 - 100e-6))

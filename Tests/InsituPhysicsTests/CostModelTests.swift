@@ -3,6 +3,7 @@ import Testing
 @testable import InsituDevices
 @testable import InsituEngine
 @testable import InsituHardware
+@testable import InsituTraining
 
 /// Latency and energy of a tiny chip computed by hand from the equations of docs/model.md.
 @Suite struct CostModelTests {
@@ -19,11 +20,10 @@ import Testing
         spec.adc.bits = 16
         spec.adc.fullScaleVolts = 1.0
         spec.adc.leakageWatts = 1e-3
-        let chip = try Chip(spec: spec, widths: [2, 2], outputScalePerAmp: 5e5,
-                            placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
+        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
         try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
         let before = chip.simulatedTime
-        let r = try chip.runBatch(volts: [0.04, 0.08], labels: [0], train: false)
+        let r = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
         // I = 0.04 x (500 - 200) uS + 0.08 x 0 = 12 uA; 0.04 x (300 - 700) uS = -16 uA -> class 0.
         #expect(r.predictions == [0])
 
@@ -69,10 +69,9 @@ import Testing
             spec.tile.columns = 8
             spec.device = handDevice()
             spec.adc.perTile = adcs
-            let chip = try Chip(spec: spec, widths: [2, 8], outputScalePerAmp: 5e5,
-                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 8)]], seed: 1)
+            let chip = try Chip(spec: spec, widths: [2, 8],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 8)]], seed: 1)
             try chip.program(targets: [[Float](repeating: 1.0, count: 32)], phase: .program)
-            _ = try chip.runBatch(volts: [Float](repeating: 0.1, count: 2 * images), labels: [Int](repeating: 0, count: images), train: false)
+            _ = try chip.forward(InputBatch(volts: [Float](repeating: 0.1, count: 2 * images), labels: [Int](repeating: 0, count: images)), phase: .test, perImage: [])
             return chip.phasePicoseconds[Phase.test.rawValue]
         }
         let two = try latency(adcs: 2), four = try latency(adcs: 4)
@@ -92,13 +91,11 @@ import Testing
             spec.tile.count = 2
             spec.device = handDevice()
             spec.controller.writeDrivers = drivers
-            let chip = try Chip(spec: spec, widths: [2, 2, 2], outputScalePerAmp: 5e5,
-                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)],
+            let chip = try Chip(spec: spec, widths: [2, 2, 2],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)],
                                              [Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
             try chip.program(targets: [[Float](repeating: 1.0, count: 8), [Float](repeating: 1.0, count: 8)], phase: .program)
             // A positive gradient everywhere: every G+ falls (RESET then SET), every G- rises (SET only).
-            chip.gradients = [[Float](repeating: 10, count: 4), [Float](repeating: 10, count: 4)]
-            try chip.update(learningRatesVoltsSquared: [1, 1], batchSize: 1)
+            try StateUpdate(learningRates: [1, 1]).apply([[Float](repeating: 10, count: 4), [Float](repeating: 10, count: 4)], batchSize: 1, to: chip)
             return chip.phasePicoseconds[Phase.update.rawValue]
         }
         let d = handDevice(), setup: UInt64 = 10_000
@@ -121,13 +118,11 @@ import Testing
             spec.tile.count = 2
             spec.device = handDevice()
             spec.controller.writeDrivers = drivers
-            let chip = try Chip(spec: spec, widths: [2, 2], outputScalePerAmp: 5e5,
-                                placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 1),
+            let chip = try Chip(spec: spec, widths: [2, 2],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 1),
                                               Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 1, outputs: 1)]], seed: 1)
             #expect(chip.rowJobs.count == 8)
             try chip.program(targets: [[Float](repeating: 1.0, count: 8)], phase: .program)
-            chip.gradients = [[Float](repeating: 10, count: 4)]
-            try chip.update(learningRatesVoltsSquared: [1], batchSize: 1)
+            try StateUpdate(learningRates: [1]).apply([[Float](repeating: 10, count: 4)], batchSize: 1, to: chip)
             var sets: UInt64 = 0
             for e in chip.ledger.entries where e.key.action == "set" && e.key.phase == "update" { sets += e.count }
             return (chip.phasePicoseconds[Phase.update.rawValue], sets, chip.layers[0].weights)

@@ -24,9 +24,9 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         var rng = RandomStream(seed: 1)
         var a = DeviceArray(rows: 1, columns: 1, parameters: handDevice(), rng: &rng)
         #expect(isClose(Double(a.conductance[0]), 5e-6))        // fresh device: reset state
-        a.set(0, gateVolts: 1.0, rng: &rng)
+        a.program(0, from: 0, to: 1.0, rng: &rng)
         #expect(isClose(Double(a.conductance[0]), 500e-6))     // 100 uS + 1000 uS/V x 0.4 V
-        a.set(0, gateVolts: 1.7, rng: &rng)
+        a.program(0, from: 1.0, to: 1.7, rng: &rng)
         #expect(isClose(Double(a.conductance[0]), 1200e-6))
     }
 
@@ -35,8 +35,8 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
     /// With v = 0.1 V: I = 0.1 x (500 - 200) uS = 30 uA and 0.1 x (300 - 700) uS = -40 uA.
     @Test func differentialPairOutputCurrent() {
         var rng = RandomStream(seed: 1)
-        let layer = CrossbarLayer(inputs: 1, outputs: 2, device: handDevice(), rng: &rng)
-        let controller = UpdateController(spec: ControllerSpec(), device: handDevice())
+        let layer = CrossbarLayer(inputs: 1, outputs: 2, device: handDevice().deviceModel, rng: &rng)
+        let controller = UpdateController(spec: ControllerSpec(), device: handDevice().deviceModel)
         let plus: [Float] = [1.0, 0.8], minus: [Float] = [0.7, 1.2]
         _ = plus.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
         _ = minus.withUnsafeBufferPointer { controller.programRow(1, of: layer, targets: $0, rng: &rng) }
@@ -46,7 +46,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         #expect(isClose(Double(out[0]), 30e-6))
         #expect(isClose(Double(out[1]), -40e-6))
         // Read energy over 10 ns: t x v^2 x sum G = 1e-8 x 0.01 x (500+300+200+700) uS = 1.7e-13 J.
-        let e = v.withUnsafeBufferPointer { layer.readEnergy($0, seconds: 1e-8) }
+        let e = 1e-8 * v.withUnsafeBufferPointer { layer.readPower($0, inputs: 0..<1, block: 0) }
         #expect(isClose(e, 1.7e-13))
     }
 
@@ -54,19 +54,19 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
     @Test func resetThenSet() throws {
         var rng = RandomStream(seed: 1)
         let d = handDevice()
-        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
-        let controller = UpdateController(spec: ControllerSpec(), device: d)
+        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d.deviceModel, rng: &rng)
+        let controller = UpdateController(spec: ControllerSpec(), device: d.deviceModel)
         let up: [Float] = [1.2]
         let first = up.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
-        #expect(first.resets == 0 && first.sets == 1)
+        #expect(first.pulses.resets == 0 && first.pulses.sets == 1)
         #expect(isClose(Double(layer.devices.conductance[0]), 700e-6))
         let down: [Float] = [0.9]
         let second = down.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
-        #expect(second.resets == 1 && second.sets == 1)
+        #expect(second.pulses.resets == 1 && second.pulses.sets == 1)
         #expect(isClose(Double(layer.devices.conductance[0]), 400e-6))
         // RESET from 700 uS: 1.6 V^2 x 700 uS x 50 ns = 8.96e-11 J; SET to 400 uS: 2.5 V x (400 uS x 1 V) x 100 ns = 1e-10 J.
-        #expect(isClose(second.resetJoules, 1.6 * 1.6 * 700e-6 * 50e-9))
-        #expect(isClose(second.setJoules, 2.5 * 400e-6 * 1.0 * 100e-9))
+        #expect(isClose(second.pulses.resetFromSiemens * d.deviceModel.resetJoulesPerSiemens, 1.6 * 1.6 * 700e-6 * 50e-9))
+        #expect(isClose(second.pulses.setToSiemens * d.deviceModel.setJoulesPerSiemens, 2.5 * 400e-6 * 1.0 * 100e-9))
         // Row time: setup 10 ns + RESET 50 ns + SET 100 ns.
         #expect(try controller.rowTime(second) == SimTime(picoseconds: 160_000))
         let same = down.withUnsafeBufferPointer { controller.programRow(0, of: layer, targets: $0, rng: &rng) }
@@ -85,8 +85,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         #expect(a.faults.filter { $0 == .stuckLow }.count == 8)     // exactly round(0.5 x 16)
         #expect(a.faults.filter { $0 == .stuckHigh }.count == 4)
         for i in 0..<16 {
-            a.reset(i)
-            a.set(i, gateVolts: 1.0, rng: &rng)
+            a.program(i, from: 1.5, to: 1.0, rng: &rng)     // RESET, then SET at 1.0 V
             switch a.faults[i] {
             case .stuckLow: #expect(a.conductance[i] == Float(10e-6))
             case .stuckHigh: #expect(a.conductance[i] == Float(1.2e-3))
@@ -100,7 +99,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         d.updateVariation = 0.02          // of the window 100-1200 uS: sigma = 22 uS
         var rng = RandomStream(seed: 5)
         var a = DeviceArray(rows: 100, columns: 100, parameters: d, rng: &rng)
-        for i in 0..<10_000 { a.set(i, gateVolts: 1.0, rng: &rng) }
+        for i in 0..<10_000 { a.program(i, from: 0, to: 1.0, rng: &rng) }
         let g = a.conductance.map(Double.init)
         let mean = g.reduce(0, +) / Double(g.count)
         let sd = (g.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(g.count - 1)).squareRoot()
@@ -130,7 +129,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         let mean = f.reduce(0, +) / Double(f.count)
         let sd = (f.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(f.count - 1)).squareRoot()
         #expect(abs(mean - 1) < 0.005 && abs(sd - 0.1) < 0.005)
-        a.set(7, gateVolts: 1.1, rng: &rng)
+        a.program(7, from: 0, to: 1.1, rng: &rng)
         #expect(isClose(Double(a.conductance[7]), 100e-6 + 1000e-6 * Double(a.slopeFactor[7]) * 0.5, relative: 1e-5))
     }
 
@@ -139,8 +138,8 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         var d = handDevice(model: .gateControlled)
         d.readNoise = 0.05
         var rng = RandomStream(seed: 9)
-        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d, rng: &rng)
-        let c = UpdateController(spec: ControllerSpec(), device: d)
+        let layer = CrossbarLayer(inputs: 1, outputs: 1, device: d.deviceModel, rng: &rng)
+        let c = UpdateController(spec: ControllerSpec(), device: d.deviceModel)
         _ = [Float(1.0)].withUnsafeBufferPointer { c.programRow(0, of: layer, targets: $0, rng: &rng) }   // 500 uS
         _ = [Float(0.7)].withUnsafeBufferPointer { c.programRow(1, of: layer, targets: $0, rng: &rng) }   // 200 uS
         let v: [Float] = [0.1]
