@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
         .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),
+        .testTarget(name: "InsituSeamTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituReport"]),
         .testTarget(name: "InsituRunTests", dependencies: ["InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]
 )

@@ -14,6 +14,9 @@ public struct Resource: Sendable {
     public private(set) var totalWaitPicoseconds: UInt64 = 0
     public private(set) var maxWaitPicoseconds: UInt64 = 0
     public private(set) var busyPicoseconds: UInt64 = 0
+    /// When true, every grant is kept in `grants` (for tests of the queueing discipline).
+    public var recording = false
+    public private(set) var grants: [Grant] = []
 
     public init(name: String, capacity: Int) {
         precondition(capacity > 0, "a resource needs at least one server")
@@ -49,13 +52,20 @@ public struct Resource: Sendable {
         totalWaitPicoseconds &+= wait
         maxWaitPicoseconds = max(maxWaitPicoseconds, wait)
         busyPicoseconds &+= duration.picoseconds
-        return Grant(start: SimTime(picoseconds: start), end: end, server: best, requested: time)
+        let grant = Grant(start: SimTime(picoseconds: start), end: end, server: best, requested: time)
+        if recording { grants.append(grant) }
+        return grant
     }
 
     /// Queues `count` requests of `duration` each, all made at `time` (a group of columns
     /// asking an ADC bank); returns when the last one ends. Same result as `count` calls to
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
+        if recording {
+            var end = time
+            for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
+            return end
+        }
         var end = time.picoseconds
         let t = time.picoseconds, d = duration.picoseconds
         if count >= capacity, freeAt.allSatisfy({ $0 <= t }) {

@@ -1,0 +1,139 @@
+import Testing
+@testable import InsituDevices
+@testable import InsituEngine
+@testable import InsituHardware
+@testable import InsituMapping
+@testable import InsituTraining
+
+/// Every resource is taken at the time its request is made: a ready request never waits
+/// while the resource has a free server.
+@Suite struct ScheduleTests {
+    /// True when, at every instant of [requested, start) of every grant, all servers were busy with other grants.
+    static func neverIdleWhileWaiting(_ r: Resource) -> Bool {
+        for g in r.grants where g.start > g.requested {
+            var points = [g.requested.picoseconds]
+            for o in r.grants where o.start.picoseconds > g.requested.picoseconds && o.start < g.start { points.append(o.start.picoseconds) }
+            for o in r.grants where o.end.picoseconds > g.requested.picoseconds && o.end < g.start { points.append(o.end.picoseconds) }
+            for t in points {
+                let busy = r.grants.filter { $0.start.picoseconds <= t && t < $0.end.picoseconds }.count
+                if busy < r.capacity { return false }
+            }
+        }
+        return true
+    }
+
+    /// Random small chips (split layers, shared ADCs, both interlayers, batches of 1-5):
+    /// the forward pass with its backward work and the read-back never leave a resource
+    /// idle while a ready request waits.
+    @Test func noResourceIdlesWhileARequestWaits() throws {
+        var rng = RandomStream(seed: 42)
+        for _ in 0..<40 {
+            let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
+            var spec = ChipSpec()
+            spec.device = handDevice()
+            spec.tile.rows = 4 + 2 * rng.index(below: 3)
+            spec.tile.columns = 2 + rng.index(below: 4)
+            spec.tile.count = 64
+            spec.adc.perTile = 1 + rng.index(below: 3)
+            spec.controller.writeDrivers = 1 + rng.index(below: 2)
+            spec.interlayer = rng.index(below: 2) == 0 ? .analog : .digital
+            spec.digital.lanes = 1 + rng.index(below: 8)
+            var network = NetworkSpec()
+            network.layers = widths
+            let chip = try ChipBuilder.chip(spec, network: network, seed: 1)
+            try chip.program(targets: chip.layers.map { [Float](repeating: 1.0, count: $0.states.count) }, phase: .program)
+            for c in chip.components.components { c.resource?.recording = true }
+            let n = 1 + rng.index(below: 5)
+            let volts = (0..<(n * widths[0])).map { _ in Float(rng.index(below: 200)) * 0.001 }
+            _ = try chip.forward(InputBatch(volts: volts, labels: [Int](repeating: 0, count: n)), phase: .forward,
+                                 perImage: Backprop.work(widths: widths))
+            try chip.readBack()
+            for c in chip.components.components {
+                guard let r = c.resource else { continue }
+                #expect(Self.neverIdleWhileWaiting(r), "\(r.name) idled while a request waited (widths \(widths))")
+            }
+        }
+    }
+
+    /// One 4-input layer split by rows over two tiles: each tile's array pays for its own
+    /// inputs and conductances, each block is converted on its own tile, both codes cross
+    /// the interconnect, and one addition per output joins the partial sums.
+    @Test func splitLayerChargesEachTileForItsOwnInputs() throws {
+        var spec = ChipSpec()
+        spec.device = handDevice()
+        spec.tile.rows = 4
+        spec.tile.columns = 2
+        spec.tile.count = 2
+        let chip = try Chip(spec: spec, widths: [4, 1],
+                            placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 1),
+                                          Placement(tile: 1, firstInput: 2, inputs: 2, firstOutput: 0, outputs: 1)]], seed: 1)
+        // Every device at gate 1.0 V: 100 uS + 1000 uS/V x 0.4 V = 500 uS; each input's pair sums to 1000 uS.
+        try chip.program(targets: [[Float](repeating: 1.0, count: 8)], phase: .program)
+        let q = Quantizer(bits: spec.dac.bits, fullScale: spec.dac.rangeVolts, signed: false)
+        let v: [Float] = [0.2, 0.1, 0, 0.05]
+        _ = try chip.forward(InputBatch(volts: v, labels: [0]), phase: .test, perImage: [])
+        func energy(_ component: String, _ action: String) -> Double {
+            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test")) else { return 0 }
+            return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
+        }
+        func sq(_ x: Float) -> Double { Double(q.quantize(x)) * Double(q.quantize(x)) }
+        let t = 15e-9   // array settling 10 ns + TIA 5 ns
+        #expect(isClose(energy("tile0.array", "read"), t * (sq(0.2) + sq(0.1)) * 1000e-6))
+        #expect(isClose(energy("tile1.array", "read"), t * (sq(0) + sq(0.05)) * 1000e-6))
+        #expect(energy("tile0.array", "read") != energy("tile1.array", "read"))
+        #expect(isClose(energy("tile0.adc", "convert"), spec.adc.energyJoules) && isClose(energy("tile1.adc", "convert"), spec.adc.energyJoules))
+        // Inputs 4 x 8 bits in, codes 2 blocks x 1 column x 8 bits out.
+        #expect(isClose(energy("interconnect", "transfer"), Double(32 + 16) * spec.interconnect.energyPerBitJoules))
+        #expect(isClose(energy("digital", "add"), spec.digital.addJoules))
+    }
+
+    /// Re-pricing a run's counts with other tables gives what simulating with those tables gives.
+    @Test func repricingMatchesSimulatingAgain() throws {
+        func run(_ spec: ChipSpec) throws -> Chip {
+            var network = NetworkSpec()
+            network.layers = [4, 3, 2]
+            let chip = try ChipBuilder.chip(spec, network: network, seed: 3)
+            try chip.program(targets: chip.layers.map { [Float](repeating: 1.1, count: $0.states.count) }, phase: .program)
+            try chip.readBack()
+            _ = try chip.forward(InputBatch(volts: [0.1, 0.02, 0.05, 0.2, 0.0, 0.1, 0.15, 0.05], labels: [0, 1]),
+                                 phase: .forward, perImage: Backprop.work(widths: [4, 3, 2]))
+            try StateUpdate(learningRates: [0.1, 0.1]).apply([[Float](repeating: 3, count: 12), [Float](repeating: -2, count: 6)],
+                                                              batchSize: 2, to: chip)
+            return chip
+        }
+        var a = ChipSpec()
+        a.device = handDevice(model: .gateControlled)
+        a.dac.leakageWatts = 1e-4
+        var b = a
+        b.dac.energyJoules *= 3
+        b.dac.leakageWatts = 2e-4
+        b.buffer.energyPerBitJoules = 1e-12
+        b.digital.macJoules = 0.5e-12
+        b.controller.gateDriveJoules = 2e-12
+        b.device.setVolts = 3.0
+        let first = try run(a), second = try run(b)
+        var models: [String: any ComponentModel] = [:]
+        for c in second.components.components { models[c.name] = c.model }
+        let repriced = first.components.reprice(first.ledger, with: models)
+        let expected = second.ledger.entries
+        #expect(repriced.entries.count == expected.count)
+        for (x, y) in zip(repriced.entries, expected) {
+            #expect(x.key == y.key)
+            #expect(isClose(x.energyQuanta.doubleValue, y.energyQuanta.doubleValue, relative: 1e-9), "\(x.key)")
+        }
+        #expect(first.ledger.entries.map(\.energyQuanta) != expected.map(\.energyQuanta))
+    }
+
+    /// The layer-per-tile strategy gives each layer tiles of its own; packing shares one.
+    @Test func mappingStrategiesAreNamed() throws {
+        var spec = ChipSpec()
+        spec.tile.count = 4
+        let packed = try MappingStrategies.placements(chip: spec, widths: [64, 54, 10]).1
+        spec.mapping = "layer-per-tile"
+        let own = try MappingStrategies.placements(chip: spec, widths: [64, 54, 10]).1
+        #expect(packed.map { $0.map(\.tile) } == [[0], [0]])
+        #expect(own.map { $0.map(\.tile) } == [[0], [1]])
+        spec.mapping = "nonsense"
+        #expect(throws: LayerMapping.Failure.self) { try MappingStrategies.placements(chip: spec, widths: [4, 2]) }
+    }
+}
