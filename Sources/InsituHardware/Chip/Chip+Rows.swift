@@ -95,6 +95,17 @@ extension Chip {
         span(array.name, phase.name, arrayGrant.start, arrayGrant.end)
     }
 
+    /// Every row is ready at the start of a read-back: all rows ask for their row drivers
+    /// now, and each row's array hop is scheduled at its driver's end.
+    func requestRowDrivers(at now: SimTime, kind: Int32) throws {
+        var job = 0
+        while job < rowJobs.count {
+            let end = try readRowHop(0, job, at: now)
+            try simulator.schedule(at: end, to: rowWork, kind: kind + 1, payload: Int64(job))
+            job += 1
+        }
+    }
+
     /// One hop of reading one row's columns on one tile: 0 a row driver at the read voltage,
     /// 1 the array and TIAs, 2 the ADCs, 3 the interconnect, 4 the buffer. Returns when done.
     func readRowHop(_ step: Int, _ index: Int, at now: SimTime) throws -> SimTime {
@@ -150,9 +161,7 @@ final class RowWork: Entity {
             }
             try chip.programRow(index, at: sim.now)
         case .read:
-            if step == 0 && index + 1 < chip.rowJobs.count {
-                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
-            }
+            if step == 0 { return try chip.requestRowDrivers(at: sim.now, kind: event.kind) }
             let end = try chip.readRowHop(step, index, at: sim.now)
             if step < 4 { try sim.schedule(at: end, to: chip.rowWork, kind: event.kind + 1, payload: event.payload) }
         }

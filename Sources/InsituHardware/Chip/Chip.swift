@@ -32,7 +32,7 @@ public final class Chip: ProgrammableCrossbar {
     public let accounting: Bool
     public var trace: TraceSink?
 
-    var tiles: [TileComponents]
+    let tiles: [TileComponents]
     let digital: Component
     let digitalModel: DigitalUnitModel
     let buffer: Component
@@ -169,7 +169,7 @@ public final class Chip: ProgrammableCrossbar {
 }
 
 /// The components of one tile: row drivers, the array, its TIAs and its ADC bank.
-struct TileComponents {
+final class TileComponents {
     let dacs: Component
     let array: Component
     let tias: Component
