@@ -47,6 +47,13 @@ public struct GateControlledDevice: DeviceModel {
 
     public func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
                         rng: inout RandomStream) -> Pulses {
+        program(&g, fault: fault, factor: factor, from: old, to: new, variation: true, rng: &rng)
+    }
+
+    /// RESET where the state falls, then SET; a stuck device takes the pulses and keeps its
+    /// conductance. `variation: false` reaches the nominal conductance (the ideal device).
+    func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
+                 variation: Bool, rng: inout RandomStream) -> Pulses {
         var pulses = Pulses()
         if new == old { return pulses }
         if new < old {
@@ -55,7 +62,7 @@ public struct GateControlledDevice: DeviceModel {
             if fault == .none { g = Float(parameters.resetConductanceSiemens) }
         }
         pulses.sets = 1
-        if fault == .none { g = set(gateVolts: Double(new), factor: factor, variation: true, rng: &rng) }
+        if fault == .none { g = set(gateVolts: Double(new), factor: factor, variation: variation, rng: &rng) }
         pulses.setToSiemens = Double(g)
         return pulses
     }

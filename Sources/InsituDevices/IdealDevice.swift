@@ -26,17 +26,7 @@ public struct IdealDevice: DeviceModel {
 
     public func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
                         rng: inout RandomStream) -> Pulses {
-        var pulses = Pulses()
-        if new == old { return pulses }
-        if new < old {
-            pulses.resets = 1
-            pulses.resetFromSiemens = Double(g)
-            g = Float(gate.parameters.resetConductanceSiemens)
-        }
-        pulses.sets = 1
-        g = gate.set(gateVolts: Double(new), factor: 1, variation: false, rng: &rng)
-        pulses.setToSiemens = Double(g)
-        return pulses
+        gate.program(&g, fault: .none, factor: 1, from: old, to: new, variation: false, rng: &rng)
     }
 
     public var reportEntry: [(String, String)] {
