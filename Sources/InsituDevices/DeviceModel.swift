@@ -34,6 +34,12 @@ public protocol DeviceModel: Sendable {
     /// conductance `g` and says which pulses it took and at what conductances.
     func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
                  rng: inout RandomStream) -> Pulses
+    /// Programs `count` consecutive devices remembered at `states` to `targets` (skipping
+    /// those already there, updating the states): one call per row instead of per device.
+    /// Returns the pulses and how many devices were driven.
+    func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                 states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int,
+                 rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
     /// What a report states about this model: (name, value) pairs with units in the names.
     var reportEntry: [(String, String)] { get }
 }
@@ -52,6 +58,22 @@ public struct Pulses: Sendable, Equatable {
         a.sets += b.sets
         a.resetFromSiemens += b.resetFromSiemens
         a.setToSiemens += b.setToSiemens
+    }
+}
+
+extension DeviceModel {
+    public func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                        states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int,
+                        rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
+        var pulses = Pulses(), driven = 0
+        for k in 0..<count {
+            let old = states[k], new = targets[k]
+            if new == old { continue }
+            driven += 1
+            states[k] = new
+            pulses += program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
+        }
+        return (pulses, driven)
     }
 }
 

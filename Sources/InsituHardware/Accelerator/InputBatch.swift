@@ -31,5 +31,27 @@ public struct ForwardPass: Sendable {
         predictions = [Int](repeating: 0, count: count)
     }
 
+    /// Stores image `s`'s input activations of layer `l` (widths[l] values).
+    @inlinable
+    public mutating func setActivations(layer l: Int, image s: Int, _ values: [Float]) {
+        Self.copy(values, into: &activations[l], at: s * widths[l])
+    }
+
+    /// Stores image `s`'s outputs (widths.last values).
+    @inlinable
+    public mutating func setOutputs(image s: Int, _ values: [Float]) {
+        Self.copy(values, into: &outputs, at: s * widths[widths.count - 1])
+    }
+
+    @inlinable
+    static func copy(_ values: [Float], into target: inout [Float], at offset: Int) {
+        precondition(offset >= 0 && offset + values.count <= target.count, "image outside the batch")
+        values.withUnsafeBufferPointer { v in
+            target.withUnsafeMutableBufferPointer { t in
+                (t.baseAddress! + offset).update(from: v.baseAddress!, count: v.count)
+            }
+        }
+    }
+
     public func correct(_ labels: [Int]) -> Int { zip(predictions, labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) } }
 }

@@ -20,12 +20,9 @@ extension Chip {
                 }
                 slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
                 pass.predictions[s] = slot.prediction
-                pass.activations[0].replaceSubrange((s * m0)..<((s + 1) * m0), with: slot.inputs[0])
-                for l in 1..<widths.count - 1 {
-                    pass.activations[l].replaceSubrange((s * widths[l])..<((s + 1) * widths[l]), with: slot.digital[l - 1])
-                }
-                let mL = widths[lastLayer + 1]
-                pass.outputs.replaceSubrange((s * mL)..<((s + 1) * mL), with: slot.digital[lastLayer])
+                pass.setActivations(layer: 0, image: s, slot.inputs[0])
+                for l in 1..<widths.count - 1 { pass.setActivations(layer: l, image: s, slot.digital[l - 1]) }
+                pass.setOutputs(image: s, slot.digital[lastLayer])
             }
         }, start: {
             chains = imageChains(then: perImage)

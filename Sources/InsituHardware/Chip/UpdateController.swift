@@ -26,14 +26,15 @@ public struct UpdateController: Sendable {
                            columns: Range<Int>? = nil, rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = layer.outputs
+        let cols = columns ?? 0..<m
+        guard !cols.isEmpty else { return result }
         layer.withDevices { d in
-            for j in columns ?? 0..<m {
-                let i = row * m + j
-                let old = layer.states[i], new = targets[j]
-                if new == old { continue }
-                result.columnsDriven += 1
-                layer.states[i] = new
-                result.pulses += d.program(i, from: old, to: new, rng: &rng)
+            layer.states.withUnsafeMutableBufferPointer { states in
+                let first = row * m + cols.lowerBound
+                let done = d.program(first..<(first + cols.count), states: states.baseAddress! + first,
+                                     targets: targets.baseAddress! + cols.lowerBound, rng: &rng)
+                result.pulses = done.pulses
+                result.columnsDriven = done.driven
             }
         }
         layer.refresh(input: row / 2)

@@ -43,11 +43,11 @@ public final class SoftwareNetwork: WeightStore {
                 }
                 if l < L - 1 {
                     for j in 0..<m { out[j] = min(max(activation.gain * out[j], 0), activation.clip) }
-                    pass.activations[l + 1].replaceSubrange((s * m)..<((s + 1) * m), with: out)
+                    pass.setActivations(layer: l + 1, image: s, out)
                 }
                 a = out
             }
-            pass.outputs.replaceSubrange((s * widths[L])..<((s + 1) * widths[L]), with: out)
+            pass.setOutputs(image: s, out)
             pass.predictions[s] = out.withUnsafeBufferPointer { VectorMath.argmax($0) }
         }
         return pass
