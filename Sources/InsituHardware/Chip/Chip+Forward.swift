@@ -13,7 +13,12 @@ extension Chip {
         try segment(phase, work: {
             for s in 0..<n {
                 let slot = slots[s]
-                for i in 0..<m0 { slot.inputs[0][i] = dacQuantizer.quantize(batch.volts[s * m0 + i]) }
+                let dac = dacQuantizer
+                batch.volts.withUnsafeBufferPointer { all in
+                    slot.inputs[0].withUnsafeMutableBufferPointer { v in
+                        for i in 0..<m0 { v[i] = dac.quantize(all[s * m0 + i]) }
+                    }
+                }
                 for l in 0..<layerCount {
                     workRead(l, slot: s)
                     workConvert(l, slot: s)
@@ -25,8 +30,10 @@ extension Chip {
                 pass.setOutputs(image: s, slot.digital[lastLayer])
             }
         }, start: {
-            chains = imageChains(then: perImage)
-            for s in 0..<n { try simulator.schedule(at: cursor, to: flow, kind: 0, payload: Int64(s) << 20) }
+            let chains = imageChains(then: perImage)
+            hops = Array(chains.joined())
+            chainEnds = chains.indices.map { c in chains[0...c].reduce(0) { $0 + $1.count } }
+            try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
         })
         return pass
     }
@@ -44,7 +51,12 @@ extension Chip {
             }
         }
         if l < lastLayer && analogInterlayer {
-            for j in 0..<widths[l + 1] { slot.inputs[l + 1][j] = min(max(hiddenGain * slot.currents[l][j], 0), clip) }
+            let gain = hiddenGain, clip = self.clip
+            slot.currents[l].withUnsafeBufferPointer { current in
+                slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
+                    for j in 0..<current.count { next[j] = min(max(gain * current[j], 0), clip) }
+                }
+            }
         }
     }
 
@@ -52,18 +64,29 @@ extension Chip {
     /// through the output gain; with a digital interlayer, the DACs drive the codes on.
     func workConvert(_ l: Int, slot s: Int) {
         let slot = slots[s]
-        let m = widths[l + 1]
+        let q = adcQuantizer
         if l < layerCount - 1 {
-            for j in 0..<m {
-                let h = min(max(hiddenGain * slot.currents[l][j], 0), clip)
-                slot.digital[l][j] = adcQuantizer.quantize(h)
+            let gain = hiddenGain, clip = self.clip
+            slot.currents[l].withUnsafeBufferPointer { current in
+                slot.digital[l].withUnsafeMutableBufferPointer { out in
+                    for j in 0..<current.count { out[j] = q.quantize(min(max(gain * current[j], 0), clip)) }
+                }
             }
             if !analogInterlayer {
-                for j in 0..<m { slot.inputs[l + 1][j] = dacQuantizer.quantize(slot.digital[l][j]) }
+                let dac = dacQuantizer
+                slot.digital[l].withUnsafeBufferPointer { codes in
+                    slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
+                        for j in 0..<codes.count { next[j] = dac.quantize(codes[j]) }
+                    }
+                }
             }
         } else {
             let g = Float(spec.tia.outputGainVoltsPerAmp)
-            for j in 0..<m { slot.digital[l][j] = adcQuantizer.quantize(g * slot.currents[l][j]) / g }
+            slot.currents[l].withUnsafeBufferPointer { current in
+                slot.digital[l].withUnsafeMutableBufferPointer { out in
+                    for j in 0..<current.count { out[j] = q.quantize(g * current[j]) / g }
+                }
+            }
         }
     }
 
@@ -118,33 +141,44 @@ extension Chip {
 
 /// The entity that moves images through their hops: each event takes one hop's resources at
 /// its own time and schedules the next hop when they are done. Kind: chain; payload: image
-/// slot x 2^20 + hop index.
+/// slot x 2^20 + index of the hop in `Chip.hops`. A batch starts with one event whose kind is
+/// `start` and payload the number of images: every image asks for its first hop then.
 final class ImageFlow: Entity {
+    static let start: Int32 = -1
     let name = "image-flow"
     unowned(unsafe) let chip: Chip
     init(chip: Chip) { self.chip = chip }
 
     func handle(_ event: Event, in sim: Simulator) throws {
-        let chain = Int(event.kind)
-        let s = Int(event.payload >> 20)
-        var step = Int(event.payload & 0xFFFFF)
-        let hops = chip.chains[chain]
+        if event.kind == Self.start {
+            for s in 0..<Int(event.payload) { try advance(chain: 0, slot: s, hop: 0, in: sim, inline: false) }
+            return
+        }
+        try advance(chain: Int(event.kind), slot: Int(event.payload >> 20), hop: Int(event.payload & 0xFFFFF), in: sim, inline: true)
+    }
+
+    /// Performs hop `index` of `chain` for image `s` and the hops after it that can be done at
+    /// once (nothing else due before them); schedules the first that cannot.
+    func advance(chain: Int, slot s: Int, hop index: Int, in sim: Simulator, inline: Bool) throws {
+        let chip = self.chip
+        let last = chip.chainEnds[chain] - 1
+        var i = index
         while true {
-            let hop = hops[step]
+            let hop = chip.hops[i]
             let end = try chip.perform(hop, slot: s, at: sim.now)
             let fork: Int? = if case .read(_, let f) = hop { f } else { nil }
-            guard step + 1 < hops.count else {
-                if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20) }
+            guard i < last else {
+                if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20 | Int64(chip.chainEnds[fork - 1])) }
                 return
             }
             // The next hop is this image's next event; when nothing else is due before it, do it now.
-            if fork == nil && sim.isNext(end) {
+            if inline && fork == nil && sim.isNext(end) {
                 sim.advance(to: end)
-                step += 1
+                i += 1
                 continue
             }
-            try sim.schedule(at: end, to: chip.flow, kind: event.kind, payload: Int64(s) << 20 | Int64(step + 1))
-            if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20) }
+            try sim.schedule(at: end, to: chip.flow, kind: Int32(chain), payload: Int64(s) << 20 | Int64(i + 1))
+            if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20 | Int64(chip.chainEnds[fork - 1])) }
             return
         }
     }

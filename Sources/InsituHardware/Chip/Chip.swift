@@ -48,8 +48,10 @@ public final class Chip: ProgrammableCrossbar {
     /// Conductances measured by the last read-back, per layer (device layout).
     var measured: [[Float]]
     var slots: [ImageSlot] = []
-    /// The hops of the batch in flight: chain 0 is an image's main path, the others side paths.
-    var chains: [[Hop]] = []
+    /// The hops of the batch in flight, chain after chain: chain 0 is an image's main path,
+    /// the others side paths; chain c ends before `chainEnds[c]`.
+    var hops: [Hop] = []
+    var chainEnds: [Int] = []
     /// Digital work run before the rows of a programming segment.
     var prelude: [Hop] = []
     /// What programming each row job did in the segment in flight, for its time and energy.
