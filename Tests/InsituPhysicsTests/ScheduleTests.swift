@@ -55,6 +55,37 @@ import Testing
         }
     }
 
+    /// A 4-3-2 network on one tile with 2 ADCs, two training images, the default periphery
+    /// (1 ns buffer, bus and DAC hops, 15 ns reads, 0.781 ns conversions, 64 lanes at 1 GHz).
+    /// Worked by hand with every hop taken when it is ready:
+    /// - A: buffer 0-1, bus 1-2, DAC 2-3, read0 3-18, read1 33-48 (B's read0, asked at 4, came first);
+    ///   its hidden codes: ADCs 18-19.562, bus -20.562, buffer -21.562.
+    /// - B: buffer 1-2, bus 2-3, DAC 3-4, read0 18-33, hidden codes 33-36.562, read1 48-63.
+    /// - A's output: ADCs 48-48.781, bus -49.781, buffer -50.781; class 50.781-51.781; exp (8 cycles)
+    ///   -59.781; weights read -60.781; MACs -61.781; mask -62.781; accumulators read (288 bits,
+    ///   2 cycles) -64.781; MACs -65.781; write -67.781.
+    /// - B's output: ADCs 63-63.781, bus -64.781, buffer 64.781-65.781 (free just then); class
+    ///   65.781-66.781; exp -74.781; read -75.781; MACs -76.781; mask -77.781; read -79.781;
+    ///   MACs -80.781; write -82.781. The segment ends at 82.781 ns.
+    @Test func twoImagesThroughFourThreeTwoByHand() throws {
+        var spec = ChipSpec()
+        spec.device = handDevice()
+        spec.adc.perTile = 2
+        let chip = try Chip(spec: spec, widths: [4, 3, 2],
+                            placements: [[Placement(tile: 0, firstInput: 0, inputs: 4, firstOutput: 0, outputs: 3)],
+                                         [Placement(tile: 0, firstInput: 0, inputs: 3, firstOutput: 0, outputs: 2)]], seed: 1)
+        try chip.program(targets: chip.layers.map { [Float](repeating: 1.0, count: $0.states.count) }, phase: .program)
+        for c in chip.components.components { c.resource?.recording = true }
+        let t0 = chip.simulatedTime.picoseconds
+        _ = try chip.forward(InputBatch(volts: [Float](repeating: 0.1, count: 8), labels: [0, 1]), phase: .forward,
+                             perImage: Backprop.work(widths: [4, 3, 2]))
+        #expect(chip.phasePicoseconds[Phase.forward.rawValue] == 82_781)
+        // B's class waits for nothing: asked and granted at 65.781 ns.
+        let digital = chip.components["digital"]!.resource!.grants.map { ($0.requested.picoseconds - t0, $0.start.picoseconds - t0) }
+        #expect(digital.contains { $0 == (65_781, 65_781) })
+        #expect(digital.allSatisfy { $0.0 == $0.1 })   // the digital unit never made a ready request wait here
+    }
+
     /// One 4-input layer split by rows over two tiles: each tile's array pays for its own
     /// inputs and conductances, each block is converted on its own tile, both codes cross
     /// the interconnect, and one addition per output joins the partial sums.
