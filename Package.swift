@@ -25,11 +25,12 @@ let package = Package(
         .target(name: "InsituEngine", dependencies: ["CGMP"], swiftSettings: singleThreadedHotPath),
         .target(name: "InsituDevices", dependencies: ["InsituEngine"], swiftSettings: singleThreadedHotPath),
         .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"], swiftSettings: singleThreadedHotPath),
+        .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware"], swiftSettings: singleThreadedHotPath),
         .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
-        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"],
+        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping"],
                 swiftSettings: singleThreadedHotPath),
         .target(name: "InsituArchFile", dependencies: [
-            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "InsituData", dependencies: ["InsituTraining", "CZlib"],
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
         .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),
+        .testTarget(name: "InsituDigitalTests", dependencies: ["InsituEngine", "InsituHardware", "InsituDigital", "InsituTraining"]),
         .testTarget(name: "InsituSeamTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituReport"]),
         .testTarget(name: "InsituRunTests", dependencies: ["InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]

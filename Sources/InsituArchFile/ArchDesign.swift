@@ -1,3 +1,4 @@
+import InsituDigital
 import InsituHardware
 import InsituTraining
 
@@ -5,7 +6,11 @@ import InsituTraining
 public struct ArchDesign: Sendable, Equatable {
     public var name = "design"
     public var summary = ""
+    /// The crossbar chip; for a digital design, the chip whose float line it trains (its
+    /// TIAs and devices define the activation, initial weights and SGD step).
     public var chip = ChipSpec()
+    /// The digital accelerator of a digital baseline design (nil for a crossbar design).
+    public var digital: DigitalChipSpec?
     public var network = NetworkSpec()
     public var training = TrainingSpec()
     public var input = InputSpec()
@@ -20,8 +25,8 @@ public struct ArchDesign: Sendable, Equatable {
 
     /// Decodes a merged tree.
     public static func decode(_ tree: ArchValue) throws -> ArchDesign {
-        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"],
-                                    optional: ["description", "extends"])
+        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input", "digital_chip"],
+                                    optional: ["description", "extends", "digital_chip"])
         var design = ArchDesign()
         try top.string("name", into: &design.name)
         try top.string("description", into: &design.summary)
@@ -31,6 +36,14 @@ public struct ArchDesign: Sendable, Equatable {
         design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys),
                                                         layers: design.network.layers.count - 1)
         design.input = try TrainingDecoding.input(top.mapping("input", keys: ["crop", "side", "max_voltage"]))
+        if top.has("digital_chip") {
+            // A digital design trains only one way: the float line's SGD in its own formats.
+            design.digital = try DigitalDecoding.chip(top.mapping("digital_chip", keys: DigitalDecoding.keys))
+            design.training.method = .digital
+        } else if design.training.method == .digital {
+            throw ArchError(top.value("training")?.location ?? top.location, "training.method 'digital' needs a 'digital_chip' section",
+                            hint: "see arch/digital-32nm.yaml, or choose in-situ, ex-situ or float")
+        }
         try crossCheck(design, top)
         return design
     }

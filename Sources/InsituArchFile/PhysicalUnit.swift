@@ -1,7 +1,7 @@
 /// The units an arch file's values carry, each with its symbol and a sample for messages.
 public enum PhysicalUnit: String, Sendable, CaseIterable {
     case volt = "V", second = "s", joule = "J", siemens = "S", hertz = "Hz", ampere = "A"
-    case farad = "F", watt = "W", ohm = "ohm", squareMetre = "m^2"
+    case farad = "F", watt = "W", ohm = "ohm", squareMetre = "m^2", byte = "B"
     case voltPerAmpere = "V/A", perAmpere = "1/A", siemensPerVolt = "S/V", voltSquared = "V^2"
 
     /// What the unit measures, for messages.
@@ -17,6 +17,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .watt: "a power"
         case .ohm: "a resistance"
         case .squareMetre: "an area"
+        case .byte: "a capacity"
         case .voltPerAmpere: "a transimpedance gain"
         case .perAmpere: "an inverse current"
         case .siemensPerVolt: "a conductance slope"
@@ -36,6 +37,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .watt: "1 mW"
         case .ohm: "500 ohm"
         case .squareMetre: "1200 um^2"
+        case .byte: "256 KiB"
         case .voltPerAmpere: "200 V/A"
         case .perAmpere: "5e5 1/A"
         case .siemensPerVolt: "100 uS/V"
@@ -69,6 +71,12 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         let unitText = trimmed[end...].trimmingCharacters(in: .whitespaces)
         if unitText.isEmpty { return .failure(.missingUnit) }
         if unitText == rawValue { return .success(number) }
+        if self == .byte {
+            // Capacities also take binary prefixes: 1 KiB = 1024 B.
+            for (prefix, power) in [("Ki", 10), ("Mi", 20), ("Gi", 30)] where unitText == prefix + rawValue {
+                return .success(number * Double(1 << power))
+            }
+        }
         for (prefix, power) in Self.prefixes where unitText == prefix + rawValue {
             let parts = trimmed[..<end].lowercased().split(separator: "e")
             // An area's prefix applies to the metre before squaring: 1 um^2 = 1e-12 m^2.

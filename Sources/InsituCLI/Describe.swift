@@ -15,6 +15,10 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         let design = try options.load()
+        if let digital = design.digital {
+            print(DigitalDescription.text(design, digital))
+            return
+        }
         let mapping: LayerMapping
         do {
             mapping = try MappingStrategies.placements(chip: design.chip, widths: design.network.layers).0

@@ -61,7 +61,7 @@ struct StuckDevices: ParsableCommand {
         }
         let fractionList = try parseFractions(fractions)
         let methodList = try methods.split(separator: ",").map { name -> TrainingSpec.Method in
-            guard let m = TrainingSpec.Method(rawValue: String(name)), m != .float else {
+            guard let m = TrainingSpec.Method(rawValue: String(name)), m != .float, m != .digital else {
                 throw usageError("--methods takes in-situ and ex-situ, found '\(name)'")
             }
             return m

@@ -34,7 +34,15 @@ struct Train: ParsableCommand {
             design.training.images = images
         }
         if let seed { design.training.seed = seed }
-        if let method { design.training.method = method }
+        if let method {
+            if design.digital != nil && method != .digital {
+                throw usageError("--method \(method.rawValue): \(arch.arch) describes a digital accelerator, which trains only by the digital method (SGD in its formats)")
+            }
+            if design.digital == nil && method == .digital {
+                throw usageError("--method digital needs a design with a digital_chip section (e.g. arch/digital-32nm.yaml)")
+            }
+            design.training.method = method
+        }
         if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
         if let out { try prepareOutputFolder(out) }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
@@ -44,7 +52,7 @@ struct Train: ParsableCommand {
         var curvePoints = 0
         let run: TrainingRun
         do {
-            run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training,
+            run = try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
                                           data: trainingData, trace: sink) { seen, outcome in
                 progress?.update(seen)
                 // Keep the accuracy curve on disk as it grows, so an interrupted run keeps it.

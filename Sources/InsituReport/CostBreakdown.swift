@@ -25,6 +25,8 @@ public struct CostBreakdown {
     /// Pulses by polarity.
     public var setPulses: UInt64 = 0
     public var resetPulses: UInt64 = 0
+    /// Whether the accelerator has memristors (and so pulses to report).
+    public var hasDevices = false
     /// Servers behind each component (ADCs per tile, write drivers), for utilisation.
     public var servers: [String: Int] = [:]
     /// Area of each component and of the whole accelerator, square metres (0: not given).
@@ -50,6 +52,7 @@ public struct CostBreakdown {
         let accelerator = run.accelerator
         for p in Phase.allCases { phaseTime[p.name] = accelerator.phasePicoseconds[p.rawValue] }
         simulatedTime = accelerator.simulatedTime
+        hasDevices = accelerator.census != nil
         for c in accelerator.components.components {
             servers[c.name] = c.servers
             area[c.name] = c.model.areaSquareMetres
@@ -79,7 +82,7 @@ public struct CostBreakdown {
 
     public var trainingSecondsPerImage: Double {
         guard trainingImages > 0 else { return 0 }
-        let t = ["forward", "update", "readout"].reduce(UInt64(0)) { $0 + (phaseTime[$1] ?? 0) }
+        let t = ["forward", "backward", "gradient", "update", "readout"].reduce(UInt64(0)) { $0 + (phaseTime[$1] ?? 0) }
         return Double(t) * 1e-12 / Double(trainingImages)
     }
 

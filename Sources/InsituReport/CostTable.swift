@@ -25,7 +25,8 @@ public enum CostTable {
             lines.append(pad(component, 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
                          + lpad(String(format: "%.1f%%", util), 8) + lpad(String(format: "%.1f%%", share), 8))
         }
-        lines.append("total energy: \(Ledger.joulesDecimal(quanta: b.total.energyQuanta)) J (exact); pulses: \(b.setPulses) SET, \(b.resetPulses) RESET")
+        lines.append("total energy: \(Ledger.joulesDecimal(quanta: b.total.energyQuanta)) J (exact)"
+                     + (b.hasDevices ? "; pulses: \(b.setPulses) SET, \(b.resetPulses) RESET" : ""))
         lines.append("per training image: \(Ledger.humanEnergy(joules: b.trainingJoulesPerImage)), \(SimTime.format(UInt64(b.trainingSecondsPerImage * 1e12))); "
                      + String(format: "training %.3g TOPS/W", b.trainingTOPSPerWatt))
         lines.append("per test image: \(Ledger.humanEnergy(joules: b.testJoulesPerImage)), \(SimTime.format(UInt64(b.testSecondsPerImage * 1e12))); "

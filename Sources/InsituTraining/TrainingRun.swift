@@ -1,18 +1,24 @@
+import InsituDigital
 import InsituEngine
 import InsituHardware
 
 /// One complete run: the method chosen by the training spec, on a fresh accelerator.
 public struct TrainingRun {
+    /// The crossbar chip of the design, or of the workload a digital design trains (its
+    /// TIAs and devices define the network's activation, initial weights and SGD step).
     public var chipSpec: ChipSpec
+    /// The digital accelerator, for a digital design.
+    public var digitalSpec: DigitalChipSpec?
     public var network: NetworkSpec
     public var training: TrainingSpec
     public var outcome: TrainingOutcome
     /// The accelerator after training (the software network for floating-point training).
     public var accelerator: any Accelerator
 
-    public init(chipSpec: ChipSpec, network: NetworkSpec, training: TrainingSpec, outcome: TrainingOutcome,
-                accelerator: any Accelerator) {
+    public init(chipSpec: ChipSpec, digitalSpec: DigitalChipSpec? = nil, network: NetworkSpec, training: TrainingSpec,
+                outcome: TrainingOutcome, accelerator: any Accelerator) {
         self.chipSpec = chipSpec
+        self.digitalSpec = digitalSpec
         self.network = network
         self.training = training
         self.outcome = outcome
@@ -22,17 +28,31 @@ public struct TrainingRun {
     /// The exact ledger of the run (empty for floating-point training).
     public var ledger: Ledger { accelerator.ledger }
 
-    /// Builds the chip and trains. `accounting: false` runs only the functional model.
-    public static func execute(chip spec: ChipSpec, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                               accounting: Bool = true, trace: TraceSink? = nil,
+    /// Builds the accelerator and trains. `accounting: false` runs only the functional model.
+    /// `digital` is the digital accelerator of a design whose method is `.digital`.
+    public static func execute(chip spec: ChipSpec, digital: DigitalChipSpec? = nil, network: NetworkSpec, training: TrainingSpec,
+                               data: TrainingData, accounting: Bool = true, trace: TraceSink? = nil,
                                progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingRun {
         let activation = Activation(chip: spec, network: network)
+        let slope = spec.device.deviceModel.slopeSiemensPerState
         switch training.method {
         case .float:
             let (net, outcome) = try FloatTraining.run(widths: network.layers, training: training, activation: activation,
-                                                       slopeSiemensPerState: spec.device.deviceModel.slopeSiemensPerState, data: data)
+                                                       slopeSiemensPerState: slope, data: data)
             return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, accelerator: net)
+        case .digital:
+            guard let digital else { throw MethodMismatch(description: "the digital method needs a design with a digital_chip section") }
+            let chip = try DigitalTraining.chip(digital, widths: network.layers, training: training, activation: activation,
+                                                slopeSiemensPerState: slope, accounting: accounting)
+            chip.trace = trace
+            let outcome = try DigitalTraining.run(on: chip, training: training, activation: activation, slopeSiemensPerState: slope,
+                                                  data: data, progress: progress)
+            return TrainingRun(chipSpec: spec, digitalSpec: digital, network: network, training: training, outcome: outcome,
+                               accelerator: chip)
         case .inSitu, .exSitu:
+            if digital != nil {
+                throw MethodMismatch(description: "a digital design trains only by its own method (digital), not \(training.method.rawValue)")
+            }
             let chip = try ChipBuilder.chip(spec, network: network, seed: training.seed, accounting: accounting)
             chip.trace = trace
             let outcome = training.method == .inSitu
@@ -41,4 +61,9 @@ public struct TrainingRun {
             return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, accelerator: chip)
         }
     }
+}
+
+/// A method asked of an accelerator that cannot run it.
+public struct MethodMismatch: Error, CustomStringConvertible {
+    public var description: String
 }

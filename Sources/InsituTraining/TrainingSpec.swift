@@ -7,6 +7,8 @@ public struct TrainingSpec: Sendable, Equatable {
         case exSitu = "ex-situ"
         /// Floating-point training only (the paper's TensorFlow line).
         case float
+        /// The float line's SGD on a digital accelerator, in its number formats (a design with `digital_chip`).
+        case digital
     }
 
     /// How ex-situ training maps a weight onto a differential pair.

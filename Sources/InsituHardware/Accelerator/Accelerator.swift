@@ -49,6 +49,13 @@ public protocol ProgrammableCrossbar: Accelerator {
 public protocol WeightStore: Accelerator {
     /// Runs `work` on the digital side, then stores `weights` (per layer, inputs x outputs).
     func store(_ weights: [[Float]], phase: Phase, after work: [DigitalWork]) throws
+    /// The weights an update starts from: the optimizer's master copy where the machine keeps
+    /// one apart from the (rounded) weights its MACs use, else `backpropWeights`.
+    var storedWeights: [[Float]] { get }
+}
+
+extension WeightStore {
+    public var storedWeights: [[Float]] { backpropWeights }
 }
 
 /// How many devices an accelerator uses and how many are stuck, with its device model's report.

@@ -10,6 +10,8 @@ public struct Backprop {
     public private(set) var gradients: [[Float]]
     var deltas: [[Float]]
     var probabilities: [Float]
+    /// The machine's number formats for errors and gradients, if it rounds them.
+    public var rounding: (any TensorRounding)?
 
     public init(widths: [Int], activation: Activation) {
         self.widths = widths
@@ -36,7 +38,10 @@ public struct Backprop {
                 probabilities.withUnsafeMutableBufferPointer { p in _ = DigitalMath.softmax(out, k: k, label: label, into: p) }
             }
             probabilities.withUnsafeBufferPointer { p in
-                deltas[L - 1].withUnsafeMutableBufferPointer { d in DigitalMath.outputDelta(p, k: k, label: label, into: d) }
+                deltas[L - 1].withUnsafeMutableBufferPointer { d in
+                    DigitalMath.outputDelta(p, k: k, label: label, into: d)
+                    rounding?.roundErrors(d)
+                }
             }
             var l = L - 2
             while l >= 0 {
@@ -48,6 +53,7 @@ public struct Backprop {
                             deltas[l].withUnsafeMutableBufferPointer { d in
                                 DigitalMath.hiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
                                                         gain: activation.gain, clip: activation.clip, into: d)
+                                rounding?.roundErrors(d)
                             }
                         }
                     }
@@ -59,7 +65,10 @@ public struct Backprop {
                 pass.activations[l].withUnsafeBufferPointer { all in
                     let a = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
                     deltas[l].withUnsafeBufferPointer { d in
-                        gradients[l].withUnsafeMutableBufferPointer { g in DigitalMath.accumulate(a, d, into: g) }
+                        gradients[l].withUnsafeMutableBufferPointer { g in
+                            DigitalMath.accumulate(a, d, into: g)
+                            rounding?.roundGradients(g)
+                        }
                     }
                 }
             }

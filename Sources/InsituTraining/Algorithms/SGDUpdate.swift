@@ -17,7 +17,7 @@ public struct SGDUpdate: UpdateRule {
         guard let store = accelerator as? any WeightStore else {
             throw UpdateRuleMismatch(description: "SGD needs an accelerator that stores its weights as numbers")
         }
-        var w = store.backpropWeights
+        var w = store.storedWeights
         for l in w.indices {
             let step = Float(steps[l] / Double(batchSize))
             for k in w[l].indices {

@@ -10,17 +10,27 @@ public enum FloatTraining {
     public static func run(widths: [Int], training: TrainingSpec, activation: Activation, slopeSiemensPerState slope: Double,
                            data: TrainingData, weightLimit: Double? = nil) throws -> (network: SoftwareNetwork, outcome: TrainingOutcome) {
         let wallStart = Date()
+        let network = SoftwareNetwork(widths: widths, activation: activation,
+                                      weights: initialWeights(widths: widths, training: training, slopeSiemensPerState: slope))
+        var outcome = TrainingOutcome(method: .float)
+        let rule = SGDUpdate(steps: steps(training: training, slopeSiemensPerState: slope), limit: weightLimit.map(Float.init))
+        try TrainingLoop(accelerator: network, training: training, activation: activation, rule: rule).run(on: data, into: &outcome)
+        try outcome.finish(testing: network, on: data, since: wallStart)
+        return (network, outcome)
+    }
+
+    /// The weights the chip's initial gates give (slope x (g+ - g-)), drawn from the run's seed.
+    public static func initialWeights(widths: [Int], training: TrainingSpec, slopeSiemensPerState slope: Double) -> [[Float]] {
         var rng = RandomStream(seed: training.seed, stream: "initial-gates")
-        let w: [[Float]] = (0..<(widths.count - 1)).map { l in
+        return (0..<(widths.count - 1)).map { l in
             (0..<(widths[l] * widths[l + 1])).map { _ in
                 Float(slope * training.initialGateSpreadVolts * (rng.gaussian() - rng.gaussian()))
             }
         }
-        let network = SoftwareNetwork(widths: widths, activation: activation, weights: w)
-        var outcome = TrainingOutcome(method: .float)
-        let rule = SGDUpdate(steps: training.learningRatesVoltsSquared.map { 2 * $0 * slope * slope }, limit: weightLimit.map(Float.init))
-        try TrainingLoop(accelerator: network, training: training, activation: activation, rule: rule).run(on: data, into: &outcome)
-        try outcome.finish(testing: network, on: data, since: wallStart)
-        return (network, outcome)
+    }
+
+    /// Per-layer SGD steps on the batch-mean gradient: 2 eta slope^2.
+    public static func steps(training: TrainingSpec, slopeSiemensPerState slope: Double) -> [Double] {
+        training.learningRatesVoltsSquared.map { 2 * $0 * slope * slope }
     }
 }

@@ -26,6 +26,7 @@ public struct TrainingLoop {
                     progress: ((Int, TrainingOutcome) -> Void)? = nil) throws {
         let widths = accelerator.widths
         var backprop = Backprop(widths: widths, activation: activation)
+        backprop.rounding = accelerator as? any TensorRounding
         let work = accelerator.isCosted ? Backprop.work(widths: widths) : []
         var sampler = TrainingData.Sampler(count: data.trainCount, seed: training.seed)
         var seen = 0

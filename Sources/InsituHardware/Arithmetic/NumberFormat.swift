@@ -1,0 +1,74 @@
+/// A number format a digital machine stores or computes a tensor in, with the rounding
+/// that emulates it on `Float` values (round to nearest, ties to even).
+public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
+    case fp32, bf16, fp16, int8, int32
+
+    /// Bits per stored value.
+    public var bits: Int {
+        switch self {
+        case .fp32, .int32: 32
+        case .bf16, .fp16: 16
+        case .int8: 8
+        }
+    }
+
+    public var isInteger: Bool { self == .int8 || self == .int32 }
+
+    /// Largest magnitude of an integer format's symmetric range (127 for int8).
+    public var integerLimit: Float { self == .int8 ? 127 : 2_147_483_647 }
+
+    /// Rounds one value held in `unit`s (value / unit is what the format stores) to a float format.
+    /// Integer formats need a tensor-wide scale: use `round(_:unit:)` on the whole tensor.
+    @inlinable
+    public func roundFloat(_ x: Float) -> Float {
+        switch self {
+        case .fp32, .int8, .int32: return x
+        case .fp16: return Float(Float16(x))
+        case .bf16: return Self.bfloat16(x)
+        }
+    }
+
+    /// Rounds `values` in place as this format stores them, in units of `unit` (a power-free
+    /// scale that keeps the stored numbers near 1, as loss scaling does). Integer formats use
+    /// one symmetric scale for the whole buffer: max |x| maps to the largest integer.
+    public func round(_ values: UnsafeMutableBufferPointer<Float>, unit: Float = 1) {
+        switch self {
+        case .fp32: return
+        case .fp16, .bf16:
+            if unit == 1 {
+                for i in values.indices { values[i] = roundFloat(values[i]) }
+            } else {
+                for i in values.indices { values[i] = roundFloat(values[i] / unit) * unit }
+            }
+        case .int8, .int32:
+            let scale = integerScale(UnsafeBufferPointer(values))
+            guard scale > 0 else { return }
+            let limit = integerLimit
+            for i in values.indices {
+                values[i] = min(max((values[i] / scale).rounded(.toNearestOrEven), -limit), limit) * scale
+            }
+        }
+    }
+
+    /// Rounds an array in place (see `round(_:unit:)`).
+    public func round(_ values: inout [Float], unit: Float = 1) {
+        guard self != .fp32 else { return }
+        values.withUnsafeMutableBufferPointer { round($0, unit: unit) }
+    }
+
+    /// The scale of a symmetric integer quantisation of `values`: max |x| / limit (0 when all are 0).
+    public func integerScale(_ values: UnsafeBufferPointer<Float>) -> Float {
+        var m: Float = 0
+        for v in values where v.isFinite { m = max(m, abs(v)) }
+        return m / integerLimit
+    }
+
+    /// bfloat16: the top 16 bits of a binary32, rounded to nearest even; NaN stays NaN.
+    @inlinable
+    public static func bfloat16(_ x: Float) -> Float {
+        guard !x.isNaN else { return x }
+        let bits = x.bitPattern
+        let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
+        return Float(bitPattern: rounded & 0xFFFF_0000)
+    }
+}
