@@ -68,18 +68,43 @@ enum ChipDecoding {
         try ctl.quantity("leakage", .watt, min: 0, max: 100, into: &c.controller.leakageWatts)
         try ctl.quantity("area", .squareMetre, min: 0, max: 1, into: &c.controller.areaSquareMetres)
 
-        let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "exp_energy", "exp_cycles", "leakage", "area"], optional: ["area"])
+        let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "format", "accumulator", "node",
+                                                  "exp_energy", "exp_cycles", "leakage", "area"],
+                                optional: ["area", "mac_energy", "add_energy", "format", "accumulator", "node"])
         try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
         try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
-        try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)
-        try dig.quantity("add_energy", .joule, min: 0, max: 1e-6, into: &c.digital.addJoules)
+        if try oneOf(dig, explicit: ["mac_energy", "add_energy"], table: ["format", "accumulator", "node"]) {
+            var format = NumberFormat.fp16, accumulator = NumberFormat.fp16, node = TechnologyNode.nm32
+            try dig.choice("format", into: &format)
+            try dig.choice("accumulator", into: &accumulator)
+            try DigitalDecoding.node(dig, "node", into: &node)
+            let table = OperationTable(node: node)
+            c.digital.macJoules = table.macJoules(operand: format, accumulator: accumulator)
+            c.digital.addJoules = table.addJoules(accumulator)
+        } else {
+            try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)
+            try dig.quantity("add_energy", .joule, min: 0, max: 1e-6, into: &c.digital.addJoules)
+        }
         try dig.quantity("exp_energy", .joule, min: 0, max: 1e-6, into: &c.digital.expJoules)
         try dig.integer("exp_cycles", min: 1, max: 1 << 16, into: &c.digital.expCycles)
         try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
         try dig.quantity("area", .squareMetre, min: 0, max: 1, into: &c.digital.areaSquareMetres)
 
-        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "bits_per_cycle", "clock", "word_bits", "leakage", "area"], optional: ["area"])
-        try buf.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.buffer.energyPerBitJoules)
+        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "bits_per_cycle", "clock", "word_bits", "leakage", "area"],
+                                optional: ["area", "energy_per_bit", "capacity"])
+        if try oneOf(buf, explicit: ["energy_per_bit"], table: ["capacity"]) {
+            var bytes = 0.0
+            try buf.quantity("capacity", .byte, min: 0, max: Double(1 << 40), into: &bytes)
+            guard let perBit = SRAMTable.joulesPerBit(capacityBytes: bytes) else {
+                let range = SRAMTable.capacityRange
+                throw ArchError(buf.value("capacity")?.location ?? buf.location,
+                                "'chip.buffer.capacity' is outside the SRAM energy table (\(Int(range.lowerBound / 1024)) KiB to \(Int(range.upperBound / 1024)) KiB)",
+                                hint: "give 'energy_per_bit' instead for a buffer of another size")
+            }
+            c.buffer.energyPerBitJoules = perBit
+        } else {
+            try buf.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.buffer.energyPerBitJoules)
+        }
         try buf.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.buffer.bitsPerCycle)
         try buf.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.buffer.clockHertz)
         try buf.integer("word_bits", min: 1, max: 64, into: &c.buffer.wordBits)
@@ -94,6 +119,22 @@ enum ChipDecoding {
         try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         return c
+    }
+
+    /// Whether a section prices from the shared tables (`table` keys, all given) rather than
+    /// with `explicit` figures (all given); mixing the two or giving neither is an error.
+    static func oneOf(_ r: MappingReader, explicit: [String], table: [String]) throws -> Bool {
+        let e = explicit.filter(r.has), t = table.filter(r.has)
+        if !e.isEmpty && !t.isEmpty {
+            throw ArchError(r.value(t[0])?.location ?? r.location,
+                            "'\(MappingReader.join(r.path, t[0]))' prices from the shared table, but \(e.map { "'\($0)'" }.joined(separator: ", ")) gives the figure directly",
+                            hint: "keep either \(explicit.joined(separator: ", ")) or \(table.joined(separator: ", "))")
+        }
+        if t.count == table.count { return true }
+        if e.count == explicit.count && t.isEmpty { return false }
+        let missing = (t.isEmpty ? explicit.filter { !r.has($0) } : table.filter { !r.has($0) })[0]
+        throw ArchError(r.location, "missing key '\(MappingReader.join(r.path, missing))' in '\(r.path)'; give \(explicit.joined(separator: " and ")), or \(table.joined(separator: ", ")) to price from the shared table",
+                        hint: "add '\(missing):'")
     }
 
     static let deviceKeys = [

@@ -11,11 +11,12 @@ public struct InsituCommand: ParsableCommand {
           insitu describe arch/li2018.yaml --set chip.adc.per_tile=4
           insitu train arch/li2018.yaml
           insitu train arch/li2018.yaml --dataset mnist --data ~/mnist --out runs/a
+          insitu compare arch/li2018.yaml arch/digital-32nm.yaml
           insitu experiment stuck-devices --arch arch/li2018.yaml --seeds 3
           insitu bench engine
         """,
         version: InsituVersion.string,
-        subcommands: [Validate.self, Describe.self, Train.self, Experiment.self, Bench.self, DatasetCommand.self]
+        subcommands: [Validate.self, Describe.self, Train.self, Compare.self, Experiment.self, Bench.self, DatasetCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import InsituArchFile
+import InsituMapping
+import InsituReport
+import InsituTraining
+
+/// `insitu compare A B`: trains the same workload on two designs (a crossbar chip and a
+/// digital baseline, or any two) and prints their costs side by side with the ratios A/B.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the same training on two designs and compare accuracy, energy, latency, TOPS/W and area.",
+        discussion: """
+        Both designs must describe the same workload (network, training schedule, seed and inputs);
+        each trains by its own method (in-situ on a crossbar chip, digital SGD on a digital baseline).
+        Examples:
+          insitu compare arch/li2018.yaml arch/digital-32nm.yaml
+          insitu compare arch/li2018.yaml arch/digital-45nm-fp32.yaml --inference --out runs/cmp
+        """)
+
+    @Argument(help: "Design A, e.g. arch/li2018.yaml.") var archA: String
+    @Argument(help: "Design B, e.g. arch/digital-32nm.yaml.") var archB: String
+    @OptionGroup var data: DataOptions
+    @Option(help: "Training images for both (default: the arch files').") var images: Int?
+    @Option(help: "Seed for both (default: the arch files').") var seed: UInt64?
+    @Flag(help: "Compare the trained networks' test passes alone (inference), not training.") var inference = false
+    @Option(help: "Folder for compare.json, compare.csv and each design's report in a subfolder.") var out: String?
+    @Flag(help: "Also write each design's trace.json and trace.vcd into its subfolder of --out.") var trace = false
+    @Option(help: "Most spans kept in each trace.") var traceLimit = 200_000
+
+    func run() throws {
+        var a = try loadDesign(path: archA, overrides: [])
+        var b = try loadDesign(path: archB, overrides: [])
+        if let images {
+            guard images > 0 else { throw usageError("--images must be at least 1") }
+            a.training.images = images
+            b.training.images = images
+        }
+        if let seed { a.training.seed = seed; b.training.seed = seed }
+        if let difference = Self.workloadDifference(a, b) {
+            throw usageError("\(archA) and \(archB) describe different workloads: \(difference); compare needs the same network, training schedule, seed and inputs (a digital design can 'extends:' the crossbar design it is compared with)")
+        }
+        if trace && out == nil { throw usageError("--trace needs --out DIR") }
+        guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
+        if let out { try prepareOutputFolder(out) }
+        let trainingData = try data.load(for: a)
+        let folders = Self.folderNames(a.name, b.name)
+        var runs: [TrainingRun] = []
+        for (design, path) in [(a, archA), (b, archB)] {
+            let sink = trace ? TraceRecorder(limit: traceLimit) : nil
+            do {
+                runs.append(try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network,
+                                                    training: design.training, data: trainingData, trace: sink))
+            } catch let failure as LayerMapping.Failure {
+                throw usageError("\(path): \(failure)")
+            }
+            if let out {
+                let folder = URL(fileURLWithPath: out).appendingPathComponent(folders[runs.count - 1]).path
+                try prepareOutputFolder(folder)
+                try writingOutputs(to: folder) {
+                    try RunWriter.write(runs.last!, design: design.name, to: folder)
+                    if let sink {
+                        let dir = URL(fileURLWithPath: folder)
+                        try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
+                        try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
+                    }
+                }
+            }
+        }
+        let table = ComparisonTable(runs[0], runs[1], nameA: a.name, nameB: b.name, inference: inference)
+        print("A: \(a.name) (\(runs[0].outcome.method.rawValue)), B: \(b.name) (\(runs[1].outcome.method.rawValue)); \(a.network.layers.map(String.init).joined(separator: "-")) on \(trainingData.source), \(a.training.images) training images, seed \(a.training.seed)")
+        print(table.text())
+        if let out {
+            try writingOutputs(to: out) { try table.write(to: out) }
+            print("written: \(out)/compare.json, compare.csv, \(folders[0])/, \(folders[1])/")
+        }
+    }
+
+    /// The first way two designs' workloads differ, or nil when they train the same thing.
+    static func workloadDifference(_ a: ArchDesign, _ b: ArchDesign) -> String? {
+        if a.network.layers != b.network.layers {
+            return "network.layers \(a.network.layers) vs \(b.network.layers)"
+        }
+        if a.network != b.network { return "network.output_scale \(a.network.outputScalePerAmp) vs \(b.network.outputScalePerAmp)" }
+        if a.input != b.input { return "input section (crop, side or max_voltage)" }
+        var ta = a.training, tb = b.training
+        ta.method = .float
+        tb.method = .float
+        if ta.images != tb.images { return "training.images \(ta.images) vs \(tb.images)" }
+        if ta.batchSize != tb.batchSize { return "training.batch \(ta.batchSize) vs \(tb.batchSize)" }
+        if ta.seed != tb.seed { return "training.seed \(ta.seed) vs \(tb.seed)" }
+        if ta != tb { return "training section (learning rates, evaluation interval, test images or initial gates)" }
+        return nil
+    }
+
+    /// Subfolders for the two runs: the design names, told apart when equal.
+    static func folderNames(_ a: String, _ b: String) -> [String] {
+        a == b ? ["a-" + a, "b-" + b] : [a, b]
+    }
+}
