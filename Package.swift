@@ -43,7 +43,7 @@ let package = Package(
         ]),
         .executableTarget(name: "insitu", dependencies: ["InsituCLI"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
-        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile"]),
+        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDigital", "InsituHardware"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
         .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),

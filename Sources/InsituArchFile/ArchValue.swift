@@ -29,10 +29,20 @@ public indirect enum ArchValue: Sendable {
     }
 
     /// `overlay` laid over `self`: mappings merge key by key (recursively), anything else is replaced.
+    /// YAML's null (`~` or `null`).
+    var isNull: Bool {
+        if case .scalar(let s, _) = self { return s == "~" || s == "null" }
+        return false
+    }
+
     public func merged(with overlay: ArchValue) -> ArchValue {
         guard case .mapping(var base, let location) = self, case .mapping(let top, _) = overlay else { return overlay }
         for entry in top {
-            if let i = base.firstIndex(where: { $0.key == entry.key }) {
+            if entry.value.isNull {
+                // `key: ~` in an extending file removes the inherited key (e.g. a table reference
+                // replaced by explicit figures).
+                base.removeAll { $0.key == entry.key }
+            } else if let i = base.firstIndex(where: { $0.key == entry.key }) {
                 base[i].value = base[i].value.merged(with: entry.value)
             } else {
                 base.append(entry)

@@ -51,7 +51,9 @@ enum DigitalDecoding {
         try s.quantity("leakage", .watt, min: 0, max: 1000, into: &c.sram.leakageWatts)
         try s.quantity("area", .squareMetre, min: 0, max: 1, into: &c.sram.areaSquareMetres)
         let bank = bytes / Double(c.sram.banks)
-        if SRAMTable.joulesPerBit(capacityBytes: bank) == nil {
+        if let perBit = SRAMTable.joulesPerBit(capacityBytes: bank) {
+            c.sram.joulesPerBit = perBit
+        } else {
             let range = SRAMTable.capacityRange
             throw ArchError(s.value("capacity")?.location ?? s.location,
                             "each SRAM bank holds \(Int(bank)) B, outside the SRAM energy table (\(Int(range.lowerBound / 1024)) KiB to \(Int(range.upperBound / 1024)) KiB per bank)",

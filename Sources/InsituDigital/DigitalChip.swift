@@ -116,14 +116,15 @@ public final class DigitalChip: WeightStore, TensorRounding {
         try segment(phase) { try scheduleUpdate(phase: phase, placement: placement) }
     }
 
-    /// The largest sub-batch of at most `count` images whose activations all sit in SRAM (1 if none does).
+    /// The largest sub-batch of at most `count` images whose activations all sit in SRAM; the
+    /// whole batch when not even one image's do (splitting would only read the weights again).
     func inferenceBatch(_ count: Int) -> Int {
         var low = 1, high = max(count, 1)
         func fits(_ b: Int) -> Bool {
             let p = TensorPlacement(widths: widths, batch: b, formats: spec.formats, sramBits: spec.sram.capacityBits)
             return p.tensors.allSatisfy { $0.kind != .activations || $0.level == .sram }
         }
-        guard fits(low) else { return 1 }
+        guard fits(low) else { return max(count, 1) }
         while low < high {
             let mid = (low + high + 1) / 2
             if fits(mid) { low = mid } else { high = mid - 1 }

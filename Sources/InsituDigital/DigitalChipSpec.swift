@@ -86,9 +86,10 @@ public struct SRAMSpec: Sendable, Equatable {
     public var areaSquareMetres = 0.0
     public init() {}
 
+    /// Access energy per bit; arch files set it from `SRAMTable` at the capacity of one bank
+    /// (a smaller bank is cheaper per access).
+    public var joulesPerBit = SRAMTable.joulesPerBit(capacityBytes: 64 * 1024)!
     public var capacityBits: Int { capacityBytes * 8 }
-    /// Access energy per bit of one bank (a smaller bank is cheaper per access).
-    public var joulesPerBit: Double { SRAMTable.joulesPerBit(capacityBytes: Double(capacityBytes) / Double(banks)) ?? .nan }
 }
 
 /// Off-chip DRAM: energy per bit moved, a port of `bitsPerCycle` at `clockHertz`, access latency.
