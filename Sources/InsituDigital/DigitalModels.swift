@@ -23,6 +23,7 @@ public struct DRAMModel: ComponentModel {
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.joulesPerBit) }
     public var leakageWatts: Double { spec.leakageWatts }
     public var areaSquareMetres: Double { 0 }
+    public var occupiesDie: Bool { false }
 }
 
 extension DigitalChipSpec {

@@ -69,16 +69,16 @@ public struct ComparisonTable {
 
     /// The table for the terminal.
     public func text() -> String {
-        let w0 = 28, w = 16
-        var lines = [CostTable.pad(inference ? "inference" : "measure", w0) + CostTable.lpad("A: " + nameA, w)
-                     + CostTable.lpad("B: " + nameB, w + 2) + CostTable.lpad("A/B", 12)]
+        let w0 = 28, wa = max(16, nameA.count + 5), wb = max(18, nameB.count + 5)
+        var lines = [CostTable.pad(inference ? "inference" : "measure", w0) + CostTable.lpad("A: " + nameA, wa)
+                     + CostTable.lpad("B: " + nameB, wb) + CostTable.lpad("A/B", 12)]
         for r in rows {
             let ratio: String
             if r.unit == "%" { ratio = String(format: "%+.2f pts", r.ratio ?? 0) }
             else if let q = r.ratio { ratio = String(format: "%.3gx", q) }
             else { ratio = "-" }
-            lines.append(CostTable.pad(r.measure, w0) + CostTable.lpad(Self.render(r.a, r.unit), w)
-                         + CostTable.lpad(Self.render(r.b, r.unit), w + 2) + CostTable.lpad(ratio, 12))
+            lines.append(CostTable.pad(r.measure, w0) + CostTable.lpad(Self.render(r.a, r.unit), wa)
+                         + CostTable.lpad(Self.render(r.b, r.unit), wb) + CostTable.lpad(ratio, 12))
         }
         for (name, missing) in [(nameA, withoutArea.a), (nameB, withoutArea.b)] where !missing.isEmpty && rows.contains(where: { $0.unit == "m^2" }) {
             lines.append("area of \(name) leaves out components its arch file gives no area for: \(missing.joined(separator: ", "))")

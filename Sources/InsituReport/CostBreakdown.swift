@@ -55,7 +55,7 @@ public struct CostBreakdown {
         hasDevices = accelerator.census != nil
         for c in accelerator.components.components {
             servers[c.name] = c.servers
-            area[c.name] = c.model.areaSquareMetres
+            if c.model.occupiesDie { area[c.name] = c.model.areaSquareMetres }
         }
         totalAreaSquareMetres = accelerator.components.areaSquareMetres
         let widths = accelerator.widths

@@ -14,9 +14,13 @@ public protocol ComponentModel: Sendable {
     var leakageWatts: Double { get }
     /// Area of the whole component (all its servers), square metres; 0 when not given.
     var areaSquareMetres: Double { get }
+    /// False for parts off the die (DRAM), which have no area to give.
+    var occupiesDie: Bool { get }
 }
 
 extension ComponentModel {
+    public var occupiesDie: Bool { true }
+
     /// The price of an action named `name`, if the model has one; leakage is priced per second.
     public func price(named name: String) -> ActionPrice? {
         if name == Component.leakage.name { return ActionPrice(joulesPerUnit: leakageWatts, unit: "s") }
