@@ -50,6 +50,9 @@ struct StuckDevices: ParsableCommand {
             sets = Self.singleLayerDefaults.filter { !given.contains(String($0.split(separator: "=")[0])) } + overrides
         }
         var design = try loadDesign(path: arch, overrides: sets)
+        if design.digital != nil {
+            throw usageError("--arch \(arch) describes a digital accelerator, which has no devices to make stuck; give a crossbar design such as arch/li2018.yaml")
+        }
         if layers == 1 { design.network.layers = [design.network.layers.first!, design.network.layers.last!] }
         if let images {
             guard images > 0 else { throw usageError("--images must be at least 1") }

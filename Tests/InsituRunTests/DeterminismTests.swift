@@ -46,6 +46,23 @@ import InsituEngine
         #expect(without.ledger.entries.isEmpty)
     }
 
+    /// The digital baseline too: same bytes twice, and accounting leaves its results alone.
+    @Test func digitalRunsAreRepeatable() throws {
+        var (design, data) = try Self.small()
+        let digital = try ArchDesign.load(path: Self.root.appendingPathComponent("arch/digital-32nm.yaml").path)
+        design.digital = digital.digital
+        design.training.method = .digital
+        func run(_ accounting: Bool = true) throws -> TrainingRun {
+            try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
+                                    data: data, accounting: accounting)
+        }
+        let a = try run(), b = try run(), plain = try run(false)
+        #expect(try RunReport(run: a, design: "d").json() == RunReport(run: b, design: "d").json())
+        #expect(try a.ledger.jsonData() == b.ledger.jsonData())
+        #expect(a.outcome.curve == plain.outcome.curve)
+        #expect(plain.ledger.entries.isEmpty)
+    }
+
     @Test func sweepIsTheSameAtAnyThreadCount() throws {
         let (design, data) = try Self.small()
         let sweep = StuckDeviceSweep(chip: design.chip, network: design.network, training: design.training,
