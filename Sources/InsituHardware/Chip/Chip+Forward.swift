@@ -10,7 +10,7 @@ extension Chip {
         let m0 = widths[0]
         precondition(batch.volts.count == n * m0, "a batch needs \(m0) input voltages per image")
         var pass = ForwardPass(widths: widths, count: n)
-        try segment(phase, work: {
+        try segment(phase, replay: .forward(images: n, work: perImage), work: {
             for s in 0..<n {
                 let slot = slots[s]
                 let dac = dacQuantizer
@@ -29,10 +29,12 @@ extension Chip {
                 for l in 1..<widths.count - 1 { pass.setActivations(layer: l, image: s, slot.digital[l - 1]) }
                 pass.setOutputs(image: s, slot.digital[lastLayer])
             }
+            if accounting {
+                let chains = imageChains(then: perImage)
+                hops = Array(chains.joined())
+                chainEnds = chains.indices.map { c in chains[0...c].reduce(0) { $0 + $1.count } }
+            }
         }, start: {
-            let chains = imageChains(then: perImage)
-            hops = Array(chains.joined())
-            chainEnds = chains.indices.map { c in chains[0...c].reduce(0) { $0 + $1.count } }
             try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
         })
         return pass
@@ -165,6 +167,7 @@ final class ImageFlow: Entity {
         var i = index
         while true {
             let hop = chip.hops[i]
+            chip.record(image: true, index: i, unit: s, at: sim.now)
             let end = try chip.perform(hop, slot: s, at: sim.now)
             let fork: Int? = if case .read(_, let f) = hop { f } else { nil }
             guard i < last else {

@@ -31,7 +31,7 @@ extension Chip {
     /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
     /// weights for backpropagation become G+ - G- as measured, stuck devices included.
     public func readBack() throws {
-        try segment(.readout, work: {
+        try segment(.readout, replay: .readBack, work: {
             for job in rowJobs { readRow(job.layer, job.row, job.columns) }
         }, start: {
             try startRows(.read, at: cursor)
@@ -100,6 +100,7 @@ extension Chip {
     func requestRowDrivers(at now: SimTime, kind: Int32) throws {
         var job = 0
         while job < rowJobs.count {
+            record(image: false, index: 0, unit: job, at: now)
             let end = try readRowHop(0, job, at: now)
             try simulator.schedule(at: end, to: rowWork, kind: kind + 1, payload: Int64(job))
             job += 1
@@ -162,6 +163,7 @@ final class RowWork: Entity {
             try chip.programRow(index, at: sim.now)
         case .read:
             if step == 0 { return try chip.requestRowDrivers(at: sim.now, kind: event.kind) }
+            chip.record(image: false, index: step, unit: index, at: sim.now)
             let end = try chip.readRowHop(step, index, at: sim.now)
             if step < 4 { try sim.schedule(at: end, to: chip.rowWork, kind: event.kind + 1, payload: event.payload) }
         }

@@ -58,6 +58,10 @@ public final class Chip: ProgrammableCrossbar {
     var rowResults: [UpdateController.RowResult] = []
     var flow: EntityID!
     var rowWork: EntityID!
+    /// Hops of segments that repeat, recorded the first time (see `SegmentReplay`).
+    var replay = SegmentReplay()
+    /// False makes every segment run its events (for tests that compare the two).
+    public var replayEnabled = true
     /// Where the next segment starts.
     public internal(set) var cursor: SimTime = .zero
     var phase: Phase = .forward
@@ -150,12 +154,18 @@ public final class Chip: ProgrammableCrossbar {
     /// Runs one segment of work: `work` does the functional part and `start` schedules the
     /// first events at the cursor; the segment ends when the queue has drained and every
     /// component is idle; leakage of every component over the segment is charged to `phase`.
-    func segment(_ phase: Phase, work: () throws -> Void, start: () throws -> Void) throws {
+    /// A segment with a `replay` key that has run before performs its recorded hops instead
+    /// of events (see `SegmentReplay`).
+    func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void) throws {
         self.phase = phase
         try work()
         guard accounting else { return }
-        try start()
-        try simulator.run()
+        if let key, replayEnabled {
+            try runEvents(key, start: start)
+        } else {
+            try start()
+            try simulator.run()
+        }
         let end = components.drainedAt(max(simulator.now, cursor))
         components.chargeLeakage(phase, from: cursor, to: end)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds

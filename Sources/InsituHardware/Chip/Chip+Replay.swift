@@ -1,0 +1,68 @@
+import InsituEngine
+
+/// Segments that repeat exactly: a batch of the same size and digital work, a read-back.
+///
+/// A segment starts with every resource idle (the one before has drained), and no hop's
+/// duration depends on the data (only its energy does). So the order and times at which a
+/// segment's events take their hops, relative to its start, are the same every time it
+/// repeats. The first time, the events run and the hops they perform are recorded; after
+/// that the same hops are performed in the same order at the same times without queueing
+/// events, which takes the same grants and charges the same ledger (energies from the data
+/// of this segment). Runs with a trace sink always run the events.
+struct SegmentReplay {
+    /// What repeats: a forward batch of `images` with `work` after each image, or a read-back.
+    enum Key: Equatable {
+        case forward(images: Int, work: [DigitalWork])
+        case readBack
+    }
+
+    /// One hop as an event performed it: `image` true for an image hop (`index` into
+    /// `Chip.hops`, `unit` the image slot), false for a read-back row hop (`index` the hop
+    /// step, `unit` the row job); `offset` from the segment's start.
+    struct Step {
+        var image: Bool
+        var index: Int32
+        var unit: Int32
+        var offset: UInt64
+    }
+
+    var recorded: [(key: Key, steps: [Step])] = []
+    /// The steps of the segment being recorded, if one is.
+    var recording: [Step]?
+
+    func steps(for key: Key) -> [Step]? { recorded.first { $0.key == key }?.steps }
+}
+
+extension Chip {
+    /// Notes a hop performed by an event, when a segment is being recorded.
+    @inline(__always)
+    func record(image: Bool, index: Int, unit: Int, at now: SimTime) {
+        guard replay.recording != nil else { return }
+        replay.recording!.append(.init(image: image, index: Int32(index), unit: Int32(unit), offset: now.picoseconds - cursor.picoseconds))
+    }
+
+    /// Runs a segment's events, or replays its recorded hops when it has run before.
+    func runEvents(_ key: SegmentReplay.Key, start: () throws -> Void) throws {
+        guard trace == nil else {
+            try start()
+            try simulator.run()
+            return
+        }
+        if let steps = replay.steps(for: key) {
+            for s in steps {
+                let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
+                if s.image {
+                    _ = try perform(hops[Int(s.index)], slot: Int(s.unit), at: at)
+                } else {
+                    _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
+                }
+            }
+            return
+        }
+        replay.recording = []
+        try start()
+        try simulator.run()
+        replay.recorded.append((key, replay.recording!))
+        replay.recording = nil
+    }
+}
