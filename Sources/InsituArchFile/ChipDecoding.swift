@@ -14,8 +14,10 @@ enum ChipDecoding {
         var c = ChipSpec()
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
                                              "row_capacitance", "column_capacitance", "column_wire_resistance",
-                                             "column_wire_capacitance", "leakage", "area"],
-                              optional: ["column_wire_resistance", "column_wire_capacitance", "area"])
+                                             "column_wire_capacitance", "row_wire_resistance", "row_wire_capacitance",
+                                             "leakage", "cell_leakage", "area", "cell_area"],
+                              optional: ["column_wire_resistance", "column_wire_capacitance", "row_wire_resistance",
+                                         "row_wire_capacitance", "cell_leakage", "area", "cell_area"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
         try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
@@ -25,6 +27,14 @@ enum ChipDecoding {
         try t.quantity("column_capacitance", .farad, min: 0, max: 1e-6, into: &c.tile.columnCapacitanceFarads)
         try t.quantity("column_wire_resistance", .ohm, min: 0, max: 1e6, into: &c.tile.columnWireOhmsPerCell)
         try t.quantity("column_wire_capacitance", .farad, min: 0, max: 1e-9, into: &c.tile.columnWireFaradsPerCell)
+        try t.quantity("row_wire_resistance", .ohm, min: 0, max: 1e6, into: &c.tile.rowWireOhmsPerCell)
+        try t.quantity("row_wire_capacitance", .farad, min: 0, max: 1e-9, into: &c.tile.rowWireFaradsPerCell)
+        try t.quantity("cell_leakage", .watt, min: 0, max: 1e-3, into: &c.tile.cellLeakageWatts)
+        try t.quantity("cell_area", .squareMetre, min: 0, max: 1e-6, into: &c.tile.cellAreaSquareMetres)
+        if t.has("area") && t.has("cell_area") {
+            throw ArchError(t.value("cell_area")!.location, "'chip.tile.cell_area' and 'chip.tile.area' both give the array's area",
+                            hint: "keep one: cell_area scales with rows x columns, area is the whole array's")
+        }
         try t.quantity("leakage", .watt, min: 0, max: 100, into: &c.tile.leakageWatts)
         try t.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tile.areaSquareMetres)
 
@@ -49,7 +59,7 @@ enum ChipDecoding {
         try tia.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tia.areaSquareMetres)
 
         let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage", "area"],
-                                optional: ["walden_fom", "area"])
+                                optional: ["walden_fom", "area", "energy"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
@@ -58,6 +68,7 @@ enum ChipDecoding {
         try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
         try adc.quantity("area", .squareMetre, min: 0, max: 1, into: &c.adc.areaSquareMetres)
+        try converterDefaults(adc, &c.adc)
 
         try r.choice("interlayer", into: &c.interlayer)
 
@@ -119,6 +130,19 @@ enum ChipDecoding {
         try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         return c
+    }
+
+    /// An ADC without `energy` (or `walden_fom`) or `area` takes them from the SAR table by bits.
+    static func converterDefaults(_ r: MappingReader, _ adc: inout ADCSpec) throws {
+        if !r.has("energy") && !r.has("walden_fom") {
+            guard let joules = ConverterTable.adcJoules(bits: adc.bits) else {
+                throw ArchError(r.value("bits")?.location ?? r.location,
+                                "'chip.adc' gives no energy, and the SAR table covers \(ConverterTable.bitsRange.lowerBound)-\(ConverterTable.bitsRange.upperBound) bits, not \(adc.bits)",
+                                hint: "add 'energy:' (per conversion) or 'walden_fom:'")
+            }
+            adc.energyJoules = joules
+        }
+        if !r.has("area"), let area = ConverterTable.adcArea(bits: adc.bits) { adc.areaSquareMetres = area }
     }
 
     /// Whether a section prices from the shared tables (`table` keys, all given) rather than

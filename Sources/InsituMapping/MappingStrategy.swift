@@ -49,7 +49,8 @@ public enum MappingStrategies {
         let mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count)
         let placements = (0..<(widths.count - 1)).map { l in
             mapping.blocks(ofLayer: l).map {
-                Placement(tile: $0.tile, firstInput: $0.firstInput, inputs: $0.inputs, firstOutput: $0.firstOutput, outputs: $0.outputs)
+                Placement(tile: $0.tile, firstInput: $0.firstInput, inputs: $0.inputs, firstOutput: $0.firstOutput, outputs: $0.outputs,
+                          rowOffset: $0.rowOffset, columnOffset: $0.columnOffset)
             }
         }
         return (mapping, placements)

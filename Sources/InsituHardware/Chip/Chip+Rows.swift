@@ -62,11 +62,14 @@ extension Chip {
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
         let q = adcQuantizer
         let noise = layer.devices.readNoise
+        let wires = layer.wireOhms ?? []
         measured[l].withUnsafeMutableBufferPointer { out in
             layer.devices.conductance.withUnsafeBufferPointer { g in
                 for j in columns {
                     let i = r * m + j
-                    let read = noise > 0 ? Double(g[i]) * (1 + noise * readRNG.gaussian()) : Double(g[i])
+                    // Through resistive wires the device is read as G / (1 + G R).
+                    let gi = wires.isEmpty ? Double(g[i]) : Double(g[i] / (1 + g[i] * wires[i]))
+                    let read = noise > 0 ? gi * (1 + noise * readRNG.gaussian()) : gi
                     out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
                 }
             }
@@ -121,11 +124,15 @@ extension Chip {
             return grant.end
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
-            let width = layers[job.layer].outputs
-            let rowConductance = layers[job.layer].devices.conductance.withUnsafeBufferPointer { g in
-                var sum = 0.0
-                for j in job.columns { sum += Double(g[job.row * width + j]) }
-                return sum
+            let layer = layers[job.layer]
+            let width = layer.outputs
+            var rowConductance = 0.0
+            if layer.wireOhms == nil {
+                layer.devices.conductance.withUnsafeBufferPointer { g in
+                    for j in job.columns { rowConductance += Double(g[job.row * width + j]) }
+                }
+            } else {
+                for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
             }
             t.array.charge(CrossbarModel.read, phase, magnitude: v * v * rowConductance, busy: readDuration)
             t.tias.charge(TIAModel.sense, phase, count: UInt64(m), busy: spec.tia.settling)

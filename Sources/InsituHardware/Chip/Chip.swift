@@ -88,7 +88,9 @@ public final class Chip: ProgrammableCrossbar {
         for l in 0..<(widths.count - 1) {
             let blocks = Array(Set(placements[l].map { $0.firstOutput..<($0.firstOutput + $0.outputs) }))
                 .sorted { $0.lowerBound < $1.lowerBound }
-            built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks, rng: &faultRNG))
+            built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks,
+                                       wireOhms: Self.wireOhms(spec.tile, placements[l], inputs: widths[l], outputs: widths[l + 1]),
+                                       rng: &faultRNG))
         }
         layers = built
         controller = UpdateController(spec: spec.controller, device: model)
@@ -124,6 +126,24 @@ public final class Chip: ProgrammableCrossbar {
     public var census: DeviceCensus? {
         DeviceCensus(devices: placements.joined().reduce(0) { $0 + $1.devices },
                      stuck: layers.reduce(0) { $0 + $1.devices.stuckCount }, model: deviceModel.reportEntry)
+    }
+
+    /// Each device's wire resistance to its TIA from where its block sits on its tile, or nil
+    /// when the tile's wires have no resistance.
+    static func wireOhms(_ tile: TileSpec, _ blocks: [Placement], inputs: Int, outputs: Int) -> [Float]? {
+        guard tile.hasWireResistance else { return nil }
+        var r = [Float](repeating: 0, count: 2 * inputs * outputs)
+        for b in blocks {
+            for i in b.firstInput..<(b.firstInput + b.inputs) {
+                for sign in 0..<2 {
+                    let row = b.rowOffset + 2 * (i - b.firstInput) + sign
+                    for j in b.firstOutput..<(b.firstOutput + b.outputs) {
+                        r[(2 * i + sign) * outputs + j] = Float(tile.wireOhms(row: row, column: b.columnOffset + j - b.firstOutput))
+                    }
+                }
+            }
+        }
+        return r
     }
 
     /// One row operation: device row `row` of layer `layer`, the part of it on one tile
@@ -189,11 +209,11 @@ final class TileComponents {
 
     init(index: Int, spec: ChipSpec, readSeconds: Double, device: any DeviceModel, registry: ComponentRegistry) {
         let name = "tile\(index)"
-        dacs = registry.register(name + ".dac", model: DACModel(spec: spec.dac, rowCapacitanceFarads: spec.tile.rowCapacitanceFarads,
+        dacs = registry.register(name + ".dac", model: DACModel(spec: spec.dac, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.rows), servers: 1)
         array = registry.register(name + ".array", model: CrossbarModel(spec: spec.tile, readSeconds: readSeconds, device: device),
                                   servers: 1)
-        tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowCapacitanceFarads,
+        tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.columns))
         adcs = registry.register(name + ".adc", model: ADCModel(spec: spec.adc), servers: spec.adc.perTile)
     }

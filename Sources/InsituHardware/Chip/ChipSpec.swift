@@ -43,13 +43,41 @@ public struct TileSpec: Sendable, Equatable {
     /// Resistance and capacitance of one cell's length of column wire (0: not given).
     public var columnWireOhmsPerCell = 0.0
     public var columnWireFaradsPerCell = 0.0
-    /// Capacitance of one row line and one column line, charged on every drive.
+    /// Resistance and capacitance of one cell's length of row wire (0: not given).
+    public var rowWireOhmsPerCell = 0.0
+    public var rowWireFaradsPerCell = 0.0
+    /// Fixed capacitance of one row line and one column line (driver, contacts), charged on
+    /// every drive in addition to the wire over the tile's cells.
     public var rowCapacitanceFarads = 20e-15
     public var columnCapacitanceFarads = 20e-15
+    /// Leakage of the whole array.
     public var leakageWatts = 0.0
+    /// Leakage of one cell (0: not given), added over rows x columns.
+    public var cellLeakageWatts = 0.0
     /// Area of one tile's array, square metres (0: not given).
     public var areaSquareMetres = 0.0
+    /// Area of one cell, square metres; when given, the array's area is rows x columns x this.
+    public var cellAreaSquareMetres = 0.0
     public init() {}
+
+    /// Capacitance of one row line: the fixed part plus the wire over every column.
+    public var rowLineFarads: Double { rowCapacitanceFarads + Double(columns) * rowWireFaradsPerCell }
+    /// Capacitance of one column line: the fixed part plus the wire over every row.
+    public var columnLineFarads: Double { columnCapacitanceFarads + Double(rows) * columnWireFaradsPerCell }
+    /// Area of the array: from the cell when given, else the tile's figure.
+    public var arrayAreaSquareMetres: Double {
+        cellAreaSquareMetres > 0 ? Double(rows * columns) * cellAreaSquareMetres : areaSquareMetres
+    }
+    /// Leakage of the array: the tile's figure plus every cell's.
+    public var arrayLeakageWatts: Double { leakageWatts + Double(rows * columns) * cellLeakageWatts }
+    /// Whether the wires have resistance, so that far cells see less current (IR drop).
+    public var hasWireResistance: Bool { rowWireOhmsPerCell > 0 || columnWireOhmsPerCell > 0 }
+
+    /// Wire resistance between a cell's row driver and its column's TIA: the row wire from
+    /// column 0 to the cell's column, and the column wire from the cell's row to the bottom.
+    public func wireOhms(row: Int, column: Int) -> Double {
+        Double(column + 1) * rowWireOhmsPerCell + Double(rows - row) * columnWireOhmsPerCell
+    }
 }
 
 extension ChipSpec {
@@ -61,7 +89,7 @@ extension ChipSpec {
         guard tile.columnWireOhmsPerCell > 0 || tile.columnWireFaradsPerCell > 0 else { return tile.settling }
         let rows = Double(tile.rows)
         let rCol = rows * tile.columnWireOhmsPerCell
-        let cCol = rows * tile.columnWireFaradsPerCell + tile.columnCapacitanceFarads
+        let cCol = tile.columnLineFarads
         let tau = cCol / device.windowMaxSiemens + rCol * cCol / 2
         let seconds = tau * Double(adc.bits + 1) * 0.6931471805599453
         let wires = (try? SimTime.seconds(seconds)) ?? SimTime(picoseconds: .max)

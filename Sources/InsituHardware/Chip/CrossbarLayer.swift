@@ -22,10 +22,17 @@ public final class CrossbarLayer {
     public private(set) var rowPairSums: [Double]
     /// Weights as last measured by the read-back (G_eq), siemens.
     public var readback: [Float]
+    /// Wire resistance from each device's row driver to its column's TIA (device layout), or
+    /// nil when the wires have none. A device then passes the current of G / (1 + G R):
+    /// first-order IR drop, the device in series with its wire path.
+    public let wireOhms: [Float]?
 
-    public init(inputs: Int, outputs: Int, device: any DeviceModel, columnBlocks: [Range<Int>]? = nil, rng: inout RandomStream) {
+    public init(inputs: Int, outputs: Int, device: any DeviceModel, columnBlocks: [Range<Int>]? = nil, wireOhms: [Float]? = nil,
+                rng: inout RandomStream) {
         self.inputs = inputs
         self.outputs = outputs
+        precondition(wireOhms == nil || wireOhms!.count == 2 * inputs * outputs, "one wire resistance per device")
+        self.wireOhms = wireOhms
         devices = DeviceArray(rows: 2 * inputs, columns: outputs, model: device, rng: &rng)
         states = Array(repeating: device.freshState, count: 2 * inputs * outputs)
         weights = Array(repeating: 0, count: inputs * outputs)
@@ -38,15 +45,32 @@ public final class CrossbarLayer {
     /// Index of the column block that holds `columns`.
     public func block(of columns: Range<Int>) -> Int { columnBlocks.firstIndex { $0.overlaps(columns) } ?? 0 }
 
-    /// Recomputes the weight mirror and row sums of input i from the devices.
+    /// The conductance device k presents at its TIA: G, or G / (1 + G R) through its wires.
+    @inlinable
+    public func effectiveConductance(_ k: Int) -> Float {
+        let g = devices.conductance[k]
+        guard let r = wireOhms else { return g }
+        return g / (1 + g * r[k])
+    }
+
+    /// Recomputes the weight mirror and row sums of input i from the devices (as their
+    /// wires let them conduct).
     public func refresh(input i: Int) {
-        let g = devices.conductance
-        for j in 0..<outputs {
-            weights[i * outputs + j] = g[(2 * i) * outputs + j] - g[(2 * i + 1) * outputs + j]
+        let p = (2 * i) * outputs, n = (2 * i + 1) * outputs
+        if wireOhms == nil {
+            let g = devices.conductance
+            for j in 0..<outputs { weights[i * outputs + j] = g[p + j] - g[n + j] }
+            for (b, columns) in columnBlocks.enumerated() {
+                var sum = 0.0
+                for j in columns { sum += Double(g[p + j]) + Double(g[n + j]) }
+                rowPairSums[b * inputs + i] = sum
+            }
+            return
         }
+        for j in 0..<outputs { weights[i * outputs + j] = effectiveConductance(p + j) - effectiveConductance(n + j) }
         for (b, columns) in columnBlocks.enumerated() {
             var sum = 0.0
-            for j in columns { sum += Double(g[(2 * i) * outputs + j]) + Double(g[(2 * i + 1) * outputs + j]) }
+            for j in columns { sum += Double(effectiveConductance(p + j)) + Double(effectiveConductance(n + j)) }
             rowPairSums[b * inputs + i] = sum
         }
     }

@@ -6,13 +6,18 @@ public struct Placement: Sendable, Equatable {
     public var inputs: Int
     public var firstOutput: Int
     public var outputs: Int
+    /// Position of the block's first row and column on its tile (for wire lengths).
+    public var rowOffset: Int
+    public var columnOffset: Int
 
-    public init(tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int) {
+    public init(tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int, rowOffset: Int = 0, columnOffset: Int = 0) {
         self.tile = tile
         self.firstInput = firstInput
         self.inputs = inputs
         self.firstOutput = firstOutput
         self.outputs = outputs
+        self.rowOffset = rowOffset
+        self.columnOffset = columnOffset
     }
 
     public var devices: Int { 2 * inputs * outputs }

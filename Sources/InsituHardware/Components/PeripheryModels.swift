@@ -18,7 +18,8 @@ public struct DACModel: ComponentModel {
     public func price(_ action: ActionID) -> ActionPrice {
         ActionPrice(joulesPerEvent: spec.energyJoules, joulesPerUnit: rowCapacitanceFarads, unit: "V^2")
     }
-    public var leakageWatts: Double { spec.leakageWatts }
+    /// Leakage and area are per DAC, times the rows.
+    public var leakageWatts: Double { spec.leakageWatts * Double(count) }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(count) }
 }
 
@@ -46,8 +47,8 @@ public struct CrossbarModel: ComponentModel {
         default: ActionPrice(joulesPerUnit: device.resetJoulesPerSiemens, unit: "S")
         }
     }
-    public var leakageWatts: Double { spec.leakageWatts }
-    public var areaSquareMetres: Double { spec.areaSquareMetres }
+    public var leakageWatts: Double { spec.arrayLeakageWatts }
+    public var areaSquareMetres: Double { spec.arrayAreaSquareMetres }
 }
 
 /// TIAs with the activation, one per column: one sample each, plus charging the next
@@ -67,7 +68,8 @@ public struct TIAModel: ComponentModel {
     public func price(_ action: ActionID) -> ActionPrice {
         ActionPrice(joulesPerEvent: spec.energyJoules, joulesPerUnit: rowCapacitanceFarads, unit: "V^2")
     }
-    public var leakageWatts: Double { spec.leakageWatts }
+    /// Leakage and area are per TIA, times the columns.
+    public var leakageWatts: Double { spec.leakageWatts * Double(count) }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(count) }
 }
 
@@ -79,7 +81,8 @@ public struct ADCModel: ComponentModel {
     public var kind: String { "adc" }
     public var actions: [ActionID] { [Self.convert] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.conversionJoules) }
-    public var leakageWatts: Double { spec.leakageWatts }
+    /// Leakage and area are per ADC, times the ADCs of the tile.
+    public var leakageWatts: Double { spec.leakageWatts * Double(spec.perTile) }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(spec.perTile) }
 }
 
