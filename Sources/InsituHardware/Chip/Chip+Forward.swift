@@ -20,8 +20,12 @@ extension Chip {
                     }
                 }
                 for l in 0..<layerCount {
-                    workRead(l, slot: s)
-                    workConvert(l, slot: s)
+                    if rowSplit[l] {
+                        workPartialSums(l, slot: s)
+                    } else {
+                        workRead(l, slot: s)
+                        workConvert(l, slot: s)
+                    }
                 }
                 slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
                 pass.predictions[s] = slot.prediction
@@ -52,7 +56,7 @@ extension Chip {
                 layers[l].columnCurrents(v, into: out, rng: &readRNG)
             }
         }
-        if l < lastLayer && analogInterlayer {
+        if drivesNextAnalog(l) {
             let gain = hiddenGain, clip = self.clip
             slot.currents[l].withUnsafeBufferPointer { current in
                 slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
@@ -74,7 +78,7 @@ extension Chip {
                     for j in 0..<current.count { out[j] = q.quantize(min(max(gain * current[j], 0), clip)) }
                 }
             }
-            if !analogInterlayer {
+            if !drivesNextAnalog(l) {
                 let dac = dacQuantizer
                 slot.digital[l].withUnsafeBufferPointer { codes in
                     slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
@@ -89,6 +93,41 @@ extension Chip {
                     for j in 0..<current.count { out[j] = q.quantize(g * current[j]) / g }
                 }
             }
+        }
+    }
+
+    /// A layer split over tiles by rows, as the hardware does it: each block's partial
+    /// currents go through a linear TIA (the hidden gain, or the output gain) to its ADC, the
+    /// codes are added digitally, and a hidden layer's ReLU and clip are applied to the sum
+    /// in the digital unit; the next layer is then driven by DACs.
+    func workPartialSums(_ l: Int, slot s: Int) {
+        let slot = slots[s]
+        let m = widths[l + 1]
+        let hidden = l < lastLayer
+        let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
+        let q = adcQuantizer
+        var sums = [Float](repeating: 0, count: m), exact = sums, part = sums
+        slot.inputs[l].withUnsafeBufferPointer { v in
+            part.withUnsafeMutableBufferPointer { out in
+                for p in placements[l] {
+                    let columns = p.firstOutput..<(p.firstOutput + p.outputs)
+                    layers[l].partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
+                    for (k, j) in columns.enumerated() {
+                        sums[j] += q.quantize(gain * out[k])
+                        exact[j] += out[k]
+                    }
+                }
+            }
+        }
+        slot.currents[l] = exact
+        if hidden {
+            let clip = self.clip, dac = dacQuantizer
+            for j in 0..<m {
+                slot.digital[l][j] = min(max(sums[j], 0), clip)
+                slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
+            }
+        } else {
+            for j in 0..<m { slot.digital[l][j] = sums[j] / gain }
         }
     }
 
@@ -107,15 +146,17 @@ extension Chip {
             return hops
         }
         for l in 0..<layerCount {
-            if l == 0 || !analogInterlayer {
+            if l == 0 || !drivesNextAnalog(l - 1) {
                 main += [.buffer(write: false, bits: inBits(l)), .transfer(bits: inBits(l)), .drive(layer: l)]
             }
-            if l < lastLayer && analogInterlayer {
+            if drivesNextAnalog(l) {
                 sides.append(conversion(l))
                 main.append(.read(layer: l, fork: sides.count))
             } else {
                 main.append(.read(layer: l, fork: nil))
                 main += conversion(l)
+                // A split hidden layer's ReLU and clip run on the digital unit: two comparisons per output.
+                if rowSplit[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil)) }
             }
         }
         main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil))

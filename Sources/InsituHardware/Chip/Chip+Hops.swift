@@ -54,7 +54,7 @@ extension Chip {
     /// inputs also charge the next layer's row lines for their columns.
     func read(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let slot = slots[s]
-        let drivesNext = l < lastLayer && analogInterlayer
+        let drivesNext = drivesNextAnalog(l)
         var end = now
         for p in placements[l] {
             let t = tiles[p.tile]

@@ -21,6 +21,9 @@ public final class Chip: ProgrammableCrossbar {
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
+    /// Per layer: split over tiles by rows, so its partial sums are converted per block and
+    /// added digitally (its activation is then digital and the next layer is driven by DACs).
+    let rowSplit: [Bool]
     /// Array settling plus TIA settling: how long a read occupies the array.
     let readDuration: SimTime
     public let layers: [CrossbarLayer]
@@ -81,6 +84,7 @@ public final class Chip: ProgrammableCrossbar {
         rowJobs = Self.rowJobs(placements, widths: widths)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
+        rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
@@ -118,6 +122,10 @@ public final class Chip: ProgrammableCrossbar {
     }
 
     public var layerCount: Int { layers.count }
+
+    /// Whether hidden layer l's TIAs drive layer l + 1's rows directly (analog interlayer,
+    /// and the layer whole on its columns' tile, so the TIA sees the whole sum).
+    func drivesNextAnalog(_ l: Int) -> Bool { l < lastLayer && analogInterlayer && !rowSplit[l] }
     public var simulatedTime: SimTime { cursor }
     public var telemetry: Telemetry { simulator.telemetry }
     public var isCosted: Bool { accounting }

@@ -98,6 +98,32 @@ public final class CrossbarLayer {
         }
     }
 
+    /// Partial column currents of one block: for each column j of `columns`,
+    /// sum over `rows` of v_i W_ij into out[j - columns.lowerBound], with the read noise of
+    /// that block's devices (as `columnCurrents`).
+    public func partialCurrents(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, columns: Range<Int>,
+                                into out: UnsafeMutableBufferPointer<Float>, rng: inout RandomStream) {
+        let m = outputs
+        weights.withUnsafeBufferPointer { w in
+            for (k, j) in columns.enumerated() {
+                var sum: Float = 0
+                for i in rows { sum += v[i] * w[i * m + j] }
+                out[k] = sum
+            }
+        }
+        let noise = devices.readNoise
+        guard noise > 0 else { return }
+        let g = devices.conductance
+        for (k, j) in columns.enumerated() {
+            var variance = 0.0
+            for i in rows where v[i] != 0 {
+                let p = Double(g[(2 * i) * m + j]), n = Double(g[(2 * i + 1) * m + j])
+                variance += Double(v[i] * v[i]) * (p * p + n * n)
+            }
+            out[k] += Float(noise * variance.squareRoot() * rng.gaussian())
+        }
+    }
+
     /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
     /// what a product dissipates on one block per second (V^2 S), over the conductances present.
     public func readPower(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, block: Int) -> Double {
