@@ -1,5 +1,6 @@
 import InsituDigital
 import InsituHardware
+import InsituMapping
 import InsituTraining
 
 /// Everything an arch file describes: the chip, the network it trains, how it trains, its inputs.
@@ -62,6 +63,17 @@ public struct ArchDesign: Sendable, Equatable {
             throw ArchError(top.value("network")?.location ?? top.location,
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
+        }
+        if d.digital == nil {
+            do {
+                _ = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
+            } catch let failure as LayerMapping.Failure {
+                let chip = top.value("chip")
+                var location = chip?.location ?? top.location
+                if case .mapping(let entries, _) = chip, let tile = entries.first(where: { $0.key == "tile" }) { location = tile.value.location }
+                throw ArchError(location, "the network does not fit the chip: \(failure.description)",
+                                hint: "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
+            }
         }
         if d.input.cropSide < d.input.side {
             throw ArchError(top.location, "input.crop (\(d.input.cropSide)) must be at least input.side (\(d.input.side))")

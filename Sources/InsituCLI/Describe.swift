@@ -31,6 +31,52 @@ struct Describe: ParsableCommand {
 
 /// Renders the component tree of a design.
 enum DesignDescription {
+    /// Area by part for the tiles in use and in total; parts the file gives no area for are named.
+    static func area(_ c: ChipSpec, tiles: Int) -> [String] {
+        let t = c.tile
+        let perTile: [(String, Double)] = [
+            ("array", t.arrayAreaSquareMetres), ("DACs", c.dac.areaSquareMetres * Double(t.rows)),
+            ("TIAs", c.tia.areaSquareMetres * Double(t.columns)), ("ADCs", c.adc.areaSquareMetres * Double(c.adc.perTile)),
+        ]
+        let shared: [(String, Double)] = [
+            ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.areaSquareMetres),
+            ("buffer", c.buffer.areaSquareMetres), ("interconnect", c.interconnect.areaSquareMetres),
+        ]
+        func mm2(_ a: Double) -> String { String(format: "%.4g mm^2", a * 1e6) }
+        let tileArea = perTile.reduce(0) { $0 + $1.1 }
+        let total = tileArea * Double(tiles) + shared.reduce(0) { $0 + $1.1 }
+        var lines = ["  area: \(mm2(total)) (\(tiles) tile(s) in use of \(mm2(tileArea)) each: "
+                     + perTile.map { "\($0.0) \(mm2($0.1))" }.joined(separator: ", ") + "; "
+                     + shared.map { "\($0.0) \(mm2($0.1))" }.joined(separator: ", ") + ")"]
+        let missing = (perTile + shared).filter { $0.1 == 0 }.map(\.0)
+        if !missing.isEmpty { lines.append("    no area given for: \(missing.joined(separator: ", "))") }
+        return lines
+    }
+
+    /// Each tile in use drawn as a grid (up to 32 x 16 characters): the layer number in
+    /// the cells its blocks use, '.' where the array is unused.
+    static func drawing(_ mapping: LayerMapping) -> [String] {
+        let width = min(32, mapping.tileColumns), height = min(16, mapping.tileRows)
+        var lines: [String] = []
+        for tile in 0..<mapping.tilesUsed {
+            lines.append("  tile \(tile) placement (\(mapping.tileRows) rows x \(mapping.tileColumns) columns, one character per \((mapping.tileRows + height - 1) / height) x \((mapping.tileColumns + width - 1) / width) cells):")
+            var grid = Array(repeating: Array(repeating: Character("."), count: width), count: height)
+            for b in mapping.blocks(onTile: tile) {
+                let mark = Character(String((b.layer + 1) % 10))
+                for y in 0..<height {
+                    let row = y * mapping.tileRows / height
+                    guard row >= b.rowOffset && row < b.rowOffset + b.rows else { continue }
+                    for x in 0..<width {
+                        let column = x * mapping.tileColumns / width
+                        if column >= b.columnOffset && column < b.columnOffset + b.outputs { grid[y][x] = mark }
+                    }
+                }
+            }
+            lines += grid.map { "    " + String($0) }
+        }
+        return lines
+    }
+
     static func text(_ d: ArchDesign, mapping: LayerMapping) -> String {
         let c = d.chip, dev = c.device, t = c.tile
         func uS(_ s: Double) -> String { String(format: "%.0f uS", s * 1e6) }
@@ -61,6 +107,8 @@ enum DesignDescription {
         lines.append("  update controller: \(c.controller.writeDrivers) write driver(s), row setup \(c.controller.rowSetup)")
         lines.append("  digital unit: \(c.digital.lanes) lanes at \(c.digital.clockHertz / 1e9) GHz, MAC \(c.digital.macJoules * 1e12) pJ")
         lines.append("  buffer: \(c.buffer.bitsPerCycle) bit/cycle at \(c.buffer.clockHertz / 1e9) GHz, \(c.buffer.energyPerBitJoules * 1e12) pJ/bit")
+        lines += area(c, tiles: mapping.tilesUsed)
+        lines += drawing(mapping)
         let n = d.network
         lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.deviceCount) devices, k = \(n.outputScalePerAmp) 1/A")
         let tr = d.training
