@@ -12,11 +12,12 @@ public struct InsituCommand: ParsableCommand {
           insitu train arch/li2018.yaml
           insitu train arch/li2018.yaml --dataset mnist --data ~/mnist --out runs/a
           insitu compare arch/li2018.yaml arch/digital-32nm.yaml
+          insitu sweep arch/li2018.yaml --vary chip.adc.bits=4,6,8 --out runs/s
           insitu experiment stuck-devices --arch arch/li2018.yaml --seeds 3
           insitu bench engine
         """,
         version: InsituVersion.string,
-        subcommands: [Validate.self, Describe.self, Train.self, Compare.self, Experiment.self, Bench.self, DatasetCommand.self]
+        subcommands: [Validate.self, Describe.self, Train.self, Compare.self, SweepCommand.self, Experiment.self, Bench.self, DatasetCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,247 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import InsituArchFile
+import InsituReport
+import InsituTraining
+
+/// `insitu sweep ARCH --vary KEY=V1,V2 ...`: a design-space sweep over any arch keys, its
+/// points run in parallel (each single-threaded and deterministic), resumable, shardable
+/// over a Slurm job array and merged exactly.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Sweep arch keys (tile size, converters, ...): train every point, one table of accuracy, energy, latency, area.",
+        discussion: """
+        Values: V1,V2,... (commas inside [] stay in a value); A..B (whole numbers), A..B:S (step S), A..B*F (times F).
+        Points are the cartesian product of the --vary axes, or with --zip their values side by side;
+        K1+K2=V1,V2 gives both keys each value (square tiles: chip.tile.rows+chip.tile.columns=16..256*2).
+        Each point's folder DIR/points/NNNNN holds its report, point.json and design.json (the resolved design).
+        A sweep run again into the same folder skips the points already done.
+        Examples:
+          insitu sweep arch/li2018.yaml --set chip.tile.count=64 --vary chip.tile.rows=32..128*2 --vary chip.adc.bits=4,8 --out runs/s
+          insitu sweep arch/li2018.yaml --vary chip.adc.per_tile=1,8,64 --out runs/s --slurm 3
+          insitu sweep --merge runs/s
+        """)
+
+    @Argument(help: "Architecture file (not with --merge).") var arch: String?
+    @Option(name: .customLong("vary"), help: ArgumentHelp("A key and its values, KEY=V1,V2,... (repeatable).", valueName: "key=values"))
+    var vary: [String] = []
+    @Flag(help: "Pair the --vary values side by side instead of taking every combination.") var zip = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value at every point (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+    @OptionGroup var data: DataOptions
+    @Option(help: "Training images per point (default: the arch file's).") var images: Int?
+    @Option(help: "Folder for the sweep (required).") var out: String?
+    @Option(help: "Points run at once (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Run only shard I of N (I/N, from 0): the points whose number modulo N is I.") var shard: String?
+    @Option(help: "Write DIR/sweep.sbatch, a Slurm job array of N shards, instead of running.") var slurm: Int?
+    @Option(help: "Join the shards in this folder into sweep.csv and sweep.json.") var merge: String?
+    @Flag(help: "Also list the Pareto points (on training energy, latency, area, accuracy).") var pareto = false
+    @Flag(help: "Do not print progress.") var quiet = false
+
+    /// What a sweep folder records of its sweep, so that a resume or a merge runs the same one.
+    struct Spec: Codable, Equatable {
+        var arch: String
+        var plan: SweepPlan
+        var overrides: [String]
+        var images: Int?
+        var dataset: String
+        var data: String?
+    }
+
+    func run() throws {
+        if let merge { return try mergeShards(merge) }
+        guard let arch else { throw usageError("give an architecture file, e.g. insitu sweep arch/li2018.yaml --vary chip.adc.bits=4,8 --out runs/s") }
+        guard let out else { throw usageError("--out DIR is required: every point writes its folder there") }
+        guard threads >= 1 else { throw usageError("--threads must be at least 1") }
+        if let images, images < 1 { throw usageError("--images must be at least 1") }
+        let plan: SweepPlan
+        do { plan = try SweepPlan(vary: vary, zipped: zip) } catch let e as ArchError { throw inputError(e.description) }
+        let (index, of) = try parseShard()
+        let spec = Spec(arch: URL(fileURLWithPath: arch).standardizedFileURL.path, plan: plan, overrides: overrides, images: images,
+                        dataset: data.dataset.rawValue, data: data.data.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        // Every point's design is checked before anything is written.
+        let designs = try (0..<plan.count).map { try design(spec, point: $0) }
+        if let slurm {
+            guard slurm >= 1 && slurm <= plan.count else { throw usageError("--slurm takes 1 to \(plan.count) shards (one per point at most)") }
+            try prepare(out, spec)
+            return try writeSlurmScript(out, shards: slurm)
+        }
+        let trainingData = try data.load(for: designs[0])
+        let perPointData = plan.axes.contains { $0.key.hasPrefix("input.") }
+        try prepare(out, spec)
+        let todo = (0..<plan.count).filter { $0 % of == index && (try? Self.row(out, $0)) == nil }
+        if !quiet { printError("sweep: \(plan.count) points, \(plan.count - todo.count) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
+        let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: "points")
+        let tally = Tally()
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, todo.count))) { _ in
+            while let k = next.take(below: todo.count) {
+                let point = todo[k]
+                do {
+                    let d = designs[point]
+                    let pointData = perPointData ? try data.load(for: d) : trainingData
+                    let run = try TrainingRun.execute(chip: d.chip, digital: d.digital, network: d.network, training: d.training,
+                                                      data: pointData)
+                    try Self.write(run, design: d.name, spec: spec, plan: plan, point: point, to: out)
+                } catch {
+                    tally.fail(point, "\(error)")
+                }
+                tally.finishOne { progress?.update($0) }
+            }
+        }
+        progress?.finish()
+        let failures = tally.failures
+        if !failures.isEmpty {
+            for (p, e) in failures.sorted(by: { $0.0 < $1.0 }) { printError("error: point \(p) (\(plan.overrides(at: p).joined(separator: " "))): \(e)") }
+            throw ExitCode(1)
+        }
+        if of > 1 {
+            print("shard \(index)/\(of) done: \(todo.count) point(s) written to \(out)/points; join the shards with: insitu sweep --merge \(out)")
+            return
+        }
+        try finish(out, plan)
+    }
+
+    /// The design of one point: the arch file with the common overrides, then the point's.
+    func design(_ spec: Spec, point: Int) throws -> ArchDesign {
+        let sets = spec.overrides + spec.plan.overrides(at: point)
+        do {
+            var d = try ArchDesign.load(path: spec.arch, overrides: sets)
+            if let images = spec.images { d.training.images = images }
+            return d
+        } catch let e as ArchError {
+            throw inputError("point \(point) (\(spec.plan.overrides(at: point).joined(separator: " "))): " + e.description)
+        }
+    }
+
+    func parseShard() throws -> (Int, Int) {
+        guard let shard else { return (0, 1) }
+        let parts = shard.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
+            throw usageError("--shard expects I/N with 0 <= I < N, e.g. --shard 0/4; found '\(shard)'")
+        }
+        return (i, n)
+    }
+
+    /// Creates the folder and records the sweep, or checks that the folder holds this sweep.
+    func prepare(_ out: String, _ spec: Spec) throws {
+        try prepareOutputFolder(out)
+        let file = URL(fileURLWithPath: out).appendingPathComponent("sweep-spec.json")
+        if let existing = try? Data(contentsOf: file) {
+            guard let old = try? JSONDecoder().decode(Spec.self, from: existing), old == spec else {
+                throw usageError("--out \(out) holds another sweep (its sweep-spec.json differs); give a new folder, or run the same sweep to resume it")
+            }
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writingOutputs(to: out) { try AtomicFile.write(encoder.encode(spec), to: file.path) }
+    }
+
+    static func pointFolder(_ out: String, _ point: Int) -> URL {
+        URL(fileURLWithPath: out).appendingPathComponent("points").appendingPathComponent(String(format: "%05d", point))
+    }
+
+    /// A finished point's row (its point.json, written last).
+    static func row(_ out: String, _ point: Int) throws -> SweepRow {
+        try JSONDecoder().decode(SweepRow.self, from: Data(contentsOf: pointFolder(out, point).appendingPathComponent("point.json")))
+    }
+
+    /// A point's folder: the run's report files, design.json, then point.json last (its presence marks the point done).
+    static func write(_ run: TrainingRun, design: String, spec: Spec, plan: SweepPlan, point: Int, to out: String) throws {
+        let folder = pointFolder(out, point)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RunWriter.write(run, design: design, to: folder.path)
+        try AtomicFile.write(ArchDesign.resolvedJSON(path: spec.arch, overrides: spec.overrides + plan.overrides(at: point)),
+                             to: folder.appendingPathComponent("design.json").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(encoder.encode(SweepRow(point: point, values: plan.values(at: point), run: run)),
+                             to: folder.appendingPathComponent("point.json").path)
+    }
+
+    /// Gathers every point into sweep.csv and sweep.json and prints the table.
+    func finish(_ out: String, _ plan: SweepPlan) throws {
+        var rows: [SweepRow] = []
+        var missing: [Int] = []
+        for p in 0..<plan.count {
+            if let r = try? Self.row(out, p) { rows.append(r) } else { missing.append(p) }
+        }
+        guard missing.isEmpty else {
+            printError("error: \(missing.count) point(s) not done in \(out): \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""); run the missing shards, then merge again")
+            throw ExitCode(1)
+        }
+        let results = SweepResults(keys: plan.axes.map(\.key), rows: rows)
+        try writingOutputs(to: out) { try results.write(to: out) }
+        print(results.text())
+        if pareto {
+            print("Pareto points: " + results.rows.filter(\.pareto).map { "\($0.point) (\(Swift.zip(plan.axes, $0.values).map { "\($0.key)=\($1)" }.joined(separator: " ")))" }.joined(separator: "; "))
+        }
+        print("written: \(out)/sweep.csv, sweep.json, points/")
+    }
+
+    func mergeShards(_ folder: String) throws {
+        guard arch == nil, vary.isEmpty else { throw usageError("--merge takes only the sweep folder: insitu sweep --merge DIR") }
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("sweep-spec.json")
+        guard let bytes = try? Data(contentsOf: file), let spec = try? JSONDecoder().decode(Spec.self, from: bytes) else {
+            throw usageError("--merge \(folder): no sweep-spec.json there (is it a sweep's --out folder?)")
+        }
+        try finish(folder, spec.plan)
+    }
+
+    /// An sbatch script whose array tasks each run one shard of this sweep.
+    func writeSlurmScript(_ out: String, shards: Int) throws {
+        let here = FileManager.default.currentDirectoryPath
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: here)).standardizedFileURL.path
+        let outPath = URL(fileURLWithPath: out).standardizedFileURL.path
+        func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var args = ["sweep", URL(fileURLWithPath: arch!).standardizedFileURL.path] + vary.flatMap { ["--vary", $0] } + overrides.flatMap { ["--set", $0] }
+        if zip { args.append("--zip") }
+        if let images { args += ["--images", String(images)] }
+        args += ["--dataset", data.dataset.rawValue]
+        if let d = data.data { args += ["--data", URL(fileURLWithPath: d).standardizedFileURL.path] }
+        args += ["--out", outPath, "--threads", "1", "--quiet", "--shard"]
+        let script = """
+        #!/bin/bash
+        # A Slurm job array for this sweep: task i runs shard i of \(shards). Submit, then join the shards:
+        #   sbatch \(outPath)/sweep.sbatch
+        #   insitu sweep --merge \(outPath)
+        #SBATCH --job-name=insitu-sweep
+        #SBATCH --array=0-\(shards - 1)
+        #SBATCH --ntasks=1
+        #SBATCH --cpus-per-task=1
+        #SBATCH --output=\(outPath)/slurm-%A_%a.out
+        set -euo pipefail
+        cd \(q(here))
+        exec \(q(exe)) \(args.map(q).joined(separator: " ")) "${SLURM_ARRAY_TASK_ID}/\(shards)"
+
+        """
+        let path = URL(fileURLWithPath: out).appendingPathComponent("sweep.sbatch").path
+        try writingOutputs(to: out) { try AtomicFile.write(script, to: path) }
+        print("written: \(path) (\(shards) array tasks); submit with: sbatch \(path); then: insitu sweep --merge \(outPath)")
+    }
+
+    /// Points finished and failed, counted under a lock by the worker threads.
+    final class Tally: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var failures: [(Int, String)] = []
+        private var finished = 0
+        func fail(_ point: Int, _ message: String) { lock.lock(); failures.append((point, message)); lock.unlock() }
+        func finishOne(_ report: (Int) -> Void) { lock.lock(); finished += 1; report(finished); lock.unlock() }
+    }
+
+    /// Hands out indices in order to worker threads.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below n: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < n else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
