@@ -20,10 +20,11 @@ import Testing
         var err: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `insitu` with `arguments`, or with `shell` the command given as arguments[0] and the rest.
+    static func run(_ arguments: [String], shell: Bool = false) throws -> Result {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        process.executableURL = shell ? URL(fileURLWithPath: arguments[0]) : executable
+        process.arguments = shell ? Array(arguments.dropFirst()) : arguments
         process.currentDirectoryURL = root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
