@@ -70,9 +70,11 @@ public struct ArchDesign: Sendable, Equatable {
             } catch let failure as LayerMapping.Failure {
                 let chip = top.value("chip")
                 var location = chip?.location ?? top.location
-                if case .mapping(let entries, _) = chip, let tile = entries.first(where: { $0.key == "tile" }) { location = tile.value.location }
+                let at = d.chip.mapping == MappingStrategies.explicit ? "placement" : "tile"
+                if case .mapping(let entries, _) = chip, let entry = entries.first(where: { $0.key == at }) { location = entry.value.location }
                 throw ArchError(location, "the network does not fit the chip: \(failure.description)",
-                                hint: "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
+                                hint: at == "placement" ? "fix the block in chip.placement: every weight in one block, blocks inside their tiles and apart"
+                                    : "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
             }
         }
         if d.input.cropSide < d.input.side {

@@ -6,9 +6,10 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping"]
-    /// Keys a file may leave out: the mapping strategy is `packed` unless named.
-    static let optionalChipKeys: Set<String> = ["mapping"]
+                           "mapping", "placement"]
+    /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
+    /// listed only for the `explicit` mapping.
+    static let optionalChipKeys: Set<String> = ["mapping", "placement"]
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -129,7 +130,47 @@ enum ChipDecoding {
         try bus.quantity("leakage", .watt, min: 0, max: 100, into: &c.interconnect.leakageWatts)
         try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
+        c.placement = try placement(r)
+        if c.mapping == MappingStrategies.explicit && c.placement.isEmpty {
+            throw ArchError(r.value("mapping")?.location ?? r.location, "'chip.mapping: explicit' needs 'chip.placement', a list of blocks",
+                            hint: "e.g. placement: [{layer: 1, tile: 0, inputs: 0..63, outputs: 0..53, row: 0, column: 0}, ...]")
+        }
+        if c.mapping != MappingStrategies.explicit && !c.placement.isEmpty {
+            throw ArchError(r.value("placement")!.location, "'chip.placement' lists blocks, but chip.mapping is '\(c.mapping)'",
+                            hint: "set 'chip.mapping: explicit' to place the blocks yourself")
+        }
         return c
+    }
+
+    /// `chip.placement`: blocks as {layer (from 1), tile, inputs: A..B, outputs: A..B, row, column}.
+    static func placement(_ r: MappingReader) throws -> [(layer: Int, block: Placement)] {
+        guard let value = r.value("placement") else { return [] }
+        guard case .sequence(let items, _) = value, !items.isEmpty else {
+            throw ArchError(value.location, "expected 'chip.placement' to be a list of blocks",
+                            hint: "e.g. [{layer: 1, tile: 0, inputs: 0..63, outputs: 0..53, row: 0, column: 0}]")
+        }
+        return try items.enumerated().map { k, item in
+            let b = try MappingReader(item, path: "chip.placement[\(k)]", keys: ["layer", "tile", "inputs", "outputs", "row", "column"])
+            var layer = 1, tile = 0, row = 0, column = 0
+            try b.integer("layer", min: 1, max: 1 << 16, into: &layer)
+            try b.integer("tile", min: 0, max: 1 << 20, into: &tile)
+            try b.integer("row", min: 0, max: 1 << 16, into: &row)
+            try b.integer("column", min: 0, max: 1 << 16, into: &column)
+            let inputs = try span(b, "inputs"), outputs = try span(b, "outputs")
+            return (layer - 1, Placement(tile: tile, firstInput: inputs.lowerBound, inputs: inputs.count, firstOutput: outputs.lowerBound,
+                                         outputs: outputs.count, rowOffset: row, columnOffset: column))
+        }
+    }
+
+    /// An inclusive range of indices written A..B.
+    static func span(_ r: MappingReader, _ key: String) throws -> ClosedRange<Int> {
+        guard let (text, location) = try r.scalar(key) else { return 0...0 }
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)), let b = Int(parts[1].trimmingCharacters(in: .whitespaces)),
+              a >= 0, b >= a, b < 1 << 20 else {
+            throw ArchError(location, "'\(MappingReader.join(r.path, key))' expects a range A..B of indices from 0 with A <= B, found '\(text)'")
+        }
+        return a...b
     }
 
     /// An ADC without `energy` (or `walden_fom`) or `area` takes them from the SAR table by bits.

@@ -84,7 +84,7 @@ enum DesignDescription {
         lines.append("\(d.name): \(d.summary)")
         lines.append("chip")
         lines.append("  tiles: \(t.count) x \(t.rows) x \(t.columns) 1T1R = \(t.count * t.rows * t.columns) devices (\(mapping.tilesUsed) used)")
-        lines.append("  mapping: \(c.mapping) (\(MappingStrategies.named(c.mapping)?.summary ?? "unknown"))")
+        lines.append("  mapping: \(c.mapping) (\(MappingStrategies.summary(c.mapping)))")
         for tile in 0..<mapping.tilesUsed {
             let blocks = mapping.blocks(onTile: tile)
             let used = mapping.devicesUsed(onTile: tile)

@@ -78,6 +78,55 @@ public struct LayerMapping: Sendable, Equatable {
         }
     }
 
+    /// A mapping given block by block (an arch file's `chip.placement`), checked: every
+    /// weight of every layer in exactly one block, blocks inside their tiles and apart.
+    public init(explicit given: [Block], widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws {
+        self.tileRows = tileRows
+        self.tileColumns = tileColumns
+        let layers = widths.count - 1
+        for (k, b) in given.enumerated() {
+            let name = "placement[\(k)] (layer \(b.layer + 1))"
+            guard b.layer >= 0 && b.layer < layers else {
+                throw Failure(description: "\(name): the network has layers 1 to \(layers)")
+            }
+            let n = widths[b.layer], m = widths[b.layer + 1]
+            guard b.firstInput >= 0, b.inputs >= 1, b.firstInput + b.inputs <= n else {
+                throw Failure(description: "\(name): inputs \(b.firstInput)..\(b.firstInput + b.inputs - 1) are outside the layer's 0..\(n - 1)")
+            }
+            guard b.firstOutput >= 0, b.outputs >= 1, b.firstOutput + b.outputs <= m else {
+                throw Failure(description: "\(name): outputs \(b.firstOutput)..\(b.firstOutput + b.outputs - 1) are outside the layer's 0..\(m - 1)")
+            }
+            guard b.tile >= 0 && b.tile < tileCount else {
+                throw Failure(description: "\(name): tile \(b.tile) is not on the chip (tiles 0 to \(tileCount - 1))")
+            }
+            guard b.rowOffset >= 0, b.columnOffset >= 0, b.rowOffset + b.rows <= tileRows, b.columnOffset + b.outputs <= tileColumns else {
+                throw Failure(description: "\(name): \(b.rows) rows x \(b.outputs) columns at row \(b.rowOffset), column \(b.columnOffset) do not fit a \(tileRows) x \(tileColumns) tile (each input takes 2 rows)")
+            }
+            for (o, other) in given.enumerated() where o < k && other.tile == b.tile {
+                let rowsOverlap = b.rowOffset < other.rowOffset + other.rows && other.rowOffset < b.rowOffset + b.rows
+                let columnsOverlap = b.columnOffset < other.columnOffset + other.outputs && other.columnOffset < b.columnOffset + b.outputs
+                if rowsOverlap && columnsOverlap {
+                    throw Failure(description: "\(name) overlaps placement[\(o)] on tile \(b.tile)")
+                }
+            }
+        }
+        for l in 0..<layers {
+            let n = widths[l], m = widths[l + 1]
+            var covered = [UInt8](repeating: 0, count: n * m)
+            for b in given where b.layer == l {
+                for i in b.firstInput..<(b.firstInput + b.inputs) {
+                    for j in b.firstOutput..<(b.firstOutput + b.outputs) { covered[i * m + j] &+= 1 }
+                }
+            }
+            if let k = covered.firstIndex(where: { $0 != 1 }) {
+                let what = covered[k] == 0 ? "is in no block" : "is in \(covered[k]) blocks"
+                throw Failure(description: "chip.placement: weight (input \(k / m), output \(k % m)) of layer \(l + 1) \(what); every weight needs exactly one")
+            }
+        }
+        blocks = given
+        tilesUsed = (given.map(\.tile).max() ?? -1) + 1
+    }
+
     public func blocks(ofLayer layer: Int) -> [Block] { blocks.filter { $0.layer == layer } }
     public func blocks(onTile tile: Int) -> [Block] { blocks.filter { $0.tile == tile } }
 

@@ -36,17 +36,35 @@ public struct LayerPerTileMapping: MappingStrategy {
 /// The strategies arch files can name.
 public enum MappingStrategies {
     public static let all: [any MappingStrategy] = [PackedMapping(), LayerPerTileMapping()]
-    public static var names: [String] { all.map(\.name) }
+    /// The strategy that takes its blocks from the arch file's `chip.placement`.
+    public static let explicit = "explicit"
+    public static var names: [String] { all.map(\.name) + [explicit] }
 
     /// The strategy called `name`, or nil.
     public static func named(_ name: String) -> (any MappingStrategy)? { all.first { $0.name == name } }
 
+    /// One line for `describe`, for any name arch files accept.
+    public static func summary(_ name: String) -> String {
+        name == explicit ? "blocks placed as chip.placement lists them" : named(name)?.summary ?? "unknown"
+    }
+
     /// The placements of `widths` on `chip` by its named strategy.
     public static func placements(chip: ChipSpec, widths: [Int]) throws -> (LayerMapping, [[Placement]]) {
-        guard let strategy = named(chip.mapping) else {
-            throw LayerMapping.Failure(description: "unknown mapping '\(chip.mapping)'; expected one of \(names.joined(separator: ", "))")
+        let mapping: LayerMapping
+        if chip.mapping == explicit {
+            let blocks = chip.placement.map {
+                LayerMapping.Block(layer: $0.layer, tile: $0.block.tile, firstInput: $0.block.firstInput, inputs: $0.block.inputs,
+                                   firstOutput: $0.block.firstOutput, outputs: $0.block.outputs, rowOffset: $0.block.rowOffset,
+                                   columnOffset: $0.block.columnOffset)
+            }
+            mapping = try LayerMapping(explicit: blocks, widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns,
+                                       tileCount: chip.tile.count)
+        } else {
+            guard let strategy = named(chip.mapping) else {
+                throw LayerMapping.Failure(description: "unknown mapping '\(chip.mapping)'; expected one of \(names.joined(separator: ", "))")
+            }
+            mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count)
         }
-        let mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count)
         let placements = (0..<(widths.count - 1)).map { l in
             mapping.blocks(ofLayer: l).map {
                 Placement(tile: $0.tile, firstInput: $0.firstInput, inputs: $0.inputs, firstOutput: $0.firstOutput, outputs: $0.outputs,

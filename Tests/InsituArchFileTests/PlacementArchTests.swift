@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import InsituArchFile
+
+/// `chip.mapping: explicit` with `chip.placement`: blocks placed as listed, checked.
+@Suite struct PlacementArchTests {
+    static func file(_ blocks: String, count: Int = 2) -> String {
+        "extends: \(Fixtures.li2018)\nchip:\n  tile: {count: \(count)}\n  mapping: explicit\n  placement:\n" + blocks
+    }
+    static let good = """
+        - {layer: 1, tile: 0, inputs: 0..31, outputs: 0..53, row: 0, column: 0}
+        - {layer: 1, tile: 1, inputs: 32..63, outputs: 0..53, row: 0, column: 0}
+        - {layer: 2, tile: 1, inputs: 0..53, outputs: 0..9, row: 0, column: 54}
+
+    """
+
+    @Test func explicitBlocksArePlacedAsListed() throws {
+        let dir = try Fixtures.folder(["a.yaml": Self.file(Self.good)])
+        let d = try ArchDesign.load(path: dir.appendingPathComponent("a.yaml").path)
+        #expect(d.chip.mapping == "explicit")
+        #expect(d.chip.placement.count == 3)
+        #expect(d.chip.placement[1].layer == 0 && d.chip.placement[1].block.firstInput == 32 && d.chip.placement[1].block.inputs == 32)
+        #expect(d.chip.placement[2].block.columnOffset == 54 && d.chip.placement[2].block.outputs == 10)
+    }
+
+    @Test func badPlacementsNameTheBlock() throws {
+        let dir = try Fixtures.folder([
+            "overlap.yaml": Self.file(Self.good.replacingOccurrences(of: "column: 54", with: "column: 50")),
+            "gap.yaml": Self.file(Self.good.replacingOccurrences(of: "inputs: 32..63", with: "inputs: 33..63")),
+            "twice.yaml": Self.file(Self.good.replacingOccurrences(of: "inputs: 32..63", with: "inputs: 31..63")),
+            "tile.yaml": Self.file(Self.good, count: 1),
+            "range.yaml": Self.file(Self.good.replacingOccurrences(of: "outputs: 0..9", with: "outputs: 9..0")),
+            "nomap.yaml": "extends: \(Fixtures.li2018)\nchip:\n  placement:\n" + Self.good,
+        ])
+        func message(_ name: String) -> String { Fixtures.error(loading: name, in: dir)?.description ?? "" }
+        #expect(message("overlap.yaml").contains("placement[2] (layer 2) overlaps placement[1] on tile 1"))
+        #expect(message("gap.yaml").contains("weight (input 32, output 0) of layer 1 is in no block"))
+        #expect(message("twice.yaml").contains("is in 2 blocks"))
+        #expect(message("tile.yaml").contains("tile 1 is not on the chip"))
+        #expect(message("range.yaml").contains("A <= B"))
+        #expect(message("nomap.yaml").contains("chip.mapping is 'packed'"))
+    }
+}
