@@ -1,3 +1,4 @@
+import Foundation
 import InsituDigital
 import InsituHardware
 import InsituMapping
@@ -49,8 +50,31 @@ public struct ArchDesign: Sendable, Equatable {
         return design
     }
 
+    /// Memory a run of this design needs, bytes, estimated from its sizes before anything is
+    /// allocated: per device (conductance, state, fault, factor, weight mirrors, read-back),
+    /// per mapped block and tile, per image of a batch and of a test chunk.
+    public var estimatedBytes: Double {
+        let widths = network.layers.map(Double.init)
+        let weights = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let units = widths.reduce(0, +)
+        let images = Double(max(training.batchSize, 500))
+        if let digital {
+            // Master, working, gradient and code copies of the weights; activations and errors per image.
+            return weights * 16 + images * units * 16 + Double(digital.array.processingElements) * 8
+        }
+        let rows = Double(max(chip.tile.rows / 2, 1)), columns = Double(max(chip.tile.columns, 1))
+        let blocks = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + ($1.0 / rows).rounded(.up) * ($1.1 / columns).rounded(.up) }
+        return weights * 2 * 26 + blocks * 2_000 + images * units * 24
+    }
+
     /// Checks that involve more than one key.
     private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        if d.estimatedBytes > available / 2 {
+            throw ArchError(top.value("network")?.location ?? top.location,
+                            String(format: "the design needs about %.1f GiB of memory to simulate; this machine has %.1f GiB", d.estimatedBytes / 1_073_741_824, available / 1_073_741_824),
+                            hint: "use a smaller network, or larger tiles (fewer blocks)")
+        }
         let dev = d.chip.device
         if dev.gateMaxVolts <= dev.gateMinVolts {
             throw ArchError(top.location, "chip.device.gate_max (\(dev.gateMaxVolts) V) must be above chip.device.gate_min (\(dev.gateMinVolts) V)")

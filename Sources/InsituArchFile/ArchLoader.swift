@@ -5,6 +5,7 @@ import Yams
 public enum ArchLoader {
     /// Parses YAML text into a located tree.
     public static func parse(yaml text: String, file: String) throws -> ArchValue {
+        try YAMLGuard.check(text, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -18,12 +19,18 @@ public enum ArchLoader {
     /// Loads a file and everything it `extends:`, merged with the extending file on top.
     public static func load(path: String, chain: [String] = []) throws -> ArchValue {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ArchError(SourceLocation(file: path, line: 1, column: 1),
-                            "cannot read the architecture file", hint: "check the path; presets live in arch/")
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > YAMLGuard.maximumBytes {
+            throw ArchError(start, "the file has \(size) bytes, more than an architecture file may (\(YAMLGuard.maximumBytes))")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw ArchError(start, "cannot read the architecture file", hint: "check the path; presets live in arch/")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let bad = Self.firstInvalidUTF8(data)
+            throw ArchError(start, "the file is not UTF-8 text (an invalid byte at offset \(bad))", hint: "save it as UTF-8")
         }
         var tree = try parse(yaml: text, file: path)
         guard case .mapping(var entries, let location) = tree else {
@@ -49,6 +56,25 @@ public enum ArchLoader {
         return parent.merged(with: tree)
     }
 
+    /// Offset of the first byte that does not continue valid UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> Int {
+        let bytes = [UInt8](data)
+        var i = 0
+        while i < bytes.count {
+            var end = i + 1
+            while end <= min(bytes.count, i + 4) {
+                if String(bytes: bytes[i..<end], encoding: .utf8) != nil { break }
+                end += 1
+            }
+            if end > min(bytes.count, i + 4) { return i }
+            i = end
+        }
+        return bytes.count
+    }
+
+    /// Most segments a `--set` key path may have, and most overrides.
+    static let maximumPathDepth = 32
+
     /// Applies `--set a.b.c=value` overrides; the value is parsed as YAML (so lists work).
     public static func applying(overrides: [String], to tree: ArchValue) throws -> ArchValue {
         var result = tree
@@ -61,6 +87,9 @@ public enum ArchLoader {
             let valueText = String(text[text.index(after: eq)...])
             guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty }) else {
                 throw ArchError(location, "expected a dotted key path before '=', e.g. training.batch=50")
+            }
+            guard path.count <= maximumPathDepth else {
+                throw ArchError(location, "the key path has \(path.count) segments; arch keys have at most \(maximumPathDepth)")
             }
             let parsed: ArchValue
             do {
@@ -93,12 +122,13 @@ public enum ArchLoader {
         case .sequence(let seq): return .sequence(try seq.map { try convert($0, file: file) }, here)
         case .mapping(let map):
             var entries: [ArchValue.Entry] = []
+            var seen = Set<String>()
             for (k, v) in map {
                 guard case .scalar(let key) = k else {
                     throw ArchError(location(k.mark, file), "expected a plain key")
                 }
                 let keyLocation = location(k.mark, file)
-                if entries.contains(where: { $0.key == key.string }) {
+                if !seen.insert(key.string).inserted {
                     throw ArchError(keyLocation, "key '\(key.string)' appears twice in the same mapping", hint: "keep one of them")
                 }
                 entries.append(.init(key: key.string, keyLocation: keyLocation, value: try convert(v, file: file)))

@@ -78,10 +78,19 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
             }
         }
         for (prefix, power) in Self.prefixes where unitText == prefix + rawValue {
-            let parts = trimmed[..<end].lowercased().split(separator: "e")
+            let parts = trimmed[..<end].lowercased().split(separator: "e", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return .failure(.notANumber) }
+            // The written exponent is read within bounds, so adding the prefix's cannot overflow;
+            // a number beyond Double's range is then infinite and refused by the range check.
+            var written = 0
+            if parts.count == 2 {
+                guard let e = Int(parts[1]) else { return .failure(.notANumber) }
+                written = max(min(e, 10_000), -10_000)
+            }
             // An area's prefix applies to the metre before squaring: 1 um^2 = 1e-12 m^2.
-            let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + (self == .squareMetre ? 2 * power : power)
-            return Double("\(parts[0])e\(exponent)").map { .success($0) } ?? .failure(.notANumber)
+            let exponent = written + (self == .squareMetre ? 2 * power : power)
+            guard let value = Double("\(parts[0])e\(exponent)") else { return .failure(.notANumber) }
+            return .success(value)
         }
         return .failure(.wrongUnit(unitText))
     }

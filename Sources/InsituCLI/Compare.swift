@@ -21,12 +21,12 @@ struct Compare: ParsableCommand {
     @Argument(help: "Design A, e.g. arch/li2018.yaml.") var archA: String
     @Argument(help: "Design B, e.g. arch/digital-32nm.yaml.") var archB: String
     @OptionGroup var data: DataOptions
-    @Option(help: "Training images for both (default: the arch files').") var images: Int?
-    @Option(help: "Seed for both (default: the arch files').") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Training images for both (default: the arch files').") var images: Int?
+    @Option(parsing: .unconditional, help: "Seed for both (default: the arch files').") var seed: UInt64?
     @Flag(help: "Compare the trained networks' test passes alone (inference), not training.") var inference = false
     @Option(help: "Folder for compare.json, compare.csv and each design's report in a subfolder.") var out: String?
     @Flag(help: "Also write each design's trace.json and trace.vcd into its subfolder of --out.") var trace = false
-    @Option(help: "Most spans kept in each trace.") var traceLimit = 200_000
+    @Option(parsing: .unconditional, help: "Most spans kept in each trace.") var traceLimit = 200_000
 
     func run() throws {
         var a = try loadDesign(path: archA, overrides: [])

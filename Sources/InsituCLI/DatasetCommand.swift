@@ -27,7 +27,11 @@ struct DatasetCommand: ParsableCommand {
         } catch let e as DataError {
             throw inputError(e.description)
         }
-        try AtomicFile.write(Data(EmbeddedMNIST.encode(split)), to: out)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw usageError("--out \(out) is a folder; give the path of the file to write, e.g. \(out)/mnist8x8.bin")
+        }
+        try writingOutputs(to: out) { try AtomicFile.write(Data(EmbeddedMNIST.encode(split)), to: out) }
         print("wrote \(out): \(split.train.count) training and \(split.test.count) test images of \(split.train.side) x \(split.train.side)")
     }
 }

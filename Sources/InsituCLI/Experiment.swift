@@ -31,18 +31,18 @@ struct StuckDevices: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Stuck-low fractions, comma separated (percent or fraction).")
     var fractions = "0,1%,2%,3%,5%,10%,15%,20%,30%,40%,50%"
-    @Option(help: "Seeds per point (1...N).") var seeds = 3
+    @Option(parsing: .unconditional, help: "Seeds per point (1...N).") var seeds = 3
     @Option(help: "Methods, comma separated: in-situ, ex-situ.") var methods = "in-situ,ex-situ"
     @Option(help: "1 for the single-layer network of Fig. 4c, 2 for the design's network.") var layers = 2
-    @Option(help: "Training images per run (default: the arch file's).") var images: Int?
-    @Option(help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Training images per run (default: the arch file's).") var images: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for sweep.json and sweep.csv.") var out: String?
 
     static let singleLayerDefaults = ["chip.tia.output_gain=500 V/A", "training.learning_rate=0.005 V^2"]
 
     func run() throws {
-        guard seeds >= 1 else { throw usageError("--seeds must be at least 1") }
-        guard threads >= 1 else { throw usageError("--threads must be at least 1") }
+        guard seeds >= 1 && seeds <= 10_000 else { throw usageError("--seeds must be from 1 to 10,000") }
+        guard threads >= 1 && threads <= 1024 else { throw usageError("--threads must be from 1 to 1024") }
         guard layers == 1 || layers == 2 else { throw usageError("--layers must be 1 or 2") }
         var sets = overrides
         if layers == 1 {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// The `insitu` command: subcommands plug in here.
@@ -21,6 +22,22 @@ public struct InsituCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses and runs a command; a command line that does not parse (an unknown option, a
+    /// value of the wrong kind) ends with its message and exit code 2, as bad input does.
+    public static func runMain() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// The version printed by `--version`.

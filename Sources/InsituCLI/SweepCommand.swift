@@ -31,11 +31,11 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value at every point (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
     @OptionGroup var data: DataOptions
-    @Option(help: "Training images per point (default: the arch file's).") var images: Int?
+    @Option(parsing: .unconditional, help: "Training images per point (default: the arch file's).") var images: Int?
     @Option(help: "Folder for the sweep (required).") var out: String?
-    @Option(help: "Points run at once (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Points run at once (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Run only shard I of N (I/N, from 0): the points whose number modulo N is I.") var shard: String?
-    @Option(help: "Write DIR/sweep.sbatch, a Slurm job array of N shards, instead of running.") var slurm: Int?
+    @Option(parsing: .unconditional, help: "Write DIR/sweep.sbatch, a Slurm job array of N shards, instead of running.") var slurm: Int?
     @Option(help: "Join the shards in this folder into sweep.csv and sweep.json.") var merge: String?
     @Flag(help: "Also list the Pareto points (on training energy, latency, area, accuracy).") var pareto = false
     @Flag(help: "Do not print progress.") var quiet = false
@@ -54,7 +54,7 @@ struct SweepCommand: ParsableCommand {
         if let merge { return try mergeShards(merge) }
         guard let arch else { throw usageError("give an architecture file, e.g. insitu sweep arch/li2018.yaml --vary chip.adc.bits=4,8 --out runs/s") }
         guard let out else { throw usageError("--out DIR is required: every point writes its folder there") }
-        guard threads >= 1 else { throw usageError("--threads must be at least 1") }
+        guard threads >= 1 && threads <= 1024 else { throw usageError("--threads must be from 1 to 1024") }
         if let images, images < 1 { throw usageError("--images must be at least 1") }
         let plan: SweepPlan
         do { plan = try SweepPlan(vary: vary, zipped: zip) } catch let e as ArchError { throw inputError(e.description) }

@@ -19,12 +19,12 @@ struct Train: ParsableCommand {
 
     @OptionGroup var arch: ArchOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Training images (default: the arch file's training.images).") var images: Int?
-    @Option(help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Training images (default: the arch file's training.images).") var images: Int?
+    @Option(parsing: .unconditional, help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
     @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
     @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
     @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out.") var trace = false
-    @Option(help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
+    @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
 
     func run() throws {

@@ -18,7 +18,9 @@ public enum EmbeddedMNIST {
               let data = FileManager.default.contents(atPath: url.path) else {
             throw DataError(file: "mnist8x8.bin.gz", "the embedded data set is missing from the installation")
         }
-        guard let plain = Gzip.decompress(data) else { throw DataError(file: url.path, "corrupt gzip stream") }
+        guard case .success(let plain) = Gzip.decompress(data, limit: IDXReader.maximumBytes) else {
+            throw DataError(file: url.path, "corrupt gzip stream")
+        }
         return try decode([UInt8](plain), file: url.path)
     }
 

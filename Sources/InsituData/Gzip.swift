@@ -1,33 +1,58 @@
 import CZlib
 import Foundation
 
-/// Reading gzip (and zlib) streams through zlib's inflate.
+/// Reading gzip streams through zlib's inflate: every member of a multi-member file, and
+/// never more output than a limit (a small file can inflate to gigabytes).
 enum Gzip {
     static func isCompressed(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b }
 
-    /// Decompresses a whole gzip stream; nil if it is corrupt.
-    static func decompress(_ data: Data) -> Data? {
+    enum Problem: Error, CustomStringConvertible {
+        case corrupt(String)
+        case tooLarge(Int)
+        var description: String {
+            switch self {
+            case .corrupt(let why): "corrupt gzip stream (\(why))"
+            case .tooLarge(let limit): "the gzip stream inflates to more than \(limit) bytes; IDX files are far smaller"
+            }
+        }
+    }
+
+    /// Inflates every member in turn; fails past `limit` bytes of output.
+    static func decompress(_ data: Data, limit: Int) -> Result<Data, Problem> {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header.
-        guard inflateInit2_(&stream, 16 + 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&stream, 16 + 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return .failure(.corrupt("zlib could not start"))
+        }
         defer { inflateEnd(&stream) }
         var output = Data()
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
-        var status: Int32 = Z_OK
         let input = [UInt8](data)
+        var problem: Problem?
         input.withUnsafeBufferPointer { inBuf in
             stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
             stream.avail_in = uInt(inBuf.count)
-            repeat {
+            while problem == nil {
+                var status: Int32 = Z_OK
                 buffer.withUnsafeMutableBufferPointer { out in
                     stream.next_out = out.baseAddress
                     stream.avail_out = uInt(chunk)
                     status = inflate(&stream, Z_NO_FLUSH)
                     output.append(out.baseAddress!, count: chunk - Int(stream.avail_out))
                 }
-            } while status == Z_OK
+                if output.count > limit { problem = .tooLarge(limit); break }
+                if status == Z_STREAM_END {
+                    // Another member may follow (gzip allows several, concatenated).
+                    guard stream.avail_in > 0 else { break }
+                    guard inflateReset(&stream) == Z_OK else { problem = .corrupt("cannot start the next member"); break }
+                    continue
+                }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { problem = .corrupt("truncated"); break }
+                if status != Z_OK { problem = .corrupt(status == Z_DATA_ERROR ? "bad data" : "zlib status \(status)"); break }
+            }
         }
-        return status == Z_STREAM_END ? output : nil
+        if let problem { return .failure(problem) }
+        return .success(output)
     }
 }

@@ -8,13 +8,23 @@ public enum IDXReader {
         public var bytes: [UInt8]
     }
 
+    /// Largest IDX file read (plain or inflated): MNIST's largest is 47 MB.
+    public static let maximumBytes = 512 << 20
+
     public static func read(path: String) throws -> Array {
-        guard var data = FileManager.default.contents(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              var data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, "cannot read the file; check the path (expected an MNIST IDX file, plain or .gz)")
         }
+        guard data.count <= maximumBytes else {
+            throw DataError(file: path, "the file has \(data.count) bytes, more than an IDX file may (\(maximumBytes))")
+        }
         if Gzip.isCompressed(data) {
-            guard let plain = Gzip.decompress(data) else { throw DataError(file: path, "corrupt gzip stream") }
-            data = plain
+            switch Gzip.decompress(data, limit: maximumBytes) {
+            case .success(let plain): data = plain
+            case .failure(let problem): throw DataError(file: path, problem.description)
+            }
         }
         return try parse([UInt8](data), file: path)
     }
@@ -30,11 +40,18 @@ public enum IDXReader {
         let ndim = Int(b[3])
         guard ndim >= 1, b.count >= 4 + 4 * ndim else { throw DataError(file: file, "IDX header truncated") }
         var dims: [Int] = []
+        var count = 1
         for d in 0..<ndim {
             let o = 4 + 4 * d
-            dims.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
+            let size = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
+            dims.append(size)
+            // Sizes are checked against the data as they are multiplied, so the product cannot overflow.
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= b.count else {
+                throw DataError(file: file, "IDX header promises \(dims.map(String.init).joined(separator: " x "))\(d + 1 < ndim ? " x ..." : "") values, more than the file's \(b.count) bytes hold")
+            }
+            count = product
         }
-        let count = dims.reduce(1, *)
         let start = 4 + 4 * ndim
         guard b.count - start == count else {
             throw DataError(file: file, "IDX data holds \(b.count - start) bytes but the header promises \(count) (\(dims.map(String.init).joined(separator: " x ")))")

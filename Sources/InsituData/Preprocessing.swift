@@ -74,6 +74,7 @@ public enum Preprocessing {
             throw DataError(file: labelsFile, "label \(bad) is not a digit 0-9")
         }
         let side = images.dimensions[1], n = images.dimensions[0]
+        guard n > 0 else { throw DataError(file: imagesFile, "holds no images (the IDX header says 0)") }
         guard input.cropSide <= side else {
             throw DataError(file: imagesFile, "input.crop \(input.cropSide) is larger than the images (\(side) x \(side))")
         }

@@ -1,3 +1,3 @@
 import InsituCLI
 
-InsituCommand.main()
+InsituCommand.runMain()
