@@ -42,6 +42,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "insitu", dependencies: ["InsituCLI"]),
+        // Fuzz targets: built with -sanitize=fuzzer -DFUZZING by scripts/fuzz.sh; otherwise they
+        // replay the files they are given (the seed corpus in Tests/Fuzz/corpus).
+        .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile"]),
+        .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
         .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDigital", "InsituHardware"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),

@@ -34,7 +34,7 @@ public enum EmbeddedMNIST {
         return out + split.train.pixels + split.train.labels + split.test.pixels + split.test.labels
     }
 
-    static func decode(_ b: [UInt8], file: String) throws -> DataSplit {
+    public static func decode(_ b: [UInt8], file: String) throws -> DataSplit {
         guard b.count >= 20, Array(b[0..<8]) == magic else { throw DataError(file: file, "not an insitu 8x8 data file") }
         func u32(_ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24 }
         let nTrain = u32(8), nTest = u32(12), side = u32(16)

@@ -3,13 +3,13 @@ import Foundation
 
 /// Reading gzip streams through zlib's inflate: every member of a multi-member file, and
 /// never more output than a limit (a small file can inflate to gigabytes).
-enum Gzip {
-    static func isCompressed(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b }
+public enum Gzip {
+    public static func isCompressed(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b }
 
-    enum Problem: Error, CustomStringConvertible {
+    public enum Problem: Error, CustomStringConvertible {
         case corrupt(String)
         case tooLarge(Int)
-        var description: String {
+        public var description: String {
             switch self {
             case .corrupt(let why): "corrupt gzip stream (\(why))"
             case .tooLarge(let limit): "the gzip stream inflates to more than \(limit) bytes; IDX files are far smaller"
@@ -18,7 +18,7 @@ enum Gzip {
     }
 
     /// Inflates every member in turn; fails past `limit` bytes of output.
-    static func decompress(_ data: Data, limit: Int) -> Result<Data, Problem> {
+    public static func decompress(_ data: Data, limit: Int) -> Result<Data, Problem> {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header.
         guard inflateInit2_(&stream, 16 + 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {

@@ -6,6 +6,10 @@ public enum IDXReader {
     public struct Array: Sendable {
         public var dimensions: [Int]
         public var bytes: [UInt8]
+        public init(dimensions: [Int], bytes: [UInt8]) {
+            self.dimensions = dimensions
+            self.bytes = bytes
+        }
     }
 
     /// Largest IDX file read (plain or inflated): MNIST's largest is 47 MB.
