@@ -35,7 +35,7 @@ let package = Package(
         ]),
         .target(name: "InsituData", dependencies: ["InsituTraining", "CZlib"],
                 resources: [.copy("Resources/mnist8x8.bin.gz")]),
-        .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
+        .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining", "CZlib"]),
         .target(name: "InsituCLI", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
             "InsituArchFile", "InsituData", "InsituReport",

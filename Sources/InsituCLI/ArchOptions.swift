@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InsituArchFile
+import InsituReport
 
 /// The arch file argument and `--set` overrides, shared by commands that read a design.
 struct ArchOptions: ParsableArguments {
@@ -51,6 +52,16 @@ func prepareOutputFolder(_ folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
         throw usageError("--out \(folder): cannot create the folder (is a parent a file, or not writable?)")
+    }
+}
+
+/// Takes a run's output folder (locked, refused if it holds another run unless `force`);
+/// a refusal is a usage error, exit code 2.
+func takeRunFolder(_ path: String, force: Bool) throws -> RunFolder {
+    do {
+        return try RunFolder(path, force: force)
+    } catch let refusal as RunFolder.Refusal {
+        throw usageError(refusal.description)
     }
 }
 

@@ -27,6 +27,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Folder for compare.json, compare.csv and each design's report in a subfolder.") var out: String?
     @Flag(help: "Also write each design's trace.json and trace.vcd into its subfolder of --out.") var trace = false
     @Option(parsing: .unconditional, help: "Most spans kept in each trace.") var traceLimit = 200_000
+    @Flag(help: "Replace the outputs of an earlier comparison in --out.") var force = false
 
     func run() throws {
         var a = try loadDesign(path: archA, overrides: [])
@@ -42,8 +43,9 @@ struct Compare: ParsableCommand {
         }
         if trace && out == nil { throw usageError("--trace needs --out DIR") }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
-        if let out { try prepareOutputFolder(out) }
         let trainingData = try data.load(for: a)
+        let folder = try out.map { try takeRunFolder($0, force: force) }
+        var files: [String] = []
         let folders = Self.folderNames(a.name, b.name)
         var runs: [TrainingRun] = []
         for (design, path) in [(a, archA), (b, archB)] {
@@ -55,14 +57,15 @@ struct Compare: ParsableCommand {
                 throw usageError("\(path): \(failure)")
             }
             if let out {
-                let folder = URL(fileURLWithPath: out).appendingPathComponent(folders[runs.count - 1]).path
-                try prepareOutputFolder(folder)
-                try writingOutputs(to: folder) {
-                    try RunWriter.write(runs.last!, design: design.name, to: folder)
+                let name = folders[runs.count - 1]
+                let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
+                try writingOutputs(to: sub) {
+                    files += try RunWriter.write(runs.last!, design: design.name, to: sub).map { name + "/" + $0 }
                     if let sink {
-                        let dir = URL(fileURLWithPath: folder)
+                        let dir = URL(fileURLWithPath: sub)
                         try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
                         try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
+                        files += [name + "/trace.json", name + "/trace.vcd"]
                     }
                 }
             }
@@ -70,8 +73,11 @@ struct Compare: ParsableCommand {
         let table = ComparisonTable(runs[0], runs[1], nameA: a.name, nameB: b.name, inference: inference)
         print("A: \(a.name) (\(runs[0].outcome.method.rawValue)), B: \(b.name) (\(runs[1].outcome.method.rawValue)); \(a.network.layers.map(String.init).joined(separator: "-")) on \(trainingData.source), \(a.training.images) training images, seed \(a.training.seed)")
         print(table.text())
-        if let out {
-            try writingOutputs(to: out) { try table.write(to: out) }
+        if let out, let folder {
+            try writingOutputs(to: out) {
+                try table.write(to: out)
+                try folder.finish(files: files + ["compare.json", "compare.csv"])
+            }
             print("written: \(out)/compare.json, compare.csv, \(folders[0])/, \(folders[1])/")
         }
     }

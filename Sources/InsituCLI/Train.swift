@@ -26,6 +26,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out.") var trace = false
     @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
+    @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
 
     func run() throws {
         var design = try arch.load()
@@ -44,9 +45,10 @@ struct Train: ParsableCommand {
             design.training.method = method
         }
         if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
-        if let out { try prepareOutputFolder(out) }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
+        // The folder is taken only once every input has been checked.
+        let folder = try out.map { try takeRunFolder($0, force: force) }
         let sink = trace ? TraceRecorder(limit: traceLimit) : nil
         let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
         var curvePoints = 0
@@ -66,14 +68,16 @@ struct Train: ParsableCommand {
         }
         progress?.finish()
         print(RunSummary.text(run, design: design.name))
-        if let out {
+        if let out, let folder {
             try writingOutputs(to: out) {
-                try RunWriter.write(run, design: design.name, to: out)
+                var files = try RunWriter.write(run, design: design.name, to: out)
                 if let sink {
                     let dir = URL(fileURLWithPath: out)
                     try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
                     try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
+                    files += ["trace.json", "trace.vcd"]
                 }
+                try folder.finish(files: files)
             }
             if let sink {
                 print("trace: \(sink.count) spans in \(out)/trace.json and trace.vcd" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))

@@ -6,7 +6,9 @@ import InsituTraining
 /// Writes a run's folder: report.json, ledger.json, costs.csv (every ledger entry),
 /// phases.csv, components.csv and curve.csv, each atomically.
 public enum RunWriter {
-    public static func write(_ run: TrainingRun, design: String, to folder: String) throws {
+    /// Writes the run's files and returns their names.
+    @discardableResult
+    public static func write(_ run: TrainingRun, design: String, to folder: String) throws -> [String] {
         let dir = URL(fileURLWithPath: folder)
         try AtomicFile.write(try RunReport(run: run, design: design).json(), to: dir.appendingPathComponent("report.json").path)
         if run.accelerator.isCosted {
@@ -31,6 +33,8 @@ public enum RunWriter {
             try AtomicFile.write(components, to: dir.appendingPathComponent("components.csv").path)
         }
         try writeCurve(run.outcome, to: folder)
+        return run.accelerator.isCosted ? ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv"]
+            : ["report.json", "curve.csv"]
     }
 
     /// Writes curve.csv: test accuracy after each evaluation.
