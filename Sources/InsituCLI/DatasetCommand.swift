@@ -21,15 +21,15 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Output file (uncompressed; gzip it to embed).") var out: String
 
     func run() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw usageError("--out \(out) is a folder; give the path of the file to write, e.g. \(out)/mnist8x8.bin")
+        }
         let split: DataSplit
         do {
             split = try MNIST.load(folder: data, input: InputSpec())
         } catch let e as DataError {
             throw inputError(e.description)
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw usageError("--out \(out) is a folder; give the path of the file to write, e.g. \(out)/mnist8x8.bin")
         }
         try writingOutputs(to: out) { try AtomicFile.write(Data(EmbeddedMNIST.encode(split)), to: out) }
         print("wrote \(out): \(split.train.count) training and \(split.test.count) test images of \(split.train.side) x \(split.train.side)")
