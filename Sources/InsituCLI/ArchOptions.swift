@@ -57,9 +57,9 @@ func prepareOutputFolder(_ folder: String) throws {
 
 /// Takes a run's output folder (locked, refused if it holds another run unless `force`);
 /// a refusal is a usage error, exit code 2.
-func takeRunFolder(_ path: String, force: Bool) throws -> RunFolder {
+func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false) throws -> RunFolder {
     do {
-        return try RunFolder(path, force: force)
+        return try RunFolder(path, force: force, resuming: resuming)
     } catch let refusal as RunFolder.Refusal {
         throw usageError(refusal.description)
     }

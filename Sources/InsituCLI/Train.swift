@@ -27,6 +27,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
+    @Option(parsing: .unconditional, help: "Save the run's state into --out every N updates (in-situ), to continue it with --resume.")
+    var checkpointEvery: Int?
+    @Option(help: "Continue the run interrupted in this folder (the same arch file and options; its checkpoint.json).")
+    var resume: String?
 
     func run() throws {
         var design = try arch.load()
@@ -44,18 +48,48 @@ struct Train: ParsableCommand {
             }
             design.training.method = method
         }
+        var out = self.out
+        if let resume {
+            if let out, out != resume { throw usageError("--resume \(resume) and --out \(out) name different folders; --resume alone names it") }
+            out = resume
+        }
+        if let n = checkpointEvery {
+            guard n >= 1 else { throw usageError("--checkpoint-every must be at least 1") }
+            guard out != nil else { throw usageError("--checkpoint-every needs --out DIR for checkpoint.json") }
+        }
+        if (checkpointEvery != nil || resume != nil) && (trace || design.training.method != .inSitu) {
+            throw usageError("checkpoints are kept for in-situ training without --trace")
+        }
         if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
         // The folder is taken only once every input has been checked.
-        let folder = try out.map { try takeRunFolder($0, force: force) }
+        let folder = try out.map { try takeRunFolder($0, force: force, resuming: resume != nil) }
+        let checkpointPath = out.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }
+        let fingerprint = try runFingerprint(design)
+        var resumeFrom: RunCheckpoint?
+        if let resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
+            guard let data = FileManager.default.contents(atPath: checkpointPath),
+                  let saved = try? JSONDecoder().decode(RunCheckpoint.self, from: data) else {
+                throw usageError("--resume \(resume): checkpoint.json cannot be read; remove it to start the run afresh")
+            }
+            guard saved.fingerprint == fingerprint else {
+                throw usageError("--resume \(resume): the checkpoint belongs to another design or other options; give the same arch file and options")
+            }
+            resumeFrom = saved
+        }
+        let saver: (interval: Int, fingerprint: String, save: (RunCheckpoint) throws -> Void)? = checkpointEvery.flatMap { n in
+            checkpointPath.map { path in
+                (n, fingerprint, { (c: RunCheckpoint) in try AtomicFile.write(JSONEncoder().encode(c), to: path) })
+            }
+        }
         let sink = trace ? TraceRecorder(limit: traceLimit) : nil
         let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
         var curvePoints = 0
         let run: TrainingRun
         do {
             run = try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
-                                          data: trainingData, trace: sink) { seen, outcome in
+                                          data: trainingData, trace: sink, checkpoint: saver, resume: resumeFrom) { seen, outcome in
                 progress?.update(seen)
                 // Keep the accuracy curve on disk as it grows, so an interrupted run keeps it.
                 if let out, outcome.curve.count > curvePoints {
@@ -77,6 +111,7 @@ struct Train: ParsableCommand {
                     try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
                     files += ["trace.json", "trace.vcd"]
                 }
+                if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
                 try folder.finish(files: files)
             }
             if let sink {
@@ -87,3 +122,12 @@ struct Train: ParsableCommand {
 }
 
 extension TrainingSpec.Method: ExpressibleByArgument {}
+
+extension Train {
+    /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
+    func runFingerprint(_ design: ArchDesign) throws -> String {
+        var text = String(decoding: try ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides), as: UTF8.self)
+        text += "|\(design.training.seed)|\(design.training.images)|\(design.training.method.rawValue)|\(data.dataset.rawValue)|\(data.data ?? "")"
+        return String(format: "%08x-%d", RunFolder.crc32(Data(text.utf8)), text.utf8.count)
+    }
+}

@@ -25,6 +25,12 @@ public struct DeviceArray: Sendable {
     public let model: any DeviceModel
     /// Present conductance in siemens, row-major.
     public private(set) var conductance: [Float]
+
+    /// Puts back conductances saved from this array (a checkpoint); faults and factors come from the seed.
+    public mutating func restore(conductance saved: [Float]) {
+        precondition(saved.count == conductance.count, "a checkpoint of another array")
+        conductance = saved
+    }
     public private(set) var faults: [Fault]
     /// Device-to-device multiplier of the model's response (the 1T1R cell: of the gate-to-conductance slope).
     public private(set) var slopeFactor: [Float]

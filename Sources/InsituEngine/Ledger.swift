@@ -143,6 +143,23 @@ public final class Ledger {
         return total
     }
 
+    /// Adds one entry's totals to its key's account (creating it after the existing ones).
+    public func add(_ e: Entry) {
+        let i = account(component: e.key.component, action: e.key.action, phase: e.key.phase).index
+        spilledQuanta[i] += e.energyQuanta
+        busy[i] &+= e.busyPicoseconds
+        counts[i] &+= e.count
+        magnitudes[i] += e.magnitude
+    }
+
+    /// Every account in the order it was opened (`entries` may sort them).
+    public var entriesInOrder: [Entry] {
+        keys.indices.map { i in
+            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(pendingQuanta[i]), busyPicoseconds: busy[i],
+                  count: counts[i], magnitude: magnitudes[i])
+        }
+    }
+
     /// Adds another ledger's totals into this one, key by key (exact, order-free).
     public func merge(_ other: Ledger) {
         for (j, key) in other.keys.enumerated() {

@@ -3,7 +3,7 @@
 /// Every entity or purpose draws from its own stream, derived from the run's seed and a
 /// stream name, so results never depend on scheduling order or thread count
 /// (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021).
-public struct RandomStream: RandomNumberGenerator, Sendable {
+public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
     private var spareGaussian: Double?
 

@@ -56,6 +56,13 @@ public final class Simulator {
     /// else is due at or before it. An entity may then do that event's work at once through
     /// `advance(to:)`, which gives the same results with fewer trips through the queue.
     @inline(__always)
+    /// Sets the clock and counters of a simulator restored from a checkpoint (queue empty).
+    public func restore(now time: SimTime, telemetry saved: Telemetry) {
+        precondition(queue.isEmpty, "a simulator is restored between segments, with no event queued")
+        now = time
+        telemetry = saved
+    }
+
     public func isNext(_ time: SimTime) -> Bool { queue.first.map { $0.time > time } ?? true }
 
     /// Moves the clock to `time` for work an entity does inline in place of an event it would

@@ -1,5 +1,5 @@
 /// What the simulator itself did: events delivered and how fast, in wall and simulated time.
-public struct Telemetry: Sendable, Equatable {
+public struct Telemetry: Sendable, Equatable, Codable {
     public var eventsProcessed: UInt64 = 0
     /// Wall time spent inside `Simulator.run`.
     public var wallNanoseconds: UInt64 = 0

@@ -1,5 +1,5 @@
 /// The phases of training a ledger charges to, with NeuroSim V2's names where they match.
-public enum Phase: Int, CaseIterable, Sendable, Comparable {
+public enum Phase: Int, CaseIterable, Sendable, Comparable, Codable {
     /// Initial programming of the devices and the one-off programming of ex-situ weights.
     case program
     case forward

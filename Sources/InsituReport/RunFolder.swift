@@ -22,7 +22,8 @@ public final class RunFolder {
 
     /// Takes `path` for a run: creates it, locks it, and refuses it if it holds another run
     /// (with `force`, that run's files are removed first).
-    public init(_ path: String, force: Bool) throws {
+    /// With `resuming`, files already there are the interrupted run's own and are kept.
+    public init(_ path: String, force: Bool, resuming: Bool = false) throws {
         self.path = path
         lockPath = URL(fileURLWithPath: path).appendingPathComponent(Self.lockName).path
         var isDirectory: ObjCBool = false
@@ -38,7 +39,7 @@ public final class RunFolder {
         do {
             try clearTemporaries()
             let earlier = Self.runFiles.filter { FileManager.default.fileExists(atPath: self.file($0)) }
-            if !earlier.isEmpty {
+            if !earlier.isEmpty && !resuming {
                 guard force else {
                     throw Refusal(description: "\(path) holds the outputs of another run (\(earlier.joined(separator: ", "))); give a new folder, or --force to replace them")
                 }
@@ -67,12 +68,24 @@ public final class RunFolder {
             }
             guard errno == EEXIST else { throw Refusal(description: "\(path): cannot create \(Self.lockName) (is the folder writable?)") }
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let holder, holder != getpid(), kill(holder, 0) == 0 || errno == EPERM {
+            if let holder, holder != getpid(), Self.isAlive(holder) {
                 throw Refusal(description: "another insitu run (process \(holder)) is writing into \(path); wait for it or give another folder")
             }
             unlink(lockPath)   // left by a run that no longer exists
         }
         throw Refusal(description: "\(path): cannot take \(Self.lockName)")
+    }
+
+    /// Whether process `pid` runs: on Linux from /proc (a zombie, killed but not yet reaped, is
+    /// not running), elsewhere by signal 0.
+    static func isAlive(_ pid: Int32) -> Bool {
+        if FileManager.default.fileExists(atPath: "/proc/self/stat") {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+            return state != "Z" && state != "X"
+        }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     /// Removes temporary files that a killed run left behind.

@@ -26,7 +26,7 @@ public struct TrainingData: Sendable {
 
     /// Yields minibatches drawn without replacement; a new permutation starts when the
     /// training set is exhausted (80,000 images from 60,000 draw some twice).
-    public struct Sampler {
+    public struct Sampler: Codable, Equatable {
         private var order: [Int] = []
         private var position = 0
         private var rng: RandomStream

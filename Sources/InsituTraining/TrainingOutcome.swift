@@ -5,7 +5,7 @@ import InsituHardware
 /// What a training run produced: accuracy over time, final accuracy, and what it took.
 public struct TrainingOutcome: Sendable {
     /// One test-set evaluation: after how many training images, and the accuracy (0-1).
-    public struct Point: Sendable, Equatable {
+    public struct Point: Sendable, Equatable, Codable {
         public var images: Int
         public var accuracy: Double
     }

@@ -32,7 +32,12 @@ public struct TrainingRun {
     /// `digital` is the digital accelerator of a design whose method is `.digital`.
     public static func execute(chip spec: ChipSpec, digital: DigitalChipSpec? = nil, network: NetworkSpec, training: TrainingSpec,
                                data: TrainingData, accounting: Bool = true, trace: TraceSink? = nil,
+                               checkpoint: (interval: Int, fingerprint: String, save: (RunCheckpoint) throws -> Void)? = nil,
+                               resume: RunCheckpoint? = nil,
                                progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingRun {
+        if (checkpoint != nil || resume != nil) && training.method != .inSitu {
+            throw MethodMismatch(description: "checkpoints are kept for in-situ training, not \(training.method.rawValue)")
+        }
         let activation = Activation(chip: spec, network: network)
         let slope = spec.device.deviceModel.slopeSiemensPerState
         switch training.method {
@@ -55,11 +60,31 @@ public struct TrainingRun {
             }
             let chip = try ChipBuilder.chip(spec, network: network, seed: training.seed, accounting: accounting)
             chip.trace = trace
+            if let resume { try chip.restore(resume.chip) }
+            let checkpoints = checkpoint.map { c in
+                InSituTraining.Checkpoints(interval: c.interval) { state in
+                    try c.save(RunCheckpoint(fingerprint: c.fingerprint, loop: state, chip: chip.checkpoint()))
+                }
+            }
             let outcome = training.method == .inSitu
-                ? try InSituTraining.run(on: chip, training: training, activation: activation, data: data, progress: progress)
+                ? try InSituTraining.run(on: chip, training: training, activation: activation, data: data, checkpoints: checkpoints,
+                                         resume: resume?.loop, progress: progress)
                 : try ExSituTraining.run(on: chip, training: training, activation: activation, data: data)
             return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, accelerator: chip)
         }
+    }
+}
+
+/// A run's state between updates: the loop's and the chip's, with the fingerprint of the
+/// design and options it belongs to.
+public struct RunCheckpoint: Codable {
+    public var fingerprint: String
+    public var loop: TrainingLoop.State
+    public var chip: ChipState
+    public init(fingerprint: String, loop: TrainingLoop.State, chip: ChipState) {
+        self.fingerprint = fingerprint
+        self.loop = loop
+        self.chip = chip
     }
 }
 

@@ -1,7 +1,7 @@
 /// Work for the digital side given as operation counts, so that the algorithm above the
 /// hardware says what it computes and the hardware says what that costs.
-public struct DigitalWork: Sendable, Equatable {
-    public enum Operation: String, Sendable, CaseIterable {
+public struct DigitalWork: Sendable, Equatable, Codable {
+    public enum Operation: String, Sendable, CaseIterable, Codable {
         /// Arithmetic on the digital unit's lanes.
         case mac, add, exp, compare
         /// Words read from or written to the buffer.

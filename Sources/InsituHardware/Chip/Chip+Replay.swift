@@ -16,14 +16,17 @@ struct SegmentReplay {
         case readBack
     }
 
-    /// One hop as an event performed it: `image` true for an image hop (`index` into
-    /// `Chip.hops`, `unit` the image slot), false for a read-back row hop (`index` the hop
-    /// step, `unit` the row job); `offset` from the segment's start.
-    struct Step {
-        var image: Bool
+    /// One hop as an event performed it: an image hop (`index` into `Chip.hops`, `unit` the
+    /// image slot) or a read-back row hop (`index` the hop step, `unit` the row job); `offset`
+    /// from the segment's start.
+    struct Step: Codable, Equatable {
+        var offset: UInt64
         var index: Int32
         var unit: Int32
-        var offset: UInt64
+        /// 1 for an image hop, 0 for a row hop.
+        var image: Int32
+        /// Keeps the layout free of padding (checkpoints store steps as bytes).
+        var reserved: Int32 = 0
     }
 
     var recorded: [(key: Key, steps: [Step])] = []
@@ -38,7 +41,7 @@ extension Chip {
     @inline(__always)
     func record(image: Bool, index: Int, unit: Int, at now: SimTime) {
         guard replay.recording != nil else { return }
-        replay.recording!.append(.init(image: image, index: Int32(index), unit: Int32(unit), offset: now.picoseconds - cursor.picoseconds))
+        replay.recording!.append(.init(offset: now.picoseconds - cursor.picoseconds, index: Int32(index), unit: Int32(unit), image: image ? 1 : 0))
     }
 
     /// Runs a segment's events, or replays its recorded hops when it has run before.
@@ -51,7 +54,7 @@ extension Chip {
         if let steps = replay.steps(for: key) {
             for s in steps {
                 let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
-                if s.image {
+                if s.image != 0 {
                     _ = try perform(hops[Int(s.index)], slot: Int(s.unit), at: at)
                 } else {
                     _ = try readRowHop(Int(s.index), Int(s.unit), at: at)

@@ -69,7 +69,7 @@ public final class Chip: ProgrammableCrossbar {
     public internal(set) var cursor: SimTime = .zero
     var phase: Phase = .forward
     /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
-    public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+    public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
     /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
     /// `device` replaces the model the spec's device parameters describe.

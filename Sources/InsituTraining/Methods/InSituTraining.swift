@@ -6,18 +6,38 @@ import InsituHardware
 /// an initial state N(mean, spread), then forward passes on the crossbars, errors from
 /// read-back weights, state updates by pulses, and a read-back after every update.
 public enum InSituTraining {
+    /// Trains `chip`; with `checkpoints`, its state is handed out every so many updates, and a
+    /// run given `resume` (a state saved that way, already put into `chip`) continues from it.
     public static func run(on chip: any ProgrammableCrossbar, training: TrainingSpec, activation: Activation,
-                           data: TrainingData, progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingOutcome {
+                           data: TrainingData, checkpoints: Checkpoints? = nil, resume: TrainingLoop.State? = nil,
+                           progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingOutcome {
         let wallStart = Date()
         var outcome = TrainingOutcome(method: .inSitu)
-        try chip.program(targets: initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts,
-                                                seed: training.seed), phase: .program, after: [])
-        try chip.readBack()
-        let loop = TrainingLoop(accelerator: chip, training: training, activation: activation,
+        if resume == nil {
+            try chip.program(targets: initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts,
+                                                    seed: training.seed), phase: .program, after: [])
+            try chip.readBack()
+        }
+        var loop = TrainingLoop(accelerator: chip, training: training, activation: activation,
                                 rule: StateUpdate(learningRates: training.learningRatesVoltsSquared), afterUpdate: chip.readBack)
+        loop.resume = resume
+        if let checkpoints {
+            loop.checkpointInterval = checkpoints.interval
+            loop.checkpoint = checkpoints.save
+        }
         try loop.run(on: data, into: &outcome, progress: progress)
         try outcome.finish(testing: chip, on: data, since: wallStart)
         return outcome
+    }
+
+    /// How often to save a run's state, and where it goes.
+    public struct Checkpoints {
+        public var interval: Int
+        public var save: (TrainingLoop.State) throws -> Void
+        public init(interval: Int, save: @escaping (TrainingLoop.State) throws -> Void) {
+            self.interval = interval
+            self.save = save
+        }
     }
 
     /// Every device's initial state drawn from N(mean, spread), clipped to the model's range.

@@ -11,6 +11,21 @@ public struct TrainingLoop {
     public let rule: any UpdateRule
     /// Called after every update, to refresh what backpropagation reads (the crossbar's read-back).
     public var afterUpdate: (() throws -> Void)?
+    /// Called after every `checkpointInterval` updates (and evaluations due), with the loop's state.
+    public var checkpoint: ((State) throws -> Void)?
+    public var checkpointInterval = 0
+    /// Where to continue from, for a resumed run.
+    public var resume: State?
+
+    /// Where the loop stands between updates: all it needs to continue as if never stopped.
+    public struct State: Codable, Equatable {
+        public var seen: Int
+        public var nextEvaluation: Int
+        public var sampler: TrainingData.Sampler
+        public var curve: [TrainingOutcome.Point]
+        public var batchAccuracy: [Double]
+        public var updates: Int
+    }
 
     public init(accelerator: any Accelerator, training: TrainingSpec, activation: Activation, rule: any UpdateRule,
                 afterUpdate: (() throws -> Void)? = nil) {
@@ -31,6 +46,14 @@ public struct TrainingLoop {
         var sampler = TrainingData.Sampler(count: data.trainCount, seed: training.seed)
         var seen = 0
         var nextEvaluation = training.evaluationInterval > 0 ? training.evaluationInterval : Int.max
+        if let resume {
+            sampler = resume.sampler
+            seen = resume.seen
+            nextEvaluation = resume.nextEvaluation
+            outcome.curve = resume.curve
+            outcome.batchAccuracy = resume.batchAccuracy
+            outcome.updates = resume.updates
+        }
         while seen < training.images {
             let size = min(training.batchSize, training.images - seen)
             let (volts, labels) = data.batch(sampler.next(size))
@@ -47,6 +70,10 @@ public struct TrainingLoop {
                 nextEvaluation += training.evaluationInterval
             }
             progress?(seen, outcome)
+            if let checkpoint, checkpointInterval > 0, outcome.updates % checkpointInterval == 0, seen < training.images {
+                try checkpoint(State(seen: seen, nextEvaluation: nextEvaluation, sampler: sampler, curve: outcome.curve,
+                                     batchAccuracy: outcome.batchAccuracy, updates: outcome.updates))
+            }
         }
         outcome.imagesTrained = seen
     }

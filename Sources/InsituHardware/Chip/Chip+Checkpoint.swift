@@ -1,0 +1,121 @@
+import Foundation
+import InsituEngine
+
+/// A chip's state between segments, for checkpoints: what its devices hold, what the
+/// controller and the read-back remember, its random streams, its clock, ledger and
+/// recorded segments. Faults and device factors are not saved: they come from the seed.
+public struct ChipState: Codable, Equatable {
+    public struct LedgerEntry: Codable, Equatable {
+        var component: String
+        var action: String
+        var phase: String
+        var quanta: String
+        var busy: UInt64
+        var count: UInt64
+        var magnitude: Double
+    }
+    struct Segment: Codable, Equatable {
+        var images: Int?
+        var work: [DigitalWork]?
+        var steps: Packed<SegmentReplay.Step>
+    }
+    var conductance: [Packed<Float>]
+    var states: [Packed<Float>]
+    var readback: [Packed<Float>]
+    var measured: [Packed<Float>]
+    var programRNG: RandomStream
+    var readRNG: RandomStream
+    var cursorPicoseconds: UInt64
+    var simulatorNowPicoseconds: UInt64
+    var phasePicoseconds: [UInt64]
+    var telemetry: Telemetry
+    var ledger: [LedgerEntry]
+    var segments: [Segment]
+}
+
+
+extension Chip {
+    /// The chip's state now (between segments).
+    public func checkpoint() -> ChipState {
+        ChipState(
+            conductance: layers.map { Packed($0.devices.conductance) }, states: layers.map { Packed($0.states) },
+            readback: layers.map { Packed($0.readback) }, measured: measured.map(Packed.init), programRNG: programRNG, readRNG: readRNG, cursorPicoseconds: cursor.picoseconds,
+            simulatorNowPicoseconds: simulator.now.picoseconds,
+            phasePicoseconds: phasePicoseconds, telemetry: simulator.telemetry,
+            ledger: ledger.entriesInOrder.map {
+                .init(component: $0.key.component, action: $0.key.action, phase: $0.key.phase, quanta: $0.energyQuanta.description,
+                      busy: $0.busyPicoseconds, count: $0.count, magnitude: $0.magnitude)
+            },
+            segments: replay.recorded.map { key, steps in
+                switch key {
+                case .forward(let images, let work): .init(images: images, work: work, steps: Packed(steps))
+                case .readBack: .init(images: nil, work: nil, steps: Packed(steps))
+                }
+            })
+    }
+
+    /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
+    /// and seed; it then continues exactly as the chip that was saved.
+    public func restore(_ s: ChipState) throws {
+        guard s.conductance.count == layers.count, s.states.count == layers.count, s.readback.count == layers.count,
+              zip(s.conductance, layers).allSatisfy({ $0.values.count == $1.devices.conductance.count }),
+              zip(s.states, layers).allSatisfy({ $0.values.count == $1.states.count }),
+              zip(s.readback, layers).allSatisfy({ $0.values.count == $1.readback.count }),
+              s.measured.count == measured.count, zip(s.measured, measured).allSatisfy({ $0.values.count == $1.count }),
+              s.phasePicoseconds.count == phasePicoseconds.count else {
+            throw CheckpointMismatch(description: "the checkpoint is of a chip with other layers or tiles")
+        }
+        for (l, layer) in layers.enumerated() {
+            layer.withDevices { $0.restore(conductance: s.conductance[l].values) }
+            layer.states = s.states[l].values
+            layer.readback = s.readback[l].values
+            for i in 0..<layer.inputs { layer.refresh(input: i) }
+        }
+        measured = s.measured.map(\.values)
+        programRNG = s.programRNG
+        readRNG = s.readRNG
+        cursor = SimTime(picoseconds: s.cursorPicoseconds)
+        phasePicoseconds = s.phasePicoseconds
+        simulator.restore(now: SimTime(picoseconds: s.simulatorNowPicoseconds), telemetry: s.telemetry)
+        for e in s.ledger {
+            guard let quanta = ExactInteger(decimal: e.quanta) else {
+                throw CheckpointMismatch(description: "a ledger energy in the checkpoint is not an integer")
+            }
+            ledger.add(.init(key: .init(component: e.component, action: e.action, phase: e.phase), energyQuanta: quanta,
+                             busyPicoseconds: e.busy, count: e.count, magnitude: e.magnitude))
+        }
+        replay.recorded = s.segments.map { seg in
+            (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values)
+        }
+    }
+}
+
+/// An array of plain values kept as its bytes (base64 in JSON), so that a checkpoint of many
+/// thousands of values is written and read at memory speed.
+public struct Packed<Element: BitwiseCopyable>: Codable, Equatable {
+    public var values: [Element]
+    public init(_ values: [Element]) { self.values = values }
+
+    public init(from decoder: Decoder) throws {
+        let data = try decoder.singleValueContainer().decode(Data.self)
+        guard data.count % MemoryLayout<Element>.stride == 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a whole number of values"))
+        }
+        values = data.withUnsafeBytes { raw in Array(raw.bindMemory(to: Element.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(values.withUnsafeBytes { Data($0) })
+    }
+
+    public static func == (a: Packed, b: Packed) -> Bool {
+        a.values.withUnsafeBytes { x in b.values.withUnsafeBytes { y in x.elementsEqual(y) } }
+    }
+}
+
+/// A checkpoint that does not belong to the run resuming from it.
+public struct CheckpointMismatch: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
