@@ -76,7 +76,8 @@ struct Compare: ParsableCommand {
         if let out, let folder {
             try writingOutputs(to: out) {
                 try table.write(to: out)
-                try folder.finish(files: files + ["compare.json", "compare.csv"])
+                try AtomicFile.write(ReportPages.compare(table, runs[0], runs[1]), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
+                try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"])
             }
             print("written: \(out)/compare.json, compare.csv, \(folders[0])/, \(folders[1])/")
         }

@@ -174,12 +174,15 @@ struct SweepCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let results = SweepResults(keys: plan.axes.map(\.key), rows: rows)
-        try writingOutputs(to: out) { try results.write(to: out) }
+        try writingOutputs(to: out) {
+            try results.write(to: out)
+            try AtomicFile.write(ReportPages.sweep(results), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
+        }
         print(results.text())
         if pareto {
             print("Pareto points: " + results.rows.filter(\.pareto).map { "\($0.point) (\(Swift.zip(plan.axes, $0.values).map { "\($0.key)=\($1)" }.joined(separator: " ")))" }.joined(separator: "; "))
         }
-        print("written: \(out)/sweep.csv, sweep.json, points/")
+        print("written: \(out)/sweep.csv, sweep.json, report.html, points/")
     }
 
     func mergeShards(_ folder: String) throws {

@@ -105,6 +105,17 @@ struct Train: ParsableCommand {
         if let out, let folder {
             try writingOutputs(to: out) {
                 var files = try RunWriter.write(run, design: design.name, to: out)
+                // The float line beside the accuracy curve (cost-free, the same workload).
+                var floatCurve: [TrainingOutcome.Point]?
+                if design.training.method == .inSitu || design.training.method == .digital {
+                    var t = design.training
+                    t.method = .float
+                    floatCurve = try? TrainingRun.execute(chip: design.chip, network: design.network, training: t, data: trainingData,
+                                                          accounting: false).outcome.curve
+                }
+                try AtomicFile.write(ReportPages.train(run, design: design.name, floatCurve: floatCurve),
+                                     to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
+                files.append("report.html")
                 if let sink {
                     let dir = URL(fileURLWithPath: out)
                     try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)

@@ -69,9 +69,12 @@ public struct RunReport: Codable {
         public var energy_per_MAC_J: Double
     }
 
+    /// One evaluation: accuracy, and the energy and simulated time spent up to it.
     public struct Point: Codable {
         public var images: Int
         public var accuracy: Double
+        public var energy_J: Double
+        public var simulated_s: Double
     }
 
     public var design: String
@@ -103,7 +106,8 @@ public struct RunReport: Codable {
         updates = o.updates
         test_images = o.testImages
         test_accuracy = o.finalAccuracy
-        accuracy_curve = o.curve.map { Point(images: $0.images, accuracy: $0.accuracy) }
+        accuracy_curve = o.curve.map { Point(images: $0.images, accuracy: $0.accuracy, energy_J: $0.joules,
+                                             simulated_s: Double($0.simulatedPicoseconds) * 1e-12) }
         minibatch_accuracy = o.batchAccuracy
         devices = o.devices
         stuck_devices = o.stuckDevices

@@ -39,8 +39,8 @@ public enum RunWriter {
 
     /// Writes curve.csv: test accuracy after each evaluation.
     public static func writeCurve(_ outcome: TrainingOutcome, to folder: String) throws {
-        var curve = "images,test_accuracy\n"
-        for p in outcome.curve { curve += "\(p.images),\(p.accuracy)\n" }
+        var curve = "images,test_accuracy,energy_J,simulated_s\n"
+        for p in outcome.curve { curve += "\(p.images),\(p.accuracy),\(p.joules),\(Double(p.simulatedPicoseconds) * 1e-12)\n" }
         try AtomicFile.write(curve, to: URL(fileURLWithPath: folder).appendingPathComponent("curve.csv").path)
     }
 }

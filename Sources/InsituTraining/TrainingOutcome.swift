@@ -8,6 +8,22 @@ public struct TrainingOutcome: Sendable {
     public struct Point: Sendable, Equatable, Codable {
         public var images: Int
         public var accuracy: Double
+        /// Energy charged and simulated time elapsed so far, when the evaluation ended (0 without accounting).
+        public var joules: Double
+        public var simulatedPicoseconds: UInt64
+        public init(images: Int, accuracy: Double, joules: Double = 0, simulatedPicoseconds: UInt64 = 0) {
+            self.images = images
+            self.accuracy = accuracy
+            self.joules = joules
+            self.simulatedPicoseconds = simulatedPicoseconds
+        }
+
+        /// The point at the end of an evaluation on `accelerator`, with its costs so far.
+        public init(images: Int, accuracy: Double, on accelerator: any Accelerator) {
+            self.init(images: images, accuracy: accuracy,
+                      joules: accelerator.isCosted ? accelerator.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules : 0,
+                      simulatedPicoseconds: accelerator.simulatedTime.picoseconds)
+        }
     }
 
     public var method: TrainingSpec.Method
@@ -32,7 +48,7 @@ public struct TrainingOutcome: Sendable {
     /// Final test on the accelerator, appended to the curve, and what the accelerator did.
     public mutating func finish(testing accelerator: any Accelerator, on data: TrainingData, since wallStart: Date) throws {
         finalAccuracy = try Evaluation.accuracy(of: accelerator, on: data)
-        curve.append(.init(images: imagesTrained, accuracy: finalAccuracy))
+        curve.append(.init(images: imagesTrained, accuracy: finalAccuracy, on: accelerator))
         testImages = data.testCount
         simulatedTime = accelerator.simulatedTime
         telemetry = accelerator.telemetry

@@ -66,7 +66,8 @@ public struct TrainingLoop {
             seen += size
             outcome.updates += 1
             if seen >= nextEvaluation && seen < training.images {
-                outcome.curve.append(.init(images: seen, accuracy: try Evaluation.accuracy(of: accelerator, on: data)))
+                let accuracy = try Evaluation.accuracy(of: accelerator, on: data)
+                outcome.curve.append(.init(images: seen, accuracy: accuracy, on: accelerator))
                 nextEvaluation += training.evaluationInterval
             }
             progress?(seen, outcome)

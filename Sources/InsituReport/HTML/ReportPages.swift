@@ -1,0 +1,96 @@
+import Foundation
+import InsituEngine
+import InsituHardware
+import InsituTraining
+
+/// The pictures of a run, a comparison and a sweep as HTML pages (report.html).
+public enum ReportPages {
+    static let phases = ["program", "forward", "backward", "gradient", "update", "readout", "test"]
+
+    /// A training run: accuracy against images (with the float line when given), energy by
+    /// phase and component kind, time by phase, utilisation by component, energy per image
+    /// over training.
+    public static func train(_ run: TrainingRun, design: String, floatCurve: [TrainingOutcome.Point]? = nil) -> String {
+        var page = HTMLPage(title: "\(design): \(run.outcome.method.rawValue) training of \(run.accelerator.widths.map(String.init).joined(separator: "-"))")
+        let o = run.outcome
+        page.table([["measure", "value"], ["test accuracy", String(format: "%.2f%%", 100 * o.finalAccuracy)],
+                    ["training images", "\(o.imagesTrained)"], ["simulated time", o.simulatedTime.description]])
+        var series = [SVGChart.Series(name: "\(run.outcome.method.rawValue) (test)", points: o.curve.map { (Double($0.images), 100 * $0.accuracy) })]
+        if let floatCurve { series.append(.init(name: "float line (test)", points: floatCurve.map { (Double($0.images), 100 * $0.accuracy) }, dashed: true)) }
+        page.heading("Accuracy")
+        page.chart(SVGChart.lines(title: "Test accuracy against training images", xLabel: "training images", yLabel: "test accuracy (%)", series: series))
+        guard run.accelerator.isCosted else { return page.html }
+        let b = CostBreakdown(run: run)
+        page.table([["per image", "energy", "time"],
+                    ["training", Ledger.humanEnergy(joules: b.trainingJoulesPerImage), SimTime.format(UInt64((b.trainingSecondsPerImage * 1e12).rounded()))],
+                    ["test", Ledger.humanEnergy(joules: b.testJoulesPerImage), SimTime.format(UInt64((b.testSecondsPerImage * 1e12).rounded()))]])
+        var kinds: [String: String] = [:]
+        for c in run.accelerator.components.components { kinds[c.name] = c.model.kind }
+        let present = phases.filter { p in b.byPhase.contains { $0.phase == p } }
+        let kindNames = Array(Set(kinds.values)).sorted()
+        let stacks = kindNames.map { kind in
+            (name: kind, values: present.map { phase in
+                run.ledger.entries.filter { $0.key.phase == phase && kinds[$0.key.component] == kind }
+                    .reduce(0.0) { $0 + $1.energyQuanta.doubleValue * Ledger.quantumJoules }
+            })
+        }
+        page.heading("Energy and time")
+        page.chart(SVGChart.stackedBars(title: "Energy by phase and component kind", yLabel: "energy (J)", categories: present, stacks: stacks))
+        page.chart(SVGChart.stackedBars(title: "Simulated time by phase (backward and gradient overlap forward on the crossbar chip)",
+                                        yLabel: "time (s)", categories: present,
+                                        stacks: [("segment time", present.map { Double(b.phaseTime[$0] ?? 0) * 1e-12 })]))
+        let components = b.byComponent.map(\.component)
+        page.chart(SVGChart.stackedBars(title: "Utilisation by component (busy time over simulated time and servers)", yLabel: "utilisation",
+                                        categories: components.map(shortName),
+                                        stacks: [("busy share", b.byComponent.map { b.utilisation($0.component, $0.total) })]))
+        var perImage: [(x: Double, y: Double)] = []
+        for (p, q) in zip(o.curve, o.curve.dropFirst()) where q.images > p.images {
+            perImage.append((Double(q.images), (q.joules - p.joules) / Double(q.images - p.images)))
+        }
+        if !perImage.isEmpty {
+            page.chart(SVGChart.lines(title: "Energy per training image between evaluations (with the test pass)", xLabel: "training images",
+                                      yLabel: "energy per image (J)", series: [.init(name: "energy / image", points: perImage)]))
+        }
+        return page.html
+    }
+
+    static func shortName(_ component: String) -> String { component.count > 12 ? String(component.suffix(12)) : component }
+
+    /// A comparison: the table, energy per training image by phase side by side, and the ratios.
+    public static func compare(_ table: ComparisonTable, _ a: TrainingRun, _ b: TrainingRun) -> String {
+        var page = HTMLPage(title: "A: \(table.nameA) against B: \(table.nameB)")
+        page.table([["measure", "A: \(table.nameA)", "B: \(table.nameB)", "A/B"]] + table.rows.map { r in
+            [r.measure.trimmingCharacters(in: .whitespaces), ComparisonTable.render(r.a, r.unit), ComparisonTable.render(r.b, r.unit),
+             r.unit == "%" ? String(format: "%+.2f pts", r.ratio ?? 0) : r.ratio.map { String(format: "%.3gx", $0) } ?? "-"]
+        })
+        let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
+        let training = ["forward", "backward", "gradient", "update", "readout"]
+        func perImage(_ c: CostBreakdown) -> [Double] { training.map { c.trainingImages > 0 ? c.phase($0).joules / Double(c.trainingImages) : 0 } }
+        page.heading("Energy per training image")
+        page.chart(SVGChart.stackedBars(title: "Energy per training image by phase", yLabel: "energy (J)", categories: ["A: \(table.nameA)", "B: \(table.nameB)"],
+                                        stacks: training.indices.map { i in (training[i], [perImage(ca)[i], perImage(cb)[i]]) }))
+        page.heading("Ratios")
+        page.chart(SVGChart.ratios(title: "A / B", items: table.rows.filter { $0.unit != "%" }.compactMap { r in
+            r.ratio.map { (r.measure.trimmingCharacters(in: .whitespaces), $0) }
+        }))
+        return page.html
+    }
+
+    /// A sweep: accuracy and area against training energy, the Pareto points marked, and the table.
+    public static func sweep(_ results: SweepResults) -> String {
+        var page = HTMLPage(title: "Sweep over \(results.keys.joined(separator: ", "))")
+        func label(_ r: SweepRow) -> String {
+            "point \(r.point): " + zip(results.keys, r.values).map { "\($0)=\($1)" }.joined(separator: " ") + String(format: ", %.2f%%", 100 * r.accuracy)
+        }
+        page.chart(SVGChart.scatter(title: "Accuracy against training energy", xLabel: "energy per training image (J)", yLabel: "test accuracy (%)",
+                                    points: results.rows.map { ($0.training_J_per_image, 100 * $0.accuracy, label($0), $0.pareto) }))
+        page.chart(SVGChart.scatter(title: "Area against training latency", xLabel: "time per training image (s)", yLabel: "area (mm^2)",
+                                    points: results.rows.map { ($0.training_s_per_image, $0.area_m2 * 1e6, label($0), $0.pareto) }))
+        page.table([["point"] + results.keys + ["accuracy", "energy / image", "time / image", "area mm^2", "Pareto"]] + results.rows.map { r in
+            ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.accuracy), Ledger.humanEnergy(joules: r.training_J_per_image),
+                                         SimTime.format(UInt64((r.training_s_per_image * 1e12).rounded())), String(format: "%.4g", r.area_m2 * 1e6),
+                                         r.pareto ? "yes" : ""]
+        })
+        return page.html
+    }
+}
