@@ -60,7 +60,9 @@ struct Compare: ParsableCommand {
                 let name = folders[runs.count - 1]
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
                 try writingOutputs(to: sub) {
-                    files += try RunWriter.write(runs.last!, design: design.name, to: sub).map { name + "/" + $0 }
+                    files += try RunWriter.write(runs.last!, design: design.name, to: sub,
+                                                 resolved: try? ArchDesign.resolvedJSON(path: path, overrides: []), overrides: [])
+                        .map { name + "/" + $0 }
                     if let sink {
                         let dir = URL(fileURLWithPath: sub)
                         try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)

@@ -27,6 +27,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
     @Flag(help: "Do not print progress.") var quiet = false
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
+    @Flag(help: "List every tile's components (more than 4 tiles are shown as totals per kind).") var perTile = false
     @Option(parsing: .unconditional, help: "Save the run's state into --out every N updates (in-situ), to continue it with --resume.")
     var checkpointEvery: Int?
     @Option(help: "Continue the run interrupted in this folder (the same arch file and options; its checkpoint.json).")
@@ -101,10 +102,12 @@ struct Train: ParsableCommand {
             throw usageError("\(arch.arch): \(failure)")
         }
         progress?.finish()
-        print(RunSummary.text(run, design: design.name))
+        print(RunSummary.text(run, design: design.name, perTile: perTile))
         if let out, let folder {
             try writingOutputs(to: out) {
-                var files = try RunWriter.write(run, design: design.name, to: out)
+                var files = try RunWriter.write(run, design: design.name, to: out,
+                                                resolved: try? ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides),
+                                                overrides: arch.overrides)
                 // The float line beside the accuracy curve (cost-free, the same workload).
                 var floatCurve: [TrainingOutcome.Point]?
                 if design.training.method == .inSitu || design.training.method == .digital {

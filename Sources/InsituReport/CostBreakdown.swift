@@ -48,7 +48,7 @@ public struct CostBreakdown {
             if e.key.action == CrossbarModel.reset.name { resetPulses &+= e.count }
         }
         byPhase = Phase.allCases.compactMap { p in phases[p.name].map { (p.name, $0) } }
-        byComponent = components.keys.sorted().map { ($0, components[$0]!) }
+        byComponent = components.keys.sorted(by: Self.naturalOrder).map { ($0, components[$0]!) }
         let accelerator = run.accelerator
         for p in Phase.allCases { phaseTime[p.name] = accelerator.phasePicoseconds[p.rawValue] }
         simulatedTime = accelerator.simulatedTime
@@ -63,6 +63,25 @@ public struct CostBreakdown {
         trainingImages = run.outcome.imagesTrained
         // Test images: every evaluation pass over the test set.
         testImages = run.outcome.testImages * (run.outcome.method == .exSitu ? 1 : run.outcome.curve.count)
+    }
+
+    /// Names in natural order: digits compare as numbers, so tile2 comes before tile10.
+    public static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        func parts(_ s: String) -> [(String, Int?)] {
+            var out: [(String, Int?)] = [], current = "", digits = false
+            for c in s {
+                if c.isNumber != digits, !current.isEmpty { out.append((current, digits ? Int(current) : nil)); current = "" }
+                digits = c.isNumber
+                current.append(c)
+            }
+            if !current.isEmpty { out.append((current, digits ? Int(current) : nil)) }
+            return out
+        }
+        for (x, y) in zip(parts(a), parts(b)) where x.0 != y.0 {
+            if let m = x.1, let n = y.1 { return m != n ? m < n : x.0 < y.0 }
+            return x.0 < y.0
+        }
+        return parts(a).count < parts(b).count
     }
 
     /// Busy time over (simulated time x servers).

@@ -94,6 +94,39 @@ public struct RunReport: Codable {
     public var costs: Costs?
     public var events: UInt64
     public var wall_seconds: Double
+    /// The design as run: the arch file with `extends:` merged and every override applied.
+    public var resolved_design: DesignTree?
+    /// The `--set` overrides given, in order.
+    public var overrides: [String]?
+
+    /// A resolved arch tree: values as their text, mappings and lists as JSON objects and arrays.
+    public indirect enum DesignTree: Codable, Equatable {
+        case text(String), list([DesignTree]), map([String: DesignTree])
+
+        /// From `JSONSerialization` output of a resolved design.
+        public init?(json object: Any) {
+            if let s = object as? String { self = .text(s); return }
+            if let a = object as? [Any] { self = .list(a.compactMap(DesignTree.init(json:))); return }
+            if let d = object as? [String: Any] { self = .map(d.compactMapValues(DesignTree.init(json:))); return }
+            return nil
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .text(let s): try c.encode(s)
+            case .list(let a): try c.encode(a)
+            case .map(let d): try c.encode(d)
+            }
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { self = .text(s) }
+            else if let a = try? c.decode([DesignTree].self) { self = .list(a) }
+            else { self = .map(try c.decode([String: DesignTree].self)) }
+        }
+    }
 
     public init(run: TrainingRun, design: String) {
         let o = run.outcome

@@ -5,7 +5,8 @@ import InsituTraining
 
 /// The terminal summary of a training run.
 public enum RunSummary {
-    public static func text(_ run: TrainingRun, design: String) -> String {
+    /// `perTile` lists every tile's components; otherwise more than 4 tiles collapse to totals per kind.
+    public static func text(_ run: TrainingRun, design: String, perTile: Bool = false) -> String {
         let o = run.outcome
         var lines: [String] = []
         lines.append("\(design): \(o.method.rawValue) training of \(run.network.layers.map(String.init).joined(separator: "-")) on \(o.dataSource)")
@@ -19,7 +20,7 @@ public enum RunSummary {
         }
         if run.accelerator.isCosted {
             lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
-            lines.append(CostTable.text(run))
+            lines.append(CostTable.text(run, perTile: perTile))
         }
         if o.telemetry.eventsProcessed > 0 {
             lines.append(String(format: "wall time: %.2f s; events: %llu (%.2f million/s, %.3g simulated s per wall s)", o.wallSeconds,

@@ -8,9 +8,15 @@ import InsituTraining
 public enum RunWriter {
     /// Writes the run's files and returns their names.
     @discardableResult
-    public static func write(_ run: TrainingRun, design: String, to folder: String) throws -> [String] {
+    /// `resolved` (the design as JSON, `extends:` merged and overrides applied) and `overrides`
+    /// are recorded in report.json when given.
+    public static func write(_ run: TrainingRun, design: String, to folder: String, resolved: Data? = nil,
+                             overrides: [String]? = nil) throws -> [String] {
         let dir = URL(fileURLWithPath: folder)
-        try AtomicFile.write(try RunReport(run: run, design: design).json(), to: dir.appendingPathComponent("report.json").path)
+        var report = RunReport(run: run, design: design)
+        report.resolved_design = resolved.flatMap { try? JSONSerialization.jsonObject(with: $0) }.flatMap(RunReport.DesignTree.init(json:))
+        report.overrides = overrides
+        try AtomicFile.write(try report.json(), to: dir.appendingPathComponent("report.json").path)
         if run.accelerator.isCosted {
             try AtomicFile.write(try run.ledger.jsonData(), to: dir.appendingPathComponent("ledger.json").path)
             var csv = "component,action,phase,energy_J,busy_ps,count,magnitude\n"
