@@ -75,7 +75,7 @@ struct SweepCommand: ParsableCommand {
         if !quiet { printError("sweep: \(plan.count) points, \(plan.count - todo.count) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
         let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: "points")
         let tally = Tally()
-        let next = Counter()
+        let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, todo.count))) { _ in
             while let k = next.take(below: todo.count) {
                 let point = todo[k]
@@ -233,18 +233,5 @@ struct SweepCommand: ParsableCommand {
         private var finished = 0
         func fail(_ point: Int, _ message: String) { lock.lock(); failures.append((point, message)); lock.unlock() }
         func finishOne(_ report: (Int) -> Void) { lock.lock(); finished += 1; report(finished); lock.unlock() }
-    }
-
-    /// Hands out indices in order to worker threads.
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take(below n: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < n else { return nil }
-            value += 1
-            return value - 1
-        }
     }
 }

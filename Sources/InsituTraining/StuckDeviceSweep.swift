@@ -44,7 +44,7 @@ public struct StuckDeviceSweep: Sendable {
     public func run(on data: TrainingData, threads: Int, done: (@Sendable ([Result], Int) -> Void)? = nil) throws -> [Result] {
         let jobs = self.jobs
         let box = ResultBox(count: jobs.count, done: done)
-        let next = ResultBox.Counter()
+        let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
             while let i = next.take(below: jobs.count) {
                 let job = jobs[i]
@@ -83,17 +83,18 @@ final class ResultBox: @unchecked Sendable {
         results[i] = r
         done?(results.compactMap { try? $0?.get() }, results.count)
     }
+}
 
-    /// Hands out job indices in order.
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take(below n: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < n else { return nil }
-            value += 1
-            return value - 1
-        }
+/// Hands out job indices in order to worker threads (sweeps of any kind).
+public final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    public init() {}
+    public func take(below n: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < n else { return nil }
+        value += 1
+        return value - 1
     }
 }
