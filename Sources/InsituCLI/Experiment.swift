@@ -36,7 +36,7 @@ struct StuckDevices: ParsableCommand {
     @Option(help: "1 for the single-layer network of Fig. 4c, 2 for the design's network.") var layers = 2
     @Option(parsing: .unconditional, help: "Training images per run (default: the arch file's).") var images: Int?
     @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Folder for sweep.json and sweep.csv.") var out: String?
+    @Option(help: "Folder for sweep.json, sweep.csv and report.html.") var out: String?
 
     static let singleLayerDefaults = ["chip.tia.output_gain=500 V/A", "training.learning_rate=0.005 V^2"]
 

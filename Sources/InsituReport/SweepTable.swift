@@ -68,6 +68,7 @@ public struct SweepTable {
         let dir = URL(fileURLWithPath: folder)
         try AtomicFile.write(try json(), to: dir.appendingPathComponent("sweep.json").path)
         try AtomicFile.write(csv(), to: dir.appendingPathComponent("sweep.csv").path)
+        try AtomicFile.write(ReportPages.experiment(self), to: dir.appendingPathComponent("report.html").path)
     }
 
     public func csv() -> String {

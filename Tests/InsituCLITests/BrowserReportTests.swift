@@ -20,17 +20,18 @@ import Testing
     }
 
     @Test(.enabled(if: BrowserReportTests.chromium != nil, "Chromium is not installed (.ci/run installs Debian's chromium)"),
-          arguments: ["train", "compare", "sweep"])
+          arguments: ["train", "compare", "sweep", "experiment"])
     func reportRendersInABrowser(_ kind: String) throws {
         let out = Self.folder()
         let command: [String] = switch kind {
         case "train": ["train", "arch/li2018.yaml", "--images", "400", "--set", "training.evaluation_interval=100", "--quiet", "--out", out]
         case "compare": ["compare", "arch/li2018.yaml", "arch/digital-32nm.yaml", "--images", "200", "--out", out]
-        default: ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=4,8", "--images", "100", "--quiet", "--out", out]
+        case "sweep": ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=4,8", "--images", "100", "--quiet", "--out", out]
+        default: ["experiment", "stuck-devices", "--fractions", "0,10%", "--seeds", "1", "--images", "200", "--out", out]
         }
         #expect(try CLI.run(command).status == 0)
         let page = out + "/report.html"
-        let expected = ["train": 5, "compare": 2, "sweep": 2][kind]!
+        let expected = ["train": 5, "compare": 2, "sweep": 2, "experiment": 1][kind]!
         let dom = try Self.browse(page, ["--dump-dom"])
         #expect(dom.contains("data-rendered=\"\(expected) charts\""), "the page's script did not run to the end")
         let shot = out + "/shot.png"

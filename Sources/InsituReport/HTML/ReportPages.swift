@@ -76,6 +76,26 @@ public enum ReportPages {
         return page.html
     }
 
+    /// The stuck-device experiment: mean accuracy against the stuck fraction per method, with
+    /// the paper's points (Fig. 4b-c) dashed.
+    public static func experiment(_ table: SweepTable) -> String {
+        var page = HTMLPage(title: "\(table.design): accuracy against devices stuck low (\(table.layers.map(String.init).joined(separator: "-")))")
+        var series: [SVGChart.Series] = []
+        for method in Array(Set(table.rows.map(\.method))).sorted() {
+            let rows = table.rows.filter { $0.method == method }.sorted { $0.stuck_fraction < $1.stuck_fraction }
+            series.append(.init(name: "\(method) (mean)", points: rows.map { (100 * $0.stuck_fraction, 100 * $0.mean_accuracy) }))
+            let paper = rows.compactMap { r in r.paper_accuracy.map { (100 * r.stuck_fraction, $0) } }
+            if !paper.isEmpty { series.append(.init(name: "\(method), paper", points: paper, dashed: true)) }
+        }
+        page.chart(SVGChart.lines(title: "Test accuracy against the fraction of devices stuck low", xLabel: "devices stuck low (%)",
+                                  yLabel: "test accuracy (%)", series: series))
+        page.table([["stuck", "method", "mean", "sd", "paper"]] + table.rows.map {
+            [String(format: "%g%%", 100 * $0.stuck_fraction), $0.method, String(format: "%.2f%%", 100 * $0.mean_accuracy),
+             String(format: "%.2f", 100 * $0.sd_accuracy), $0.paper_accuracy.map { String(format: "%g%%", $0) } ?? ""]
+        })
+        return page.html
+    }
+
     /// A sweep: accuracy and area against training energy, the Pareto points marked, and the table.
     public static func sweep(_ results: SweepResults) -> String {
         var page = HTMLPage(title: "Sweep over \(results.keys.joined(separator: ", "))")
