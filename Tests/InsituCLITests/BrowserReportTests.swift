@@ -12,11 +12,16 @@ import Testing
 
     static func folder() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("insitu-html-\(UUID().uuidString)").path }
 
-    /// Runs Chromium headless on `page` with `arguments`; its standard output.
-    static func browse(_ page: String, _ arguments: [String]) throws -> String {
-        let r = try CLI.run([chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,2000"]
-                            + arguments + ["file://" + page], shell: true)
-        return r.out
+    /// Runs Chromium headless on `page` with `arguments`; its standard output. A browser that
+    /// dies without output on a loaded machine is tried again, up to three times.
+    static func browse(_ page: String, _ arguments: [String], until done: () -> Bool = { true }) throws -> String {
+        var out = ""
+        for _ in 0..<3 {
+            out = try CLI.run([chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,2000"]
+                              + arguments + ["file://" + page], shell: true).out
+            if !out.isEmpty || (arguments.contains { $0.hasPrefix("--screenshot") } && done()) { break }
+        }
+        return out
     }
 
     @Test(.enabled(if: BrowserReportTests.chromium != nil, "Chromium is not installed (.ci/run installs Debian's chromium)"),
@@ -35,7 +40,7 @@ import Testing
         let dom = try Self.browse(page, ["--dump-dom"])
         #expect(dom.contains("data-rendered=\"\(expected) charts\""), "the page's script did not run to the end")
         let shot = out + "/shot.png"
-        _ = try Self.browse(page, ["--screenshot=\(shot)"])
+        _ = try Self.browse(page, ["--screenshot=\(shot)"]) { FileManager.default.fileExists(atPath: shot) }
         let png = try Data(contentsOf: URL(fileURLWithPath: shot))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // A blank page of this size compresses to a few kilobytes; charts and tables take far more.
