@@ -14,8 +14,9 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
 
     public var isInteger: Bool { self == .int8 || self == .int32 }
 
-    /// Largest magnitude of an integer format's symmetric range (127 for int8).
-    public var integerLimit: Float { self == .int8 ? 127 : 2_147_483_647 }
+    /// Largest magnitude of an integer format's symmetric range: 127 for int8; for int32 the
+    /// largest binary32 value below 2^31 (2^31 - 128), since the codes are held as Float.
+    public var integerLimit: Float { self == .int8 ? 127 : 2_147_483_520 }
 
     /// Rounds one value held in `unit`s (value / unit is what the format stores) to a float format.
     /// Integer formats need a tensor-wide scale: use `round(_:unit:)` on the whole tensor.
