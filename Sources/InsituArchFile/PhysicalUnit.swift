@@ -45,6 +45,12 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         }
     }
 
+    /// The value of a quantity written with this unit ("10 ms"), or nil if it does not parse.
+    public func value(_ text: String) -> Double? {
+        guard case .success(let v) = parse(text), v.isFinite else { return nil }
+        return v
+    }
+
     /// SI prefixes as powers of ten, applied to the decimal text so that "10 uS" is exactly 10e-6.
     static let prefixes: [(String, Int)] = [
         ("a", -18), ("f", -15), ("p", -12), ("n", -9), ("u", -6), ("µ", -6), ("μ", -6),

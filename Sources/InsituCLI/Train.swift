@@ -24,7 +24,9 @@ struct Train: ParsableCommand {
     @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
     @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
     @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out.") var trace = false
-    @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run).") var traceLimit = 200_000
+    @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run, or of --trace-time).") var traceLimit = 200_000
+    @Option(help: ArgumentHelp("Trace only simulated time T0..T1, e.g. 10 ms..12 ms.", valueName: "T0..T1")) var traceTime: String?
+    @Flag(help: "Write the Perfetto trace as trace.json.gz (gzip) instead of trace.json.") var traceGzip = false
     @Flag(help: "Do not print progress.") var quiet = false
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
     @Flag(help: "List every tile's components (more than 4 tiles are shown as totals per kind).") var perTile = false
@@ -62,6 +64,8 @@ struct Train: ParsableCommand {
             throw usageError("checkpoints are kept for in-situ training without --trace")
         }
         if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
+        if (traceTime != nil || traceGzip) && !trace { throw usageError("--trace-time and --trace-gzip go with --trace") }
+        let window = try traceTime.map(Self.timeWindow)
         guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
         let trainingData = try data.load(for: design)
         // The folder is taken only once every input has been checked.
@@ -84,7 +88,7 @@ struct Train: ParsableCommand {
                 (n, fingerprint, { (c: RunCheckpoint) in try AtomicFile.write(JSONEncoder().encode(c), to: path) })
             }
         }
-        let sink = trace ? TraceRecorder(limit: traceLimit) : nil
+        let sink = trace ? TraceRecorder(limit: traceLimit, window: window) : nil
         let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
         var curvePoints = 0
         let run: TrainingRun
@@ -121,15 +125,17 @@ struct Train: ParsableCommand {
                 files.append("report.html")
                 if let sink {
                     let dir = URL(fileURLWithPath: out)
-                    try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
+                    let name = traceGzip ? "trace.json.gz" : "trace.json"
+                    let json = PerfettoTrace.json(sink)
+                    try AtomicFile.write(traceGzip ? TraceCompression.gzip(json) : json, to: dir.appendingPathComponent(name).path)
                     try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
-                    files += ["trace.json", "trace.vcd"]
+                    files += [name, "trace.vcd"]
                 }
                 if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
                 try folder.finish(files: files)
             }
             if let sink {
-                print("trace: \(sink.count) spans in \(out)/trace.json and trace.vcd" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
+                print("trace: \(sink.count) spans in \(out)/\(traceGzip ? "trace.json.gz" : "trace.json") and trace.vcd" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
             }
         }
     }
@@ -138,6 +144,16 @@ struct Train: ParsableCommand {
 extension TrainingSpec.Method: ExpressibleByArgument {}
 
 extension Train {
+    /// A window of simulated time written T0..T1 with units (e.g. "10 ms..12 ms"), in picoseconds.
+    static func timeWindow(_ text: String) throws -> Range<UInt64> {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let a = PhysicalUnit.second.value(parts[0]), let b = PhysicalUnit.second.value(parts[1]),
+              a >= 0, b > a, b < 1.8e7 else {
+            throw usageError("--trace-time expects T0..T1 with units and T0 < T1, e.g. 10 ms..12 ms; found '\(text)'")
+        }
+        return UInt64((a * 1e12).rounded())..<UInt64((b * 1e12).rounded())
+    }
+
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
     func runFingerprint(_ design: ArchDesign) throws -> String {
         var text = String(decoding: try ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides), as: UTF8.self)

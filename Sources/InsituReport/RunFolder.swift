@@ -18,7 +18,7 @@ public final class RunFolder {
     public static let lockName = ".insitu.lock"
     /// Files a run writes (and a forced re-run removes when the old manifest is missing).
     public static let runFiles = ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv",
-                                  "trace.json", "trace.vcd", "compare.json", "compare.csv", "report.html", manifestName]
+                                  "trace.json", "trace.json.gz", "trace.vcd", "compare.json", "compare.csv", "report.html", manifestName]
 
     /// Takes `path` for a run: creates it, locks it, and refuses it if it holds another run
     /// (with `force`, that run's files are removed first).

@@ -2,7 +2,8 @@ import InsituEngine
 
 /// Collects activity spans from a chip for the trace writers (Perfetto JSON, VCD).
 ///
-/// Keeps the first `limit` spans (a whole training run has millions) and counts the rest.
+/// Keeps the first `limit` spans that overlap `window` (a whole training run has millions)
+/// and counts the rest.
 public final class TraceRecorder: TraceSink {
     public struct Span: Sendable {
         public var track: Int
@@ -17,9 +18,17 @@ public final class TraceRecorder: TraceSink {
     public private(set) var dropped = 0
     private var tracks: [String: Int] = [:]
 
-    public init(limit: Int = 200_000) { self.limit = limit }
+    /// Simulated time kept, picoseconds (`[start, end)`); nil keeps every time.
+    public let window: Range<UInt64>?
+
+    public init(limit: Int = 200_000, window: Range<UInt64>? = nil) {
+        self.limit = limit
+        self.window = window
+    }
 
     public func span(track: String, name: String, start: SimTime, end: SimTime) {
+        if let window, end.picoseconds <= window.lowerBound || start.picoseconds >= window.upperBound,
+           !(start == end && window.contains(start.picoseconds)) { return }
         guard spans.count < limit else { dropped += 1; return }
         let id: Int
         if let t = tracks[track] {
