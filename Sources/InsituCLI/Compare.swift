@@ -63,12 +63,7 @@ struct Compare: ParsableCommand {
                     files += try RunWriter.write(runs.last!, design: design.name, to: sub,
                                                  resolved: try? ArchDesign.resolvedJSON(path: path, overrides: []), overrides: [])
                         .map { name + "/" + $0 }
-                    if let sink {
-                        let dir = URL(fileURLWithPath: sub)
-                        try AtomicFile.write(PerfettoTrace.json(sink), to: dir.appendingPathComponent("trace.json").path)
-                        try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
-                        files += [name + "/trace.json", name + "/trace.vcd"]
-                    }
+                    if let sink { files += try writeTrace(sink, into: sub).map { name + "/" + $0 } }
                 }
             }
         }

@@ -71,7 +71,9 @@ struct Train: ParsableCommand {
         // The folder is taken only once every input has been checked.
         let folder = try out.map { try takeRunFolder($0, force: force, resuming: resume != nil) }
         let checkpointPath = out.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }
-        let fingerprint = try runFingerprint(design)
+        // The design as run (extends merged, overrides applied): recorded in report.json and fingerprinted for checkpoints.
+        let resolved = out == nil ? nil : try? ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides)
+        let fingerprint = checkpointEvery == nil && resume == nil ? "" : runFingerprint(design, resolved: resolved ?? Data())
         var resumeFrom: RunCheckpoint?
         if let resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
             guard let data = FileManager.default.contents(atPath: checkpointPath),
@@ -109,9 +111,7 @@ struct Train: ParsableCommand {
         print(RunSummary.text(run, design: design.name, perTile: perTile))
         if let out, let folder {
             try writingOutputs(to: out) {
-                var files = try RunWriter.write(run, design: design.name, to: out,
-                                                resolved: try? ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides),
-                                                overrides: arch.overrides)
+                var files = try RunWriter.write(run, design: design.name, to: out, resolved: resolved, overrides: arch.overrides)
                 // The float line beside the accuracy curve (cost-free, the same workload).
                 var floatCurve: [TrainingOutcome.Point]?
                 if design.training.method == .inSitu || design.training.method == .digital {
@@ -123,14 +123,7 @@ struct Train: ParsableCommand {
                 try AtomicFile.write(ReportPages.train(run, design: design.name, floatCurve: floatCurve),
                                      to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
                 files.append("report.html")
-                if let sink {
-                    let dir = URL(fileURLWithPath: out)
-                    let name = traceGzip ? "trace.json.gz" : "trace.json"
-                    let json = PerfettoTrace.json(sink)
-                    try AtomicFile.write(traceGzip ? TraceCompression.gzip(json) : json, to: dir.appendingPathComponent(name).path)
-                    try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
-                    files += [name, "trace.vcd"]
-                }
+                if let sink { files += try writeTrace(sink, into: out, gzip: traceGzip) }
                 if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
                 try folder.finish(files: files)
             }
@@ -155,8 +148,8 @@ extension Train {
     }
 
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
-    func runFingerprint(_ design: ArchDesign) throws -> String {
-        var text = String(decoding: try ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides), as: UTF8.self)
+    func runFingerprint(_ design: ArchDesign, resolved: Data) -> String {
+        var text = String(decoding: resolved, as: UTF8.self)
         text += "|\(design.training.seed)|\(design.training.images)|\(design.training.method.rawValue)|\(data.dataset.rawValue)|\(data.data ?? "")"
         return String(format: "%08x-%d", RunFolder.crc32(Data(text.utf8)), text.utf8.count)
     }
