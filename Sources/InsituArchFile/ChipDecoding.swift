@@ -143,7 +143,7 @@ enum ChipDecoding {
     }
 
     /// `chip.placement`: blocks as {layer (from 1), tile, inputs: A..B, outputs: A..B, row, column}.
-    static func placement(_ r: MappingReader) throws -> [(layer: Int, block: Placement)] {
+    static func placement(_ r: MappingReader) throws -> [ChipSpec.LayerBlock] {
         guard let value = r.value("placement") else { return [] }
         guard case .sequence(let items, _) = value, !items.isEmpty else {
             throw ArchError(value.location, "expected 'chip.placement' to be a list of blocks",
@@ -157,8 +157,9 @@ enum ChipDecoding {
             try b.integer("row", min: 0, max: 1 << 16, into: &row)
             try b.integer("column", min: 0, max: 1 << 16, into: &column)
             let inputs = try span(b, "inputs"), outputs = try span(b, "outputs")
-            return (layer - 1, Placement(tile: tile, firstInput: inputs.lowerBound, inputs: inputs.count, firstOutput: outputs.lowerBound,
-                                         outputs: outputs.count, rowOffset: row, columnOffset: column))
+            return ChipSpec.LayerBlock(layer: layer - 1, block: Placement(tile: tile, firstInput: inputs.lowerBound, inputs: inputs.count,
+                                                                         firstOutput: outputs.lowerBound, outputs: outputs.count,
+                                                                         rowOffset: row, columnOffset: column))
         }
     }
 

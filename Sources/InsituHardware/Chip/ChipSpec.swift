@@ -18,16 +18,19 @@ public struct ChipSpec: Sendable, Equatable {
     public var interconnect = InterconnectSpec()
     /// Name of the mapping strategy that places layers on tiles.
     public var mapping = "packed"
-    /// The blocks of an `explicit` mapping, each with its layer (from 0).
-    public var placement: [(layer: Int, block: Placement)] = []
+    /// The blocks of an `explicit` mapping, each with its layer.
+    public var placement: [LayerBlock] = []
 
     public init() {}
 
-    public static func == (a: ChipSpec, b: ChipSpec) -> Bool {
-        a.name == b.name && a.tile == b.tile && a.device == b.device && a.dac == b.dac && a.tia == b.tia && a.adc == b.adc
-            && a.interlayer == b.interlayer && a.controller == b.controller && a.digital == b.digital && a.buffer == b.buffer
-            && a.interconnect == b.interconnect && a.mapping == b.mapping
-            && a.placement.map(\.layer) == b.placement.map(\.layer) && a.placement.map(\.block) == b.placement.map(\.block)
+    /// A block of layer `layer` (from 0) placed by hand.
+    public struct LayerBlock: Sendable, Equatable {
+        public var layer: Int
+        public var block: Placement
+        public init(layer: Int, block: Placement) {
+            self.layer = layer
+            self.block = block
+        }
     }
 
     public enum Interlayer: String, Sendable, CaseIterable {
