@@ -68,7 +68,7 @@ extension Chip {
                 for j in columns {
                     let i = r * m + j
                     // Through resistive wires the device is read as G / (1 + G R).
-                    let gi = wires.isEmpty ? Double(g[i]) : Double(g[i] / (1 + g[i] * wires[i]))
+                    let gi = Double(wires.isEmpty ? g[i] : CrossbarLayer.throughWires(g[i], ohms: wires[i]))
                     let read = noise > 0 ? gi * (1 + noise * readRNG.gaussian()) : gi
                     out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
                 }

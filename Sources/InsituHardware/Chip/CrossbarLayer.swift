@@ -50,8 +50,12 @@ public final class CrossbarLayer {
     public func effectiveConductance(_ k: Int) -> Float {
         let g = devices.conductance[k]
         guard let r = wireOhms else { return g }
-        return g / (1 + g * r[k])
+        return Self.throughWires(g, ohms: r[k])
     }
+
+    /// A conductance in series with a wire path of `ohms`: first-order IR drop.
+    @inlinable
+    public static func throughWires(_ g: Float, ohms: Float) -> Float { g / (1 + g * ohms) }
 
     /// Recomputes the weight mirror and row sums of input i from the devices (as their
     /// wires let them conduct).
