@@ -9,13 +9,7 @@ import Testing
 
     /// Runs `arguments` and kills the process (SIGKILL) after `seconds`; true when it finished first.
     static func runKilled(_ arguments: [String], after seconds: Double) throws -> Bool {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = arguments
-        p.currentDirectoryURL = CLI.root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try CLI.start(arguments)
         let deadline = Date().addingTimeInterval(seconds)
         while p.isRunning && Date() < deadline { usleep(5_000) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }

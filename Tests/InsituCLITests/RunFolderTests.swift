@@ -7,18 +7,6 @@ import Testing
 
     static func folder() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("insitu-out-\(UUID().uuidString)").path }
 
-    /// Starts `insitu` with `arguments` without waiting.
-    static func start(_ arguments: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = arguments
-        p.currentDirectoryURL = CLI.root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
-
     struct Manifest: Decodable {
         struct Entry: Decodable { var name: String; var bytes: Int; var crc32: String }
         var files: [Entry]
@@ -28,7 +16,7 @@ import Testing
     /// the first's files are complete, as its manifest says.
     @Test func concurrentRunsDoNotMix() throws {
         let out = Self.folder()
-        let first = try Self.start(["train", "arch/li2018.yaml", "--images", "30000", "--quiet", "--out", out])
+        let first = try CLI.start(["train", "arch/li2018.yaml", "--images", "30000", "--quiet", "--out", out])
         let lock = out + "/.insitu.lock"
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: lock) && Date() < deadline && first.isRunning { usleep(20_000) }
@@ -79,7 +67,7 @@ import Testing
     /// SIGTERM while a run writes its outputs leaves no temporary files and no lock.
     @Test func interruptedRunsLeaveNoTemporaries() throws {
         let out = Self.folder()
-        let run = try Self.start(["train", "arch/li2018.yaml", "--images", "20000", "--quiet", "--out", out, "--trace"])
+        let run = try CLI.start(["train", "arch/li2018.yaml", "--images", "20000", "--quiet", "--out", out, "--trace"])
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: out + "/.insitu.lock") && Date() < deadline && run.isRunning { usleep(10_000) }
         usleep(200_000)

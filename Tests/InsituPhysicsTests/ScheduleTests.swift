@@ -22,24 +22,32 @@ import Testing
         return true
     }
 
+    /// A small 3-layer network on a chip drawn from `rng`: tiles small enough to split layers,
+    /// 1-3 ADCs per tile, either interlayer, 1-8 digital lanes (and 1-2 write drivers when asked).
+    static func randomSmallChip(_ rng: inout RandomStream, varyWriteDrivers: Bool) -> (ChipSpec, NetworkSpec) {
+        let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
+        var spec = ChipSpec()
+        spec.device = handDevice()
+        spec.tile.rows = 4 + 2 * rng.index(below: 3)
+        spec.tile.columns = 2 + rng.index(below: 4)
+        spec.tile.count = 64
+        spec.adc.perTile = 1 + rng.index(below: 3)
+        if varyWriteDrivers { spec.controller.writeDrivers = 1 + rng.index(below: 2) }
+        spec.interlayer = rng.index(below: 2) == 0 ? .analog : .digital
+        spec.digital.lanes = 1 + rng.index(below: 8)
+        var network = NetworkSpec()
+        network.layers = widths
+        return (spec, network)
+    }
+
     /// Random small chips (split layers, shared ADCs, both interlayers, batches of 1-5):
     /// the forward pass with its backward work and the read-back never leave a resource
     /// idle while a ready request waits.
     @Test func noResourceIdlesWhileARequestWaits() throws {
         var rng = RandomStream(seed: 42)
         for _ in 0..<40 {
-            let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
-            var spec = ChipSpec()
-            spec.device = handDevice()
-            spec.tile.rows = 4 + 2 * rng.index(below: 3)
-            spec.tile.columns = 2 + rng.index(below: 4)
-            spec.tile.count = 64
-            spec.adc.perTile = 1 + rng.index(below: 3)
-            spec.controller.writeDrivers = 1 + rng.index(below: 2)
-            spec.interlayer = rng.index(below: 2) == 0 ? .analog : .digital
-            spec.digital.lanes = 1 + rng.index(below: 8)
-            var network = NetworkSpec()
-            network.layers = widths
+            let (spec, network) = Self.randomSmallChip(&rng, varyWriteDrivers: true)
+            let widths = network.layers
             let chip = try ChipBuilder.chip(spec, network: network, seed: 1)
             try chip.program(targets: chip.layers.map { [Float](repeating: 1.0, count: $0.states.count) }, phase: .program)
             for c in chip.components.components { c.resource?.recording = true }
@@ -124,17 +132,8 @@ import Testing
     @Test func replayedSegmentsEqualEvents() throws {
         var rng = RandomStream(seed: 7)
         for _ in 0..<20 {
-            let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
-            var spec = ChipSpec()
-            spec.device = handDevice()
-            spec.tile.rows = 4 + 2 * rng.index(below: 3)
-            spec.tile.columns = 2 + rng.index(below: 4)
-            spec.tile.count = 64
-            spec.adc.perTile = 1 + rng.index(below: 3)
-            spec.interlayer = rng.index(below: 2) == 0 ? .analog : .digital
-            spec.digital.lanes = 1 + rng.index(below: 8)
-            var network = NetworkSpec()
-            network.layers = widths
+            let (spec, network) = Self.randomSmallChip(&rng, varyWriteDrivers: false)
+            let widths = network.layers
             let n = 1 + rng.index(below: 4)
             let batches = (0..<3).map { _ in (0..<(n * widths[0])).map { _ in Float(rng.index(below: 200)) * 0.001 } }
             func run(replay: Bool) throws -> Chip {
