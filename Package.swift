@@ -3,17 +3,23 @@ import PackageDescription
 
 /// insitu: a discrete-event simulator of memristor-crossbar chips that train neural networks in situ.
 /// Layers, bottom to top: engine, devices, hardware, training, faces (arch files, data, reports, CLI).
-/// The event loop, the ledger and the chip's state run millions of times a second, and each
-/// simulation's objects are used by one thread only: dynamic exclusivity checks are dropped there.
-let singleThreadedHotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+/// No unsafe flags, so that another package can depend on insitu: the event loop's, ledger's
+/// and chip's hot stored properties, used by one thread per simulation, are marked
+/// `@exclusivity(unchecked)` in the source instead.
 
 let package = Package(
     name: "insitu",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "insitu", targets: ["insitu"]),
+        // The library: load an arch file, load data, train, read and write the report.
+        .library(name: "Insitu", targets: ["InsituArchFile", "InsituData", "InsituTraining", "InsituReport"]),
         .library(name: "InsituEngine", targets: ["InsituEngine"]),
+        .library(name: "InsituHardware", targets: ["InsituHardware", "InsituDevices", "InsituMapping", "InsituDigital"]),
         .library(name: "InsituTraining", targets: ["InsituTraining"]),
+        .library(name: "InsituArchFile", targets: ["InsituArchFile"]),
+        .library(name: "InsituData", targets: ["InsituData"]),
+        .library(name: "InsituReport", targets: ["InsituReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,13 +28,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "InsituEngine", dependencies: ["CGMP"], swiftSettings: singleThreadedHotPath),
-        .target(name: "InsituDevices", dependencies: ["InsituEngine"], swiftSettings: singleThreadedHotPath),
-        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"], swiftSettings: singleThreadedHotPath),
-        .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware"], swiftSettings: singleThreadedHotPath),
+        .target(name: "InsituEngine", dependencies: ["CGMP"]),
+        .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
+        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
+        .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware"]),
         .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
-        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping"],
-                swiftSettings: singleThreadedHotPath),
+        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping"]),
         .target(name: "InsituArchFile", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",
             .product(name: "Yams", package: "Yams"),

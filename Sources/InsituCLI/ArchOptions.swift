@@ -65,17 +65,6 @@ func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false) throws -
     }
 }
 
-/// Writes a recorded trace into `folder`: the Perfetto JSON (gzip when asked) and the VCD.
-/// Returns the names written.
-func writeTrace(_ sink: TraceRecorder, into folder: String, gzip: Bool = false) throws -> [String] {
-    let dir = URL(fileURLWithPath: folder)
-    let name = gzip ? "trace.json.gz" : "trace.json"
-    let json = PerfettoTrace.json(sink)
-    try AtomicFile.write(gzip ? TraceCompression.gzip(json) : json, to: dir.appendingPathComponent(name).path)
-    try AtomicFile.write(VCDTrace.text(sink), to: dir.appendingPathComponent("trace.vcd").path)
-    return [name, "trace.vcd"]
-}
-
 /// Runs an output step; a file that cannot be written ends the command with one message and exit code 1.
 func writingOutputs(to folder: String, _ body: () throws -> Void) throws {
     do {

@@ -25,8 +25,7 @@ struct Compare: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for both (default: the arch files').") var seed: UInt64?
     @Flag(help: "Compare the trained networks' test passes alone (inference), not training.") var inference = false
     @Option(help: "Folder for compare.json, compare.csv and each design's report in a subfolder.") var out: String?
-    @Flag(help: "Also write each design's trace.json and trace.vcd into its subfolder of --out.") var trace = false
-    @Option(parsing: .unconditional, help: "Most spans kept in each trace.") var traceLimit = 200_000
+    @OptionGroup var tracing: TraceOptions
     @Flag(help: "Replace the outputs of an earlier comparison in --out.") var force = false
 
     func run() throws {
@@ -41,15 +40,20 @@ struct Compare: ParsableCommand {
         if let difference = Self.workloadDifference(a, b) {
             throw usageError("\(archA) and \(archB) describe different workloads: \(difference); compare needs the same network, training schedule, seed and inputs (a digital design can 'extends:' the crossbar design it is compared with)")
         }
-        if trace && out == nil { throw usageError("--trace needs --out DIR") }
-        guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
+        if tracing.trace && out == nil { throw usageError("--trace needs --out DIR") }
+        let window = try tracing.window()
         let trainingData = try data.load(for: a)
         let folder = try out.map { try takeRunFolder($0, force: force) }
         var files: [String] = []
         let folders = Self.folderNames(a.name, b.name)
         var runs: [TrainingRun] = []
         for (design, path) in [(a, archA), (b, archB)] {
-            let sink = trace ? TraceRecorder(limit: traceLimit) : nil
+            let name = folders[runs.count]
+            let sink = try out.flatMap { out in
+                let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
+                try prepareOutputFolder(sub)
+                return try tracing.writer(window, in: sub)
+            }
             do {
                 runs.append(try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network,
                                                     training: design.training, data: trainingData, trace: sink))
@@ -57,13 +61,12 @@ struct Compare: ParsableCommand {
                 throw usageError("\(path): \(failure)")
             }
             if let out {
-                let name = folders[runs.count - 1]
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
                 try writingOutputs(to: sub) {
                     files += try RunWriter.write(runs.last!, design: design.name, to: sub,
                                                  resolved: try? ArchDesign.resolvedJSON(path: path, overrides: []), overrides: [])
                         .map { name + "/" + $0 }
-                    if let sink { files += try writeTrace(sink, into: sub).map { name + "/" + $0 } }
+                    if let sink { files += try sink.finish().map { name + "/" + $0 } }
                 }
             }
         }

@@ -23,10 +23,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for faults, variation, initial gates and minibatches (default: the arch file's).") var seed: UInt64?
     @Option(help: "in-situ, ex-situ or float (default: the arch file's training.method).") var method: TrainingSpec.Method?
     @Option(help: "Folder for report.json, ledger.json and CSV tables.") var out: String?
-    @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out.") var trace = false
-    @Option(parsing: .unconditional, help: "Most spans kept in the trace (the first ones of the run, or of --trace-time).") var traceLimit = 200_000
-    @Option(help: ArgumentHelp("Trace only simulated time T0..T1, e.g. 10 ms..12 ms.", valueName: "T0..T1")) var traceTime: String?
-    @Flag(help: "Write the Perfetto trace as trace.json.gz (gzip) instead of trace.json.") var traceGzip = false
+    @OptionGroup var tracing: TraceOptions
     @Flag(help: "Do not print progress.") var quiet = false
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
     @Flag(help: "List every tile's components (more than 4 tiles are shown as totals per kind).") var perTile = false
@@ -60,13 +57,11 @@ struct Train: ParsableCommand {
             guard n >= 1 else { throw usageError("--checkpoint-every must be at least 1") }
             guard out != nil else { throw usageError("--checkpoint-every needs --out DIR for checkpoint.json") }
         }
-        if (checkpointEvery != nil || resume != nil) && (trace || design.training.method != .inSitu) {
+        if (checkpointEvery != nil || resume != nil) && (tracing.trace || design.training.method != .inSitu) {
             throw usageError("checkpoints are kept for in-situ training without --trace")
         }
-        if trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
-        if (traceTime != nil || traceGzip) && !trace { throw usageError("--trace-time and --trace-gzip go with --trace") }
-        let window = try traceTime.map(Self.timeWindow)
-        guard traceLimit > 0 else { throw usageError("--trace-limit must be at least 1") }
+        if tracing.trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
+        let window = try tracing.window()
         let trainingData = try data.load(for: design)
         // The folder is taken only once every input has been checked.
         let folder = try out.map { try takeRunFolder($0, force: force, resuming: resume != nil) }
@@ -90,7 +85,7 @@ struct Train: ParsableCommand {
                 (n, fingerprint, { (c: RunCheckpoint) in try AtomicFile.write(JSONEncoder().encode(c), to: path) })
             }
         }
-        let sink = trace ? TraceRecorder(limit: traceLimit, window: window) : nil
+        let sink = try out.flatMap { try tracing.writer(window, in: $0) }
         let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
         var curvePoints = 0
         let run: TrainingRun
@@ -123,13 +118,11 @@ struct Train: ParsableCommand {
                 try AtomicFile.write(ReportPages.train(run, design: design.name, floatCurve: floatCurve),
                                      to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
                 files.append("report.html")
-                if let sink { files += try writeTrace(sink, into: out, gzip: traceGzip) }
+                if let sink { files += try sink.finish() }
                 if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
                 try folder.finish(files: files)
             }
-            if let sink {
-                print("trace: \(sink.count) spans in \(out)/\(traceGzip ? "trace.json.gz" : "trace.json") and trace.vcd" + (sink.dropped > 0 ? " (\(sink.dropped) later spans left out)" : ""))
-            }
+            if let sink { print(TraceOptions.summary(sink, folder: out)) }
         }
     }
 }
@@ -137,16 +130,6 @@ struct Train: ParsableCommand {
 extension TrainingSpec.Method: ExpressibleByArgument {}
 
 extension Train {
-    /// A window of simulated time written T0..T1 with units (e.g. "10 ms..12 ms"), in picoseconds.
-    static func timeWindow(_ text: String) throws -> Range<UInt64> {
-        let parts = text.components(separatedBy: "..")
-        guard parts.count == 2, let a = PhysicalUnit.second.value(parts[0]), let b = PhysicalUnit.second.value(parts[1]),
-              a >= 0, b > a, b < 1.8e7 else {
-            throw usageError("--trace-time expects T0..T1 with units and T0 < T1, e.g. 10 ms..12 ms; found '\(text)'")
-        }
-        return UInt64((a * 1e12).rounded())..<UInt64((b * 1e12).rounded())
-    }
-
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
     func runFingerprint(_ design: ArchDesign, resolved: Data) -> String {
         var text = String(decoding: resolved, as: UTF8.self)

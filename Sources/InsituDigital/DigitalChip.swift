@@ -19,12 +19,12 @@ public final class DigitalChip: WeightStore, TensorRounding {
     public let weightUnit: Float
     public let errorUnit: Float
     /// The optimizer's copy of the weights (per layer, inputs x outputs), in the master format.
-    public private(set) var master: [[Float]]
+    @exclusivity(unchecked) public private(set) var master: [[Float]]
     /// The weights the MACs use: the master copy rounded to the weight format.
-    public private(set) var working: [[Float]]
+    @exclusivity(unchecked) public private(set) var working: [[Float]]
     /// Integer codes and scale of each layer's working weights when the weights are int8.
-    var weightCodes: [[Int32]] = []
-    var weightScales: [Float] = []
+    @exclusivity(unchecked) var weightCodes: [[Int32]] = []
+    @exclusivity(unchecked) var weightScales: [Float] = []
 
     let simulator = Simulator()
     public let ledger = Ledger()
@@ -41,9 +41,9 @@ public final class DigitalChip: WeightStore, TensorRounding {
     let dramClock: ClockDomain
     let graph = TaskGraph()
     /// The last weight-tile load of the segment being built (loads prefetch along this chain).
-    var lastLoad = -1
+    @exclusivity(unchecked) var lastLoad = -1
     public internal(set) var cursor: SimTime = .zero
-    public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+    @exclusivity(unchecked) public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
     /// A chip holding `weights` (siemens); `accounting: false` runs the functional model only.
     public init(spec: DigitalChipSpec, widths: [Int], hiddenGain: Float, hiddenClip: Float, weightUnit: Float, errorUnit: Float,
@@ -161,7 +161,7 @@ public final class DigitalChip: WeightStore, TensorRounding {
         try build()
         let finished = try graph.run(on: simulator, from: cursor)
         let end = components.drainedAt(max(finished, cursor))
-        components.chargeLeakage(phase, from: cursor, to: end)
+        components.chargeLeakage(phase, from: cursor, to: end, trace: trace)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
         cursor = end
     }

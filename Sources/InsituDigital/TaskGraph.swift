@@ -28,16 +28,16 @@ final class TaskGraph: Entity {
     }
 
     let name = "digital-schedule"
-    private(set) var tasks: [Task] = []
-    private var pending: [Int] = []
-    private var readyAt: [SimTime] = []
-    private var dependents: [[Int]] = []
+    @exclusivity(unchecked) private(set) var tasks: [Task] = []
+    @exclusivity(unchecked) private var pending: [Int] = []
+    @exclusivity(unchecked) private var readyAt: [SimTime] = []
+    @exclusivity(unchecked) private var dependents: [[Int]] = []
     /// When each task started and finished (for tests and traces).
-    private(set) var started: [SimTime] = []
-    private(set) var finished: [SimTime] = []
-    var trace: TraceSink?
+    @exclusivity(unchecked) private(set) var started: [SimTime] = []
+    @exclusivity(unchecked) private(set) var finished: [SimTime] = []
+    @exclusivity(unchecked) var trace: TraceSink?
     private weak var simulator: Simulator?
-    private var id: EntityID?
+    @exclusivity(unchecked) private var id: EntityID?
 
     /// Adds a task and returns its index; dependencies must already be in the graph.
     @discardableResult
@@ -79,19 +79,23 @@ final class TaskGraph: Entity {
         var start = now
         for u in task.uses { start = max(start, u.component.resource!.earliestStart(at: now)) }
         var end = start
+        var grants: [Resource.Grant] = []
         for u in task.uses {
             let grant = try u.component.resource!.acquire(at: start, for: u.hold)
             end = max(end, grant.end)
-            if let trace, u.hold > .zero { trace.span(track: u.component.name, name: task.label, start: grant.start, end: grant.end) }
+            grants.append(grant)
         }
         // Each use's busy time goes with the first charge to its component, so it is counted once.
-        var charged: [ObjectIdentifier] = []
+        var charged: [(component: Component, energy: EnergyQuanta)] = []
         for c in task.charges where c.count > 0 {
-            let id = ObjectIdentifier(c.component)
-            let busy = charged.contains(id) ? .zero : task.uses.first { $0.component === c.component }?.hold ?? .zero
-            charged.append(id)
-            c.component.charge(c.action, task.phase, count: c.count, busy: busy)
+            let first = !charged.contains { $0.component === c.component }
+            let busy = first ? task.uses.first { $0.component === c.component }?.hold ?? .zero : .zero
+            let joules = c.component.charge(c.action, task.phase, count: c.count, busy: busy)
+            if first { charged.append((c.component, EnergyQuanta())) }
+            let i = charged.firstIndex { $0.component === c.component }!
+            charged[i].energy.add(joules: joules)
         }
+        if let trace, trace.isRecording { report(task, grants: grants, charged: charged, at: now, to: trace) }
         let done = try end.adding(task.latency)
         started[t] = start
         finished[t] = done
@@ -99,6 +103,26 @@ final class TaskGraph: Entity {
             readyAt[d] = max(readyAt[d], done)
             pending[d] -= 1
             if pending[d] == 0 { try simulator.schedule(at: readyAt[d], to: event.target, kind: 0, payload: Int64(d)) }
+        }
+    }
+
+    /// Reports a task to a recording trace: a span per resource it held, carrying the energy
+    /// charged to that component; a component charged without holding a resource gets an
+    /// instant span at the task's start, so that every charge is in some span.
+    private func report(_ task: Task, grants: [Resource.Grant], charged: [(component: Component, energy: EnergyQuanta)],
+                        at now: SimTime, to trace: TraceSink) {
+        var reported: [ObjectIdentifier] = []
+        for (u, grant) in zip(task.uses, grants) where u.hold > .zero {
+            let id = ObjectIdentifier(u.component)
+            let energy = reported.contains(id) ? EnergyQuanta() : charged.first { $0.component === u.component }?.energy ?? EnergyQuanta()
+            reported.append(id)
+            trace.record(TraceSpan(component: u.component.name, server: u.component.servers > 1 ? grant.server : nil, action: task.label,
+                                   phase: task.phase.name, requested: now, start: grant.start, end: grant.end, energy: energy))
+        }
+        let start = grants.map(\.start).min() ?? now
+        for c in charged where !reported.contains(ObjectIdentifier(c.component)) {
+            trace.record(TraceSpan(component: c.component.name, action: task.label, phase: task.phase.name, requested: now,
+                                   start: start, end: start, energy: c.energy))
         }
     }
 }

@@ -81,6 +81,19 @@ public struct ExactInteger: Sendable, Hashable, Comparable, CustomStringConverti
         return r
     }
 
+    /// Quotient rounded toward minus infinity; `rhs` must not be zero.
+    public static func / (lhs: ExactInteger, rhs: ExactInteger) -> ExactInteger {
+        precondition(rhs.signum != 0, "division by zero")
+        let r = ExactInteger()
+        __gmpz_fdiv_q(r.storage.value, lhs.storage.value, rhs.storage.value)
+        return r
+    }
+
+    public static func -= (lhs: inout ExactInteger, rhs: ExactInteger) {
+        lhs.makeUnique()
+        __gmpz_sub(lhs.storage.value, lhs.storage.value, rhs.storage.value)
+    }
+
     public static func == (lhs: ExactInteger, rhs: ExactInteger) -> Bool {
         __gmpz_cmp(lhs.storage.value, rhs.storage.value) == 0
     }

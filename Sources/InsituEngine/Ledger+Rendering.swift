@@ -40,6 +40,8 @@ extension Ledger {
         public var component: String
         public var action: String
         public var phase: String
+        /// The network layer (from 1), absent when the action serves no single layer.
+        public var layer: Int?
         public var energy_J: String
         public var busy_ps: UInt64
         public var count: UInt64
@@ -51,6 +53,7 @@ extension Ledger {
     public func jsonData() throws -> Data {
         let list = entries.map {
             JSONEntry(component: $0.key.component, action: $0.key.action, phase: $0.key.phase,
+                      layer: $0.key.layer == 0 ? nil : $0.key.layer,
                       energy_J: Self.joulesDecimal(quanta: $0.energyQuanta),
                       busy_ps: $0.busyPicoseconds, count: $0.count, magnitude: $0.magnitude)
         }
@@ -67,7 +70,7 @@ extension Ledger {
             guard let q = quanta(joulesDecimal: e.energy_J) else {
                 throw LedgerFormatError(message: "energy '\(e.energy_J)' is not an exact decimal number of joules")
             }
-            entries.append(Entry(key: Key(component: e.component, action: e.action, phase: e.phase),
+            entries.append(Entry(key: Key(component: e.component, action: e.action, phase: e.phase, layer: e.layer ?? 0),
                                  energyQuanta: q, busyPicoseconds: e.busy_ps, count: e.count, magnitude: e.magnitude ?? 0))
         }
         return Ledger(entries: entries)

@@ -1,4 +1,5 @@
-/// Exact totals of energy, busy time and operation counts, keyed by component, action and phase.
+/// Exact totals of energy, busy time and operation counts, keyed by component, action, phase
+/// and, where an action belongs to one network layer, that layer.
 ///
 /// Each charge arrives as a Double in joules and is rounded once to the nearest whole number
 /// of quanta (1 yJ = 1e-24 J, ties to even); totals are integers (an Int64 fast path that spills into
@@ -18,13 +19,17 @@ public final class Ledger {
         public var component: String
         public var action: String
         public var phase: String
-        public init(component: String, action: String, phase: String) {
+        /// The network layer the action belongs to, from 1; 0 when it serves no single layer
+        /// (leakage, the update rule's digital work, backpropagation over all layers).
+        public var layer: Int
+        public init(component: String, action: String, phase: String, layer: Int = 0) {
             self.component = component
             self.action = action
             self.phase = phase
+            self.layer = layer
         }
         public static func < (a: Key, b: Key) -> Bool {
-            (a.component, a.action, a.phase) < (b.component, b.action, b.phase)
+            (a.component, a.action, a.phase, a.layer) < (b.component, b.action, b.phase, b.layer)
         }
     }
 
@@ -34,23 +39,23 @@ public final class Ledger {
         @inlinable init(index: Int) { self.index = index }
     }
 
-    public private(set) var keys: [Key] = []
-    private var index: [Key: Int] = [:]
-    @usableFromInline var pendingQuanta: [Int64] = []
-    @usableFromInline var spilledQuanta: [ExactInteger] = []
-    @usableFromInline var busy: [UInt64] = []
-    @usableFromInline var counts: [UInt64] = []
+    @exclusivity(unchecked) public private(set) var keys: [Key] = []
+    @exclusivity(unchecked) private var index: [Key: Int] = [:]
+    @exclusivity(unchecked) @usableFromInline var pendingQuanta: [Int64] = []
+    @exclusivity(unchecked) @usableFromInline var spilledQuanta: [ExactInteger] = []
+    @exclusivity(unchecked) @usableFromInline var busy: [UInt64] = []
+    @exclusivity(unchecked) @usableFromInline var counts: [UInt64] = []
     /// Sum of each charge's magnitude (the quantity its price is per unit of: bits, V^2 S,
     /// seconds of leakage, ...), kept so that a run can be priced again from its counts.
-    @usableFromInline var magnitudes: [Double] = []
+    @exclusivity(unchecked) @usableFromInline var magnitudes: [Double] = []
     /// When false, `charge` returns at once (to measure what accounting costs).
-    public var isEnabled = true
+    @exclusivity(unchecked) public var isEnabled = true
 
     public init() {}
 
     /// The account for a key, created empty on first use.
-    public func account(component: String, action: String, phase: String) -> Account {
-        let key = Key(component: component, action: action, phase: phase)
+    public func account(component: String, action: String, phase: String, layer: Int = 0) -> Account {
+        let key = Key(component: component, action: action, phase: phase, layer: layer)
         if let i = index[key] { return Account(index: i) }
         keys.append(key)
         index[key] = keys.count - 1
@@ -100,6 +105,11 @@ public final class Ledger {
         }
     }
 
+    /// Quanta of one charge, exactly as `charge` rounds it, at any size.
+    public static func exactQuanta(joules: Double) -> ExactInteger {
+        quanta(joules: joules).map { ExactInteger($0) } ?? largeQuanta(joules: joules)
+    }
+
     /// Quanta of a charge too large for the Int64 path (above about 9 uJ), taken from the
     /// shortest decimal that round-trips the Double, so that "2.0" J is exactly 2e24 quanta.
     static func largeQuanta(joules: Double) -> ExactInteger {
@@ -145,7 +155,7 @@ public final class Ledger {
 
     /// Adds one entry's totals to its key's account (creating it after the existing ones).
     public func add(_ e: Entry) {
-        let i = account(component: e.key.component, action: e.key.action, phase: e.key.phase).index
+        let i = account(component: e.key.component, action: e.key.action, phase: e.key.phase, layer: e.key.layer).index
         spilledQuanta[i] += e.energyQuanta
         busy[i] &+= e.busyPicoseconds
         counts[i] &+= e.count
@@ -163,7 +173,7 @@ public final class Ledger {
     /// Adds another ledger's totals into this one, key by key (exact, order-free).
     public func merge(_ other: Ledger) {
         for (j, key) in other.keys.enumerated() {
-            let i = account(component: key.component, action: key.action, phase: key.phase).index
+            let i = account(component: key.component, action: key.action, phase: key.phase, layer: key.layer).index
             spilledQuanta[i] += other.spilledQuanta[j]
             spilledQuanta[i] += other.pendingQuanta[j]
             busy[i] &+= other.busy[j]
@@ -201,7 +211,7 @@ public final class Ledger {
     public convenience init(entries: [Entry]) {
         self.init()
         for e in entries {
-            let a = account(component: e.key.component, action: e.key.action, phase: e.key.phase)
+            let a = account(component: e.key.component, action: e.key.action, phase: e.key.phase, layer: e.key.layer)
             spilledQuanta[a.index] += e.energyQuanta
             busy[a.index] &+= e.busyPicoseconds
             counts[a.index] &+= e.count

@@ -11,15 +11,15 @@ import Foundation
 ///     try sim.schedule(after: .zero, to: id, kind: 0)
 ///     let why = try sim.run(until: SimTime(picoseconds: 1_000_000))
 public final class Simulator {
-    public private(set) var now: SimTime = .zero
-    public private(set) var queue = EventQueue()
-    public private(set) var entities: [Entity] = []
-    public private(set) var telemetry = Telemetry()
-    private var nextSequence: UInt64 = 0
-    private var stopRequested = false
+    @exclusivity(unchecked) public private(set) var now: SimTime = .zero
+    @exclusivity(unchecked) public private(set) var queue = EventQueue()
+    @exclusivity(unchecked) public private(set) var entities: [Entity] = []
+    @exclusivity(unchecked) public private(set) var telemetry = Telemetry()
+    @exclusivity(unchecked) private var nextSequence: UInt64 = 0
+    @exclusivity(unchecked) private var stopRequested = false
 
     /// Called for every event as it is delivered (event logs, traces); nil costs nothing.
-    public var observer: ((Event) -> Void)?
+    @exclusivity(unchecked) public var observer: ((Event) -> Void)?
 
     public init() {}
 

@@ -18,6 +18,11 @@ public struct CostBreakdown {
 
     public var byPhase: [(phase: String, total: Total)] = []
     public var byComponent: [(component: String, total: Total)] = []
+    /// Per network layer (from 1; 0 for work that serves no single layer: leakage,
+    /// backpropagation and the update rule's arithmetic), in layer order.
+    public var byLayer: [(layer: Int, total: Total)] = []
+    /// Per layer and phase.
+    public var byLayerPhase: [(layer: Int, phase: String, total: Total)] = []
     public var total = Total()
     /// Simulated time per phase (segment spans), picoseconds.
     public var phaseTime: [String: UInt64] = [:]
@@ -39,9 +44,12 @@ public struct CostBreakdown {
 
     public init(run: TrainingRun) {
         let entries = run.ledger.entries
-        var phases: [String: Total] = [:], components: [String: Total] = [:]
+        var phases: [String: Total] = [:], components: [String: Total] = [:], layers: [Int: Total] = [:]
+        var layerPhases: [Int: [String: Total]] = [:]
         for e in entries {
             phases[e.key.phase, default: Total()].add(e)
+            layers[e.key.layer, default: Total()].add(e)
+            layerPhases[e.key.layer, default: [:]][e.key.phase, default: Total()].add(e)
             components[e.key.component, default: Total()].add(e)
             total.add(e)
             if e.key.action == CrossbarModel.set.name { setPulses &+= e.count }
@@ -49,6 +57,11 @@ public struct CostBreakdown {
         }
         byPhase = Phase.allCases.compactMap { p in phases[p.name].map { (p.name, $0) } }
         byComponent = components.keys.sorted(by: Self.naturalOrder).map { ($0, components[$0]!) }
+        let layerOrder = layers.keys.sorted { ($0 == 0 ? Int.max : $0) < ($1 == 0 ? Int.max : $1) }
+        byLayer = layerOrder.map { ($0, layers[$0]!) }
+        byLayerPhase = layerOrder.flatMap { l in
+            Phase.allCases.compactMap { p in layerPhases[l]?[p.name].map { (l, p.name, $0) } }
+        }
         let accelerator = run.accelerator
         for p in Phase.allCases { phaseTime[p.name] = accelerator.phasePicoseconds[p.rawValue] }
         simulatedTime = accelerator.simulatedTime

@@ -47,6 +47,14 @@ public enum CostTable {
             lines.append(pad(component, 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
                          + lpad(String(format: "%.1f%%", util), 8) + lpad(String(format: "%.1f%%", share), 8))
         }
+        lines.append(pad("layer", 18) + lpad("energy", 11) + lpad("busy", 13) + lpad("", 8) + lpad("share", 8))
+        let widths = run.accelerator.widths
+        for (layer, t) in b.byLayer {
+            let share = b.total.joules > 0 ? 100 * t.joules / b.total.joules : 0
+            let name = layer == 0 ? "no single layer" : layer < widths.count ? "\(layer) (\(widths[layer - 1])x\(widths[layer]))" : "\(layer)"
+            lines.append(pad(name, 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
+                         + lpad("", 8) + lpad(String(format: "%.1f%%", share), 8))
+        }
         lines.append("total energy: \(Ledger.joulesDecimal(quanta: b.total.energyQuanta)) J (exact)"
                      + (b.hasDevices ? "; pulses: \(b.setPulses) SET, \(b.resetPulses) RESET" : ""))
         if run.outcome.method == .exSitu {

@@ -17,7 +17,7 @@ public final class RunFolder {
     public static let manifestName = "manifest.json"
     public static let lockName = ".insitu.lock"
     /// Files a run writes (and a forced re-run removes when the old manifest is missing).
-    public static let runFiles = ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv",
+    public static let runFiles = ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "layers.csv", "curve.csv",
                                   "trace.json", "trace.json.gz", "trace.vcd", "compare.json", "compare.csv", "report.html", manifestName]
 
     /// Takes `path` for a run: creates it, locks it, and refuses it if it holds another run

@@ -50,11 +50,24 @@ public struct RunReport: Codable {
         public var area_m2: Double
     }
 
+    /// One network layer's share: every action charged to it (0: work of no single layer).
+    public struct LayerCost: Codable {
+        /// From 1; 0 for leakage, backpropagation and the update rule's arithmetic.
+        public var layer: Int
+        /// Inputs x outputs of the layer (absent for 0).
+        public var shape: [Int]?
+        public var energy_J: String
+        public var busy_ps: UInt64
+        /// Energy by phase, exact decimal joules.
+        public var phases: [String: String]
+    }
+
     public struct Costs: Codable {
         public var total_energy_J: String
         public var simulated_time_ps: UInt64
         public var phases: [PhaseCost]
         public var components: [ComponentCost]
+        public var layers: [LayerCost]
         /// Area of the accelerator (sum of its components), square metres; 0 where no area is given.
         public var area_m2: Double
         public var set_pulses: UInt64
@@ -165,6 +178,14 @@ public struct RunReport: Codable {
                     ComponentCost(component: c.component, energy_J: Ledger.joulesDecimal(quanta: c.total.energyQuanta),
                                   busy_ps: c.total.busyPicoseconds, utilisation: b.utilisation(c.component, c.total),
                                   kind: registry[c.component]?.model.kind ?? "", area_m2: b.area[c.component] ?? 0)
+                },
+                layers: b.byLayer.map { l in
+                    let widths = run.accelerator.widths
+                    return LayerCost(layer: l.layer, shape: l.layer > 0 && l.layer < widths.count ? [widths[l.layer - 1], widths[l.layer]] : nil,
+                                     energy_J: Ledger.joulesDecimal(quanta: l.total.energyQuanta), busy_ps: l.total.busyPicoseconds,
+                                     phases: Dictionary(uniqueKeysWithValues: b.byLayerPhase.filter { $0.layer == l.layer }.map {
+                                         ($0.phase, Ledger.joulesDecimal(quanta: $0.total.energyQuanta))
+                                     }))
                 },
                 area_m2: b.totalAreaSquareMetres,
                 set_pulses: b.setPulses, reset_pulses: b.resetPulses,

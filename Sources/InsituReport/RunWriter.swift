@@ -4,7 +4,8 @@ import InsituHardware
 import InsituTraining
 
 /// Writes a run's folder: report.json, ledger.json, costs.csv (every ledger entry),
-/// phases.csv, components.csv and curve.csv, each atomically.
+/// phases.csv, components.csv, layers.csv (energy and busy time per layer and phase) and
+/// curve.csv, each atomically.
 public enum RunWriter {
     /// Writes the run's files and returns their names.
     @discardableResult
@@ -19,9 +20,9 @@ public enum RunWriter {
         try AtomicFile.write(try report.json(), to: dir.appendingPathComponent("report.json").path)
         if run.accelerator.isCosted {
             try AtomicFile.write(try run.ledger.jsonData(), to: dir.appendingPathComponent("ledger.json").path)
-            var csv = "component,action,phase,energy_J,busy_ps,count,magnitude\n"
+            var csv = "component,action,phase,layer,energy_J,busy_ps,count,magnitude\n"
             for e in run.ledger.entries {
-                csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count),\(e.magnitude)\n"
+                csv += "\(e.key.component),\(e.key.action),\(e.key.phase),\(e.key.layer == 0 ? "" : String(e.key.layer)),\(Ledger.joulesDecimal(quanta: e.energyQuanta)),\(e.busyPicoseconds),\(e.count),\(e.magnitude)\n"
             }
             try AtomicFile.write(csv, to: dir.appendingPathComponent("costs.csv").path)
             let b = CostBreakdown(run: run)
@@ -37,9 +38,14 @@ public enum RunWriter {
                 components += "\(component),\(kind),\(Ledger.joulesDecimal(quanta: t.energyQuanta)),\(t.busyPicoseconds),\(b.utilisation(component, t)),\(t.count),\(b.area[component] ?? 0)\n"
             }
             try AtomicFile.write(components, to: dir.appendingPathComponent("components.csv").path)
+            var layers = "layer,phase,energy_J,busy_ps\n"
+            for l in b.byLayerPhase {
+                layers += "\(l.layer == 0 ? "none" : String(l.layer)),\(l.phase),\(Ledger.joulesDecimal(quanta: l.total.energyQuanta)),\(l.total.busyPicoseconds)\n"
+            }
+            try AtomicFile.write(layers, to: dir.appendingPathComponent("layers.csv").path)
         }
         try writeCurve(run.outcome, to: folder)
-        return run.accelerator.isCosted ? ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv"]
+        return run.accelerator.isCosted ? ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "layers.csv", "curve.csv"]
             : ["report.json", "curve.csv"]
     }
 

@@ -69,7 +69,7 @@ public struct StuckDeviceSweep: Sendable {
 /// Results filled in by worker threads, each slot written once.
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var results: [Result<StuckDeviceSweep.Result, Error>?]
+    @exclusivity(unchecked) private(set) var results: [Result<StuckDeviceSweep.Result, Error>?]
     private let done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?
 
     init(count: Int, done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?) {
@@ -88,7 +88,7 @@ final class ResultBox: @unchecked Sendable {
 /// Hands out job indices in order to worker threads (sweeps of any kind).
 public final class WorkCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = 0
+    @exclusivity(unchecked) private var value = 0
     public init() {}
     public func take(below n: Int) -> Int? {
         lock.lock()

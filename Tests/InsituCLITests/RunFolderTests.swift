@@ -28,7 +28,7 @@ import Testing
         #expect(first.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: lock))
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")))
-        #expect(Set(manifest.files.map(\.name)) == ["report.json", "report.html", "ledger.json", "costs.csv", "phases.csv", "components.csv", "curve.csv"])
+        #expect(Set(manifest.files.map(\.name)) == ["report.json", "report.html", "ledger.json", "costs.csv", "phases.csv", "components.csv", "layers.csv", "curve.csv"])
         for f in manifest.files {
             let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + f.name))
             #expect(data.count == f.bytes, "\(f.name)")

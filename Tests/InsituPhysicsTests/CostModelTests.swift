@@ -35,10 +35,13 @@ import Testing
         #expect(chip.simulatedTime.picoseconds - before.picoseconds == latency)
         #expect(chip.phasePicoseconds[Phase.test.rawValue] == latency)
 
+        // A one-layer network: every action of the pass is charged to layer 1, leakage to none.
         func energy(_ component: String, _ action: String) -> Double {
-            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test")) else { return 0 }
+            let layer = action == "leakage" ? 0 : 1
+            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test", layer: layer)) else { return 0 }
             return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
         }
+        #expect(chip.ledger.entries.filter { $0.key.phase == "test" }.allSatisfy { ($0.key.action == "leakage") == ($0.key.layer == 0) })
         let s = spec
         // Drivers: 4 rows x 0.29 pJ + C_row x (2 x 0.04^2 + 2 x 0.08^2).
         let drive = 4 * s.dac.energyJoules + s.tile.rowCapacitanceFarads * 2 * (0.04 * 0.04 + 0.08 * 0.08)

@@ -112,7 +112,7 @@ import Testing
         let v: [Float] = [0.2, 0.1, 0, 0.05]
         _ = try chip.forward(InputBatch(volts: v, labels: [0]), phase: .test, perImage: [])
         func energy(_ component: String, _ action: String) -> Double {
-            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test")) else { return 0 }
+            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test", layer: 1)) else { return 0 }
             return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
         }
         func sq(_ x: Float) -> Double { Double(q.quantize(x)) * Double(q.quantize(x)) }

@@ -75,23 +75,3 @@ import InsituEngine
         #expect(one.count == 8)
     }
 }
-
-@Suite struct TraceWriterTests {
-    /// Two overlapping ADC spans and a back-to-back pair on the array, written by hand.
-    @Test func vcdCountsOperationsInProgress() {
-        let t = TraceRecorder()
-        t.span(track: "tile0.adc", name: "forward", start: SimTime(picoseconds: 0), end: SimTime(picoseconds: 10))
-        t.span(track: "tile0.adc", name: "forward", start: SimTime(picoseconds: 5), end: SimTime(picoseconds: 15))
-        t.span(track: "tile0.array", name: "forward", start: SimTime(picoseconds: 10), end: SimTime(picoseconds: 20))
-        t.span(track: "tile0.array", name: "update", start: SimTime(picoseconds: 20), end: SimTime(picoseconds: 30))
-        let vcd = VCDTrace.text(t)
-        #expect(vcd.contains("$var integer 32 ! tile0_adc $end"))
-        #expect(vcd.contains("$var integer 32 \" tile0_array $end"))
-        let body = vcd.components(separatedBy: "$end\n").last!
-        // #0 adc 1; #5 adc 2; #10 adc 1, array 1; #15 adc 0; (#20 unchanged); #30 array 0.
-        #expect(body == "b1 !\n#5\nb10 !\n#10\nb1 !\nb1 \"\n#15\nb0 !\n#30\nb0 \"\n")
-        let json = String(decoding: PerfettoTrace.json(t), as: UTF8.self)
-        #expect(json.contains("\"ts\":0.000005,\"dur\":0.000010"))
-        #expect(t.count == 4 && t.dropped == 0)
-    }
-}

@@ -9,6 +9,8 @@ public struct ChipState: Codable, Equatable {
         var component: String
         var action: String
         var phase: String
+        /// The network layer from 1 (0 or absent: none).
+        var layer: Int?
         var quanta: String
         var busy: UInt64
         var count: UInt64
@@ -43,7 +45,7 @@ extension Chip {
             simulatorNowPicoseconds: simulator.now.picoseconds,
             phasePicoseconds: phasePicoseconds, telemetry: simulator.telemetry,
             ledger: ledger.entriesInOrder.map {
-                .init(component: $0.key.component, action: $0.key.action, phase: $0.key.phase, quanta: $0.energyQuanta.description,
+                .init(component: $0.key.component, action: $0.key.action, phase: $0.key.phase, layer: $0.key.layer, quanta: $0.energyQuanta.description,
                       busy: $0.busyPicoseconds, count: $0.count, magnitude: $0.magnitude)
             },
             segments: replay.recorded.map { key, steps in
@@ -81,7 +83,7 @@ extension Chip {
             guard let quanta = ExactInteger(decimal: e.quanta) else {
                 throw CheckpointMismatch(description: "a ledger energy in the checkpoint is not an integer")
             }
-            ledger.add(.init(key: .init(component: e.component, action: e.action, phase: e.phase), energyQuanta: quanta,
+            ledger.add(.init(key: .init(component: e.component, action: e.action, phase: e.phase, layer: e.layer ?? 0), energyQuanta: quanta,
                              busyPicoseconds: e.busy, count: e.count, magnitude: e.magnitude))
         }
         replay.recorded = s.segments.map { seg in

@@ -140,14 +140,14 @@ extension Chip {
         let inBits = { (l: Int) in self.widths[l] * self.spec.dac.bits }
         func conversion(_ l: Int) -> [Hop] {
             let bits = placements[l].reduce(0) { $0 + $1.outputs } * spec.adc.bits
-            var hops: [Hop] = [.convert(layer: l), .transfer(bits: bits), .buffer(write: true, bits: bits)]
+            var hops: [Hop] = [.convert(layer: l), .transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
             let adds = partialSumAdditions(l)
-            if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil)) }
+            if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
             return hops
         }
         for l in 0..<layerCount {
             if l == 0 || !drivesNextAnalog(l - 1) {
-                main += [.buffer(write: false, bits: inBits(l)), .transfer(bits: inBits(l)), .drive(layer: l)]
+                main += [.buffer(write: false, bits: inBits(l), layer: l), .transfer(bits: inBits(l), layer: l), .drive(layer: l)]
             }
             if drivesNextAnalog(l) {
                 sides.append(conversion(l))
@@ -156,10 +156,10 @@ extension Chip {
                 main.append(.read(layer: l, fork: nil))
                 main += conversion(l)
                 // A split hidden layer's ReLU and clip run on the digital unit: two comparisons per output.
-                if rowSplit[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil)) }
+                if rowSplit[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l)) }
             }
         }
-        main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil))
+        main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil, layer: lastLayer))
         main += work.map(hop)
         return [main] + sides
     }

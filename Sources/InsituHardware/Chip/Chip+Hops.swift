@@ -2,12 +2,13 @@ import InsituEngine
 
 /// One step of an image's path that occupies one kind of resource. Each hop is its own event
 /// at the time its input is ready, so a resource serves requests in the order they become
-/// ready and never sits idle while a ready request waits.
+/// ready and never sits idle while a ready request waits. Layers are counted from 0 here
+/// and charged to the ledger from 1 (`layer + 1`); -1 marks work of no single layer.
 enum Hop {
     /// Buffer port: `bits` read or written (charged to `phase`, or the segment's).
-    case buffer(write: Bool, bits: Int, phase: Phase? = nil)
+    case buffer(write: Bool, bits: Int, phase: Phase? = nil, layer: Int = -1)
     /// Interconnect between the tiles and the buffer.
-    case transfer(bits: Int)
+    case transfer(bits: Int, layer: Int)
     /// Row drivers of every tile holding the layer.
     case drive(layer: Int)
     /// Arrays and TIAs of every tile holding the layer; `fork` starts a side chain when done.
@@ -15,20 +16,21 @@ enum Hop {
     /// ADC banks of every tile holding the layer.
     case convert(layer: Int)
     /// Arithmetic on the digital unit's lanes.
-    case digital(ActionID, ops: Int, phase: Phase?)
+    case digital(ActionID, ops: Int, phase: Phase?, layer: Int = -1)
 }
 
 extension Chip {
-    /// Takes the resources of `hop` for image slot `s` at `now`, charges its energy, and
-    /// returns when it is done.
-    func perform(_ hop: Hop, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// Takes the resources of `hop` for image slot `s` (nil: work of no single image) at
+    /// `now`, charges its energy, and returns when it is done.
+    func perform(_ hop: Hop, slot s: Int?, at now: SimTime) throws -> SimTime {
         switch hop {
-        case .buffer(let write, let bits, let p): return try bufferAccess(write: write, bits: bits, phase: p ?? phase, at: now)
-        case .transfer(let bits): return try transfer(bits: bits, at: now)
-        case .drive(let l): return try drive(l, slot: s, at: now)
-        case .read(let l, _): return try read(l, slot: s, at: now)
-        case .convert(let l): return try convert(l, at: now)
-        case .digital(let action, let ops, let p): return try digitalWork(action, ops: ops, phase: p ?? phase, at: now)
+        case .buffer(let write, let bits, let p, let l):
+            return try bufferAccess(write: write, bits: bits, phase: p ?? phase, layer: l, slot: s, at: now)
+        case .transfer(let bits, let l): return try transfer(bits: bits, layer: l, slot: s, at: now)
+        case .drive(let l): return try drive(l, slot: s ?? 0, at: now)
+        case .read(let l, _): return try read(l, slot: s ?? 0, at: now)
+        case .convert(let l): return try convert(l, slot: s, at: now)
+        case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
         }
     }
 
@@ -41,8 +43,8 @@ extension Chip {
             for i in p.firstInput..<(p.firstInput + p.inputs) { line += 2 * Double(v[i] * v[i]) }
             let t = tiles[p.tile].dacs
             let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
-            t.charge(DACModel.drive, phase, count: UInt64(2 * p.inputs), magnitude: line, busy: spec.dac.latency)
-            span(t.name, phase.name, grant.start, grant.end)
+            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(2 * p.inputs), magnitude: line, busy: spec.dac.latency)
+            span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
             end = max(end, grant.end)
         }
         return end
@@ -63,62 +65,106 @@ extension Chip {
                 layers[l].readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
                                     block: layers[l].block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
             }
-            t.array.charge(CrossbarModel.read, phase, magnitude: power, busy: readDuration)
+            let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power, busy: readDuration)
             var line = 0.0
             if drivesNext && p.firstInput == 0 {
                 for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += 2 * Double(slot.inputs[l + 1][j] * slot.inputs[l + 1][j]) }
             }
-            t.tias.charge(TIAModel.sense, phase, count: UInt64(p.outputs), magnitude: line, busy: spec.tia.settling)
-            span(t.array.name, phase.name, grant.start, grant.end)
+            let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs), magnitude: line, busy: spec.tia.settling)
+            span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array)
+            senseSpan(t, grant, layer: l, slot: s, joules: tia)
             end = max(end, grant.end)
         }
         return end
     }
 
     /// ADC conversions of each block's columns, in groups over its tile's ADCs.
-    func convert(_ l: Int, at now: SimTime) throws -> SimTime {
+    func convert(_ l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
         var end = now
         for p in placements[l] {
-            let done = try convert(p.outputs, on: tiles[p.tile], at: now)
+            let done = try convert(p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)
             end = max(end, done)
         }
         return end
     }
 
     /// `count` conversions on one tile's ADC bank, all requested at `now`.
-    func convert(_ count: Int, on t: TileComponents, at now: SimTime) throws -> SimTime {
-        let done = try t.adcs.resource!.acquire(count: count, at: now, for: spec.adc.conversionTime)
-        t.adcs.charge(ADCModel.convert, phase, count: UInt64(count),
-                      busy: try spec.adc.conversionTime.multiplied(by: UInt64(count)))
-        span(t.adcs.name, phase.name, now, done)
+    func convert(_ count: Int, on t: TileComponents, layer l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
+        let busy = try spec.adc.conversionTime.multiplied(by: UInt64(count))
+        guard let trace, trace.isRecording else {
+            let done = try t.adcs.resource!.acquire(count: count, at: now, for: spec.adc.conversionTime)
+            t.adcs.charge(ADCModel.convert, phase, layer: l + 1, count: UInt64(count), busy: busy)
+            return done
+        }
+        // Traced: the same grants one by one, so that each ADC of the bank gets its own span.
+        var lanes: [Int: (start: SimTime, end: SimTime, count: Int)] = [:]
+        var done = now
+        for _ in 0..<count {
+            let g = try t.adcs.resource!.acquire(at: now, for: spec.adc.conversionTime)
+            let lane = lanes[g.server]
+            lanes[g.server] = (lane?.start ?? g.start, g.end, (lane?.count ?? 0) + 1)
+            done = max(done, g.end)
+        }
+        let joules = t.adcs.charge(ADCModel.convert, phase, layer: l + 1, count: UInt64(count), busy: busy)
+        let servers = lanes.keys.sorted()
+        let shares = EnergyQuanta(joules: joules).split(servers.map { lanes[$0]!.count })
+        for (server, share) in zip(servers, shares) {
+            let lane = lanes[server]!
+            trace.record(TraceSpan(component: t.adcs.name, server: t.adcs.servers > 1 ? server : nil, action: ADCModel.convert.name,
+                                   phase: phase.name, layer: l + 1, slot: s, requested: now, start: lane.start, end: lane.end,
+                                   energy: share))
+        }
         return done
     }
 
     /// Moving `bits` between the tiles and the buffer over the interconnect.
-    func transfer(bits: Int, at time: SimTime) throws -> SimTime {
+    func transfer(bits: Int, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
         let duration = try busClock.time(ofCycle: UInt64((bits + spec.interconnect.bitsPerCycle - 1) / spec.interconnect.bitsPerCycle))
         let grant = try bus.resource!.acquire(at: time, for: duration)
-        bus.charge(InterconnectModel.transfer, phase, count: UInt64(bits), busy: duration)
-        span("interconnect", phase.name, grant.start, grant.end)
+        let joules = bus.charge(InterconnectModel.transfer, phase, layer: l + 1, count: UInt64(bits), busy: duration)
+        span(bus, InterconnectModel.transfer.name, grant, layer: l, slot: s, joules: joules)
         return grant.end
     }
 
     /// Buffer transfer of `bits`, queued on the buffer port.
-    func bufferAccess(write: Bool, bits: Int, phase p: Phase, at time: SimTime) throws -> SimTime {
+    func bufferAccess(write: Bool, bits: Int, phase p: Phase, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
         let duration = try bufferClock.time(ofCycle: UInt64((bits + spec.buffer.bitsPerCycle - 1) / spec.buffer.bitsPerCycle))
         let grant = try buffer.resource!.acquire(at: time, for: duration)
-        buffer.charge(write ? BufferModel.write : BufferModel.read, p, count: UInt64(bits), busy: duration)
-        span("buffer", p.name, grant.start, grant.end)
+        let action = write ? BufferModel.write : BufferModel.read
+        let joules = buffer.charge(action, p, layer: l + 1, count: UInt64(bits), busy: duration)
+        span(buffer, action.name, grant, phase: p, layer: l, slot: s, joules: joules)
         return grant.end
     }
 
     /// `ops` operations of one kind spread over the digital unit's lanes, queued on it.
-    func digitalWork(_ action: ActionID, ops: Int, phase p: Phase, at time: SimTime) throws -> SimTime {
+    func digitalWork(_ action: ActionID, ops: Int, phase p: Phase, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
         let rounds = (ops + spec.digital.lanes - 1) / spec.digital.lanes
         let duration = try digitalClock.time(ofCycle: UInt64(rounds * digitalModel.cycles(action)))
         let grant = try digital.resource!.acquire(at: time, for: duration)
-        digital.charge(action, p, count: UInt64(ops), busy: duration)
-        span("digital", p.name, grant.start, grant.end)
+        let joules = digital.charge(action, p, layer: l + 1, count: UInt64(ops), busy: duration)
+        span(digital, action.name, grant, phase: p, layer: l, slot: s, joules: joules)
         return grant.end
+    }
+
+    /// Reports a granted hop to a recording trace sink: its component (and server, for a bank),
+    /// action, phase, layer (0-based here), image slot and the joules charged for it.
+    @inline(__always)
+    func span(_ c: Component, _ action: String, _ grant: Resource.Grant, phase p: Phase? = nil, layer l: Int, slot s: Int?,
+              joules: Double, more: Double = 0) {
+        guard let trace, trace.isRecording else { return }
+        var energy = EnergyQuanta(joules: joules)
+        if more > 0 { energy.add(joules: more) }
+        trace.record(TraceSpan(component: c.name, server: c.servers > 1 ? grant.server : nil, action: action,
+                               phase: (p ?? phase).name, layer: l + 1, slot: s, requested: grant.requested, start: grant.start,
+                               end: grant.end, energy: energy))
+    }
+
+    /// The TIAs of a tile settle at the end of its array's read (they have no queue of their own).
+    @inline(__always)
+    func senseSpan(_ t: TileComponents, _ read: Resource.Grant, layer l: Int, slot s: Int?, joules: Double) {
+        guard let trace, trace.isRecording else { return }
+        let start = SimTime(picoseconds: read.end.picoseconds - min(spec.tia.settling.picoseconds, read.end.picoseconds - read.start.picoseconds))
+        trace.record(TraceSpan(component: t.tias.name, action: TIAModel.sense.name, phase: phase.name, layer: l + 1, slot: s,
+                               requested: start, start: start, end: read.end, energy: EnergyQuanta(joules: joules)))
     }
 }

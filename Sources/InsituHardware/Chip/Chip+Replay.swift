@@ -8,7 +8,7 @@ import InsituEngine
 /// repeats. The first time, the events run and the hops they perform are recorded; after
 /// that the same hops are performed in the same order at the same times without queueing
 /// events, which takes the same grants and charges the same ledger (energies from the data
-/// of this segment). Runs with a trace sink always run the events.
+/// of this segment). Segments inside a trace's window always run their events.
 struct SegmentReplay {
     /// What repeats: a forward batch of `images` with `work` after each image, or a read-back.
     enum Key: Equatable {
@@ -46,12 +46,7 @@ extension Chip {
 
     /// Runs a segment's events, or replays its recorded hops when it has run before.
     func runEvents(_ key: SegmentReplay.Key, start: () throws -> Void) throws {
-        guard trace == nil else {
-            try start()
-            try simulator.run()
-            return
-        }
-        if let steps = replay.steps(for: key) {
+        if let steps = replay.steps(for: key), trace?.isRecording != true {
             for s in steps {
                 let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
                 if s.image != 0 {
@@ -62,10 +57,13 @@ extension Chip {
             }
             return
         }
-        replay.recording = []
+        let fresh = replay.steps(for: key) == nil
+        if fresh { replay.recording = [] }
         try start()
         try simulator.run()
-        replay.recorded.append((key, replay.recording!))
-        replay.recording = nil
+        if fresh {
+            replay.recorded.append((key, replay.recording!))
+            replay.recording = nil
+        }
     }
 }

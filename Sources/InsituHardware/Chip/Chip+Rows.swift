@@ -86,16 +86,18 @@ extension Chip {
         let start = max(controllerUnit.resource!.earliestStart(at: now), array.resource!.earliestStart(at: now))
         let grant = try controllerUnit.resource!.acquire(at: start, for: duration)
         let arrayGrant = try array.resource!.acquire(at: start, for: duration)
-        let p = result.pulses
+        let p = result.pulses, layer = job.layer + 1
+        var reset = 0.0, set = 0.0
         if p.resets > 0 {
-            array.charge(CrossbarModel.reset, phase, count: UInt64(p.resets), magnitude: p.resetFromSiemens, busy: deviceModel.resetPulse)
+            reset = array.charge(CrossbarModel.reset, phase, layer: layer, count: UInt64(p.resets), magnitude: p.resetFromSiemens,
+                                 busy: deviceModel.resetPulse)
         }
         if p.sets > 0 {
-            array.charge(CrossbarModel.set, phase, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: deviceModel.setPulse)
+            set = array.charge(CrossbarModel.set, phase, layer: layer, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: deviceModel.setPulse)
         }
-        controllerUnit.charge(ControllerModel.gateDrive, phase, count: UInt64(result.columnsDriven), busy: duration)
-        span("controller", phase.name, grant.start, grant.end)
-        span(array.name, phase.name, arrayGrant.start, arrayGrant.end)
+        let gates = controllerUnit.charge(ControllerModel.gateDrive, phase, layer: layer, count: UInt64(result.columnsDriven), busy: duration)
+        span(controllerUnit, ControllerModel.gateDrive.name, grant, layer: job.layer, slot: nil, joules: gates)
+        span(array, "program", arrayGrant, layer: job.layer, slot: nil, joules: reset, more: set)
     }
 
     /// Every row is ready at the start of a read-back: all rows ask for their row drivers
@@ -117,10 +119,12 @@ extension Chip {
         let t = tiles[job.tile]
         let m = job.columns.count
         let v = spec.tile.readVolts
+        let layer = job.layer + 1
         switch step {
         case 0:
             let grant = try t.dacs.resource!.acquire(at: now, for: spec.dac.latency)
-            t.dacs.charge(DACModel.drive, phase, magnitude: v * v, busy: spec.dac.latency)
+            let joules = t.dacs.charge(DACModel.drive, phase, layer: layer, magnitude: v * v, busy: spec.dac.latency)
+            span(t.dacs, DACModel.drive.name, grant, layer: job.layer, slot: nil, joules: joules)
             return grant.end
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
@@ -134,13 +138,14 @@ extension Chip {
             } else {
                 for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
             }
-            t.array.charge(CrossbarModel.read, phase, magnitude: v * v * rowConductance, busy: readDuration)
-            t.tias.charge(TIAModel.sense, phase, count: UInt64(m), busy: spec.tia.settling)
-            span(t.array.name, phase.name, read.start, read.end)
+            let array = t.array.charge(CrossbarModel.read, phase, layer: job.layer + 1, magnitude: v * v * rowConductance, busy: readDuration)
+            let tia = t.tias.charge(TIAModel.sense, phase, layer: job.layer + 1, count: UInt64(m), busy: spec.tia.settling)
+            span(t.array, CrossbarModel.read.name, read, layer: job.layer, slot: nil, joules: array)
+            senseSpan(t, read, layer: job.layer, slot: nil, joules: tia)
             return read.end
-        case 2: return try convert(m, on: t, at: now)
-        case 3: return try transfer(bits: m * spec.adc.bits, at: now)
-        default: return try bufferAccess(write: true, bits: m * spec.adc.bits, phase: phase, at: now)
+        case 2: return try convert(m, on: t, layer: job.layer, slot: nil, at: now)
+        case 3: return try transfer(bits: m * spec.adc.bits, layer: job.layer, slot: nil, at: now)
+        default: return try bufferAccess(write: true, bits: m * spec.adc.bits, phase: phase, layer: job.layer, slot: nil, at: now)
         }
     }
 }
@@ -157,7 +162,7 @@ final class RowWork: Entity {
         let step = Int(event.kind & 15)
         switch RowKind(rawValue: event.kind >> 4)! {
         case .prelude:
-            let end = try chip.perform(chip.prelude[index], slot: 0, at: sim.now)
+            let end = try chip.perform(chip.prelude[index], slot: nil, at: sim.now)
             if index + 1 < chip.prelude.count {
                 try sim.schedule(at: end, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
             } else {

@@ -33,7 +33,7 @@ public final class Chip: ProgrammableCrossbar {
     public let components: ComponentRegistry
     /// When false, only the functional model runs: no events, no ledger (for measuring what accounting costs).
     public let accounting: Bool
-    public var trace: TraceSink?
+    @exclusivity(unchecked) public var trace: TraceSink?
 
     let tiles: [TileComponents]
     let digital: Component
@@ -46,28 +46,28 @@ public final class Chip: ProgrammableCrossbar {
     let bufferClock: ClockDomain
     let dacQuantizer: Quantizer
     let adcQuantizer: Quantizer
-    var programRNG: RandomStream
-    var readRNG: RandomStream
+    @exclusivity(unchecked) var programRNG: RandomStream
+    @exclusivity(unchecked) var readRNG: RandomStream
     /// Conductances measured by the last read-back, per layer (device layout).
-    var measured: [[Float]]
-    var slots: [ImageSlot] = []
+    @exclusivity(unchecked) var measured: [[Float]]
+    @exclusivity(unchecked) var slots: [ImageSlot] = []
     /// The hops of the batch in flight, chain after chain: chain 0 is an image's main path,
     /// the others side paths; chain c ends before `chainEnds[c]`.
-    var hops: [Hop] = []
-    var chainEnds: [Int] = []
+    @exclusivity(unchecked) var hops: [Hop] = []
+    @exclusivity(unchecked) var chainEnds: [Int] = []
     /// Digital work run before the rows of a programming segment.
-    var prelude: [Hop] = []
+    @exclusivity(unchecked) var prelude: [Hop] = []
     /// What programming each row job did in the segment in flight, for its time and energy.
-    var rowResults: [UpdateController.RowResult] = []
-    var flow: EntityID!
-    var rowWork: EntityID!
+    @exclusivity(unchecked) var rowResults: [UpdateController.RowResult] = []
+    @exclusivity(unchecked) var flow: EntityID!
+    @exclusivity(unchecked) var rowWork: EntityID!
     /// Hops of segments that repeat, recorded the first time (see `SegmentReplay`).
-    var replay = SegmentReplay()
+    @exclusivity(unchecked) var replay = SegmentReplay()
     /// False makes every segment run its events (for tests that compare the two).
-    public var replayEnabled = true
+    @exclusivity(unchecked) public var replayEnabled = true
     /// Where the next segment starts.
     public internal(set) var cursor: SimTime = .zero
-    var phase: Phase = .forward
+    @exclusivity(unchecked) var phase: Phase = .forward
     /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
     public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
@@ -195,17 +195,11 @@ public final class Chip: ProgrammableCrossbar {
             try simulator.run()
         }
         let end = components.drainedAt(max(simulator.now, cursor))
-        components.chargeLeakage(phase, from: cursor, to: end)
+        components.chargeLeakage(phase, from: cursor, to: end, trace: trace)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
         cursor = end
     }
 
-    /// Reports a span to the trace sink, if any; names are built only when a sink listens.
-    @inline(__always)
-    func span(_ track: @autoclosure () -> String, _ name: @autoclosure () -> String, _ start: SimTime, _ end: SimTime) {
-        guard let trace else { return }
-        trace.span(track: track(), name: name(), start: start, end: end)
-    }
 }
 
 /// The components of one tile: row drivers, the array, its TIAs and its ADC bank.
@@ -230,10 +224,10 @@ final class TileComponents {
 /// Working values of one image in flight through the chip: per layer, its input voltages,
 /// column currents and digitised outputs (hidden activations in volts, output currents in amperes).
 final class ImageSlot {
-    var inputs: [[Float]]
-    var currents: [[Float]]
-    var digital: [[Float]]
-    var prediction = 0
+    @exclusivity(unchecked) var inputs: [[Float]]
+    @exclusivity(unchecked) var currents: [[Float]]
+    @exclusivity(unchecked) var digital: [[Float]]
+    @exclusivity(unchecked) var prediction = 0
 
     init(widths: [Int]) {
         let layers = widths.count - 1

@@ -10,18 +10,18 @@ import InsituEngine
 public final class CrossbarLayer {
     public let inputs: Int
     public let outputs: Int
-    public private(set) var devices: DeviceArray
+    @exclusivity(unchecked) public private(set) var devices: DeviceArray
     /// The controller's memory: last programmed state of every device (same layout as `devices`).
-    public var states: [Float]
+    @exclusivity(unchecked) public var states: [Float]
     /// G+ - G- per (input, output), siemens, inputs x outputs row-major: what the array holds.
-    public private(set) var weights: [Float]
+    @exclusivity(unchecked) public private(set) var weights: [Float]
     /// The column ranges of the layer's blocks on tiles (one range when the layer is not split by columns).
     public let columnBlocks: [Range<Int>]
     /// Per column block b and input i (at b x inputs + i): sum over the block's columns of
     /// G+ + G-, for the read energy of a forward product on that block's tile.
-    public private(set) var rowPairSums: [Double]
+    @exclusivity(unchecked) public private(set) var rowPairSums: [Double]
     /// Weights as last measured by the read-back (G_eq), siemens.
-    public var readback: [Float]
+    @exclusivity(unchecked) public var readback: [Float]
     /// Wire resistance from each device's row driver to its column's TIA (device layout), or
     /// nil when the wires have none. A device then passes the current of G / (1 + G R):
     /// first-order IR drop, the device in series with its wire path.

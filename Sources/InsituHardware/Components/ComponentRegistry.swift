@@ -4,8 +4,8 @@ import InsituEngine
 /// utilisation, area and re-pricing iterate over it, so a new component is counted
 /// everywhere by registering once.
 public final class ComponentRegistry {
-    public private(set) var components: [Component] = []
-    private var byName: [String: Int] = [:]
+    @exclusivity(unchecked) public private(set) var components: [Component] = []
+    @exclusivity(unchecked) private var byName: [String: Int] = [:]
     public let ledger: Ledger
 
     public init(ledger: Ledger) { self.ledger = ledger }
@@ -29,11 +29,20 @@ public final class ComponentRegistry {
         return end
     }
 
-    /// Leakage of every component over a span, charged to `phase`.
-    public func chargeLeakage(_ phase: Phase, from: SimTime, to: SimTime) {
-        guard to > from else { return }
-        let seconds = Double(to.picoseconds - from.picoseconds) * 1e-12
-        for c in components { c.chargeLeakage(phase, seconds: seconds) }
+    /// Leakage of every component over a span, charged to `phase`; with a recording `trace`,
+    /// the segment's end is reported with each component's leakage energy.
+    public func chargeLeakage(_ phase: Phase, from: SimTime, to: SimTime, trace: TraceSink? = nil) {
+        let seconds = to > from ? Double(to.picoseconds - from.picoseconds) * 1e-12 : 0
+        guard let trace, trace.isRecording else {
+            if seconds > 0 { for c in components { c.chargeLeakage(phase, seconds: seconds) } }
+            return
+        }
+        var leakage: [(component: String, energy: EnergyQuanta)] = []
+        for c in components {
+            let joules = seconds > 0 ? c.chargeLeakage(phase, seconds: seconds) : 0
+            if joules > 0 { leakage.append((c.name, EnergyQuanta(joules: joules))) }
+        }
+        trace.endSegment(phase: phase.name, start: from, end: max(from, to), leakage: leakage)
     }
 
     /// Total area, square metres.

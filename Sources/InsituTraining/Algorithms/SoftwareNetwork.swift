@@ -7,10 +7,10 @@ import InsituHardware
 public final class SoftwareNetwork: WeightStore {
     public let widths: [Int]
     public let activation: Activation
-    public private(set) var weights: [[Float]]
+    @exclusivity(unchecked) public private(set) var weights: [[Float]]
     public let ledger = Ledger()
     public lazy var components = ComponentRegistry(ledger: ledger)
-    public var trace: TraceSink?
+    @exclusivity(unchecked) public var trace: TraceSink?
 
     public init(widths: [Int], activation: Activation, weights: [[Float]]) {
         self.widths = widths

@@ -57,6 +57,7 @@ public struct TrainingLoop {
         while seen < training.images {
             let size = min(training.batchSize, training.images - seen)
             let (volts, labels) = data.batch(sampler.next(size))
+            accelerator.trace?.beginImages(first: seen, count: size, training: true)
             let pass = try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: work)
             outcome.batchAccuracy.append(Double(pass.correct(labels)) / Double(size))
             backprop.accumulate(pass, labels: labels, weights: accelerator.backpropWeights)
@@ -91,6 +92,7 @@ public enum Evaluation {
             let end = min(start + chunk, data.testCount)
             let volts = Array(data.testVolts[(start * data.inputCount)..<(end * data.inputCount)])
             let labels = Array(data.testLabels[start..<end])
+            accelerator.trace?.beginImages(first: start, count: end - start, training: false)
             correct += try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .test, perImage: []).correct(labels)
             start = end
         }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// A trace's spans carry the ledger's energy: over a window of images they add up exactly to
+/// what the ledger charged for those images, and spans on one track never overlap.
+@Suite struct TraceEnergyTests {
+    typealias CLI = CommandLineTests
+
+    static func folder(_ tag: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("insitu-te-\(tag)-\(UUID().uuidString)").path
+    }
+
+    /// Quanta (1e-24 J) of an exact decimal number of joules.
+    static func quanta(_ joules: String) -> Decimal { Decimal(string: joules)! * Decimal(sign: .plus, exponent: 24, significand: 1) }
+
+    /// The ledger's total and its test-phase part, in quanta.
+    static func ledger(_ dir: String) throws -> (total: Decimal, test: Decimal) {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ledger.json"))) as! [String: Any]
+        var total = Decimal(), test = Decimal()
+        for e in json["entries"] as! [[String: Any]] {
+            let q = quanta(e["energy_J"] as! String)
+            total += q
+            if e["phase"] as? String == "test" { test += q }
+        }
+        return (total, test)
+    }
+
+    struct Span { var tid: Int; var start: Int64; var end: Int64; var energy: Decimal; var args: [String: Any] }
+
+    static func spans(_ path: String) throws -> [Span] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        return (json["traceEvents"] as! [[String: Any]]).filter { $0["ph"] as? String == "X" }.map { e in
+            let ts = Int64(((e["ts"] as! Double) * 1e6).rounded()), dur = Int64(((e["dur"] as! Double) * 1e6).rounded())
+            let args = e["args"] as! [String: Any]
+            return Span(tid: e["tid"] as! Int, start: ts, end: ts + dur, energy: Decimal(string: args["energy_yJ"] as! String)!, args: args)
+        }
+    }
+
+    static func expectNoOverlap(_ spans: [Span]) {
+        for track in Set(spans.map(\.tid)) {
+            let sorted = spans.filter { $0.tid == track }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+            for (a, b) in zip(sorted, sorted.dropFirst()) {
+                #expect(a.end <= b.start || a.start == a.end || b.start == b.end, "track \(track): \(a.start)-\(a.end) overlaps \(b.start)-\(b.end) ps")
+            }
+        }
+    }
+
+    /// Images 100..200 of a 200-image run: the ledger of the run less the ledger of the first
+    /// 100 images (without that run's final test, which the longer run does only at its end).
+    @Test func windowEnergyIsTheLedgersDifference() throws {
+        let traced = Self.folder("traced"), prefix = Self.folder("prefix")
+        defer { try? FileManager.default.removeItem(atPath: traced); try? FileManager.default.removeItem(atPath: prefix) }
+        let run = try CLI.run(["train", "arch/li2018.yaml", "--images", "200", "--quiet", "--out", traced, "--trace", "--trace-images", "100..200"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(try CLI.run(["train", "arch/li2018.yaml", "--images", "100", "--quiet", "--out", prefix]).status == 0)
+        let whole = try Self.ledger(traced), first = try Self.ledger(prefix)
+        let spans = try Self.spans(traced + "/trace.json")
+        let traceEnergy = spans.reduce(Decimal()) { $0 + $1.energy }
+        #expect(traceEnergy == whole.total - (first.total - first.test))
+        #expect(traceEnergy > 0)
+        Self.expectNoOverlap(spans)
+        // Training spans name images of the window; test spans name test images.
+        let images = Set(spans.compactMap { $0.args["image"] as? Int })
+        #expect(images.min() == 100 && images.max() == 199)
+        #expect(spans.contains { $0.args["test_image"] != nil })
+        #expect(Set(spans.compactMap { $0.args["layer"] as? Int }) == [1, 2])
+    }
+
+    /// The digital baseline traced whole: its spans hold the whole ledger.
+    @Test func digitalChipTracedWholeHoldsTheLedger() throws {
+        let dir = Self.folder("digital")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try CLI.run(["train", "arch/digital-32nm.yaml", "--images", "100", "--quiet", "--out", dir, "--trace", "--trace-images", "all",
+                               "--trace-gzip"])
+        #expect(run.status == 0, "\(run.err)")
+        let unzipped = dir + "/trace.json"
+        #expect(try CLI.run(["/bin/sh", "-c", "gzip -dc \(dir)/trace.json.gz > \(unzipped)"], shell: true).status == 0)
+        let spans = try Self.spans(unzipped)
+        #expect(spans.reduce(Decimal()) { $0 + $1.energy } == (try Self.ledger(dir)).total)
+        Self.expectNoOverlap(spans)
+    }
+
+    @Test func badImageWindowsAreRefused() throws {
+        let dir = Self.folder("bad")
+        for (window, message) in [("5..5", "--trace-images expects A..B"), ("7..2", "--trace-images expects A..B"), ("a..b", "--trace-images expects A..B")] {
+            let r = try CLI.run(["train", "arch/li2018.yaml", "--images", "10", "--out", dir, "--trace", "--trace-images", window])
+            #expect(r.status == 2 && r.err.contains(message), "\(window): \(r.err)")
+        }
+        let r = try CLI.run(["train", "arch/li2018.yaml", "--images", "10", "--out", dir, "--trace-images", "0..5"])
+        #expect(r.status == 2 && r.err.contains("go with --trace"))
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+}
