@@ -42,7 +42,7 @@ public final class DigitalChip: WeightStore, TensorRounding {
     let graph = TaskGraph()
     /// The last weight-tile load of the segment being built (loads prefetch along this chain).
     @exclusivity(unchecked) var lastLoad = -1
-    public internal(set) var cursor: SimTime = .zero
+    @exclusivity(unchecked) public internal(set) var cursor: SimTime = .zero
     @exclusivity(unchecked) public private(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
     /// A chip holding `weights` (siemens); `accounting: false` runs the functional model only.

@@ -41,15 +41,19 @@ public final class Ledger {
 
     @exclusivity(unchecked) public private(set) var keys: [Key] = []
     @exclusivity(unchecked) private var index: [Key: Int] = [:]
-    @exclusivity(unchecked) @usableFromInline var pendingQuanta: [Int64] = []
-    @exclusivity(unchecked) @usableFromInline var spilledQuanta: [ExactInteger] = []
-    @exclusivity(unchecked) @usableFromInline var busy: [UInt64] = []
-    @exclusivity(unchecked) @usableFromInline var counts: [UInt64] = []
+    @exclusivity(unchecked) var pendingQuanta: [Int64] = []
+    @exclusivity(unchecked) var spilledQuanta: [ExactInteger] = []
+    @exclusivity(unchecked) var busy: [UInt64] = []
+    @exclusivity(unchecked) var counts: [UInt64] = []
     /// Sum of each charge's magnitude (the quantity its price is per unit of: bits, V^2 S,
     /// seconds of leakage, ...), kept so that a run can be priced again from its counts.
-    @exclusivity(unchecked) @usableFromInline var magnitudes: [Double] = []
+    @exclusivity(unchecked) var magnitudes: [Double] = []
     /// When false, `charge` returns at once (to measure what accounting costs).
-    @exclusivity(unchecked) public var isEnabled = true
+    public var isEnabled: Bool {
+        get { enabled }
+        set { enabled = newValue }
+    }
+    @exclusivity(unchecked) var enabled = true
 
     public init() {}
 
@@ -79,9 +83,10 @@ public final class Ledger {
     }
 
     /// Adds one action's energy (joules, finite and non-negative), busy time, count and magnitude.
-    @inlinable
+    /// Not inlined into other modules: there, every access to the totals would be checked for
+    /// exclusivity at run time, which costs more than the call.
     public func charge(_ account: Account, joules: Double, busy time: SimTime = .zero, count: UInt64 = 1, magnitude: Double = 0) {
-        guard isEnabled else { return }
+        guard enabled else { return }
         precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative")
         let i = account.index
         if let q = Self.quanta(joules: joules), case (let sum, false) = pendingQuanta[i].addingReportingOverflow(q) {
@@ -95,7 +100,6 @@ public final class Ledger {
     }
 
     /// The slow path of `charge`: the pending Int64 total would overflow, or the charge is above ~9 uJ.
-    @usableFromInline
     func spill(_ i: Int, joules: Double) {
         if let q = Self.quanta(joules: joules) {
             spilledQuanta[i] += pendingQuanta[i]

@@ -11,7 +11,11 @@ import Foundation
 ///     try sim.schedule(after: .zero, to: id, kind: 0)
 ///     let why = try sim.run(until: SimTime(picoseconds: 1_000_000))
 public final class Simulator {
-    @exclusivity(unchecked) public private(set) var now: SimTime = .zero
+    /// The clock. It lives behind a pointer because entities in other modules read it on
+    /// every event, and there a class's stored property would be checked for exclusivity at
+    /// run time on each read; a pointer's memory is not.
+    @usableFromInline let clock: UnsafeMutablePointer<SimTime>
+    @inlinable public var now: SimTime { clock.pointee }
     @exclusivity(unchecked) public private(set) var queue = EventQueue()
     @exclusivity(unchecked) public private(set) var entities: [Entity] = []
     @exclusivity(unchecked) public private(set) var telemetry = Telemetry()
@@ -21,7 +25,12 @@ public final class Simulator {
     /// Called for every event as it is delivered (event logs, traces); nil costs nothing.
     @exclusivity(unchecked) public var observer: ((Event) -> Void)?
 
-    public init() {}
+    public init() {
+        clock = .allocate(capacity: 1)
+        clock.initialize(to: .zero)
+    }
+
+    deinit { clock.deallocate() }
 
     /// Registers an entity and returns its id.
     @discardableResult
@@ -52,17 +61,17 @@ public final class Simulator {
         try schedule(after: link.latency, to: link.target, kind: kind, payload: payload)
     }
 
+    /// Sets the clock and counters of a simulator restored from a checkpoint (queue empty).
+    public func restore(now time: SimTime, telemetry saved: Telemetry) {
+        precondition(queue.isEmpty, "a simulator is restored between segments, with no event queued")
+        clock.pointee = time
+        telemetry = saved
+    }
+
     /// True when an event scheduled now for `time` would be the next one delivered: nothing
     /// else is due at or before it. An entity may then do that event's work at once through
     /// `advance(to:)`, which gives the same results with fewer trips through the queue.
     @inline(__always)
-    /// Sets the clock and counters of a simulator restored from a checkpoint (queue empty).
-    public func restore(now time: SimTime, telemetry saved: Telemetry) {
-        precondition(queue.isEmpty, "a simulator is restored between segments, with no event queued")
-        now = time
-        telemetry = saved
-    }
-
     public func isNext(_ time: SimTime) -> Bool { queue.first.map { $0.time > time } ?? true }
 
     /// Moves the clock to `time` for work an entity does inline in place of an event it would
@@ -70,7 +79,7 @@ public final class Simulator {
     @inline(__always)
     public func advance(to time: SimTime) {
         precondition(time >= now && isNext(time), "advance past a pending event")
-        now = time
+        clock.pointee = time
         telemetry.eventsProcessed &+= 1
     }
 
@@ -86,7 +95,7 @@ public final class Simulator {
     @discardableResult
     public func step() throws -> Bool {
         guard let event = queue.pop() else { return false }
-        now = event.time
+        clock.pointee = event.time
         telemetry.eventsProcessed &+= 1
         observer?(event)
         try entities[Int(event.target.index)].handle(event, in: self)
@@ -108,7 +117,7 @@ public final class Simulator {
         while true {
             guard let next = queue.first else { return .queueEmpty }
             if let limit, next.time > limit {
-                now = limit
+                clock.pointee = limit
                 return .timeLimit
             }
             if delivered == maxEvents { return .eventLimit }

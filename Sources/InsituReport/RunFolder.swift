@@ -116,8 +116,8 @@ public final class RunFolder {
     public func finish(files names: [String]) throws {
         var entries: [Manifest.Entry] = []
         for name in names.sorted() {
-            guard let data = FileManager.default.contents(atPath: file(name)) else { continue }
-            entries.append(.init(name: name, bytes: data.count, crc32: String(format: "%08x", Self.crc32(data))))
+            guard let (bytes, crc) = Self.crc32(file: file(name)) else { continue }
+            entries.append(.init(name: name, bytes: bytes, crc32: String(format: "%08x", crc)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -135,6 +135,21 @@ public final class RunFolder {
     }
 
     /// CRC-32 (zlib's) of `data`.
+    /// Size and CRC-32 of a file, read a megabyte at a time (traces can be large); nil if unreadable.
+    static func crc32(file path: String) -> (bytes: Int, crc: UInt32)? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var crc: uLong = 0, total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, f) }
+            if n == 0 { break }
+            crc = buffer.withUnsafeBufferPointer { CZlib.crc32(crc, $0.baseAddress, uInt(n)) }
+            total += n
+        }
+        return ferror(f) == 0 ? (total, UInt32(crc)) : nil
+    }
+
     public static func crc32(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { raw in
             UInt32(CZlib.crc32(0, raw.bindMemory(to: Bytef.self).baseAddress, uInt(raw.count)))

@@ -64,6 +64,13 @@ import Testing
         #expect(images.min() == 100 && images.max() == 199)
         #expect(spans.contains { $0.args["test_image"] != nil })
         #expect(Set(spans.compactMap { $0.args["layer"] as? Int }) == [1, 2])
+        // The same run traced again gives the same bytes.
+        let again = Self.folder("again")
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        #expect(try CLI.run(["train", "arch/li2018.yaml", "--images", "200", "--quiet", "--out", again, "--trace", "--trace-images", "100..200"]).status == 0)
+        for file in ["trace.json", "trace.vcd"] {
+            #expect(FileManager.default.contents(atPath: traced + "/" + file) == FileManager.default.contents(atPath: again + "/" + file), "\(file)")
+        }
     }
 
     /// The digital baseline traced whole: its spans hold the whole ledger.
@@ -89,5 +96,14 @@ import Testing
         let r = try CLI.run(["train", "arch/li2018.yaml", "--images", "10", "--out", dir, "--trace-images", "0..5"])
         #expect(r.status == 2 && r.err.contains("go with --trace"))
         #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+}
+
+/// What a dependent package builds must not carry unsafe flags (SwiftPM refuses them there).
+@Suite struct PackageManifestTests {
+    @Test func noUnsafeFlags() throws {
+        let manifest = try String(contentsOfFile: CommandLineTests.root.appendingPathComponent("Package.swift").path, encoding: .utf8)
+        #expect(!manifest.contains(".unsafeFlags("))
+        #expect(manifest.contains(".library(name: \"Insitu\""))
     }
 }

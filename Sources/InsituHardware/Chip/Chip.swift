@@ -66,10 +66,10 @@ public final class Chip: ProgrammableCrossbar {
     /// False makes every segment run its events (for tests that compare the two).
     @exclusivity(unchecked) public var replayEnabled = true
     /// Where the next segment starts.
-    public internal(set) var cursor: SimTime = .zero
+    @exclusivity(unchecked) public internal(set) var cursor: SimTime = .zero
     @exclusivity(unchecked) var phase: Phase = .forward
     /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
-    public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+    @exclusivity(unchecked) public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
     /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
     /// `device` replaces the model the spec's device parameters describe.

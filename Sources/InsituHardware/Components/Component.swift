@@ -13,6 +13,8 @@ public final class Component {
     public let ledger: Ledger
     @usableFromInline let prices: [ActionPrice]
     @usableFromInline let actionCount: Int
+    /// Accounts per layer: one per phase and action.
+    @usableFromInline let accountsPerLayer: Int
     @exclusivity(unchecked) @usableFromInline var accounts: [Ledger.Account?]
 
     public init(name: String, model: any ComponentModel, servers: Int?, ledger: Ledger) {
@@ -23,6 +25,7 @@ public final class Component {
         // Slot 0 is leakage; action i sits at i + 1.
         prices = [ActionPrice(joulesPerUnit: model.leakageWatts, unit: "s")] + model.actions.map(model.price)
         actionCount = prices.count
+        accountsPerLayer = Phase.allCases.count * prices.count
         accounts = Array(repeating: nil, count: Phase.allCases.count * prices.count)
     }
 
@@ -37,7 +40,7 @@ public final class Component {
                        busy: SimTime = .zero) -> Double {
         guard ledger.isEnabled else { return 0 }
         let a = action.index + 1
-        let slot = (layer * Phase.allCases.count + phase.rawValue) * actionCount + a
+        let slot = layer * accountsPerLayer + phase.rawValue * actionCount + a
         if slot >= accounts.count { accounts += Array(repeating: nil, count: slot + 1 - accounts.count) }
         let account = accounts[slot] ?? open(slot, action, phase, layer)
         let joules = prices[a].joules(count: count, magnitude: magnitude)
