@@ -36,7 +36,7 @@ import Testing
         }
         #expect(try CLI.run(command).status == 0)
         let page = out + "/report.html"
-        let expected = ["train": 5, "compare": 2, "sweep": 2, "experiment": 1][kind]!
+        let expected = ["train": 7, "compare": 2, "sweep": 2, "experiment": 1][kind]!
         let dom = try Self.browse(page, ["--dump-dom"])
         #expect(dom.contains("data-rendered=\"\(expected) charts\""), "the page's script did not run to the end")
         let shot = out + "/shot.png"

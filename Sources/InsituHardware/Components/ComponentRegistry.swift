@@ -7,6 +7,8 @@ public final class ComponentRegistry {
     @exclusivity(unchecked) public private(set) var components: [Component] = []
     @exclusivity(unchecked) private var byName: [String: Int] = [:]
     public let ledger: Ledger
+    /// Busy time of each queued component over simulated time, sampled at every segment's end.
+    public let timeline = UtilisationTimeline()
 
     public init(ledger: Ledger) { self.ledger = ledger }
 
@@ -29,9 +31,11 @@ public final class ComponentRegistry {
         return end
     }
 
-    /// Leakage of every component over a span, charged to `phase`; with a recording `trace`,
-    /// the segment's end is reported with each component's leakage energy.
+    /// Leakage of every component over a segment, charged to `phase`; the segment's busy time
+    /// goes to the timeline, and with a recording `trace` the segment's end is reported with
+    /// each component's leakage energy.
     public func chargeLeakage(_ phase: Phase, from: SimTime, to: SimTime, trace: TraceSink? = nil) {
+        timeline.sample(components, from: from, to: to)
         let seconds = to > from ? Double(to.picoseconds - from.picoseconds) * 1e-12 : 0
         guard let trace, trace.isRecording else {
             if seconds > 0 { for c in components { c.chargeLeakage(phase, seconds: seconds) } }

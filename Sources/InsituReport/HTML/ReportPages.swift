@@ -43,6 +43,14 @@ public enum ReportPages {
         page.chart(SVGChart.stackedBars(title: "Utilisation by component (busy time over simulated time and servers)", yLabel: "utilisation",
                                         categories: components.map(shortName),
                                         stacks: [("busy share", b.byComponent.map { b.utilisation($0.component, $0.total) })]))
+        if let chart = utilisationOverTime(run.accelerator.components) { page.chart(chart) }
+        let layerNames = b.byLayer.map { $0.layer == 0 ? "no single layer" : "layer \($0.layer)" }
+        page.chart(SVGChart.stackedBars(title: "Energy by network layer and phase", yLabel: "energy (J)", categories: layerNames,
+                                        stacks: present.map { phase in
+                                            (name: phase, values: b.byLayer.map { l in
+                                                b.byLayerPhase.first { $0.layer == l.layer && $0.phase == phase }?.total.joules ?? 0
+                                            })
+                                        }))
         var perImage: [(x: Double, y: Double)] = []
         for (p, q) in zip(o.curve, o.curve.dropFirst()) where q.images > p.images {
             perImage.append((Double(q.images), (q.joules - p.joules) / Double(q.images - p.images)))
@@ -52,6 +60,27 @@ public enum ReportPages {
                                       yLabel: "energy per image (J)", series: [.init(name: "energy / image", points: perImage)]))
         }
         return page.html
+    }
+
+    /// Utilisation of each queued component over simulated time (components of many tiles
+    /// averaged per kind, as tile*.adc), or nil without samples.
+    static func utilisationOverTime(_ registry: ComponentRegistry) -> String? {
+        let t = registry.timeline
+        guard !t.busy.isEmpty, !t.components.isEmpty else { return nil }
+        let tiles = Set(t.components.compactMap { $0.hasPrefix("tile") ? $0.split(separator: ".").first : nil })
+        var groups: [(name: String, members: [Int])] = []
+        for (k, name) in t.components.enumerated() {
+            let key = tiles.count > 4 && name.hasPrefix("tile") ? "tile*" + name.drop { $0 != "." } : name
+            if let g = groups.firstIndex(where: { $0.name == key }) { groups[g].members.append(k) } else { groups.append((key, [k])) }
+        }
+        let series = groups.map { g in
+            let curves = g.members.map { t.utilisation(of: $0) }
+            return SVGChart.Series(name: g.name, points: curves[0].indices.map { b in
+                (1e3 * curves[0][b].seconds, 100 * curves.reduce(0.0) { $0 + $1[b].fraction } / Double(curves.count))
+            })
+        }
+        return SVGChart.lines(title: "Utilisation over simulated time (busy time over bin width and servers, \(SimTime.format(t.binPicoseconds)) bins)",
+                              xLabel: "simulated time (ms)", yLabel: "utilisation (%)", series: series)
     }
 
     static func shortName(_ component: String) -> String { component.count > 12 ? String(component.suffix(12)) : component }
