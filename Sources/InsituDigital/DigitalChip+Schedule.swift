@@ -41,9 +41,10 @@ extension DigitalChip {
         mutating func write(_ bits: Int, to o: Operand) { written[o.level, default: 0] += bits }
     }
 
-    /// Adds a task that holds `unit` for `hold` and moves `traffic` over the ports at once.
+    /// Adds a task that holds `unit` for `hold` and moves `traffic` over the ports at once;
+    /// `layer` is the network layer it serves (from 1; 0 for none).
     @discardableResult
-    func task(_ label: String, _ phase: Phase, unit: Component?, hold: SimTime, charges: [TaskGraph.Charge],
+    func task(_ label: String, _ phase: Phase, layer: Int, unit: Component?, hold: SimTime, charges: [TaskGraph.Charge],
               traffic: Traffic, after deps: [Int]) throws -> Int {
         var uses: [TaskGraph.Use] = []
         var all = charges
@@ -58,12 +59,12 @@ extension DigitalChip {
             all.append(.init(component: p, action: BufferModel.write, count: UInt64(w)))
             wait = max(wait, latency(level))
         }
-        return graph.add(label, phase, uses: uses, charges: all, latency: wait, after: deps)
+        return graph.add(label, phase, layer: layer, uses: uses, charges: all, latency: wait, after: deps)
     }
 
     /// C (M x N) = A (M x K) B (K x N) with B stationary: tiled onto the array fold by fold
     /// (weight-stationary) or spread over all lanes (SIMD). Returns the last task.
-    func gemm(_ label: String, _ phase: Phase, m: Int, k: Int, n: Int, stationary: Operand, streamed: Operand,
+    func gemm(_ label: String, _ phase: Phase, layer: Int, m: Int, k: Int, n: Int, stationary: Operand, streamed: Operand,
               output: Operand, after dep: Int) throws -> Int {
         let a = spec.array
         let accBits = spec.formats.accumulator.bits
@@ -74,7 +75,7 @@ extension DigitalChip {
             t.write(m * n * output.bits, to: output)
             let macs = m * k * n
             let cycles = UInt64((macs + a.processingElements - 1) / a.processingElements)
-            return try task(label, phase, unit: array, hold: arrayClock.time(ofCycle: cycles),
+            return try task(label, phase, layer: layer, unit: array, hold: arrayClock.time(ofCycle: cycles),
                             charges: [.init(component: array, action: MACArrayModel.mac, count: UInt64(macs))], traffic: t, after: [dep])
         }
         let rowFolds = (k + a.rows - 1) / a.rows, columnFolds = (n + a.columns - 1) / a.columns
@@ -90,13 +91,13 @@ extension DigitalChip {
                 load.read(ki * nj * stationary.bits, from: stationary)
                 // Double buffering: a tile loads while the one before computes, once the one two back is done.
                 let twoBack = computes.count >= 2 ? computes[computes.count - 2] : -1
-                lastLoad = try task("\(label) load", phase, unit: nil, hold: .zero, charges: [], traffic: load, after: [lastLoad, twoBack])
+                lastLoad = try task("\(label) load", phase, layer: layer, unit: nil, hold: .zero, charges: [], traffic: load, after: [lastLoad, twoBack])
                 var t = Traffic()
                 t.read(m * ki * streamed.bits, from: streamed)
                 let lastFold = i == rowFolds - 1
                 if i > 0 { t.read(m * nj * accBits, from: output) }
                 t.write(m * nj * (lastFold ? output.bits : accBits), to: output)
-                previous = try task("\(label) fold", phase, unit: array, hold: foldTime,
+                previous = try task("\(label) fold", phase, layer: layer, unit: array, hold: foldTime,
                                     charges: [.init(component: array, action: MACArrayModel.mac, count: UInt64(m * ki * nj))],
                                     traffic: t, after: [lastLoad, previous])
                 computes.append(previous)
@@ -106,14 +107,14 @@ extension DigitalChip {
     }
 
     /// Element-wise work on the vector unit: `ops` (action, count), with its memory traffic.
-    func vector(_ label: String, _ phase: Phase, ops: [(ActionID, Int)], traffic: Traffic, after dep: Int) throws -> Int {
+    func vector(_ label: String, _ phase: Phase, layer: Int, ops: [(ActionID, Int)], traffic: Traffic, after dep: Int) throws -> Int {
         var cycles: UInt64 = 0
         var charges: [TaskGraph.Charge] = []
         for (action, count) in ops where count > 0 {
             cycles += UInt64((count + spec.vector.lanes - 1) / spec.vector.lanes * vectorModel.cycles(action))
             charges.append(.init(component: vectorUnit, action: action, count: UInt64(count)))
         }
-        return try task(label, phase, unit: vectorUnit, hold: arrayClock.time(ofCycle: cycles), charges: charges, traffic: traffic, after: [dep])
+        return try task(label, phase, layer: layer, unit: vectorUnit, hold: arrayClock.time(ofCycle: cycles), charges: charges, traffic: traffic, after: [dep])
     }
 
     /// Forward pass of a batch: one GEMM per layer, the hidden activation applied on the
@@ -122,10 +123,10 @@ extension DigitalChip {
         var dep = -1
         let L = widths.count - 1
         for l in 0..<L {
-            dep = try gemm("forward L\(l)", phase, m: batch, k: widths[l], n: widths[l + 1], stationary: operand(.weights, l, p),
+            dep = try gemm("forward L\(l + 1)", phase, layer: l + 1, m: batch, k: widths[l], n: widths[l + 1], stationary: operand(.weights, l, p),
                            streamed: operand(.activations, l, p), output: operand(.activations, l + 1, p), after: dep)
             if l < L - 1 {
-                dep = try vector("activation L\(l)", phase, ops: [(DigitalUnitModel.compare, 2 * batch * widths[l + 1])],
+                dep = try vector("activation L\(l + 1)", phase, layer: l + 1, ops: [(DigitalUnitModel.compare, 2 * batch * widths[l + 1])],
                                  traffic: Traffic(), after: dep)
             }
         }
@@ -139,13 +140,13 @@ extension DigitalChip {
         var t = Traffic()
         t.read(batch * m * operand(.activations, L, p).bits, from: operand(.activations, L, p))
         t.write(batch * m * operand(.errors, L, p).bits, to: operand(.errors, L, p))
-        var dep = try vector("softmax", .backward, ops: [(DigitalUnitModel.exp, batch * m), (DigitalUnitModel.mac, batch * m),
+        var dep = try vector("softmax", .backward, layer: L, ops: [(DigitalUnitModel.exp, batch * m), (DigitalUnitModel.mac, batch * m),
                                                          (DigitalUnitModel.add, batch * m)], traffic: t, after: -1)
         var l = L - 1
         while l >= 1 {
-            dep = try gemm("backward L\(l)", .backward, m: batch, k: widths[l + 1], n: widths[l], stationary: operand(.weights, l, p),
+            dep = try gemm("backward L\(l + 1)", .backward, layer: l + 1, m: batch, k: widths[l + 1], n: widths[l], stationary: operand(.weights, l, p),
                            streamed: operand(.errors, l + 1, p), output: operand(.errors, l, p), after: dep)
-            dep = try vector("mask L\(l)", .backward, ops: [(DigitalUnitModel.compare, 2 * batch * widths[l])], traffic: Traffic(), after: dep)
+            dep = try vector("mask L\(l)", .backward, layer: l, ops: [(DigitalUnitModel.compare, 2 * batch * widths[l])], traffic: Traffic(), after: dep)
             l -= 1
         }
     }
@@ -155,7 +156,7 @@ extension DigitalChip {
     func scheduleGradient(batch: Int, placement p: TensorPlacement) throws {
         var dep = -1
         for l in 0..<(widths.count - 1) {
-            dep = try gemm("gradient L\(l)", .gradient, m: widths[l], k: batch, n: widths[l + 1], stationary: operand(.errors, l + 1, p),
+            dep = try gemm("gradient L\(l + 1)", .gradient, layer: l + 1, m: widths[l], k: batch, n: widths[l + 1], stationary: operand(.errors, l + 1, p),
                            streamed: operand(.activations, l, p), output: operand(.gradients, l, p), after: dep)
         }
     }
@@ -172,7 +173,7 @@ extension DigitalChip {
             t.read(count * w.bits, from: w)
             t.write(count * w.bits, to: w)
             t.write(count * work.bits, to: work)
-            dep = try vector("sgd L\(l)", phase, ops: [(DigitalUnitModel.mac, count)], traffic: t, after: dep)
+            dep = try vector("sgd L\(l + 1)", phase, layer: l + 1, ops: [(DigitalUnitModel.mac, count)], traffic: t, after: dep)
         }
     }
 }

@@ -21,6 +21,8 @@ final class TaskGraph: Entity {
     struct Task {
         var label: String
         var phase: Phase
+        /// The network layer the task serves, from 1; 0 for none.
+        var layer: Int
         var uses: [Use]
         var charges: [Charge]
         var latency: SimTime
@@ -41,11 +43,11 @@ final class TaskGraph: Entity {
 
     /// Adds a task and returns its index; dependencies must already be in the graph.
     @discardableResult
-    func add(_ label: String, _ phase: Phase, uses: [Use], charges: [Charge] = [], latency: SimTime = .zero,
+    func add(_ label: String, _ phase: Phase, layer: Int = 0, uses: [Use], charges: [Charge] = [], latency: SimTime = .zero,
              after dependencies: [Int]) -> Int {
         let deps = Array(Set(dependencies.filter { $0 >= 0 })).sorted()
         precondition(deps.allSatisfy { $0 < tasks.count }, "a task depends on one not yet added")
-        tasks.append(Task(label: label, phase: phase, uses: uses, charges: charges, latency: latency, dependencies: deps))
+        tasks.append(Task(label: label, phase: phase, layer: layer, uses: uses, charges: charges, latency: latency, dependencies: deps))
         return tasks.count - 1
     }
 
@@ -90,7 +92,7 @@ final class TaskGraph: Entity {
         for c in task.charges where c.count > 0 {
             let first = !charged.contains { $0.component === c.component }
             let busy = first ? task.uses.first { $0.component === c.component }?.hold ?? .zero : .zero
-            let joules = c.component.charge(c.action, task.phase, count: c.count, busy: busy)
+            let joules = c.component.charge(c.action, task.phase, layer: task.layer, count: c.count, busy: busy)
             if first { charged.append((c.component, EnergyQuanta())) }
             let i = charged.firstIndex { $0.component === c.component }!
             charged[i].energy.add(joules: joules)
@@ -117,11 +119,11 @@ final class TaskGraph: Entity {
             let energy = reported.contains(id) ? EnergyQuanta() : charged.first { $0.component === u.component }?.energy ?? EnergyQuanta()
             reported.append(id)
             trace.record(TraceSpan(component: u.component.name, server: u.component.servers > 1 ? grant.server : nil, action: task.label,
-                                   phase: task.phase.name, requested: now, start: grant.start, end: grant.end, energy: energy))
+                                   phase: task.phase.name, layer: task.layer, requested: now, start: grant.start, end: grant.end, energy: energy))
         }
         let start = grants.map(\.start).min() ?? now
         for c in charged where !reported.contains(ObjectIdentifier(c.component)) {
-            trace.record(TraceSpan(component: c.component.name, action: task.label, phase: task.phase.name, requested: now,
+            trace.record(TraceSpan(component: c.component.name, action: task.label, phase: task.phase.name, layer: task.layer, requested: now,
                                    start: start, end: start, energy: c.energy))
         }
     }

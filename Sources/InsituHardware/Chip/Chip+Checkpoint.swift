@@ -33,6 +33,8 @@ public struct ChipState: Codable, Equatable {
     var telemetry: Telemetry
     var ledger: [LedgerEntry]
     var segments: [Segment]
+    /// Busy time over simulated time so far (absent in checkpoints of older versions).
+    var timeline: UtilisationTimeline.State?
 }
 
 
@@ -53,7 +55,8 @@ extension Chip {
                 case .forward(let images, let work): .init(images: images, work: work, steps: Packed(steps))
                 case .readBack: .init(images: nil, work: nil, steps: Packed(steps))
                 }
-            })
+            },
+            timeline: components.timeline.state)
     }
 
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
@@ -86,6 +89,7 @@ extension Chip {
             ledger.add(.init(key: .init(component: e.component, action: e.action, phase: e.phase, layer: e.layer ?? 0), energyQuanta: quanta,
                              busyPicoseconds: e.busy, count: e.count, magnitude: e.magnitude))
         }
+        if let timeline = s.timeline { components.timeline.restore(timeline) }
         replay.recorded = s.segments.map { seg in
             (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values)
         }

@@ -70,4 +70,23 @@ public final class UtilisationTimeline {
             ((Double(b) + 0.5) * Double(binPicoseconds) * 1e-12, row[k] / (Double(binPicoseconds) * Double(servers[k])))
         }
     }
+
+    /// What a checkpoint keeps: the bins so far (busy counters restart with the resources).
+    public struct State: Codable, Equatable {
+        var binPicoseconds: UInt64
+        var components: [String]
+        var servers: [Int]
+        var busy: [[Double]]
+    }
+
+    public var state: State { State(binPicoseconds: binPicoseconds, components: components, servers: servers, busy: busy) }
+
+    /// Continues from a saved state, with resources whose busy counters start again at 0.
+    public func restore(_ s: State) {
+        binPicoseconds = s.binPicoseconds
+        components = s.components
+        servers = s.servers
+        busy = s.busy
+        lastBusy = Array(repeating: 0, count: s.components.count)
+    }
 }

@@ -59,22 +59,42 @@ public final class StreamedFile {
         endStream()
         let closed = fclose(handle)
         handle = nil
-        defer { Interruption.untrack(temporary) }
+        defer {
+            Interruption.untrack(temporary)
+            published = true
+        }
         guard closed == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
     }
 
-    /// Abandons the file: closes and removes the temporary file.
+    /// Writes what is pending and closes the temporary file without publishing it; returns
+    /// its path, to be read back (`cancel` then removes it).
+    func closeUnpublished() throws -> String {
+        try drain(finishing: true)
+        endStream()
+        if let h = handle, fclose(h) != 0 {
+            handle = nil
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        handle = nil
+        return temporary
+    }
+
+    /// Abandons the file: closes and removes the temporary file (unless it was published).
     public func cancel() {
         endStream()
-        guard let h = handle else { return }
-        fclose(h)
+        if let h = handle { fclose(h) }
         handle = nil
+        guard !published else { return }
         unlink(temporary)
         Interruption.untrack(temporary)
+        published = true
     }
+
+    /// Set once the file is renamed into place (or removed).
+    private var published = false
 
     private func endStream() {
         guard let s = stream else { return }

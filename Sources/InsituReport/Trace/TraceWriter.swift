@@ -67,7 +67,8 @@ public final class TraceWriter: TraceSink {
         fileNames = [name, "trace.vcd"]
         json = try StreamedFile(path: dir.appendingPathComponent(name).path, gzip: gzip)
         vcdPath = dir.appendingPathComponent("trace.vcd").path
-        vcdBody = try StreamedFile(path: dir.appendingPathComponent(".trace.vcd.body").path)
+        // The VCD's body, read back behind its header at the end; never published.
+        vcdBody = try StreamedFile(path: dir.appendingPathComponent("trace.vcd.body").path)
         isRecording = (window.images.map { $0.lowerBound == 0 } ?? true) && window.spanLimit != 0
         try json.write(PerfettoTrace.header)
     }
@@ -222,9 +223,9 @@ public final class TraceWriter: TraceSink {
         try json.finish()
         let vcd = try StreamedFile(path: vcdPath)
         try vcd.write(VCDTrace.header(tracks: trackNames))
-        try vcdBody.finish()
-        defer { unlink(vcdBody.path) }
-        guard let body = fopen(vcdBody.path, "rb") else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: vcdBody.path]) }
+        let bodyPath = try vcdBody.closeUnpublished()
+        defer { vcdBody.cancel() }
+        guard let body = fopen(bodyPath, "rb") else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: bodyPath]) }
         defer { fclose(body) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
