@@ -41,13 +41,27 @@ public final class Ledger {
 
     @exclusivity(unchecked) public private(set) var keys: [Key] = []
     @exclusivity(unchecked) private var index: [Key: Int] = [:]
-    @exclusivity(unchecked) var pendingQuanta: [Int64] = []
+    /// Per account: the Int64 part of its energy, busy time, count and the sum of the charges'
+    /// magnitudes (the quantity its price is per unit of: bits, V^2 S, seconds of leakage, ...,
+    /// kept so that a run can be priced again), side by side so a charge updates one element.
+    struct Totals {
+        var pending: Int64 = 0
+        var busy: UInt64 = 0
+        var count: UInt64 = 0
+        var magnitude: Double = 0
+
+        /// Adds a charge; false (energy not added) when `quanta` is nil or would overflow.
+        mutating func add(_ quanta: Int64?, busy time: UInt64, count n: UInt64, magnitude m: Double) -> Bool {
+            busy &+= time
+            count &+= n
+            magnitude += m
+            guard let quanta, case (let sum, false) = pending.addingReportingOverflow(quanta) else { return false }
+            pending = sum
+            return true
+        }
+    }
+    @exclusivity(unchecked) var totals: [Totals] = []
     @exclusivity(unchecked) var spilledQuanta: [ExactInteger] = []
-    @exclusivity(unchecked) var busy: [UInt64] = []
-    @exclusivity(unchecked) var counts: [UInt64] = []
-    /// Sum of each charge's magnitude (the quantity its price is per unit of: bits, V^2 S,
-    /// seconds of leakage, ...), kept so that a run can be priced again from its counts.
-    @exclusivity(unchecked) var magnitudes: [Double] = []
     /// When false, `charge` returns at once (to measure what accounting costs).
     public var isEnabled: Bool {
         get { enabled }
@@ -63,11 +77,8 @@ public final class Ledger {
         if let i = index[key] { return Account(index: i) }
         keys.append(key)
         index[key] = keys.count - 1
-        pendingQuanta.append(0)
+        totals.append(Totals())
         spilledQuanta.append(ExactInteger())
-        busy.append(0)
-        counts.append(0)
-        magnitudes.append(0)
         return Account(index: keys.count - 1)
     }
 
@@ -89,21 +100,16 @@ public final class Ledger {
         guard enabled else { return }
         precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative")
         let i = account.index
-        if let q = Self.quanta(joules: joules), case (let sum, false) = pendingQuanta[i].addingReportingOverflow(q) {
-            pendingQuanta[i] = sum
-        } else {
+        if !totals[i].add(Self.quanta(joules: joules), busy: time.picoseconds, count: count, magnitude: magnitude) {
             spill(i, joules: joules)
         }
-        busy[i] &+= time.picoseconds
-        counts[i] &+= count
-        magnitudes[i] += magnitude
     }
 
     /// The slow path of `charge`: the pending Int64 total would overflow, or the charge is above ~9 uJ.
     func spill(_ i: Int, joules: Double) {
         if let q = Self.quanta(joules: joules) {
-            spilledQuanta[i] += pendingQuanta[i]
-            pendingQuanta[i] = q
+            spilledQuanta[i] += totals[i].pending
+            totals[i].pending = q
         } else {
             spilledQuanta[i] += Self.largeQuanta(joules: joules)
         }
@@ -137,12 +143,12 @@ public final class Ledger {
 
     /// Energy of one account in quanta (1e-24 J).
     public func energyQuanta(_ account: Account) -> ExactInteger {
-        spilledQuanta[account.index] + ExactInteger(pendingQuanta[account.index])
+        spilledQuanta[account.index] + ExactInteger(totals[account.index].pending)
     }
 
-    public func busyPicoseconds(_ account: Account) -> UInt64 { busy[account.index] }
-    public func count(_ account: Account) -> UInt64 { counts[account.index] }
-    public func magnitude(_ account: Account) -> Double { magnitudes[account.index] }
+    public func busyPicoseconds(_ account: Account) -> UInt64 { totals[account.index].busy }
+    public func count(_ account: Account) -> UInt64 { totals[account.index].count }
+    public func magnitude(_ account: Account) -> Double { totals[account.index].magnitude }
 
     /// The account of a key if it exists.
     public func existing(_ key: Key) -> Account? { index[key].map { Account(index: $0) } }
@@ -152,7 +158,7 @@ public final class Ledger {
         var total = ExactInteger()
         for i in keys.indices {
             total += spilledQuanta[i]
-            total += pendingQuanta[i]
+            total += totals[i].pending
         }
         return total
     }
@@ -161,16 +167,16 @@ public final class Ledger {
     public func add(_ e: Entry) {
         let i = account(component: e.key.component, action: e.key.action, phase: e.key.phase, layer: e.key.layer).index
         spilledQuanta[i] += e.energyQuanta
-        busy[i] &+= e.busyPicoseconds
-        counts[i] &+= e.count
-        magnitudes[i] += e.magnitude
+        totals[i].busy &+= e.busyPicoseconds
+        totals[i].count &+= e.count
+        totals[i].magnitude += e.magnitude
     }
 
     /// Every account in the order it was opened (`entries` may sort them).
     public var entriesInOrder: [Entry] {
         keys.indices.map { i in
-            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(pendingQuanta[i]), busyPicoseconds: busy[i],
-                  count: counts[i], magnitude: magnitudes[i])
+            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(totals[i].pending), busyPicoseconds: totals[i].busy,
+                  count: totals[i].count, magnitude: totals[i].magnitude)
         }
     }
 
@@ -179,10 +185,10 @@ public final class Ledger {
         for (j, key) in other.keys.enumerated() {
             let i = account(component: key.component, action: key.action, phase: key.phase, layer: key.layer).index
             spilledQuanta[i] += other.spilledQuanta[j]
-            spilledQuanta[i] += other.pendingQuanta[j]
-            busy[i] &+= other.busy[j]
-            counts[i] &+= other.counts[j]
-            magnitudes[i] += other.magnitudes[j]
+            spilledQuanta[i] += other.totals[j].pending
+            totals[i].busy &+= other.totals[j].busy
+            totals[i].count &+= other.totals[j].count
+            totals[i].magnitude += other.totals[j].magnitude
         }
     }
 
@@ -206,8 +212,8 @@ public final class Ledger {
     /// All entries, sorted by key, so that output does not depend on the order of first use.
     public var entries: [Entry] {
         keys.indices.sorted { keys[$0] < keys[$1] }.map { i in
-            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(pendingQuanta[i]),
-                  busyPicoseconds: busy[i], count: counts[i], magnitude: magnitudes[i])
+            Entry(key: keys[i], energyQuanta: spilledQuanta[i] + ExactInteger(totals[i].pending),
+                  busyPicoseconds: totals[i].busy, count: totals[i].count, magnitude: totals[i].magnitude)
         }
     }
 
@@ -217,9 +223,9 @@ public final class Ledger {
         for e in entries {
             let a = account(component: e.key.component, action: e.key.action, phase: e.key.phase, layer: e.key.layer)
             spilledQuanta[a.index] += e.energyQuanta
-            busy[a.index] &+= e.busyPicoseconds
-            counts[a.index] &+= e.count
-            magnitudes[a.index] += e.magnitude
+            totals[a.index].busy &+= e.busyPicoseconds
+            totals[a.index].count &+= e.count
+            totals[a.index].magnitude += e.magnitude
         }
     }
 }
