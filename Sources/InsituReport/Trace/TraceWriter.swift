@@ -41,7 +41,8 @@ public final class TraceWriter: TraceSink {
     /// Names of the files written, once finished.
     public let fileNames: [String]
     public private(set) var isRecording: Bool
-    /// Spans written, and spans the limit left out.
+    /// Spans written, and the spans of the segment in which `spanLimit` was reached that it
+    /// left out (recording stops there).
     public private(set) var spansWritten = 0
     public private(set) var dropped = 0
     /// The energy of every span written (leakage included): the ledger's energy for the window.
@@ -57,7 +58,6 @@ public final class TraceWriter: TraceSink {
     private var lastChange: UInt64?
     private var firstImage = 0
     private var testImages = false
-    private var imagesSeen = false
 
     /// Opens the trace files in `folder`; `gzip` writes trace.json.gz.
     public init(folder: String, gzip: Bool = false, window: Window = Window()) throws {
