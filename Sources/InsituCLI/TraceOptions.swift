@@ -70,6 +70,7 @@ struct TraceOptions: ParsableArguments {
     /// One line on what the trace holds.
     static func summary(_ writer: TraceWriter, folder: String) -> String {
         "trace: \(writer.spansWritten) spans (\(writer.window.description), \(Ledger.humanEnergy(joules: writer.energy.joules))) in \(folder)/"
-            + writer.fileNames.joined(separator: " and ") + (writer.dropped > 0 ? " (stopped by --trace-limit, \(writer.dropped) spans of its last segment left out)" : "")
+            + writer.fileNames.joined(separator: " and ")
+            + (writer.spansWritten == 0 ? " (the window holds none of this run's activity)" : "") + (writer.dropped > 0 ? " (stopped by --trace-limit, \(writer.dropped) spans of its last segment left out)" : "")
     }
 }

@@ -29,7 +29,7 @@ public final class TraceWriter: TraceSink {
         public var description: String {
             var parts: [String] = []
             if let images { parts.append("images \(images.lowerBound)..\(images.upperBound)") }
-            if let time { parts.append("time \(time.lowerBound) ps..\(time.upperBound) ps") }
+            if let time { parts.append("time \(SimTime.format(time.lowerBound))..\(SimTime.format(time.upperBound))") }
             if let spanLimit { parts.append("at most \(spanLimit) spans") }
             return parts.isEmpty ? "whole run" : parts.joined(separator: ", ")
         }
