@@ -64,12 +64,16 @@ import Testing
         #expect(images.min() == 100 && images.max() == 199)
         #expect(spans.contains { $0.args["test_image"] != nil })
         #expect(Set(spans.compactMap { $0.args["layer"] as? Int }) == [1, 2])
-        // The same run traced again gives the same bytes.
-        let again = Self.folder("again")
-        defer { try? FileManager.default.removeItem(atPath: again) }
+        // The same run traced again gives the same bytes; untraced, the same ledger and reports.
+        let again = Self.folder("again"), untraced = Self.folder("untraced")
+        defer { try? FileManager.default.removeItem(atPath: again); try? FileManager.default.removeItem(atPath: untraced) }
         #expect(try CLI.run(["train", "arch/li2018.yaml", "--images", "200", "--quiet", "--out", again, "--trace", "--trace-images", "100..200"]).status == 0)
         for file in ["trace.json", "trace.vcd"] {
             #expect(FileManager.default.contents(atPath: traced + "/" + file) == FileManager.default.contents(atPath: again + "/" + file), "\(file)")
+        }
+        #expect(try CLI.run(["train", "arch/li2018.yaml", "--images", "200", "--quiet", "--out", untraced]).status == 0)
+        for file in ["ledger.json", "layers.csv", "report.html"] {
+            #expect(FileManager.default.contents(atPath: traced + "/" + file) == FileManager.default.contents(atPath: untraced + "/" + file), "\(file)")
         }
     }
 
