@@ -90,12 +90,13 @@ final class TaskGraph: Entity {
         // Each use's busy time goes with the first charge to its component, so it is counted once.
         var charged: [(component: Component, energy: EnergyQuanta)] = []
         for c in task.charges where c.count > 0 {
-            let first = !charged.contains { $0.component === c.component }
-            let busy = first ? task.uses.first { $0.component === c.component }?.hold ?? .zero : .zero
-            let joules = c.component.charge(c.action, task.phase, layer: task.layer, count: c.count, busy: busy)
-            if first { charged.append((c.component, EnergyQuanta())) }
-            let i = charged.firstIndex { $0.component === c.component }!
-            charged[i].energy.add(joules: joules)
+            if let i = charged.firstIndex(where: { $0.component === c.component }) {
+                charged[i].energy.add(joules: c.component.charge(c.action, task.phase, layer: task.layer, count: c.count))
+            } else {
+                let busy = task.uses.first { $0.component === c.component }?.hold ?? .zero
+                let joules = c.component.charge(c.action, task.phase, layer: task.layer, count: c.count, busy: busy)
+                charged.append((c.component, EnergyQuanta(joules: joules)))
+            }
         }
         if let trace, trace.isRecording { report(task, grants: grants, charged: charged, at: now, to: trace) }
         let done = try end.adding(task.latency)

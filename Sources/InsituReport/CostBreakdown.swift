@@ -37,6 +37,8 @@ public struct CostBreakdown {
     /// Area of each component and of the whole accelerator, square metres (0: not given).
     public var area: [String: Double] = [:]
     public var totalAreaSquareMetres = 0.0
+    /// Layer widths of the network, inputs first.
+    public var widths: [Int] = []
     /// Multiply-accumulates of one forward pass.
     public var forwardMACs = 0
     public var trainingImages = 0
@@ -71,11 +73,38 @@ public struct CostBreakdown {
             if c.model.occupiesDie { area[c.name] = c.model.areaSquareMetres }
         }
         totalAreaSquareMetres = accelerator.components.areaSquareMetres
-        let widths = accelerator.widths
+        widths = accelerator.widths
         forwardMACs = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         trainingImages = run.outcome.imagesTrained
         // Test images: every evaluation pass over the test set.
         testImages = run.outcome.testImages * (run.outcome.method == .exSitu ? 1 : run.outcome.curve.count)
+    }
+
+    /// The tile a component belongs to ("tile3" of "tile3.adc"), or nil for a chip-wide one.
+    public static func tile(of component: String) -> Substring? {
+        guard component.hasPrefix("tile"), let dot = component.firstIndex(of: ".") else { return nil }
+        return component[..<dot]
+    }
+
+    /// The number of tiles among `components`' names.
+    public static func tileCount<S: Sequence<String>>(_ components: S) -> Int { Set(components.compactMap(tile(of:))).count }
+
+    /// A tile component's name with its tile as "tile*" ("tile*.adc"), for totals or means over
+    /// tiles; other names as they are.
+    public static func acrossTiles(_ component: String) -> String {
+        guard let tile = tile(of: component) else { return component }
+        return "tile*" + component[tile.endIndex...]
+    }
+
+    /// A network layer for tables and charts: "layer 1 (64x54)", or "no single layer" for 0.
+    public func layerName(_ layer: Int) -> String {
+        guard layer > 0 else { return "no single layer" }
+        return shape(ofLayer: layer).map { "layer \(layer) (\($0.inputs)x\($0.outputs))" } ?? "layer \(layer)"
+    }
+
+    /// Inputs and outputs of network layer `layer` (from 1), or nil if there is none.
+    public func shape(ofLayer layer: Int) -> (inputs: Int, outputs: Int)? {
+        layer > 0 && layer < widths.count ? (widths[layer - 1], widths[layer]) : nil
     }
 
     /// Names in natural order: digits compare as numbers, so tile2 comes before tile10.

@@ -23,14 +23,14 @@ public enum CostTable {
                          + lpad(time, 13) + lpad(String(format: "%.1f%%", share), 8))
         }
         lines.append(pad("component", 18) + lpad("energy", 11) + lpad("busy", 13) + lpad("util", 8) + lpad("share", 8))
-        let tiles = Set(b.byComponent.compactMap { $0.component.hasPrefix("tile") ? $0.component.split(separator: ".").first : nil })
+        let tiles = CostBreakdown.tileCount(b.byComponent.map(\.component))
         var rows = b.byComponent.map { (name: $0.component, total: $0.total, servers: b.servers[$0.component] ?? 1) }
-        if !perTile && tiles.count > collapseAbove {
+        if !perTile && tiles > collapseAbove {
             var merged: [String: (CostBreakdown.Total, Int)] = [:]
             var order: [String] = []
             rows = rows.compactMap { row in
-                guard row.name.hasPrefix("tile"), let dot = row.name.firstIndex(of: ".") else { return row }
-                let key = "tile*" + row.name[dot...]
+                let key = CostBreakdown.acrossTiles(row.name)
+                guard key != row.name else { return row }
                 if merged[key] == nil { order.append(key) }
                 var (t, servers) = merged[key] ?? (CostBreakdown.Total(), 0)
                 t.energyQuanta += row.total.energyQuanta
@@ -48,11 +48,9 @@ public enum CostTable {
                          + lpad(String(format: "%.1f%%", util), 8) + lpad(String(format: "%.1f%%", share), 8))
         }
         lines.append(pad("layer", 18) + lpad("energy", 11) + lpad("busy", 13) + lpad("", 8) + lpad("share", 8))
-        let widths = run.accelerator.widths
         for (layer, t) in b.byLayer {
             let share = b.total.joules > 0 ? 100 * t.joules / b.total.joules : 0
-            let name = layer == 0 ? "no single layer" : layer < widths.count ? "\(layer) (\(widths[layer - 1])x\(widths[layer]))" : "\(layer)"
-            lines.append(pad(name, 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
+            lines.append(pad(b.layerName(layer), 18) + lpad(Ledger.humanEnergy(joules: t.joules), 11) + lpad(SimTime.format(t.busyPicoseconds), 13)
                          + lpad("", 8) + lpad(String(format: "%.1f%%", share), 8))
         }
         lines.append("total energy: \(Ledger.joulesDecimal(quanta: b.total.energyQuanta)) J (exact)"
@@ -65,8 +63,8 @@ public enum CostTable {
         }
         lines.append("per test image: \(Ledger.humanEnergy(joules: b.testJoulesPerImage)), \(SimTime.format(UInt64(b.testSecondsPerImage * 1e12))); "
                      + String(format: "inference %.3g TOPS/W, %@ per MAC", b.inferenceTOPSPerWatt, Ledger.humanEnergy(joules: b.testJoulesPerMAC)))
-        if !perTile && tiles.count > collapseAbove {
-            lines.append("tile*: totals over \(tiles.count) tiles (--per-tile lists each)")
+        if !perTile && tiles > collapseAbove {
+            lines.append("tile*: totals over \(tiles) tiles (--per-tile lists each)")
         }
         return lines.joined(separator: "\n")
     }

@@ -180,8 +180,7 @@ public struct RunReport: Codable {
                                   kind: registry[c.component]?.model.kind ?? "", area_m2: b.area[c.component] ?? 0)
                 },
                 layers: b.byLayer.map { l in
-                    let widths = run.accelerator.widths
-                    return LayerCost(layer: l.layer, shape: l.layer > 0 && l.layer < widths.count ? [widths[l.layer - 1], widths[l.layer]] : nil,
+                    LayerCost(layer: l.layer, shape: b.shape(ofLayer: l.layer).map { [$0.inputs, $0.outputs] },
                                      energy_J: Ledger.joulesDecimal(quanta: l.total.energyQuanta), busy_ps: l.total.busyPicoseconds,
                                      phases: Dictionary(uniqueKeysWithValues: b.byLayerPhase.filter { $0.layer == l.layer }.map {
                                          ($0.phase, Ledger.joulesDecimal(quanta: $0.total.energyQuanta))

@@ -30,10 +30,7 @@ public struct SweepRow: Codable, Equatable, Sendable {
         let b = CostBreakdown(run: run)
         self.point = point
         self.values = values
-        let tiles = Set(run.accelerator.components.components.compactMap { c -> String? in
-            c.name.hasPrefix("tile") ? String(c.name.prefix { $0 != "." }) : nil
-        })
-        self.tiles = tiles.count
+        tiles = CostBreakdown.tileCount(run.accelerator.components.components.map(\.name))
         devices = run.accelerator.census?.devices ?? 0
         area_m2 = b.totalAreaSquareMetres
         accuracy = run.outcome.finalAccuracy

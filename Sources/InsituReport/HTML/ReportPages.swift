@@ -44,8 +44,8 @@ public enum ReportPages {
                                         categories: components.map(shortName),
                                         stacks: [("busy share", b.byComponent.map { b.utilisation($0.component, $0.total) })]))
         if let chart = utilisationOverTime(run.accelerator.components) { page.chart(chart) }
-        let layerNames = b.byLayer.map { $0.layer == 0 ? "no single layer" : "layer \($0.layer)" }
-        page.chart(SVGChart.stackedBars(title: "Energy by network layer and phase", yLabel: "energy (J)", categories: layerNames,
+        page.chart(SVGChart.stackedBars(title: "Energy by network layer and phase", yLabel: "energy (J)",
+                                        categories: b.byLayer.map { b.layerName($0.layer) },
                                         stacks: present.map { phase in
                                             (name: phase, values: b.byLayer.map { l in
                                                 b.byLayerPhase.first { $0.layer == l.layer && $0.phase == phase }?.total.joules ?? 0
@@ -67,10 +67,10 @@ public enum ReportPages {
     static func utilisationOverTime(_ registry: ComponentRegistry) -> String? {
         let t = registry.timeline
         guard !t.busy.isEmpty, !t.components.isEmpty else { return nil }
-        let tiles = Set(t.components.compactMap { $0.hasPrefix("tile") ? $0.split(separator: ".").first : nil })
+        let perKind = CostBreakdown.tileCount(t.components) > 4
         var groups: [(name: String, members: [Int])] = []
         for (k, name) in t.components.enumerated() {
-            let key = tiles.count > 4 && name.hasPrefix("tile") ? "tile*" + name.drop { $0 != "." } : name
+            let key = perKind ? CostBreakdown.acrossTiles(name) : name
             if let g = groups.firstIndex(where: { $0.name == key }) { groups[g].members.append(k) } else { groups.append((key, [k])) }
         }
         let series = groups.map { g in

@@ -48,8 +48,11 @@ public final class StreamedFile {
     deinit { cancel() }
 
     /// Appends text; it reaches the disk in chunks of about a megabyte.
-    public func write(_ text: String) throws {
-        pending.append(contentsOf: text.utf8)
+    public func write(_ text: String) throws { try write(bytes: text.utf8) }
+
+    /// Appends bytes as they are.
+    public func write<Bytes: Sequence<UInt8>>(bytes: Bytes) throws {
+        pending.append(contentsOf: bytes)
         if pending.count >= Self.chunk { try drain(finishing: false) }
     }
 

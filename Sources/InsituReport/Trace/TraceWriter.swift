@@ -231,7 +231,7 @@ public final class TraceWriter: TraceSink {
         while true {
             let n = buffer.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, body) }
             if n == 0 { break }
-            try vcd.write(String(decoding: buffer[0..<n], as: UTF8.self))
+            try vcd.write(bytes: buffer[0..<n])
         }
         try vcd.finish()
         return fileNames

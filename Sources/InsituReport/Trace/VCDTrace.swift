@@ -38,9 +38,8 @@ public enum VCDTrace {
             edges.append((s.end, -1, s.track))
         }
         edges.sort { ($0.time, $0.delta, $0.track) < ($1.time, $1.delta, $1.track) }
-        if level.count < (spans.map(\.track).max() ?? -1) + 1 {
-            level += Array(repeating: 0, count: (spans.map(\.track).max() ?? -1) + 1 - level.count)
-        }
+        let tracks = (spans.map(\.track).max() ?? -1) + 1
+        if level.count < tracks { level += Array(repeating: 0, count: tracks - level.count) }
         var working = level
         var out = ""
         var i = 0
