@@ -49,8 +49,9 @@ let package = Package(
         .executableTarget(name: "insitu", dependencies: ["InsituCLI"]),
         // Fuzz targets: built with -sanitize=fuzzer -DFUZZING by scripts/fuzz.sh; otherwise they
         // replay the files they are given (the seed corpus in Tests/Fuzz/corpus).
-        .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile"]),
-        .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining"]),
+        .target(name: "InsituFuzzSupport"),
+        .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile", "InsituFuzzSupport"]),
+        .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining", "InsituFuzzSupport"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
         .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDigital", "InsituHardware"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),

@@ -1,4 +1,5 @@
 import Foundation
+import InsituFuzzSupport
 import InsituArchFile
 
 /// Fuzz target: arbitrary bytes as an architecture file, and lines starting with "--set " as
@@ -21,33 +22,14 @@ enum FuzzArch {
     }
 }
 
-#if FUZZING
+/// libFuzzer's entry: one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArch(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    FuzzArch.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    FuzzArch.run(FuzzDriver.data(bytes, count))
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
-
-/// With the fuzzer (-DFUZZING): libFuzzer's driver with its usual options; without: runs
-/// each file named on the command line through the target (the seed corpus, a crash to replay).
 @main
 struct FuzzArchMain {
-    static func main() {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzArch))
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            FuzzArch.run(data)
-        }
-        #endif
-    }
+    static func main() { FuzzDriver.main(testOneInput: fuzzArch, run: FuzzArch.run) }
 }

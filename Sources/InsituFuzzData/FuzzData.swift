@@ -1,4 +1,5 @@
 import Foundation
+import InsituFuzzSupport
 import InsituData
 import InsituTraining
 
@@ -25,33 +26,14 @@ enum FuzzData {
     }
 }
 
-#if FUZZING
+/// libFuzzer's entry: one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzData(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    FuzzData.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    FuzzData.run(FuzzDriver.data(bytes, count))
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
-
-/// With the fuzzer (-DFUZZING): libFuzzer's driver with its usual options; without: runs
-/// each file named on the command line through the target (the seed corpus, a crash to replay).
 @main
 struct FuzzDataMain {
-    static func main() {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzData))
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            FuzzData.run(data)
-        }
-        #endif
-    }
+    static func main() { FuzzDriver.main(testOneInput: fuzzData, run: FuzzData.run) }
 }
