@@ -42,7 +42,7 @@ let package = Package(
                 resources: [.copy("Resources/mnist8x8.bin.gz")]),
         .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining", "CZlib"]),
         .target(name: "InsituCLI", dependencies: [
-            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",
             "InsituArchFile", "InsituData", "InsituReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -53,12 +53,15 @@ let package = Package(
         .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile", "InsituFuzzSupport"]),
         .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining", "InsituFuzzSupport"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
-        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDigital", "InsituHardware"]),
-        .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituDevices", "InsituHardware", "InsituTraining"]),
-        .testTarget(name: "InsituDataTests", dependencies: ["InsituData"]),
+        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDevices", "InsituDigital", "InsituHardware"]),
+        .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining"]),
+        .testTarget(name: "InsituDataTests", dependencies: ["InsituData", "InsituTraining"]),
         .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),
         .testTarget(name: "InsituDigitalTests", dependencies: ["InsituEngine", "InsituHardware", "InsituDigital", "InsituTraining"]),
         .testTarget(name: "InsituSeamTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituReport"]),
-        .testTarget(name: "InsituRunTests", dependencies: ["InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
+        .testTarget(name: "InsituExtensionTests", dependencies: [
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituArchFile", "InsituData", "InsituReport",
+        ]),
+        .testTarget(name: "InsituRunTests", dependencies: ["InsituEngine", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]
 )

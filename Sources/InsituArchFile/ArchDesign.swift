@@ -35,8 +35,9 @@ public struct ArchDesign: Sendable, Equatable {
         design.chip = try ChipDecoding.chip(top.mapping("chip", keys: ChipDecoding.chipKeys, optional: ChipDecoding.optionalChipKeys))
         design.chip.name = design.name
         design.network = try TrainingDecoding.network(top.mapping("network", keys: ["layers", "output_scale"]))
-        design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys),
-                                                        layers: design.network.layers.count - 1)
+        design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys,
+                                                                    optional: TrainingDecoding.optionalTrainingKeys),
+                                                        layers: design.network.layers.count - 1, stateUnit: design.chip.device.model.stateUnit)
         design.input = try TrainingDecoding.input(top.mapping("input", keys: ["crop", "side", "max_voltage"]))
         if top.has("digital_chip") {
             // A digital design trains only one way: the float line's SGD in its own formats.
@@ -74,13 +75,6 @@ public struct ArchDesign: Sendable, Equatable {
             throw ArchError(top.value("network")?.location ?? top.location,
                             String(format: "the design needs about %.1f GiB of memory to simulate; this machine has %.1f GiB", d.estimatedBytes / 1_073_741_824, available / 1_073_741_824),
                             hint: "use a smaller network, or larger tiles (fewer blocks)")
-        }
-        let dev = d.chip.device
-        if dev.gateMaxVolts <= dev.gateMinVolts {
-            throw ArchError(top.location, "chip.device.gate_max (\(dev.gateMaxVolts) V) must be above chip.device.gate_min (\(dev.gateMinVolts) V)")
-        }
-        if dev.stuckLowFraction + dev.stuckHighFraction > 1 {
-            throw ArchError(top.location, "stuck_low.fraction + stuck_high.fraction exceeds 1")
         }
         let inputs = d.input.side * d.input.side
         if d.network.layers.first != inputs {

@@ -35,8 +35,11 @@ public indirect enum ArchValue: Sendable {
         return false
     }
 
+    /// A section that names a different `model:` than the one it extends (another device
+    /// model, say) replaces it whole: the inherited model's keys would not be its keys.
     public func merged(with overlay: ArchValue) -> ArchValue {
         guard case .mapping(var base, let location) = self, case .mapping(let top, _) = overlay else { return overlay }
+        if let new = Self.selector(top), let old = Self.selector(base), new != old { return overlay }
         for entry in top {
             if entry.value.isNull {
                 // `key: ~` in an extending file removes the inherited key (e.g. a table reference
@@ -49,6 +52,12 @@ public indirect enum ArchValue: Sendable {
             }
         }
         return .mapping(base, location)
+    }
+
+    /// The `model:` a mapping names, if any.
+    private static func selector(_ entries: [Entry]) -> String? {
+        guard let e = entries.first(where: { $0.key == "model" }), case .scalar(let name, _) = e.value else { return nil }
+        return name
     }
 
     /// Replaces the value at a dotted path, creating mappings along the way.

@@ -4,14 +4,14 @@ import InsituEngine
 ///
 /// Construction rejects unknown keys (naming the nearest valid one); each accessor
 /// decodes one key if present and leaves the default otherwise, checking unit and range.
-struct MappingReader {
-    let path: String
-    let location: SourceLocation
+public struct MappingReader {
+    public let path: String
+    public let location: SourceLocation
     private let entries: [String: ArchValue.Entry]
 
     /// Reads a mapping that may hold exactly `allowed`; every key not in `optional` must be
     /// present (an arch file states every value, or inherits it with `extends:`).
-    init(_ value: ArchValue, path: String, keys allowed: [String], optional: Set<String> = []) throws {
+    public init(_ value: ArchValue, path: String, keys allowed: [String], optional: Set<String> = []) throws {
         guard case .mapping(let list, let location) = value else {
             throw ArchError(value.location, "expected '\(path)' to be a mapping of keys (\(allowed.joined(separator: ", "))), found \(value.kindName)")
         }
@@ -34,13 +34,13 @@ struct MappingReader {
         }
     }
 
-    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    public static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    public func has(_ key: String) -> Bool { entries[key] != nil }
 
-    func value(_ key: String) -> ArchValue? { entries[key]?.value }
+    public func value(_ key: String) -> ArchValue? { entries[key]?.value }
 
-    func scalar(_ key: String) throws -> (String, SourceLocation)? {
+    public func scalar(_ key: String) throws -> (String, SourceLocation)? {
         guard let v = entries[key]?.value else { return nil }
         guard case .scalar(let s, let l) = v else {
             throw ArchError(v.location, "expected '\(Self.join(path, key))' to be a single value, found \(v.kindName)")
@@ -49,12 +49,12 @@ struct MappingReader {
     }
 
     /// A sub-mapping (an empty one if it is absent and optional).
-    func mapping(_ key: String, keys: [String], optional: Set<String> = []) throws -> MappingReader {
+    public func mapping(_ key: String, keys: [String], optional: Set<String> = []) throws -> MappingReader {
         let v = entries[key]?.value ?? .mapping([], location)
         return try MappingReader(v, path: Self.join(path, key), keys: keys, optional: optional)
     }
 
-    func quantity(_ key: String, _ unit: PhysicalUnit, min: Double? = nil, max: Double? = nil,
+    public func quantity(_ key: String, _ unit: PhysicalUnit, min: Double? = nil, max: Double? = nil,
                   exclusiveMin: Bool = false, into target: inout Double) throws {
         guard let (text, loc) = try scalar(key) else { return }
         target = try Self.quantity(text, unit, at: loc, name: Self.join(path, key), min: min, max: max, exclusiveMin: exclusiveMin)
@@ -90,13 +90,13 @@ struct MappingReader {
         }
     }
 
-    func time(_ key: String, max: Double = 1.0, into target: inout SimTime) throws {
+    public func time(_ key: String, max: Double = 1.0, into target: inout SimTime) throws {
         var seconds = target.seconds
         try quantity(key, .second, min: 0, max: max, into: &seconds)
         if has(key) { target = try SimTime.seconds(seconds) }
     }
 
-    func integer(_ key: String, min: Int, max: Int, into target: inout Int) throws {
+    public func integer(_ key: String, min: Int, max: Int, into target: inout Int) throws {
         guard let (text, loc) = try scalar(key) else { return }
         guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw ArchError(loc, "'\(Self.join(path, key))' expects a whole number from \(min) to \(max), found '\(text)'")
@@ -108,7 +108,7 @@ struct MappingReader {
     }
 
     /// A plain number (fractions accept "11%").
-    func number(_ key: String, min: Double, max: Double, into target: inout Double) throws {
+    public func number(_ key: String, min: Double, max: Double, into target: inout Double) throws {
         guard let (text, loc) = try scalar(key) else { return }
         let t = text.trimmingCharacters(in: .whitespaces)
         let value = t.hasSuffix("%") ? Double(t.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 } : Double(t)
@@ -122,7 +122,7 @@ struct MappingReader {
     }
 
     /// A name from `names` (e.g. a registered mapping strategy).
-    func name(_ key: String, among names: [String], into target: inout String) throws {
+    public func name(_ key: String, among names: [String], into target: inout String) throws {
         guard let (text, loc) = try scalar(key) else { return }
         guard names.contains(text) else {
             throw ArchError(loc, "'\(Self.join(path, key))' must be one of \(names.joined(separator: ", ")), found '\(text)'",
@@ -131,7 +131,7 @@ struct MappingReader {
         target = text
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ key: String, into target: inout E) throws where E.RawValue == String {
+    public func choice<E: RawRepresentable & CaseIterable>(_ key: String, into target: inout E) throws where E.RawValue == String {
         guard let (text, loc) = try scalar(key) else { return }
         guard let v = E(rawValue: text) else {
             let names = E.allCases.map(\.rawValue)
@@ -141,31 +141,69 @@ struct MappingReader {
         target = v
     }
 
-    func string(_ key: String, into target: inout String) throws {
+    public func string(_ key: String, into target: inout String) throws {
         if let (text, _) = try scalar(key) { target = text }
     }
 
     /// A list of quantities, or one quantity applied to `count` entries.
-    func quantities(_ key: String, _ unit: PhysicalUnit, min: Double, max: Double, into target: inout [Double]) throws {
+    public func quantities(_ key: String, _ unit: PhysicalUnit, min: Double, max: Double, into target: inout [Double]) throws {
+        try list(key, example: unit.example, quantityName: unit.quantityName, into: &target) { text, loc, name in
+            try Self.quantity(text, unit, at: loc, name: name, min: min, max: max, exclusiveMin: false)
+        }
+    }
+
+    /// A quantity in a device model's state unit (`V` for a gate voltage, `pulse` for a pulse
+    /// count) raised to `power` (1, or 2 for a learning rate): "1.0 V", "0.04 V^2", "12 pulse".
+    public func stateQuantity(_ key: String, unit: String, power: Int = 1, min: Double, max: Double, into target: inout Double) throws {
+        guard let (text, loc) = try scalar(key) else { return }
+        target = try Self.stateQuantity(text, unit: unit, power: power, at: loc, name: Self.join(path, key), min: min, max: max)
+    }
+
+    /// A list of quantities in a state unit (see `stateQuantity`), or one for every entry.
+    public func stateQuantities(_ key: String, unit: String, power: Int = 1, min: Double, max: Double, into target: inout [Double]) throws {
+        let written = power == 1 ? unit : "\(unit)^\(power)"
+        try list(key, example: "0.5 \(written)", quantityName: "a quantity in \(written)", into: &target) { text, loc, name in
+            try Self.stateQuantity(text, unit: unit, power: power, at: loc, name: name, min: min, max: max)
+        }
+    }
+
+    static func stateQuantity(_ text: String, unit: String, power: Int, at loc: SourceLocation, name: String,
+                              min: Double, max: Double) throws -> Double {
+        if unit == PhysicalUnit.volt.rawValue && power <= 2 {
+            return try quantity(text, power == 1 ? .volt : .voltSquared, at: loc, name: name, min: min, max: max, exclusiveMin: false)
+        }
+        let written = power == 1 ? unit : "\(unit)^\(power)"
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.hasSuffix(written), let value = Double(t.dropLast(written.count).trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            throw ArchError(loc, "'\(name)' is in the device model's state unit, \(written), found '\(text)'",
+                            hint: "write it as e.g. '1 \(written)'")
+        }
+        try checkRange(value, text: text, unit: written, at: loc, name: name, min: min, max: max, exclusiveMin: false)
+        return value
+    }
+
+    /// One value or a list of values, each read by `read(text, location, name)`.
+    private func list(_ key: String, example: String, quantityName: String, into target: inout [Double],
+                      read: (String, SourceLocation, String) throws -> Double) throws {
         guard let v = entries[key]?.value else { return }
         let name = Self.join(path, key)
         switch v {
         case .scalar(let text, let loc):
-            target = [try Self.quantity(text, unit, at: loc, name: name, min: min, max: max, exclusiveMin: false)]
+            target = [try read(text, loc, name)]
         case .sequence(let items, _):
             target = try items.enumerated().map { i, item in
                 guard case .scalar(let text, let loc) = item else {
-                    throw ArchError(item.location, "expected '\(name)[\(i)]' to be \(unit.quantityName) such as '\(unit.example)'")
+                    throw ArchError(item.location, "expected '\(name)[\(i)]' to be \(quantityName) such as '\(example)'")
                 }
-                return try Self.quantity(text, unit, at: loc, name: "\(name)[\(i)]", min: min, max: max, exclusiveMin: false)
+                return try read(text, loc, "\(name)[\(i)]")
             }
         case .mapping(_, let loc):
-            throw ArchError(loc, "expected '\(name)' to be a list such as [\(unit.example), \(unit.example)]")
+            throw ArchError(loc, "expected '\(name)' to be a list such as [\(example), \(example)]")
         }
     }
 
     /// A list of whole numbers.
-    func integers(_ key: String, min: Int, max: Int, into target: inout [Int]) throws {
+    public func integers(_ key: String, min: Int, max: Int, into target: inout [Int]) throws {
         guard let v = entries[key]?.value else { return }
         let name = Self.join(path, key)
         guard case .sequence(let items, let loc) = v, !items.isEmpty else {

@@ -14,15 +14,23 @@ enum TrainingDecoding {
 
     static let trainingKeys = [
         "method", "batch", "images", "learning_rate", "evaluation_interval", "test_images",
-        "initial_gate", "initial_gate_spread", "ex_situ_mapping", "seed",
+        "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed",
     ]
+    /// The initial state goes by either name: `initial_gate` (the 1T1R cell's gate voltage) or
+    /// `initial_state` (any device model's state), one pair of the two.
+    static let optionalTrainingKeys: Set<String> = ["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread"]
 
-    static func training(_ r: MappingReader, layers: Int) throws -> TrainingSpec {
+    /// Reads `training:`; learning rates and the initial state are in `stateUnit`, the device
+    /// model's unit of programmed state (V for a gate voltage).
+    static func training(_ r: MappingReader, layers: Int, stateUnit: String) throws -> TrainingSpec {
         var t = TrainingSpec()
         try r.choice("method", into: &t.method)
         try r.integer("batch", min: 1, max: 1 << 20, into: &t.batchSize)
         try r.integer("images", min: 1, max: 1 << 40, into: &t.images)
-        try r.quantities("learning_rate", .voltSquared, min: 0, max: 1e3, into: &t.learningRatesVoltsSquared)
+        // Gate voltages stay within 10 V (rates within 1000 V^2); other states within 10^6 units.
+        let volts = stateUnit == PhysicalUnit.volt.rawValue
+        let most = volts ? 10.0 : 1e6
+        try r.stateQuantities("learning_rate", unit: stateUnit, power: 2, min: 0, max: volts ? 1e3 : 1e12, into: &t.learningRatesVoltsSquared)
         if t.learningRatesVoltsSquared.count == 1 {
             t.learningRatesVoltsSquared = Array(repeating: t.learningRatesVoltsSquared[0], count: layers)
         } else if t.learningRatesVoltsSquared.count != layers {
@@ -32,8 +40,21 @@ enum TrainingDecoding {
         }
         try r.integer("evaluation_interval", min: 0, max: 1 << 40, into: &t.evaluationInterval)
         try r.integer("test_images", min: 0, max: 1 << 40, into: &t.testImages)
-        try r.quantity("initial_gate", .volt, min: 0, max: 10, into: &t.initialGateVolts)
-        try r.quantity("initial_gate_spread", .volt, min: 0, max: 10, into: &t.initialGateSpreadVolts)
+        let gate = r.has("initial_gate") || r.has("initial_gate_spread"), state = r.has("initial_state") || r.has("initial_state_spread")
+        if gate == state {
+            throw ArchError(r.location, gate ? "'training' gives both initial_gate and initial_state" : "missing key 'training.initial_state' in 'training'",
+                            hint: "give initial_state and initial_state_spread in the device's state unit (\(stateUnit)), or initial_gate and initial_gate_spread for a gate voltage")
+        }
+        let (mean, spread) = gate ? ("initial_gate", "initial_gate_spread") : ("initial_state", "initial_state_spread")
+        if gate && stateUnit != PhysicalUnit.volt.rawValue {
+            throw ArchError(r.value(mean)?.location ?? r.location, "'training.initial_gate' is a gate voltage, but the device model's state is in \(stateUnit)",
+                            hint: "write 'initial_state' and 'initial_state_spread' in \(stateUnit)")
+        }
+        guard r.has(mean) && r.has(spread) else {
+            throw ArchError(r.location, "missing key 'training.\(r.has(mean) ? spread : mean)' in 'training'", hint: "give \(mean) and \(spread) together")
+        }
+        try r.stateQuantity(mean, unit: stateUnit, min: 0, max: most, into: &t.initialGateVolts)
+        try r.stateQuantity(spread, unit: stateUnit, min: 0, max: most, into: &t.initialGateSpreadVolts)
         try r.choice("ex_situ_mapping", into: &t.exSituMapping)
         var seed = Int(t.seed)
         try r.integer("seed", min: 0, max: Int.max, into: &seed)

@@ -78,7 +78,7 @@ enum DesignDescription {
     }
 
     static func text(_ d: ArchDesign, mapping: LayerMapping) -> String {
-        let c = d.chip, dev = c.device, t = c.tile
+        let c = d.chip, t = c.tile
         func uS(_ s: Double) -> String { String(format: "%.0f uS", s * 1e6) }
         var lines: [String] = []
         lines.append("\(d.name): \(d.summary)")
@@ -99,10 +99,9 @@ enum DesignDescription {
             lines.append("    array settling: \(c.arraySettling)" + (c.arraySettling > t.settling ? " (set by the column wires' RC)" : ""))
             lines.append("    ADCs: \(c.adc.perTile) x \(c.adc.bits)-bit, \(String(format: "%.3g", c.adcConversionJoules * 1e12)) pJ per conversion, \(cols) columns in \(groups) groups of up to \(c.adc.perTile): \(SimTime.format(UInt64(groups) * c.adc.conversionTime.picoseconds)) per read")
         }
-        lines.append("  device: \(dev.model.rawValue), window \(uS(dev.windowMinSiemens))-\(uS(dev.windowMaxSiemens)) over gate \(dev.gateMinVolts)-\(dev.gateMaxVolts) V (\(uS(dev.slopeSiemensPerVolt))/V)")
-        lines.append("    stuck low \(dev.stuckLowFraction * 100)% at \(uS(dev.stuckLowSiemens)), stuck high \(dev.stuckHighFraction * 100)% at \(uS(dev.stuckHighSiemens)); R = (Gmin - Gstuck)/(Gmax - Gmin) = \(String(format: "%.3f", dev.stuckDistanceRatio))")
-        lines.append("    update variation \(dev.updateVariation * 100)% of the \(dev.variationReference.rawValue), device variation \(dev.deviceVariation * 100)%, read noise \(dev.readNoise * 100)%")
-        lines.append("    SET \(dev.setVolts) V \(dev.setPulse), RESET \(dev.resetVolts) V \(dev.resetPulse) (gate \(dev.resetGateVolts) V)")
+        let device = c.device.model.summaryLines
+        lines.append("  device: " + device[0])
+        lines += device.dropFirst().map { "  " + $0 }
         lines.append("  interlayer: \(c.interlayer.rawValue)")
         lines.append("  update controller: \(c.controller.writeDrivers) write driver(s), row setup \(c.controller.rowSetup)")
         lines.append("  digital unit: \(c.digital.lanes) lanes at \(c.digital.clockHertz / 1e9) GHz, MAC \(c.digital.macJoules * 1e12) pJ")

@@ -48,9 +48,9 @@ public struct DeviceArray: Sendable {
         slopeFactor = f.slopeFactor
     }
 
-    /// A fresh array of the model the parameters describe.
+    /// A fresh array of gate-controlled devices with these parameters.
     public init(rows: Int, columns: Int, parameters: DeviceParameters, rng: inout RandomStream) {
-        self.init(rows: rows, columns: columns, model: parameters.deviceModel, rng: &rng)
+        self.init(rows: rows, columns: columns, model: GateControlledDevice(parameters), rng: &rng)
     }
 
     @inlinable public func index(row: Int, column: Int) -> Int { row * columns + column }

@@ -4,7 +4,8 @@ import InsituEngine
 /// voltage, a pulse level), what conductance a pulse leaves, limits, faults, variation and
 /// read noise. The unit cell above it (a differential pair) and the update rule above that
 /// see only this protocol; `GateControlledDevice` (Li et al. 2018) and `IdealDevice` conform.
-public protocol DeviceModel: Sendable {
+/// A model is a value: two models are equal when they program and read alike.
+public protocol DeviceModel: Sendable, Equatable {
     /// Name in arch files and reports ("gate-controlled").
     var kind: String { get }
     /// Unit of the programmed state, for reports ("V" for a gate voltage).
@@ -42,6 +43,11 @@ public protocol DeviceModel: Sendable {
                  rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
     /// What a report states about this model: (name, value) pairs with units in the names.
     var reportEntry: [(String, String)] { get }
+    /// Lines that `insitu describe` prints for this model (window, state, defects, pulses).
+    var summaryLines: [String] { get }
+    /// The same model with `fraction` of its devices stuck low, or nil when the model has no
+    /// stuck devices (for the stuck-device experiment).
+    func withStuckLow(fraction: Double) -> Self?
 }
 
 /// The pulses one programming took: RESET (depressing) and SET (potentiating), with the
@@ -51,14 +57,26 @@ public struct Pulses: Sendable, Equatable {
     public var sets: Int = 0
     public var resetFromSiemens = 0.0
     public var setToSiemens = 0.0
+    /// Pulse slots a row needs when all its columns are pulsed together: the most RESET and
+    /// SET pulses any one device of the row took (filled by the row programming; 0 for one device).
+    public var resetRounds = 0
+    public var setRounds = 0
     public init() {}
 
+    /// Adds `b`'s pulses; the rounds are the larger of the two (devices pulsed side by side).
     public static func += (a: inout Pulses, b: Pulses) {
         a.resets += b.resets
         a.sets += b.sets
         a.resetFromSiemens += b.resetFromSiemens
         a.setToSiemens += b.setToSiemens
+        a.resetRounds = max(a.resetRounds, b.resetSlots)
+        a.setRounds = max(a.setRounds, b.setSlots)
     }
+
+    /// RESET pulse slots these pulses need: the rounds of a row, or one device's own count.
+    public var resetSlots: Int { resetRounds > 0 ? resetRounds : resets }
+    /// SET pulse slots these pulses need: the rounds of a row, or one device's own count.
+    public var setSlots: Int { setRounds > 0 ? setRounds : sets }
 }
 
 extension DeviceModel {
@@ -77,12 +95,16 @@ extension DeviceModel {
     }
 }
 
-extension DeviceParameters {
-    /// The device model these parameters describe.
-    public var deviceModel: any DeviceModel {
-        switch model {
-        case .gateControlled: GateControlledDevice(self)
-        case .ideal: IdealDevice(self)
-        }
+extension DeviceModel {
+    /// The report entry as `name value` lines.
+    public var summaryLines: [String] { ["\(kind): " + reportEntry.dropFirst().map { "\($0.0) \($0.1)" }.joined(separator: ", ")] }
+
+    /// No stuck devices unless the model says how.
+    public func withStuckLow(fraction: Double) -> Self? { nil }
+
+    /// Whether `other` is the same model with the same values.
+    public func isEqual(to other: any DeviceModel) -> Bool {
+        guard let other = other as? Self else { return false }
+        return self == other
     }
 }

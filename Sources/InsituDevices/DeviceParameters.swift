@@ -1,16 +1,9 @@
 import InsituEngine
 
-/// Parameters of one memristor design: how gate voltage sets conductance, its limits,
-/// defects and variation, and the programming pulses. Plain values decoded from an arch file.
+/// Parameters of a gate-controlled 1T1R device (`GateControlledDevice`, and `IdealDevice`
+/// without its defects): how gate voltage sets conductance, its limits, defects and
+/// variation, and the programming pulses. Plain values decoded from an arch file.
 public struct DeviceParameters: Sendable, Equatable {
-    /// Which physics the devices follow.
-    public enum Model: String, Sendable, CaseIterable {
-        /// The 1T1R cell of Li et al. 2018: SET to a conductance set by the gate voltage, RESET to a low state.
-        case gateControlled = "gate-controlled"
-        /// Exactly the target conductance, no defects, variation or noise: for checks.
-        case ideal
-    }
-
     /// What the cycle-to-cycle update variation is relative to.
     public enum VariationReference: String, Sendable, CaseIterable {
         /// sigma = variation x (window maximum - window minimum)
@@ -19,7 +12,6 @@ public struct DeviceParameters: Sendable, Equatable {
         case value
     }
 
-    public var model: Model = .gateControlled
     /// Clipping range of the gate voltage used for SET (the paper: 0.6 to 1.7 V).
     public var gateMinVolts = 0.6
     public var gateMaxVolts = 1.7

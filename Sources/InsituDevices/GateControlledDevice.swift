@@ -1,3 +1,4 @@
+import Foundation
 import InsituEngine
 
 /// The 1T1R cell of Li et al. 2018: a SET pulse through a transistor whose gate voltage sets
@@ -77,6 +78,23 @@ public struct GateControlledDevice: DeviceModel {
             g += sigma * rng.gaussian()
         }
         return Float(min(max(g, p.conductanceFloorSiemens), p.conductanceCeilingSiemens))
+    }
+
+    public func withStuckLow(fraction: Double) -> GateControlledDevice? {
+        var p = parameters
+        p.stuckLowFraction = fraction
+        return GateControlledDevice(p)
+    }
+
+    public var summaryLines: [String] {
+        let dev = parameters
+        func uS(_ s: Double) -> String { String(format: "%.0f uS", s * 1e6) }
+        return [
+            "\(kind), window \(uS(dev.windowMinSiemens))-\(uS(dev.windowMaxSiemens)) over gate \(dev.gateMinVolts)-\(dev.gateMaxVolts) V (\(uS(dev.slopeSiemensPerVolt))/V)",
+            "  stuck low \(dev.stuckLowFraction * 100)% at \(uS(dev.stuckLowSiemens)), stuck high \(dev.stuckHighFraction * 100)% at \(uS(dev.stuckHighSiemens)); R = (Gmin - Gstuck)/(Gmax - Gmin) = \(String(format: "%.3f", dev.stuckDistanceRatio))",
+            "  update variation \(dev.updateVariation * 100)% of the \(dev.variationReference.rawValue), device variation \(dev.deviceVariation * 100)%, read noise \(dev.readNoise * 100)%",
+            "  SET \(dev.setVolts) V \(dev.setPulse), RESET \(dev.resetVolts) V \(dev.resetPulse) (gate \(dev.resetGateVolts) V)",
+        ]
     }
 
     public var reportEntry: [(String, String)] {

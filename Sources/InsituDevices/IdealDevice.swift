@@ -3,7 +3,7 @@ import InsituEngine
 /// Devices that reach exactly the nominal conductance of their gate voltage: no faults, no
 /// variation, no read noise. The same gate-voltage state and pulses as the 1T1R cell, for checks.
 public struct IdealDevice: DeviceModel {
-    let gate: GateControlledDevice
+    public let gate: GateControlledDevice
     public init(_ parameters: DeviceParameters) { gate = GateControlledDevice(parameters) }
 
     public var kind: String { "ideal" }

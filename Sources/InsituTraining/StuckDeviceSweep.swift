@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import InsituDevices
 import InsituHardware
 
 /// The paper's Fig. 4b-c experiment: accuracy against the fraction of devices stuck low,
@@ -42,6 +43,9 @@ public struct StuckDeviceSweep: Sendable {
     /// Runs every job on up to `threads` threads; `done` is called, one call at a time, with
     /// the results finished so far (in job order) each time a job finishes.
     public func run(on data: TrainingData, threads: Int, done: (@Sendable ([Result], Int) -> Void)? = nil) throws -> [Result] {
+        guard chip.device.model.withStuckLow(fraction: 0) != nil else {
+            throw MethodMismatch(description: "the stuck-device experiment needs a device model with stuck devices; '\(chip.device.model.kind)' has none")
+        }
         let jobs = self.jobs
         let box = ResultBox(count: jobs.count, done: done)
         let next = WorkCounter()
@@ -49,7 +53,7 @@ public struct StuckDeviceSweep: Sendable {
             while let i = next.take(below: jobs.count) {
                 let job = jobs[i]
                 var c = chip
-                c.device.stuckLowFraction = job.fraction
+                c.device = AnyDeviceModel(c.device.model.withStuckLow(fraction: job.fraction)!)
                 var t = training
                 t.method = job.method
                 t.seed = job.seed

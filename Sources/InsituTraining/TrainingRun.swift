@@ -39,7 +39,7 @@ public struct TrainingRun {
             throw MethodMismatch(description: "checkpoints are kept for in-situ training, not \(training.method.rawValue)")
         }
         let activation = Activation(chip: spec, network: network)
-        let slope = spec.device.deviceModel.slopeSiemensPerState
+        let slope = spec.device.model.slopeSiemensPerState
         switch training.method {
         case .float:
             let (net, outcome) = try FloatTraining.run(widths: network.layers, training: training, activation: activation,

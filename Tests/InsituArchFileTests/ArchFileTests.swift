@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InsituArchFile
+import InsituDevices
 
 /// Paths of the project's presets and a scratch folder for bad files.
 enum Fixtures {
@@ -31,13 +32,13 @@ enum Fixtures {
     @Test func presetDecodesThePapersValues() throws {
         let d = try ArchDesign.load(path: Fixtures.li2018)
         #expect(d.chip.tile.rows == 128 && d.chip.tile.columns == 64)
-        #expect(d.chip.device.setVolts == 2.5 && d.chip.device.resetVolts == 1.6)
-        #expect(d.chip.device.gateMinVolts == 0.6 && d.chip.device.gateMaxVolts == 1.7)
-        #expect(abs(d.chip.device.stuckLowFraction - 0.11) < 1e-12)
-        #expect(abs(d.chip.device.stuckLowSiemens - 10e-6) < 1e-18)
+        #expect(gate(d).setVolts == 2.5 && gate(d).resetVolts == 1.6)
+        #expect(gate(d).gateMinVolts == 0.6 && gate(d).gateMaxVolts == 1.7)
+        #expect(abs(gate(d).stuckLowFraction - 0.11) < 1e-12)
+        #expect(abs(gate(d).stuckLowSiemens - 10e-6) < 1e-18)
         #expect(d.chip.tia.gainVoltsPerAmp == 200 && d.chip.tia.clipVolts == 0.2)
         #expect(d.network.layers == [64, 54, 10] && d.network.outputScalePerAmp == 5e5)
-        #expect(d.chip.device.setPulse.picoseconds == 100_000)
+        #expect(gate(d).setPulse.picoseconds == 100_000)
         #expect(d.training.batchSize == 50 && d.training.images == 80_000)
     }
 
@@ -54,8 +55,8 @@ enum Fixtures {
     @Test func extendsInheritsAndOverrides() throws {
         let ideal = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/li2018-ideal.yaml").path)
         let base = try ArchDesign.load(path: Fixtures.li2018)
-        #expect(ideal.chip.device.stuckLowFraction == 0)
-        #expect(ideal.chip.device.stuckLowSiemens == base.chip.device.stuckLowSiemens)
+        #expect(gate(ideal).stuckLowFraction == 0)
+        #expect(gate(ideal).stuckLowSiemens == gate(base).stuckLowSiemens)
         #expect(ideal.chip.adc == base.chip.adc)
     }
 
@@ -63,7 +64,7 @@ enum Fixtures {
         let d = try ArchDesign.load(path: Fixtures.li2018, overrides: ["chip.adc.bits=6", "chip.device.stuck_low.fraction=30%",
                                                                      "training.learning_rate=[0.1 V^2, 0.2 V^2]", "chip.tile.settling=2 us"])
         #expect(d.chip.adc.bits == 6)
-        #expect(abs(d.chip.device.stuckLowFraction - 0.3) < 1e-12)
+        #expect(abs(gate(d).stuckLowFraction - 0.3) < 1e-12)
         #expect(d.training.learningRatesVoltsSquared == [0.1, 0.2])
         #expect(d.chip.tile.settling.picoseconds == 2_000_000)
     }
@@ -148,3 +149,6 @@ enum Fixtures {
         #expect(nearest("bts", in: ["bits", "full_scale"]) == "bits")
     }
 }
+
+/// The 1T1R parameters a design's device model holds.
+func gate(_ d: ArchDesign) -> DeviceParameters { (d.chip.device.model as! GateControlledDevice).parameters }

@@ -110,4 +110,80 @@ import Testing
         #expect(!manifest.contains(".unsafeFlags("))
         #expect(manifest.contains(".library(name: \"Insitu\""))
     }
+
+    /// Every module of the package (or product of a dependency) a target imports is among the
+    /// dependencies the manifest declares for it. CYaml comes only inside the Yams product,
+    /// which cannot name it, so it is accepted where Yams is declared.
+    @Test func everyImportIsDeclared() throws {
+        let root = CommandLineTests.root
+        let manifest = try String(contentsOfFile: root.appendingPathComponent("Package.swift").path, encoding: .utf8)
+        let targets = ManifestTargets(manifest)
+        #expect(targets.dependencies.count >= 20, "the manifest's targets were read")
+        var undeclared: [String] = []
+        for (target, declared) in targets.dependencies {
+            let folder = ["Sources", "Tests"].map { root.appendingPathComponent($0).appendingPathComponent(target) }
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            guard let folder, let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for module in ManifestTargets.imports(in: text) where targets.modules.contains(module) || module == "CYaml" {
+                    let allowed = declared.contains(module) || module == target || (module == "CYaml" && declared.contains("Yams"))
+                    if !allowed { undeclared.append("\(target)/\(file) imports \(module)") }
+                }
+            }
+        }
+        #expect(undeclared.isEmpty, "\(undeclared)")
+    }
+}
+
+/// The targets of Package.swift and the dependencies each declares, read from its text.
+struct ManifestTargets {
+    var dependencies: [String: Set<String>] = [:]
+    /// Modules a target may import from this package or its dependencies' products.
+    var modules: Set<String> = []
+
+    init(_ manifest: String) {
+        let lines = manifest.components(separatedBy: "\n")
+        var current: String?
+        for line in lines {
+            if let name = Self.capture(line, after: "Target(name: \"") ?? Self.capture(line, after: ".target(name: \"")
+                ?? Self.capture(line, after: ".systemLibrary(name: \"") {
+                current = name
+                dependencies[name] = []
+                modules.insert(name)
+            }
+            guard let target = current else { continue }
+            for product in Self.all(line, after: ".product(name: \"") {
+                dependencies[target, default: []].insert(product)
+                modules.insert(product)
+            }
+            if let deps = line.range(of: "dependencies: [") {
+                dependencies[target, default: []].formUnion(Self.quoted(String(line[deps.upperBound...])))
+            } else if line.hasPrefix("            \"") {
+                dependencies[target, default: []].formUnion(Self.quoted(line))
+            }
+        }
+    }
+
+    /// Names after `import` (or `@testable import`) at the start of a line.
+    static func imports(in text: String) -> [String] {
+        text.components(separatedBy: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard let k = words.firstIndex(of: "import"), k + 1 < words.count, words[..<k].allSatisfy({ $0.hasPrefix("@") }) else { return nil }
+            return String(words[k + 1])
+        }
+    }
+
+    private static func capture(_ line: String, after marker: String) -> String? { all(line, after: marker).first }
+
+    private static func all(_ line: String, after marker: String) -> [String] {
+        line.components(separatedBy: marker).dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+    }
+
+    /// Quoted names up to the closing bracket, leaving out `.product(...)` entries.
+    private static func quoted(_ text: String) -> [String] {
+        let list = text.components(separatedBy: "]").first ?? text
+        return list.replacingOccurrences(of: #".product\([^)]*\)"#, with: "", options: .regularExpression)
+            .components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+    }
 }

@@ -61,7 +61,7 @@ func columns(_ n: Int, offset: Int = 0) -> Dataset {
         let fp32 = try Self.run(Self.spec(.fp32))
         let narrow = try Self.run(Self.spec(format))
         let chip = narrow.accelerator as! DigitalChip
-        #expect(chip.weightUnit == Float(ChipSpec().device.deviceModel.slopeSiemensPerState))
+        #expect(chip.weightUnit == Float(ChipSpec().device.model.slopeSiemensPerState))
         for w in chip.working.joined() {
             let stored = w / chip.weightUnit
             #expect(abs(format.roundFloat(stored) - stored) <= abs(stored) * 1e-6)

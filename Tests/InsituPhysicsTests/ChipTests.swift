@@ -6,11 +6,11 @@ import Testing
 @testable import InsituTraining
 
 /// A chip of one 4 x 4 tile holding a 2-input, 2-output layer, with hand-friendly devices.
-func tinyChip(device: DeviceParameters = handDevice(), adcs: Int = 2, accounting: Bool = true) throws -> Chip {
+func tinyChip(device: HandDevice = handDevice(), adcs: Int = 2, accounting: Bool = true) throws -> Chip {
     var spec = ChipSpec()
     spec.tile.rows = 4
     spec.tile.columns = 4
-    spec.device = device
+    spec.device = device.spec
     spec.adc.perTile = adcs
     spec.adc.bits = 16
     spec.adc.fullScaleVolts = 1.0

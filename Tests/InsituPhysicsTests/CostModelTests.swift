@@ -15,7 +15,7 @@ import Testing
         var spec = ChipSpec()
         spec.tile.rows = 4
         spec.tile.columns = 4
-        spec.device = d
+        spec.device = d.spec
         spec.adc.perTile = 2
         spec.adc.bits = 16
         spec.adc.fullScaleVolts = 1.0
@@ -71,7 +71,7 @@ import Testing
             var spec = ChipSpec()
             spec.tile.rows = 4
             spec.tile.columns = 8
-            spec.device = handDevice()
+            spec.device = handDevice().spec
             spec.adc.perTile = adcs
             let chip = try Chip(spec: spec, widths: [2, 8],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 8)]], seed: 1)
             try chip.program(targets: [[Float](repeating: 1.0, count: 32)], phase: .program)
@@ -93,7 +93,7 @@ import Testing
             spec.tile.rows = 4
             spec.tile.columns = 2
             spec.tile.count = 2
-            spec.device = handDevice()
+            spec.device = handDevice().spec
             spec.controller.writeDrivers = drivers
             let chip = try Chip(spec: spec, widths: [2, 2, 2],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)],
                                              [Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
@@ -120,7 +120,7 @@ import Testing
             spec.tile.rows = 4
             spec.tile.columns = 1
             spec.tile.count = 2
-            spec.device = handDevice()
+            spec.device = handDevice().spec
             spec.controller.writeDrivers = drivers
             let chip = try Chip(spec: spec, widths: [2, 2],     placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 1),
                                               Placement(tile: 1, firstInput: 0, inputs: 2, firstOutput: 1, outputs: 1)]], seed: 1)
@@ -147,7 +147,7 @@ import Testing
     /// t = tau ln 2^9 = 258.4 ps: below a 10 ns floor, above a 0 floor.
     @Test func wireSettling() {
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.tile.rows = 128
         spec.tile.columnCapacitanceFarads = 20e-15
         spec.tile.columnWireOhmsPerCell = 4.4

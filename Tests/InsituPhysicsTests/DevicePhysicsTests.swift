@@ -3,18 +3,32 @@ import Testing
 @testable import InsituEngine
 @testable import InsituHardware
 
+/// Parameters of the 1T1R family and which member (ideal or gate-controlled) they build.
+@dynamicMemberLookup
+struct HandDevice {
+    enum Model { case ideal, gateControlled }
+    var parameters: DeviceParameters
+    var model: Model
+    subscript<T>(dynamicMember key: WritableKeyPath<DeviceParameters, T>) -> T {
+        get { parameters[keyPath: key] }
+        set { parameters[keyPath: key] = newValue }
+    }
+    var deviceModel: any DeviceModel { model == .ideal ? IdealDevice(parameters) : GateControlledDevice(parameters) }
+    /// As a chip spec holds it.
+    var spec: AnyDeviceModel { AnyDeviceModel(deviceModel) }
+}
+
 /// Device parameters with round numbers for hand calculation:
 /// G(Vg) = 100 uS + 1000 uS/V x (Vg - 0.6 V), gate range 0.6-1.7 V.
-func handDevice(model: DeviceParameters.Model = .ideal) -> DeviceParameters {
+func handDevice(model: HandDevice.Model = .ideal) -> HandDevice {
     var d = DeviceParameters()
-    d.model = model
     d.conductanceAtGateMinSiemens = 100e-6
     d.slopeSiemensPerVolt = 1000e-6
     d.resetConductanceSiemens = 5e-6
     d.conductanceCeilingSiemens = 2e-3
     d.setPulse = SimTime(picoseconds: 100_000)
     d.resetPulse = SimTime(picoseconds: 50_000)
-    return d
+    return HandDevice(parameters: d, model: model)
 }
 
 func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a - b) <= relative * max(abs(a), abs(b), 1e-30) }
@@ -22,7 +36,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
 @Suite struct DevicePhysicsTests {
     @Test func setReachesTheGatesConductance() {
         var rng = RandomStream(seed: 1)
-        var a = DeviceArray(rows: 1, columns: 1, parameters: handDevice(), rng: &rng)
+        var a = DeviceArray(rows: 1, columns: 1, model: handDevice().deviceModel, rng: &rng)
         #expect(isClose(Double(a.conductance[0]), 5e-6))        // fresh device: reset state
         a.program(0, from: 0, to: 1.0, rng: &rng)
         #expect(isClose(Double(a.conductance[0]), 500e-6))     // 100 uS + 1000 uS/V x 0.4 V
@@ -81,7 +95,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         d.stuckHighFraction = 0.25
         d.stuckHighSiemens = 1.2e-3
         var rng = RandomStream(seed: 3)
-        var a = DeviceArray(rows: 4, columns: 4, parameters: d, rng: &rng)
+        var a = DeviceArray(rows: 4, columns: 4, model: d.deviceModel, rng: &rng)
         #expect(a.faults.filter { $0 == .stuckLow }.count == 8)     // exactly round(0.5 x 16)
         #expect(a.faults.filter { $0 == .stuckHigh }.count == 4)
         for i in 0..<16 {
@@ -98,7 +112,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         var d = handDevice(model: .gateControlled)
         d.updateVariation = 0.02          // of the window 100-1200 uS: sigma = 22 uS
         var rng = RandomStream(seed: 5)
-        var a = DeviceArray(rows: 100, columns: 100, parameters: d, rng: &rng)
+        var a = DeviceArray(rows: 100, columns: 100, model: d.deviceModel, rng: &rng)
         for i in 0..<10_000 { a.program(i, from: 0, to: 1.0, rng: &rng) }
         let g = a.conductance.map(Double.init)
         let mean = g.reduce(0, +) / Double(g.count)
@@ -124,7 +138,7 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-5) -> Bool { abs(a 
         var d = handDevice(model: .gateControlled)
         d.deviceVariation = 0.1
         var rng = RandomStream(seed: 8)
-        var a = DeviceArray(rows: 100, columns: 100, parameters: d, rng: &rng)
+        var a = DeviceArray(rows: 100, columns: 100, model: d.deviceModel, rng: &rng)
         let f = a.slopeFactor.map(Double.init)
         let mean = f.reduce(0, +) / Double(f.count)
         let sd = (f.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(f.count - 1)).squareRoot()

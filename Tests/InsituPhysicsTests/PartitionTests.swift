@@ -14,7 +14,7 @@ import Testing
     static func chip(rows: Int, columns: Int, adcBits: Int, dacBits: Int = 8, interlayer: ChipSpec.Interlayer = .digital,
                      configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.tile.rows = rows
         spec.tile.columns = columns
         spec.tile.count = 64
@@ -117,7 +117,7 @@ import Testing
     /// t = tau ln 2^(bits + 1); it grows with the rows.
     @Test func settlingGrowsWithRows() {
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.tile.settling = .zero
         spec.tile.columnCapacitanceFarads = 10e-15
         spec.tile.columnWireFaradsPerCell = 1e-15
@@ -125,7 +125,7 @@ import Testing
         spec.adc.bits = 8
         func expected(_ rows: Double) -> Double {
             let c = 10e-15 + rows * 1e-15, r = rows * 50
-            return (c / spec.device.windowMaxSiemens + r * c / 2) * 9 * 0.6931471805599453
+            return (c / spec.device.model.windowMaxSiemens + r * c / 2) * 9 * 0.6931471805599453
         }
         spec.tile.rows = 128
         let t128 = spec.arraySettling

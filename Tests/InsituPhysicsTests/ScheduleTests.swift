@@ -27,7 +27,7 @@ import Testing
     static func randomSmallChip(_ rng: inout RandomStream, varyWriteDrivers: Bool) -> (ChipSpec, NetworkSpec) {
         let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.tile.rows = 4 + 2 * rng.index(below: 3)
         spec.tile.columns = 2 + rng.index(below: 4)
         spec.tile.count = 64
@@ -77,7 +77,7 @@ import Testing
     ///   MACs -80.781; write -82.781. The segment ends at 82.781 ns.
     @Test func twoImagesThroughFourThreeTwoByHand() throws {
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.adc.perTile = 2
         let chip = try Chip(spec: spec, widths: [4, 3, 2],
                             placements: [[Placement(tile: 0, firstInput: 0, inputs: 4, firstOutput: 0, outputs: 3)],
@@ -99,7 +99,7 @@ import Testing
     /// the interconnect, and one addition per output joins the partial sums.
     @Test func splitLayerChargesEachTileForItsOwnInputs() throws {
         var spec = ChipSpec()
-        spec.device = handDevice()
+        spec.device = handDevice().spec
         spec.tile.rows = 4
         spec.tile.columns = 2
         spec.tile.count = 2
@@ -174,7 +174,8 @@ import Testing
             return chip
         }
         var a = ChipSpec()
-        a.device = handDevice(model: .gateControlled)
+        var gate = handDevice(model: .gateControlled)
+        a.device = gate.spec
         a.dac.leakageWatts = 1e-4
         var b = a
         b.dac.energyJoules *= 3
@@ -182,7 +183,8 @@ import Testing
         b.buffer.energyPerBitJoules = 1e-12
         b.digital.macJoules = 0.5e-12
         b.controller.gateDriveJoules = 2e-12
-        b.device.setVolts = 3.0
+        gate.setVolts = 3.0
+        b.device = gate.spec
         let first = try run(a), second = try run(b)
         var models: [String: any ComponentModel] = [:]
         for c in second.components.components { models[c.name] = c.model }

@@ -90,10 +90,10 @@ extension Chip {
         var reset = 0.0, set = 0.0
         if p.resets > 0 {
             reset = array.charge(CrossbarModel.reset, phase, layer: layer, count: UInt64(p.resets), magnitude: p.resetFromSiemens,
-                                 busy: deviceModel.resetPulse)
+                                 busy: try controller.resetTime(p))
         }
         if p.sets > 0 {
-            set = array.charge(CrossbarModel.set, phase, layer: layer, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: deviceModel.setPulse)
+            set = array.charge(CrossbarModel.set, phase, layer: layer, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: try controller.setTime(p))
         }
         let gates = controllerUnit.charge(ControllerModel.gateDrive, phase, layer: layer, count: UInt64(result.columnsDriven), busy: duration)
         span(controllerUnit, ControllerModel.gateDrive.name, grant, layer: job.layer, slot: nil, joules: gates)

@@ -79,7 +79,7 @@ public final class Chip: ProgrammableCrossbar {
         self.spec = spec
         self.widths = widths
         self.placements = placements
-        let model = device ?? spec.device.deviceModel
+        let model = device ?? spec.device.model
         deviceModel = model
         rowJobs = Self.rowJobs(placements, widths: widths)
         lastLayer = widths.count - 2

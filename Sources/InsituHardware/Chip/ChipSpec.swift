@@ -6,7 +6,8 @@ import InsituEngine
 public struct ChipSpec: Sendable, Equatable {
     public var name = "chip"
     public var tile = TileSpec()
-    public var device = DeviceParameters()
+    /// The devices' model: any registered kind (the Li 2018 1T1R cell unless the arch names another).
+    public var device = AnyDeviceModel()
     public var dac = DACSpec()
     public var tia = TIASpec()
     public var adc = ADCSpec()
@@ -102,7 +103,7 @@ extension ChipSpec {
         let rows = Double(tile.rows)
         let rCol = rows * tile.columnWireOhmsPerCell
         let cCol = tile.columnLineFarads
-        let tau = cCol / device.windowMaxSiemens + rCol * cCol / 2
+        let tau = cCol / device.model.windowMaxSiemens + rCol * cCol / 2
         let seconds = tau * Double(adc.bits + 1) * 0.6931471805599453
         let wires = (try? SimTime.seconds(seconds)) ?? SimTime(picoseconds: .max)
         return max(tile.settling, wires)

@@ -41,13 +41,15 @@ public struct UpdateController: Sendable {
         return result
     }
 
-    /// Time to program one row: row setup, then a RESET pulse if any device needs one and
-    /// a SET pulse if any does (all columns of a row are pulsed together).
+    /// Time to program one row: row setup, then as many RESET pulse slots as the device
+    /// that needed most RESET pulses, and as many SET slots (all columns of a row are pulsed
+    /// together; the 1T1R cell needs at most one of each).
     public func rowTime(_ r: RowResult) throws -> SimTime {
         if r.columnsDriven == 0 { return .zero }
-        var t = spec.rowSetup
-        if r.pulses.resets > 0 { t = try t.adding(device.resetPulse) }
-        if r.pulses.sets > 0 { t = try t.adding(device.setPulse) }
-        return t
+        return try spec.rowSetup.adding(resetTime(r.pulses)).adding(setTime(r.pulses))
     }
+
+    /// Time the array spends in a row's RESET pulses and in its SET pulses.
+    public func resetTime(_ p: Pulses) throws -> SimTime { try device.resetPulse.multiplied(by: UInt64(p.resetSlots)) }
+    public func setTime(_ p: Pulses) throws -> SimTime { try device.setPulse.multiplied(by: UInt64(p.setSlots)) }
 }
