@@ -13,9 +13,9 @@ let package = Package(
     products: [
         .executable(name: "insitu", targets: ["insitu"]),
         // The library: load an arch file, load data, train, read and write the report.
-        .library(name: "Insitu", targets: ["InsituArchFile", "InsituData", "InsituTraining", "InsituReport"]),
+        .library(name: "Insitu", targets: ["InsituArchFile", "InsituData", "InsituTraining", "InsituDigital", "InsituReport"]),
         .library(name: "InsituEngine", targets: ["InsituEngine"]),
-        .library(name: "InsituHardware", targets: ["InsituHardware", "InsituDevices", "InsituMapping", "InsituDigital"]),
+        .library(name: "InsituHardware", targets: ["InsituHardware", "InsituDevices", "InsituMapping"]),
         .library(name: "InsituTraining", targets: ["InsituTraining"]),
         .library(name: "InsituArchFile", targets: ["InsituArchFile"]),
         .library(name: "InsituData", targets: ["InsituData"]),
@@ -31,9 +31,9 @@ let package = Package(
         .target(name: "InsituEngine", dependencies: ["CGMP"]),
         .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
         .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
-        .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware"]),
+        .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
         .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
-        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping"]),
+        .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"]),
         .target(name: "InsituArchFile", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",
             .product(name: "Yams", package: "Yams"),
@@ -42,7 +42,7 @@ let package = Package(
                 resources: [.copy("Resources/mnist8x8.bin.gz")]),
         .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining", "CZlib"]),
         .target(name: "InsituCLI", dependencies: [
-            "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
             "InsituArchFile", "InsituData", "InsituReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

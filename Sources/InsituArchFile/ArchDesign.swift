@@ -1,5 +1,4 @@
 import Foundation
-import InsituDigital
 import InsituHardware
 import InsituMapping
 import InsituTraining
@@ -11,8 +10,8 @@ public struct ArchDesign: Sendable, Equatable {
     /// The crossbar chip; for a digital design, the chip whose float line it trains (its
     /// TIAs and devices define the activation, initial weights and SGD step).
     public var chip = ChipSpec()
-    /// The digital accelerator of a digital baseline design (nil for a crossbar design).
-    public var digital: DigitalChipSpec?
+    /// The design's own accelerator (a `digital_chip` section: a digital baseline), nil for a crossbar design.
+    public var accelerator: AnyAcceleratorSpec?
     public var network = NetworkSpec()
     public var training = TrainingSpec()
     public var input = InputSpec()
@@ -27,8 +26,9 @@ public struct ArchDesign: Sendable, Equatable {
 
     /// Decodes a merged tree.
     public static func decode(_ tree: ArchValue) throws -> ArchDesign {
-        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input", "digital_chip"],
-                                    optional: ["description", "extends", "digital_chip"])
+        let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"]
+                                        + AcceleratorKinds.sections,
+                                    optional: Set(["description", "extends"] + AcceleratorKinds.sections))
         var design = ArchDesign()
         try top.string("name", into: &design.name)
         try top.string("description", into: &design.summary)
@@ -39,12 +39,13 @@ public struct ArchDesign: Sendable, Equatable {
                                                                     optional: TrainingDecoding.optionalTrainingKeys),
                                                         layers: design.network.layers.count - 1, stateUnit: design.chip.device.model.stateUnit)
         design.input = try TrainingDecoding.input(top.mapping("input", keys: ["crop", "side", "max_voltage"]))
-        if top.has("digital_chip") {
-            // A digital design trains only one way: the float line's SGD in its own formats.
-            design.digital = try DigitalDecoding.chip(top.mapping("digital_chip", keys: DigitalDecoding.keys))
-            design.training.method = .digital
-        } else if design.training.method == .digital {
-            throw ArchError(top.value("training")?.location ?? top.location, "training.method 'digital' needs a 'digital_chip' section",
+        if let own = try AcceleratorKinds.decode(top) {
+            // A design with its own accelerator trains only one way: that accelerator's method.
+            design.accelerator = own
+            design.training.method = own.spec.method
+        } else if let method = TrainingMethods.named(design.training.method), method.needsOwnAccelerator {
+            throw ArchError(top.value("training")?.location ?? top.location,
+                            "training.method '\(design.training.method.rawValue)' needs an accelerator section (\(AcceleratorKinds.sections.joined(separator: ", ")))",
                             hint: "see arch/digital-32nm.yaml, or choose in-situ, ex-situ or float")
         }
         try crossCheck(design, top)
@@ -59,10 +60,7 @@ public struct ArchDesign: Sendable, Equatable {
         let weights = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
         let units = widths.reduce(0, +)
         let images = Double(max(training.batchSize, 500))
-        if let digital {
-            // Master, working, gradient and code copies of the weights; activations and errors per image.
-            return weights * 16 + images * units * 16 + Double(digital.array.processingElements) * 8
-        }
+        if let accelerator { return accelerator.spec.estimatedBytes(network: network, training: training) }
         let rows = Double(max(chip.tile.rows / 2, 1)), columns = Double(max(chip.tile.columns, 1))
         let blocks = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + ($1.0 / rows).rounded(.up) * ($1.1 / columns).rounded(.up) }
         return weights * 2 * 26 + blocks * 2_000 + images * units * 24
@@ -82,7 +80,7 @@ public struct ArchDesign: Sendable, Equatable {
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
         }
-        if d.digital == nil {
+        if d.accelerator == nil {
             do {
                 _ = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
             } catch let failure as LayerMapping.Failure {

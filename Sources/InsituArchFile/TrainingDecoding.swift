@@ -24,7 +24,9 @@ enum TrainingDecoding {
     /// model's unit of programmed state (V for a gate voltage).
     static func training(_ r: MappingReader, layers: Int, stateUnit: String) throws -> TrainingSpec {
         var t = TrainingSpec()
-        try r.choice("method", into: &t.method)
+        var method = t.method.rawValue
+        try r.name("method", among: TrainingMethods.names, into: &method)
+        t.method = TrainingSpec.Method(rawValue: method)
         try r.integer("batch", min: 1, max: 1 << 20, into: &t.batchSize)
         try r.integer("images", min: 1, max: 1 << 40, into: &t.images)
         // Gate voltages stay within 10 V (rates within 1000 V^2); other states within 10^6 units.

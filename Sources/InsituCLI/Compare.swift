@@ -55,7 +55,7 @@ struct Compare: ParsableCommand {
                 return try tracing.writer(window, in: sub)
             }
             do {
-                runs.append(try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network,
+                runs.append(try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network,
                                                     training: design.training, data: trainingData, trace: sink))
             } catch let failure as LayerMapping.Failure {
                 throw usageError("\(path): \(failure)")

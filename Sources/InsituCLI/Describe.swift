@@ -15,8 +15,11 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         let design = try options.load()
-        if let digital = design.digital {
-            print(DigitalDescription.text(design, digital))
+        if let own = design.accelerator {
+            let n = design.network, tr = design.training
+            let lines = ["\(design.name): \(design.summary)"] + own.spec.describe(network: n, training: tr)
+                + ["training: \(tr.method.rawValue) SGD, batch \(tr.batchSize), \(tr.images) images, the float line of \(design.name)'s crossbar chip in these formats"]
+            print(lines.joined(separator: "\n"))
             return
         }
         let mapping: LayerMapping

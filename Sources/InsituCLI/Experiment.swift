@@ -50,8 +50,8 @@ struct StuckDevices: ParsableCommand {
             sets = Self.singleLayerDefaults.filter { !given.contains(String($0.split(separator: "=")[0])) } + overrides
         }
         var design = try loadDesign(path: arch, overrides: sets)
-        if design.digital != nil {
-            throw usageError("--arch \(arch) describes a digital accelerator, which has no devices to make stuck; give a crossbar design such as arch/li2018.yaml")
+        if let own = design.accelerator {
+            throw usageError("--arch \(arch) describes a \(own.spec.kind) accelerator, which has no devices to make stuck; give a crossbar design such as arch/li2018.yaml")
         }
         if layers == 1 { design.network.layers = [design.network.layers.first!, design.network.layers.last!] }
         if let images {
@@ -64,7 +64,8 @@ struct StuckDevices: ParsableCommand {
         }
         let fractionList = try parseFractions(fractions)
         let methodList = try methods.split(separator: ",").map { name -> TrainingSpec.Method in
-            guard let m = TrainingSpec.Method(rawValue: String(name)), m != .float, m != .digital else {
+            let m = TrainingSpec.Method(rawValue: String(name))
+            guard m == .inSitu || m == .exSitu else {
                 throw usageError("--methods takes in-situ and ex-situ, found '\(name)'")
             }
             return m

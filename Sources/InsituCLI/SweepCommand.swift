@@ -82,7 +82,7 @@ struct SweepCommand: ParsableCommand {
                 do {
                     let d = designs[point]
                     let pointData = perPointData ? try data.load(for: d) : trainingData
-                    let run = try TrainingRun.execute(chip: d.chip, digital: d.digital, network: d.network, training: d.training,
+                    let run = try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: d.training,
                                                       data: pointData)
                     try Self.write(run, design: d.name, spec: spec, plan: plan, point: point, to: out)
                 } catch {

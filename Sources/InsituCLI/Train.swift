@@ -40,11 +40,14 @@ struct Train: ParsableCommand {
         }
         if let seed { design.training.seed = seed }
         if let method {
-            if design.digital != nil && method != .digital {
-                throw usageError("--method \(method.rawValue): \(arch.arch) describes a digital accelerator, which trains only by the digital method (SGD in its formats)")
+            guard let known = TrainingMethods.named(method) else {
+                throw usageError("--method \(method.rawValue): expected one of \(TrainingMethods.names.joined(separator: ", "))")
             }
-            if design.digital == nil && method == .digital {
-                throw usageError("--method digital needs a design with a digital_chip section (e.g. arch/digital-32nm.yaml)")
+            if let own = design.accelerator, own.spec.method != method {
+                throw usageError("--method \(method.rawValue): \(arch.arch) describes a \(own.spec.kind) accelerator, which trains only by its own method (\(own.spec.method.rawValue))")
+            }
+            if design.accelerator == nil && known.needsOwnAccelerator {
+                throw usageError("--method \(method.rawValue) needs a design with its own accelerator section (\(AcceleratorKinds.sections.joined(separator: ", ")); e.g. arch/digital-32nm.yaml)")
             }
             design.training.method = method
         }
@@ -90,7 +93,7 @@ struct Train: ParsableCommand {
         var curvePoints = 0
         let run: TrainingRun
         do {
-            run = try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
+            run = try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network, training: design.training,
                                           data: trainingData, trace: sink, checkpoint: saver, resume: resumeFrom) { seen, outcome in
                 progress?.update(seen)
                 // Keep the accuracy curve on disk as it grows, so an interrupted run keeps it.
@@ -109,7 +112,7 @@ struct Train: ParsableCommand {
                 var files = try RunWriter.write(run, design: design.name, to: out, resolved: resolved, overrides: arch.overrides)
                 // The float line beside the accuracy curve (cost-free, the same workload).
                 var floatCurve: [TrainingOutcome.Point]?
-                if design.training.method == .inSitu || design.training.method == .digital {
+                if design.training.method == .inSitu || design.accelerator != nil {
                     var t = design.training
                     t.method = .float
                     floatCurve = try? TrainingRun.execute(chip: design.chip, network: design.network, training: t, data: trainingData,
@@ -127,7 +130,9 @@ struct Train: ParsableCommand {
     }
 }
 
-extension TrainingSpec.Method: ExpressibleByArgument {}
+extension TrainingSpec.Method: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
 
 extension Train {
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.

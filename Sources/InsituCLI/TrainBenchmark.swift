@@ -13,7 +13,7 @@ enum TrainBenchmark {
         let trainingData = try data.load(for: design)
         func timed(_ accounting: Bool) throws -> (Double, TrainingRun) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let run = try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
+            let run = try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network, training: design.training,
                                               data: trainingData, accounting: accounting)
             return (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, run)
         }

@@ -11,8 +11,8 @@ struct Validate: ParsableCommand {
     func run() throws {
         let design = try options.load()
         let layers = design.network.layers.map(String.init).joined(separator: "-")
-        if let d = design.digital {
-            print("\(options.arch): ok (\(design.name): \(layers) network on a digital \(d.array.rows) x \(d.array.columns) MAC array)")
+        if let own = design.accelerator {
+            print("\(options.arch): ok (\(design.name): \(layers) network on \(own.spec.oneLine))")
         } else {
             print("\(options.arch): ok (\(design.name): \(layers) network, \(design.chip.tile.count) tile(s) of \(design.chip.tile.rows) x \(design.chip.tile.columns))")
         }

@@ -1,24 +1,23 @@
-import InsituDigital
 import InsituEngine
 import InsituHardware
 
 /// One complete run: the method chosen by the training spec, on a fresh accelerator.
 public struct TrainingRun {
-    /// The crossbar chip of the design, or of the workload a digital design trains (its
-    /// TIAs and devices define the network's activation, initial weights and SGD step).
+    /// The crossbar chip of the design, or of the workload a design with its own accelerator
+    /// trains (its TIAs and devices define the network's activation, initial weights and SGD step).
     public var chipSpec: ChipSpec
-    /// The digital accelerator, for a digital design.
-    public var digitalSpec: DigitalChipSpec?
+    /// The design's own accelerator, when it has one (a `digital_chip` section, say).
+    public var acceleratorSpec: AnyAcceleratorSpec?
     public var network: NetworkSpec
     public var training: TrainingSpec
     public var outcome: TrainingOutcome
     /// The accelerator after training (the software network for floating-point training).
     public var accelerator: any Accelerator
 
-    public init(chipSpec: ChipSpec, digitalSpec: DigitalChipSpec? = nil, network: NetworkSpec, training: TrainingSpec,
+    public init(chipSpec: ChipSpec, acceleratorSpec: AnyAcceleratorSpec? = nil, network: NetworkSpec, training: TrainingSpec,
                 outcome: TrainingOutcome, accelerator: any Accelerator) {
         self.chipSpec = chipSpec
-        self.digitalSpec = digitalSpec
+        self.acceleratorSpec = acceleratorSpec
         self.network = network
         self.training = training
         self.outcome = outcome
@@ -28,50 +27,39 @@ public struct TrainingRun {
     /// The exact ledger of the run (empty for floating-point training).
     public var ledger: Ledger { accelerator.ledger }
 
-    /// Builds the accelerator and trains. `accounting: false` runs only the functional model.
-    /// `digital` is the digital accelerator of a design whose method is `.digital`.
-    public static func execute(chip spec: ChipSpec, digital: DigitalChipSpec? = nil, network: NetworkSpec, training: TrainingSpec,
+    /// Trains by the job's method on a fresh accelerator, after checking that the method
+    /// fits the design: a design with its own accelerator trains only by that accelerator's
+    /// method, and checkpoints only where the method keeps them.
+    public static func execute(_ job: TrainingJob) throws -> TrainingRun {
+        let name = job.training.method
+        guard let method = TrainingMethods.named(name) else {
+            throw MethodMismatch(description: "unknown training method '\(name.rawValue)'; expected one of \(TrainingMethods.names.joined(separator: ", "))")
+        }
+        if (job.checkpoint != nil || job.resume != nil) && !method.keepsCheckpoints {
+            throw MethodMismatch(description: "checkpoints are kept for in-situ training, not \(name.rawValue)")
+        }
+        if let own = job.accelerator, own.spec.method != name {
+            throw MethodMismatch(description: "a \(own.spec.kind) design trains only by its own method (\(own.spec.method.rawValue)), not \(name.rawValue)")
+        }
+        if job.accelerator == nil && method.needsOwnAccelerator {
+            throw MethodMismatch(description: "the \(name.rawValue) method needs a design with its own accelerator section (e.g. digital_chip)")
+        }
+        return try method.run(job)
+    }
+
+    /// Builds the accelerator and trains (see `execute(_:)`). `accounting: false` runs only the functional model.
+    public static func execute(chip spec: ChipSpec, accelerator: AnyAcceleratorSpec? = nil, network: NetworkSpec, training: TrainingSpec,
                                data: TrainingData, accounting: Bool = true, trace: TraceSink? = nil,
                                checkpoint: (interval: Int, fingerprint: String, save: (RunCheckpoint) throws -> Void)? = nil,
                                resume: RunCheckpoint? = nil,
                                progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingRun {
-        if (checkpoint != nil || resume != nil) && training.method != .inSitu {
-            throw MethodMismatch(description: "checkpoints are kept for in-situ training, not \(training.method.rawValue)")
-        }
-        let activation = Activation(chip: spec, network: network)
-        let slope = spec.device.model.slopeSiemensPerState
-        switch training.method {
-        case .float:
-            let (net, outcome) = try FloatTraining.run(widths: network.layers, training: training, activation: activation,
-                                                       slopeSiemensPerState: slope, data: data)
-            return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, accelerator: net)
-        case .digital:
-            guard let digital else { throw MethodMismatch(description: "the digital method needs a design with a digital_chip section") }
-            let chip = try DigitalTraining.chip(digital, widths: network.layers, training: training, activation: activation,
-                                                slopeSiemensPerState: slope, accounting: accounting)
-            chip.trace = trace
-            let outcome = try DigitalTraining.run(on: chip, training: training, activation: activation, slopeSiemensPerState: slope,
-                                                  data: data, progress: progress)
-            return TrainingRun(chipSpec: spec, digitalSpec: digital, network: network, training: training, outcome: outcome,
-                               accelerator: chip)
-        case .inSitu, .exSitu:
-            if digital != nil {
-                throw MethodMismatch(description: "a digital design trains only by its own method (digital), not \(training.method.rawValue)")
-            }
-            let chip = try ChipBuilder.chip(spec, network: network, seed: training.seed, accounting: accounting)
-            chip.trace = trace
-            if let resume { try chip.restore(resume.chip) }
-            let checkpoints = checkpoint.map { c in
-                InSituTraining.Checkpoints(interval: c.interval) { state in
-                    try c.save(RunCheckpoint(fingerprint: c.fingerprint, loop: state, chip: chip.checkpoint()))
-                }
-            }
-            let outcome = training.method == .inSitu
-                ? try InSituTraining.run(on: chip, training: training, activation: activation, data: data, checkpoints: checkpoints,
-                                         resume: resume?.loop, progress: progress)
-                : try ExSituTraining.run(on: chip, training: training, activation: activation, data: data)
-            return TrainingRun(chipSpec: spec, network: network, training: training, outcome: outcome, accelerator: chip)
-        }
+        var job = TrainingJob(chip: spec, accelerator: accelerator, network: network, training: training, data: data)
+        job.accounting = accounting
+        job.trace = trace
+        job.checkpoint = checkpoint
+        job.resume = resume
+        job.progress = progress
+        return try execute(job)
     }
 }
 

@@ -1,14 +1,19 @@
 /// How a run trains and tests: the algorithm, its schedule and its free parameters.
 public struct TrainingSpec: Sendable, Equatable {
-    public enum Method: String, Sendable, CaseIterable {
+    /// A training method's name, as arch files give it in `training.method`; the methods
+    /// themselves are in `TrainingMethods`.
+    public struct Method: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
         /// Train on the chip: forward on the crossbars, update by pulses, read back (Li 2018).
-        case inSitu = "in-situ"
+        public static let inSitu: Method = "in-situ"
         /// Train a floating-point copy, then program the weights once.
-        case exSitu = "ex-situ"
+        public static let exSitu: Method = "ex-situ"
         /// Floating-point training only (the paper's TensorFlow line).
-        case float
+        public static let float: Method = "float"
         /// The float line's SGD on a digital accelerator, in its number formats (a design with `digital_chip`).
-        case digital
+        public static let digital: Method = "digital"
     }
 
     /// How ex-situ training maps a weight onto a differential pair.

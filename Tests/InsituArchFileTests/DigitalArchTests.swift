@@ -10,7 +10,7 @@ import Testing
 
     @Test func digitalPresetDecodes() throws {
         let d = try ArchDesign.load(path: Self.digital32)
-        let c = try #require(d.digital)
+        let c = try #require(d.accelerator?.spec as? DigitalChipSpec)
         #expect(d.training.method == .digital)
         #expect(c.array.rows == 16 && c.array.columns == 16 && c.array.dataflow == .weightStationary)
         #expect(c.formats.weights == .fp16 && c.formats.master == .fp32 && c.formats.accumulator == .fp32)
@@ -29,7 +29,7 @@ import Testing
         #expect(li.chip.digital.macJoules == table.macJoules(operand: .fp16, accumulator: .fp16))
         #expect(abs(li.chip.digital.macJoules - 0.9885e-12) < 1e-20)
         #expect(li.chip.buffer.energyPerBitJoules == 27e-12 / 64)
-        let digital = try #require(try ArchDesign.load(path: Self.digital32).digital)
+        let digital = try #require(try ArchDesign.load(path: Self.digital32).accelerator?.spec as? DigitalChipSpec)
         #expect(digital.operations.multiplyJoules(.fp16) == table.multiplyJoules(.fp16))
     }
 
@@ -63,7 +63,7 @@ import Testing
 
     @Test func capacitiesNodesAndBanks() throws {
         let d = try ArchDesign.load(path: Self.digital32, overrides: ["digital_chip.sram.capacity=1 MiB", "digital_chip.sram.banks=2"])
-        #expect(d.digital?.sram.capacityBytes == 1 << 20)
+        #expect((d.accelerator?.spec as? DigitalChipSpec)?.sram.capacityBytes == 1 << 20)
         let dir = try Fixtures.folder([
             "node.yaml": "extends: \(Self.digital32)\ndigital_chip:\n  node: 28 nm\n",
             "bank.yaml": "extends: \(Self.digital32)\ndigital_chip:\n  sram:\n    capacity: 4 KiB\n",

@@ -40,7 +40,7 @@ func columns(_ n: Int, offset: Int = 0) -> Dataset {
         return s
     }
     static func run(_ spec: DigitalChipSpec) throws -> TrainingRun {
-        try TrainingRun.execute(chip: ChipSpec(), digital: spec, network: network, training: training(.digital), data: data)
+        try TrainingRun.execute(chip: ChipSpec(), accelerator: AnyAcceleratorSpec(spec), network: network, training: training(.digital), data: data)
     }
 
     /// In fp32 every rounding is the identity: the digital chip trains exactly as the float line.

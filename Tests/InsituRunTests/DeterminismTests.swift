@@ -52,10 +52,10 @@ import InsituEngine
     @Test func digitalRunsAreRepeatable() throws {
         var (design, data) = try Self.small()
         let digital = try ArchDesign.load(path: Self.root.appendingPathComponent("arch/digital-32nm.yaml").path)
-        design.digital = digital.digital
+        design.accelerator = digital.accelerator
         design.training.method = .digital
         func run(_ accounting: Bool = true) throws -> TrainingRun {
-            try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network, training: design.training,
+            try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network, training: design.training,
                                     data: data, accounting: accounting)
         }
         let a = try run(), b = try run(), plain = try run(false)
