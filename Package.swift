@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "InsituDigitalTests", dependencies: ["InsituEngine", "InsituHardware", "InsituDigital", "InsituTraining"]),
         .testTarget(name: "InsituSeamTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituReport"]),
         .testTarget(name: "InsituExtensionTests", dependencies: [
-            "InsituEngine", "InsituDevices", "InsituHardware", "InsituTraining", "InsituArchFile", "InsituData", "InsituReport",
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining", "InsituArchFile", "InsituData", "InsituReport",
+            "InsituCLI",
         ]),
         .testTarget(name: "InsituRunTests", dependencies: ["InsituEngine", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]

@@ -6,10 +6,10 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping", "placement"]
+                           "mapping", "placement", "stages"]
     /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
-    /// listed only for the `explicit` mapping.
-    static let optionalChipKeys: Set<String> = ["mapping", "placement"]
+    /// listed only for the `explicit` mapping; a chip has no stages between TIAs and ADCs unless listed.
+    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages"]
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -70,6 +70,7 @@ enum ChipDecoding {
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
         try adc.quantity("area", .squareMetre, min: 0, max: 1, into: &c.adc.areaSquareMetres)
         try converterDefaults(adc, &c.adc)
+        c.stages = try PeripheralStages.decode(r)
 
         try r.choice("interlayer", into: &c.interlayer)
 

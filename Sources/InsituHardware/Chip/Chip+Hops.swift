@@ -13,6 +13,8 @@ enum Hop {
     case drive(layer: Int)
     /// Arrays and TIAs of every tile holding the layer; `fork` starts a side chain when done.
     case read(layer: Int, fork: Int?)
+    /// Stage `index` of `ChipSpec.stages` on every tile holding the layer, one sample a column.
+    case stage(index: Int, layer: Int)
     /// ADC banks of every tile holding the layer.
     case convert(layer: Int)
     /// Arithmetic on the digital unit's lanes.
@@ -29,6 +31,7 @@ extension Chip {
         case .transfer(let bits, let l): return try transfer(bits: bits, layer: l, slot: s, at: now)
         case .drive(let l): return try drive(l, slot: s ?? 0, at: now)
         case .read(let l, _): return try read(l, slot: s ?? 0, at: now)
+        case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
         case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
         }
@@ -76,6 +79,22 @@ extension Chip {
             end = max(end, grant.end)
         }
         return end
+    }
+
+    /// A pass of each block's column samples through its tile's stage `k`.
+    func pass(stage k: Int, layer l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
+        var end = now
+        for p in placements[l] { end = max(end, try pass(stage: k, samples: p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)) }
+        return end
+    }
+
+    /// `samples` samples through one tile's stage `k`, held for the stage's latency.
+    func pass(stage k: Int, samples: Int, on t: TileComponents, layer l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
+        let c = t.stages[k], latency = spec.stages[k].stage.latency, action = c.model.actions[0]
+        let grant = try c.resource!.acquire(at: now, for: latency)
+        let joules = c.charge(action, phase, layer: l + 1, count: UInt64(samples), busy: latency)
+        span(c, action.name, grant, layer: l, slot: s, joules: joules)
+        return grant.end
     }
 
     /// ADC conversions of each block's columns, in groups over its tile's ADCs.

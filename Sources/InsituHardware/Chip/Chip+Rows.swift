@@ -1,7 +1,7 @@
 import InsituEngine
 
 /// Row operations: programming by the update controller and the conductance read-back.
-/// Event kind: operation x 16 + hop; payload: row job (or prelude hop).
+/// Event kind: operation x 256 + hop; payload: row job (or prelude hop).
 enum RowKind: Int32 { case program = 0, read = 1, prelude = 2 }
 
 extension Chip {
@@ -21,7 +21,7 @@ extension Chip {
         }, start: {
             prelude = work.map(hop)
             if !prelude.isEmpty {
-                try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 4, payload: 0)
+                try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 8, payload: 0)
             } else {
                 try startRows(.program, at: cursor)
             }
@@ -51,7 +51,7 @@ extension Chip {
     /// Issues the first row job at `time`; each row job's first hop issues the next one at
     /// the same time, which keeps the queue short without changing the order.
     func startRows(_ kind: RowKind, at time: SimTime) throws {
-        if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 4, payload: 0) }
+        if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 8, payload: 0) }
     }
 
     /// Measures the given columns of row r of layer l: each device's current at the read
@@ -112,15 +112,22 @@ extension Chip {
         }
     }
 
+    /// Hops of reading one row: a row driver, the array with its TIAs, each stage, the ADCs,
+    /// the interconnect and the buffer.
+    var rowReadSteps: Int { 5 + spec.stages.count }
+
     /// One hop of reading one row's columns on one tile: 0 a row driver at the read voltage,
-    /// 1 the array and TIAs, 2 the ADCs, 3 the interconnect, 4 the buffer. Returns when done.
+    /// 1 the array and TIAs, then each of the S stages, then S + 2 the ADCs, S + 3 the
+    /// interconnect, S + 4 the buffer. Returns when done.
     func readRowHop(_ step: Int, _ index: Int, at now: SimTime) throws -> SimTime {
         let job = rowJobs[index]
         let t = tiles[job.tile]
         let m = job.columns.count
         let v = spec.tile.readVolts
         let layer = job.layer + 1
-        switch step {
+        let stages = spec.stages.count
+        if step >= 2 && step < 2 + stages { return try pass(stage: step - 2, samples: m, on: t, layer: job.layer, slot: nil, at: now) }
+        switch step > 1 ? step - stages : step {
         case 0:
             let grant = try t.dacs.resource!.acquire(at: now, for: spec.dac.latency)
             let joules = t.dacs.charge(DACModel.drive, phase, layer: layer, magnitude: v * v, busy: spec.dac.latency)
@@ -159,8 +166,8 @@ final class RowWork: Entity {
 
     func handle(_ event: Event, in sim: Simulator) throws {
         let index = Int(event.payload)
-        let step = Int(event.kind & 15)
-        switch RowKind(rawValue: event.kind >> 4)! {
+        let step = Int(event.kind & 255)
+        switch RowKind(rawValue: event.kind >> 8)! {
         case .prelude:
             let end = try chip.perform(chip.prelude[index], slot: nil, at: sim.now)
             if index + 1 < chip.prelude.count {
@@ -177,7 +184,7 @@ final class RowWork: Entity {
             if step == 0 { return try chip.requestRowDrivers(at: sim.now, kind: event.kind) }
             chip.record(image: false, index: step, unit: index, at: sim.now)
             let end = try chip.readRowHop(step, index, at: sim.now)
-            if step < 4 { try sim.schedule(at: end, to: chip.rowWork, kind: event.kind + 1, payload: event.payload) }
+            if step < chip.rowReadSteps - 1 { try sim.schedule(at: end, to: chip.rowWork, kind: event.kind + 1, payload: event.payload) }
         }
     }
 }

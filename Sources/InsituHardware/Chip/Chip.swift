@@ -202,12 +202,14 @@ public final class Chip: ProgrammableCrossbar {
 
 }
 
-/// The components of one tile: row drivers, the array, its TIAs and its ADC bank.
+/// The components of one tile: row drivers, the array, its TIAs, its stages and its ADC bank.
 final class TileComponents {
     let dacs: Component
     let array: Component
     let tias: Component
     let adcs: Component
+    /// One component per `ChipSpec.stages` entry, in signal order.
+    let stages: [Component]
 
     init(index: Int, spec: ChipSpec, readSeconds: Double, device: any DeviceModel, registry: ComponentRegistry) {
         let name = "tile\(index)"
@@ -218,6 +220,11 @@ final class TileComponents {
         tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.columns))
         adcs = registry.register(name + ".adc", model: ADCModel(spec: spec.adc), servers: spec.adc.perTile)
+        stages = spec.stages.enumerated().map { k, s in
+            let kind = s.stage.kind
+            let repeated = spec.stages.filter { $0.stage.kind == kind }.count > 1
+            return registry.register(name + "." + kind + (repeated ? "\(k)" : ""), model: s.stage.model(columns: spec.tile.columns), servers: 1)
+        }
     }
 }
 

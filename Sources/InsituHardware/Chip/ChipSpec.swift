@@ -11,6 +11,8 @@ public struct ChipSpec: Sendable, Equatable {
     public var dac = DACSpec()
     public var tia = TIASpec()
     public var adc = ADCSpec()
+    /// Stages between the TIAs and the ADCs, in signal order (none by default).
+    public var stages: [AnyPeripheralStage] = []
     /// How a hidden layer's activations reach the next layer.
     public var interlayer: Interlayer = .analog
     public var controller = ControllerSpec()

@@ -1,0 +1,56 @@
+import InsituEngine
+import InsituHardware
+
+/// How one kind of peripheral stage is read from an entry of `chip.stages`: its `kind:`
+/// name, the entry's other keys (and which may be left out), and a decoder.
+public struct PeripheralStageEntry: Sendable {
+    public var kind: String
+    public var keys: [String]
+    public var optional: Set<String>
+    public var decode: @Sendable (MappingReader) throws -> any PeripheralStage
+
+    public init(kind: String, keys: [String], optional: Set<String> = [],
+                decode: @escaping @Sendable (MappingReader) throws -> any PeripheralStage) {
+        self.kind = kind
+        self.keys = keys
+        self.optional = optional
+        self.decode = decode
+    }
+}
+
+/// The stage kinds `chip.stages` may list between the TIAs and the ADCs. A new kind is one
+/// file (its `PeripheralStage`, component model and entry) and one line: `PeripheralStages.register(entry)`.
+public enum PeripheralStages {
+    static let registry = Registry<PeripheralStageEntry>()
+    /// At most this many stages (row read-back hops are numbered in a byte).
+    static let maximumCount = 16
+
+    public static func register(_ entry: PeripheralStageEntry) { registry.register(entry.kind, entry) }
+    public static var kinds: [String] { registry.names }
+
+    /// `chip.stages`: a list of {kind: NAME, its keys}, in signal order (empty when absent).
+    static func decode(_ chip: MappingReader) throws -> [AnyPeripheralStage] {
+        guard let value = chip.value("stages") else { return [] }
+        let path = MappingReader.join(chip.path, "stages")
+        guard case .sequence(let items, _) = value else {
+            throw ArchError(value.location, "expected '\(path)' to be a list of stages, each {kind: NAME, ...}",
+                            hint: kinds.isEmpty ? "no stage kinds are registered" : "kinds: \(kinds.joined(separator: ", "))")
+        }
+        if items.count > maximumCount {
+            throw ArchError(value.location, "'\(path)' lists \(items.count) stages; at most \(maximumCount) are allowed")
+        }
+        return try items.enumerated().map { k, item in
+            let at = "\(path)[\(k)]"
+            var present: [String] = []
+            if case .mapping(let entries, _) = item { present = entries.map(\.key).filter { $0 != "kind" } }
+            let head = try MappingReader(item, path: at, keys: ["kind"] + present, optional: Set(present))
+            var kind = ""
+            guard !kinds.isEmpty else {
+                throw ArchError(item.location, "'\(at)': no peripheral stage kinds are registered", hint: "remove chip.stages")
+            }
+            try head.name("kind", among: kinds, into: &kind)
+            let entry = registry.entry(kind)!
+            return AnyPeripheralStage(try entry.decode(MappingReader(item, path: at, keys: ["kind"] + entry.keys, optional: entry.optional)))
+        }
+    }
+}
