@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
         .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
         .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
-        .target(name: "InsituMapping", dependencies: ["InsituHardware"]),
+        .target(name: "InsituMapping", dependencies: ["InsituEngine", "InsituHardware"]),
         .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"]),
         .target(name: "InsituArchFile", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituDigital", "InsituMapping", "InsituTraining",

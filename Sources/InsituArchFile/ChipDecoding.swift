@@ -143,24 +143,25 @@ enum ChipDecoding {
         return c
     }
 
-    /// `chip.placement`: blocks as {layer (from 1), tile, inputs: A..B, outputs: A..B, row, column}.
-    static func placement(_ r: MappingReader) throws -> [ChipSpec.LayerBlock] {
+    /// `chip.placement`: blocks as {layer (from 1), replica (from 0, optional), tile, inputs: A..B, outputs: A..B, row, column}.
+    static func placement(_ r: MappingReader) throws -> [Placement] {
         guard let value = r.value("placement") else { return [] }
         guard case .sequence(let items, _) = value, !items.isEmpty else {
             throw ArchError(value.location, "expected 'chip.placement' to be a list of blocks",
                             hint: "e.g. [{layer: 1, tile: 0, inputs: 0..63, outputs: 0..53, row: 0, column: 0}]")
         }
         return try items.enumerated().map { k, item in
-            let b = try MappingReader(item, path: "chip.placement[\(k)]", keys: ["layer", "tile", "inputs", "outputs", "row", "column"])
-            var layer = 1, tile = 0, row = 0, column = 0
+            let b = try MappingReader(item, path: "chip.placement[\(k)]", keys: ["layer", "replica", "tile", "inputs", "outputs", "row", "column"],
+                                      optional: ["replica"])
+            var layer = 1, replica = 0, tile = 0, row = 0, column = 0
             try b.integer("layer", min: 1, max: 1 << 16, into: &layer)
+            try b.integer("replica", min: 0, max: 63, into: &replica)
             try b.integer("tile", min: 0, max: 1 << 20, into: &tile)
             try b.integer("row", min: 0, max: 1 << 16, into: &row)
             try b.integer("column", min: 0, max: 1 << 16, into: &column)
             let inputs = try span(b, "inputs"), outputs = try span(b, "outputs")
-            return ChipSpec.LayerBlock(layer: layer - 1, block: Placement(tile: tile, firstInput: inputs.lowerBound, inputs: inputs.count,
-                                                                         firstOutput: outputs.lowerBound, outputs: outputs.count,
-                                                                         rowOffset: row, columnOffset: column))
+            return Placement(layer: layer - 1, replica: replica, tile: tile, firstInput: inputs.lowerBound, inputs: inputs.count,
+                             firstOutput: outputs.lowerBound, outputs: outputs.count, rowOffset: row, columnOffset: column)
         }
     }
 

@@ -93,7 +93,7 @@ enum DesignDescription {
             let used = mapping.devicesUsed(onTile: tile)
             lines.append("  tile \(tile): \(used) of \(t.rows * t.columns) devices used (\(String(format: "%.1f", 100 * Double(used) / Double(t.rows * t.columns)))%)")
             for b in blocks {
-                lines.append("    layer \(b.layer + 1) inputs \(b.firstInput)..<\(b.firstInput + b.inputs) outputs \(b.firstOutput)..<\(b.firstOutput + b.outputs): rows \(b.rowOffset)..<\(b.rowOffset + b.rows), columns \(b.columnOffset)..<\(b.columnOffset + b.outputs), \(b.devices) devices")
+                lines.append("    layer \(b.layer + 1)" + (b.replica > 0 ? " replica \(b.replica)" : "") + " inputs \(b.firstInput)..<\(b.firstInput + b.inputs) outputs \(b.firstOutput)..<\(b.firstOutput + b.outputs): rows \(b.rowOffset)..<\(b.rowOffset + b.rows), columns \(b.columnOffset)..<\(b.columnOffset + b.outputs), \(b.devices) devices")
             }
             let cols = mapping.columnsUsed(onTile: tile)
             let groups = (cols + c.adc.perTile - 1) / c.adc.perTile

@@ -7,23 +7,8 @@ import InsituHardware
 /// rows and columns allow (the paper's partitioned 128 x 64 array); a layer larger than a
 /// tile is split into blocks of whole input pairs and columns, whose partial sums are added.
 public struct LayerMapping: Sendable, Equatable {
-    /// One rectangular block of a layer on one tile.
-    public struct Block: Sendable, Equatable {
-        public var layer: Int
-        public var tile: Int
-        /// First input and output of the layer in this block, and how many.
-        public var firstInput: Int
-        public var inputs: Int
-        public var firstOutput: Int
-        public var outputs: Int
-        /// Position on the tile.
-        public var rowOffset: Int
-        public var columnOffset: Int
-        public var rows: Int { 2 * inputs }
-        public var devices: Int { rows * outputs }
-    }
-
-    public private(set) var blocks: [Block] = []
+    /// Every block of every layer (and of every copy of a replicated layer).
+    public private(set) var blocks: [Placement] = []
     public private(set) var tilesUsed = 0
     public let tileRows: Int
     public let tileColumns: Int
@@ -31,6 +16,7 @@ public struct LayerMapping: Sendable, Equatable {
     /// Why a network cannot be placed.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Maps the layers of `widths` (inputs first) onto tiles of the given size; at most
@@ -45,7 +31,7 @@ public struct LayerMapping: Sendable, Equatable {
             let fitsWhole = 2 * inputs <= tileRows && outputs <= tileColumns
             if fitsWhole {
                 if columnCursor + outputs > tileColumns || (layerPerTile && tileTouched) { tile += 1; columnCursor = 0 }
-                blocks.append(Block(layer: layer, tile: tile, firstInput: 0, inputs: inputs, firstOutput: 0,
+                blocks.append(Placement(layer: layer, tile: tile, firstInput: 0, inputs: inputs, firstOutput: 0,
                                     outputs: outputs, rowOffset: 0, columnOffset: columnCursor))
                 columnCursor += outputs
                 tileTouched = true
@@ -59,7 +45,7 @@ public struct LayerMapping: Sendable, Equatable {
                 var firstInput = 0
                 while firstInput < inputs {
                     let ins = min(inputsPerBlock, inputs - firstInput)
-                    blocks.append(Block(layer: layer, tile: tile, firstInput: firstInput, inputs: ins,
+                    blocks.append(Placement(layer: layer, tile: tile, firstInput: firstInput, inputs: ins,
                                         firstOutput: firstOutput, outputs: cols, rowOffset: 0, columnOffset: 0))
                     tile += 1
                     firstInput += ins
@@ -78,14 +64,18 @@ public struct LayerMapping: Sendable, Equatable {
         }
     }
 
-    /// A mapping given block by block (an arch file's `chip.placement`), checked: every
-    /// weight of every layer in exactly one block, blocks inside their tiles and apart.
-    public init(explicit given: [Block], widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws {
+    /// A mapping given block by block (an arch file's `chip.placement`, or a strategy's own),
+    /// checked: every weight of every copy of every layer in exactly one block, copies
+    /// numbered from 0, blocks inside their tiles and apart.
+    public init(explicit given: [Placement], widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws {
         self.tileRows = tileRows
         self.tileColumns = tileColumns
         let layers = widths.count - 1
         for (k, b) in given.enumerated() {
-            let name = "placement[\(k)] (layer \(b.layer + 1))"
+            let name = "placement[\(k)] (layer \(b.layer + 1)" + (b.replica > 0 ? ", replica \(b.replica))" : ")")
+            guard b.replica >= 0 && b.replica < 64 else {
+                throw Failure(description: "\(name): replica \(b.replica) is outside 0 to 63")
+            }
             guard b.layer >= 0 && b.layer < layers else {
                 throw Failure(description: "\(name): the network has layers 1 to \(layers)")
             }
@@ -112,23 +102,32 @@ public struct LayerMapping: Sendable, Equatable {
         }
         for l in 0..<layers {
             let n = widths[l], m = widths[l + 1]
-            var covered = [UInt8](repeating: 0, count: n * m)
-            for b in given where b.layer == l {
-                for i in b.firstInput..<(b.firstInput + b.inputs) {
-                    for j in b.firstOutput..<(b.firstOutput + b.outputs) { covered[i * m + j] &+= 1 }
+            let copies = (given.filter { $0.layer == l }.map(\.replica).max() ?? 0) + 1
+            for r in 0..<copies {
+                var covered = [UInt8](repeating: 0, count: n * m)
+                for b in given where b.layer == l && b.replica == r {
+                    for i in b.firstInput..<(b.firstInput + b.inputs) {
+                        for j in b.firstOutput..<(b.firstOutput + b.outputs) { covered[i * m + j] &+= 1 }
+                    }
                 }
-            }
-            if let k = covered.firstIndex(where: { $0 != 1 }) {
-                let what = covered[k] == 0 ? "is in no block" : "is in \(covered[k]) blocks"
-                throw Failure(description: "chip.placement: weight (input \(k / m), output \(k % m)) of layer \(l + 1) \(what); every weight needs exactly one")
+                if let k = covered.firstIndex(where: { $0 != 1 }) {
+                    let what = covered[k] == 0 ? "is in no block" : "is in \(covered[k]) blocks"
+                    let copy = copies > 1 ? " (replica \(r))" : ""
+                    throw Failure(description: "chip.placement: weight (input \(k / m), output \(k % m)) of layer \(l + 1)\(copy) \(what); every weight needs exactly one in every replica")
+                }
+                // Copies take images in turn through the same partial-sum path, so they split the layer alike.
+                let shape = { (r: Int) in given.filter { $0.layer == l && $0.replica == r }.map { [$0.firstInput, $0.inputs, $0.firstOutput, $0.outputs] }.sorted { $0.lexicographicallyPrecedes($1) } }
+                if r > 0 && shape(r) != shape(0) {
+                    throw Failure(description: "chip.placement: replica \(r) of layer \(l + 1) splits the layer into other blocks than replica 0; every replica needs the same inputs and outputs per block")
+                }
             }
         }
         blocks = given
         tilesUsed = (given.map(\.tile).max() ?? -1) + 1
     }
 
-    public func blocks(ofLayer layer: Int) -> [Block] { blocks.filter { $0.layer == layer } }
-    public func blocks(onTile tile: Int) -> [Block] { blocks.filter { $0.tile == tile } }
+    public func blocks(ofLayer layer: Int) -> [Placement] { blocks.filter { $0.layer == layer } }
+    public func blocks(onTile tile: Int) -> [Placement] { blocks.filter { $0.tile == tile } }
 
     /// Devices used on a tile.
     public func devicesUsed(onTile tile: Int) -> Int { blocks(onTile: tile).reduce(0) { $0 + $1.devices } }

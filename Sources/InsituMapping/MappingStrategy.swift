@@ -1,3 +1,4 @@
+import InsituEngine
 import InsituHardware
 
 /// A way of placing a network's layers on a chip's tiles, named in the arch file
@@ -33,31 +34,31 @@ public struct LayerPerTileMapping: MappingStrategy {
     }
 }
 
-/// The strategies arch files can name.
+/// The strategies arch files can name in `chip.mapping`. A new strategy is one type and
+/// one line: `MappingStrategies.register(strategy)`; it may replicate layers (blocks with a
+/// `replica` above 0), which the chip then holds as copies that take images in turn.
 public enum MappingStrategies {
-    public static let all: [any MappingStrategy] = [PackedMapping(), LayerPerTileMapping()]
+    static let builtIn: [any MappingStrategy] = [PackedMapping(), LayerPerTileMapping()]
+    static let registry = Registry<any MappingStrategy>(builtIn.map { ($0.name, $0) })
     /// The strategy that takes its blocks from the arch file's `chip.placement`.
     public static let explicit = "explicit"
-    public static var names: [String] { all.map(\.name) + [explicit] }
+    public static var names: [String] { registry.names + [explicit] }
+
+    public static func register(_ strategy: any MappingStrategy) { registry.register(strategy.name, strategy) }
 
     /// The strategy called `name`, or nil.
-    public static func named(_ name: String) -> (any MappingStrategy)? { all.first { $0.name == name } }
+    public static func named(_ name: String) -> (any MappingStrategy)? { registry.entry(name) }
 
     /// One line for `describe`, for any name arch files accept.
     public static func summary(_ name: String) -> String {
         name == explicit ? "blocks placed as chip.placement lists them" : named(name)?.summary ?? "unknown"
     }
 
-    /// The placements of `widths` on `chip` by its named strategy.
+    /// The placements of `widths` on `chip` by its named strategy, per layer (every replica's blocks).
     public static func placements(chip: ChipSpec, widths: [Int]) throws -> (LayerMapping, [[Placement]]) {
         let mapping: LayerMapping
         if chip.mapping == explicit {
-            let blocks = chip.placement.map {
-                LayerMapping.Block(layer: $0.layer, tile: $0.block.tile, firstInput: $0.block.firstInput, inputs: $0.block.inputs,
-                                   firstOutput: $0.block.firstOutput, outputs: $0.block.outputs, rowOffset: $0.block.rowOffset,
-                                   columnOffset: $0.block.columnOffset)
-            }
-            mapping = try LayerMapping(explicit: blocks, widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns,
+            mapping = try LayerMapping(explicit: chip.placement, widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns,
                                        tileCount: chip.tile.count)
         } else {
             guard let strategy = named(chip.mapping) else {
@@ -65,12 +66,6 @@ public enum MappingStrategies {
             }
             mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count)
         }
-        let placements = (0..<(widths.count - 1)).map { l in
-            mapping.blocks(ofLayer: l).map {
-                Placement(tile: $0.tile, firstInput: $0.firstInput, inputs: $0.inputs, firstOutput: $0.firstOutput, outputs: $0.outputs,
-                          rowOffset: $0.rowOffset, columnOffset: $0.columnOffset)
-            }
-        }
-        return (mapping, placements)
+        return (mapping, (0..<(widths.count - 1)).map { mapping.blocks(ofLayer: $0) })
     }
 }

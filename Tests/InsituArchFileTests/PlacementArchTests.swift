@@ -19,8 +19,8 @@ import Testing
         let d = try ArchDesign.load(path: dir.appendingPathComponent("a.yaml").path)
         #expect(d.chip.mapping == "explicit")
         #expect(d.chip.placement.count == 3)
-        #expect(d.chip.placement[1].layer == 0 && d.chip.placement[1].block.firstInput == 32 && d.chip.placement[1].block.inputs == 32)
-        #expect(d.chip.placement[2].block.columnOffset == 54 && d.chip.placement[2].block.outputs == 10)
+        #expect(d.chip.placement[1].layer == 0 && d.chip.placement[1].firstInput == 32 && d.chip.placement[1].inputs == 32)
+        #expect(d.chip.placement[2].columnOffset == 54 && d.chip.placement[2].outputs == 10)
     }
 
     @Test func badPlacementsNameTheBlock() throws {
@@ -39,5 +39,27 @@ import Testing
         #expect(message("tile.yaml").contains("tile 1 is not on the chip"))
         #expect(message("range.yaml").contains("A <= B"))
         #expect(message("nomap.yaml").contains("chip.mapping is 'packed'"))
+    }
+
+    /// A second copy of layer 1 on a third tile: listed with `replica: 1`, checked like the first.
+    @Test func replicasArePlacedAndChecked() throws {
+        let copy = """
+            - {layer: 1, replica: 1, tile: 2, inputs: 0..31, outputs: 0..53, row: 0, column: 0}
+            - {layer: 1, replica: 1, tile: 2, inputs: 32..63, outputs: 0..53, row: 64, column: 0}
+
+        """
+        let dir = try Fixtures.folder([
+            "copy.yaml": Self.file(Self.good + copy, count: 3),
+            "short.yaml": Self.file(Self.good + copy.replacingOccurrences(of: "inputs: 32..63", with: "inputs: 33..63"), count: 3),
+            "reshaped.yaml": Self.file(Self.good + """
+                - {layer: 1, replica: 1, tile: 2, inputs: 0..63, outputs: 0..53, row: 0, column: 0}
+
+            """, count: 3),
+        ])
+        let d = try ArchDesign.load(path: dir.appendingPathComponent("copy.yaml").path)
+        #expect(d.chip.placement.map(\.replica) == [0, 0, 0, 1, 1])
+        func message(_ name: String) -> String { Fixtures.error(loading: name, in: dir)?.description ?? "" }
+        #expect(message("short.yaml").contains("weight (input 32, output 0) of layer 1 (replica 1) is in no block"))
+        #expect(message("reshaped.yaml").contains("replica 1 of layer 1 splits the layer into other blocks than replica 0"))
     }
 }

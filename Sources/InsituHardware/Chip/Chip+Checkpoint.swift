@@ -42,8 +42,8 @@ extension Chip {
     /// The chip's state now (between segments).
     public func checkpoint() -> ChipState {
         ChipState(
-            conductance: layers.map { Packed($0.devices.conductance) }, states: layers.map { Packed($0.states) },
-            readback: layers.map { Packed($0.readback) }, measured: measured.map(Packed.init), programRNG: programRNG, readRNG: readRNG, cursorPicoseconds: cursor.picoseconds,
+            conductance: crossbars.map { Packed($0.devices.conductance) }, states: crossbars.map { Packed($0.states) },
+            readback: crossbars.map { Packed($0.readback) }, measured: measured.map(Packed.init), programRNG: programRNG, readRNG: readRNG, cursorPicoseconds: cursor.picoseconds,
             simulatorNowPicoseconds: simulator.now.picoseconds,
             phasePicoseconds: phasePicoseconds, telemetry: simulator.telemetry,
             ledger: ledger.entriesInOrder.map {
@@ -62,15 +62,15 @@ extension Chip {
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
     /// and seed; it then continues exactly as the chip that was saved.
     public func restore(_ s: ChipState) throws {
-        guard s.conductance.count == layers.count, s.states.count == layers.count, s.readback.count == layers.count,
-              zip(s.conductance, layers).allSatisfy({ $0.values.count == $1.devices.conductance.count }),
-              zip(s.states, layers).allSatisfy({ $0.values.count == $1.states.count }),
-              zip(s.readback, layers).allSatisfy({ $0.values.count == $1.readback.count }),
+        guard s.conductance.count == crossbars.count, s.states.count == crossbars.count, s.readback.count == crossbars.count,
+              zip(s.conductance, crossbars).allSatisfy({ $0.values.count == $1.devices.conductance.count }),
+              zip(s.states, crossbars).allSatisfy({ $0.values.count == $1.states.count }),
+              zip(s.readback, crossbars).allSatisfy({ $0.values.count == $1.readback.count }),
               s.measured.count == measured.count, zip(s.measured, measured).allSatisfy({ $0.values.count == $1.count }),
               s.phasePicoseconds.count == phasePicoseconds.count else {
             throw CheckpointMismatch(description: "the checkpoint is of a chip with other layers or tiles")
         }
-        for (l, layer) in layers.enumerated() {
+        for (l, layer) in crossbars.enumerated() {
             layer.withDevices { $0.restore(conductance: s.conductance[l].values) }
             layer.states = s.states[l].values
             layer.readback = s.readback[l].values

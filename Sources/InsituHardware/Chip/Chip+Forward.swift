@@ -53,7 +53,7 @@ extension Chip {
         let slot = slots[s]
         slot.inputs[l].withUnsafeBufferPointer { v in
             slot.currents[l].withUnsafeMutableBufferPointer { out in
-                layers[l].columnCurrents(v, into: out, rng: &readRNG)
+                crossbar(l, slot: s).columnCurrents(v, into: out, rng: &readRNG)
             }
         }
         if drivesNextAnalog(l) {
@@ -107,11 +107,12 @@ extension Chip {
         let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
         let q = adcQuantizer
         var sums = [Float](repeating: 0, count: m), exact = sums, part = sums
+        let devices = crossbar(l, slot: s)
         slot.inputs[l].withUnsafeBufferPointer { v in
             part.withUnsafeMutableBufferPointer { out in
-                for p in placements[l] {
+                for p in blocks(l, slot: s) {
                     let columns = p.firstOutput..<(p.firstOutput + p.outputs)
-                    layers[l].partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
+                    devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
                     for (k, j) in columns.enumerated() {
                         sums[j] += q.quantize(gain * out[k])
                         exact[j] += out[k]
@@ -139,7 +140,7 @@ extension Chip {
         var sides: [[Hop]] = []
         let inBits = { (l: Int) in self.widths[l] * self.spec.dac.bits }
         func conversion(_ l: Int) -> [Hop] {
-            let bits = placements[l].reduce(0) { $0 + $1.outputs } * spec.adc.bits
+            let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } * spec.adc.bits
             var hops: [Hop] = spec.stages.indices.map { .stage(index: $0, layer: l) }
             hops += [.convert(layer: l), .transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
             let adds = partialSumAdditions(l)
@@ -166,10 +167,10 @@ extension Chip {
     }
 
     /// Additions that join a layer's partial sums when it is split over tiles by rows:
-    /// (blocks over a column - 1) per output column.
+    /// (blocks over a column - 1) per output column (every copy of a layer is split alike).
     func partialSumAdditions(_ l: Int) -> Int {
         var blocksPerColumn = [Int](repeating: 0, count: widths[l + 1])
-        for p in placements[l] { for j in p.firstOutput..<(p.firstOutput + p.outputs) { blocksPerColumn[j] += 1 } }
+        for p in replicaBlocks[l][0] { for j in p.firstOutput..<(p.firstOutput + p.outputs) { blocksPerColumn[j] += 1 } }
         return blocksPerColumn.reduce(0) { $0 + max($1 - 1, 0) }
     }
 

@@ -41,7 +41,7 @@ extension Chip {
     func drive(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let v = slots[s].inputs[l]
         var end = now
-        for p in placements[l] {
+        for p in blocks(l, slot: s) {
             var line = 0.0
             for i in p.firstInput..<(p.firstInput + p.inputs) { line += 2 * Double(v[i] * v[i]) }
             let t = tiles[p.tile].dacs
@@ -60,13 +60,14 @@ extension Chip {
     func read(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let slot = slots[s]
         let drivesNext = drivesNextAnalog(l)
+        let devices = crossbar(l, slot: s)
         var end = now
-        for p in placements[l] {
+        for p in blocks(l, slot: s) {
             let t = tiles[p.tile]
             let grant = try t.array.resource!.acquire(at: now, for: readDuration)
             let power = slot.inputs[l].withUnsafeBufferPointer {
-                layers[l].readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
-                                    block: layers[l].block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
+                devices.readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
+                                  block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
             }
             let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power, busy: readDuration)
             var line = 0.0
@@ -84,7 +85,7 @@ extension Chip {
     /// A pass of each block's column samples through its tile's stage `k`.
     func pass(stage k: Int, layer l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
         var end = now
-        for p in placements[l] { end = max(end, try pass(stage: k, samples: p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)) }
+        for p in blocks(l, slot: s ?? 0) { end = max(end, try pass(stage: k, samples: p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)) }
         return end
     }
 
@@ -100,7 +101,7 @@ extension Chip {
     /// ADC conversions of each block's columns, in groups over its tile's ADCs.
     func convert(_ l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
         var end = now
-        for p in placements[l] {
+        for p in blocks(l, slot: s ?? 0) {
             let done = try convert(p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)
             end = max(end, done)
         }

@@ -15,7 +15,8 @@ extension Chip {
                 let m = layers[job.layer].outputs
                 return targets[job.layer].withUnsafeBufferPointer { all in
                     let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
-                    return controller.programRow(job.row, of: layers[job.layer], targets: row, columns: job.columns, rng: &programRNG)
+                    return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
+                                                 rng: &programRNG)
                 }
             }
         }, start: {
@@ -32,13 +33,13 @@ extension Chip {
     /// weights for backpropagation become G+ - G- as measured, stuck devices included.
     public func readBack() throws {
         try segment(.readout, replay: .readBack, work: {
-            for job in rowJobs { readRow(job.layer, job.row, job.columns) }
+            for job in rowJobs { readRow(copyIndex[job.layer][job.replica], job.row, job.columns) }
         }, start: {
             try startRows(.read, at: cursor)
         })
-        for (l, layer) in layers.enumerated() {
+        for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs
-            measured[l].withUnsafeBufferPointer { g in
+            measured[k].withUnsafeBufferPointer { g in
                 layer.readback.withUnsafeMutableBufferPointer { w in
                     for i in 0..<layer.inputs {
                         for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
@@ -54,10 +55,10 @@ extension Chip {
         if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 8, payload: 0) }
     }
 
-    /// Measures the given columns of row r of layer l: each device's current at the read
+    /// Measures the given columns of row r of crossbar l: each device's current at the read
     /// voltage, through the read-back gain and the ADC, back to siemens.
     func readRow(_ l: Int, _ r: Int, _ columns: Range<Int>) {
-        let layer = layers[l]
+        let layer = crossbars[l]
         let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
         let q = adcQuantizer
@@ -135,7 +136,7 @@ extension Chip {
             return grant.end
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
-            let layer = layers[job.layer]
+            let layer = crossbars[copyIndex[job.layer][job.replica]]
             let width = layer.outputs
             var rowConductance = 0.0
             if layer.wireOhms == nil {

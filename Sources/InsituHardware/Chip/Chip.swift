@@ -26,7 +26,13 @@ public final class Chip: ProgrammableCrossbar {
     let rowSplit: [Bool]
     /// Array settling plus TIA settling: how long a read occupies the array.
     let readDuration: SimTime
+    /// Each layer's devices (its first copy, when a mapping replicates it).
     public let layers: [CrossbarLayer]
+    /// Every copy of every layer: the layers first, then the further copies in layer order.
+    public let crossbars: [CrossbarLayer]
+    /// Per layer and replica: the index of its copy in `crossbars`, and its blocks.
+    let copyIndex: [[Int]]
+    let replicaBlocks: [[[Placement]]]
     public let controller: UpdateController
     public let simulator = Simulator()
     public let ledger = Ledger()
@@ -48,7 +54,7 @@ public final class Chip: ProgrammableCrossbar {
     let adcQuantizer: Quantizer
     @exclusivity(unchecked) var programRNG: RandomStream
     @exclusivity(unchecked) var readRNG: RandomStream
-    /// Conductances measured by the last read-back, per layer (device layout).
+    /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]
     @exclusivity(unchecked) var slots: [ImageSlot] = []
     /// The hops of the batch in flight, chain after chain: chain 0 is an image's main path,
@@ -81,22 +87,35 @@ public final class Chip: ProgrammableCrossbar {
         self.placements = placements
         let model = device ?? spec.device.model
         deviceModel = model
-        rowJobs = Self.rowJobs(placements, widths: widths)
+        let replicas = placements.map { blocks in (blocks.map(\.replica).max() ?? 0) + 1 }
+        let byReplica = placements.enumerated().map { l, blocks in (0..<replicas[l]).map { r in blocks.filter { $0.replica == r } } }
+        replicaBlocks = byReplica
+        rowJobs = Self.rowJobs(byReplica, widths: widths)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
-        var built: [CrossbarLayer] = []
-        for l in 0..<(widths.count - 1) {
-            let blocks = Array(Set(placements[l].map { $0.firstOutput..<($0.firstOutput + $0.outputs) }))
-                .sorted { $0.lowerBound < $1.lowerBound }
-            built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks,
-                                       wireOhms: Self.wireOhms(spec.tile, placements[l], inputs: widths[l], outputs: widths[l + 1]),
-                                       rng: &faultRNG))
+        var built: [CrossbarLayer] = [], index = byReplica.map { _ in [Int]() }
+        // The first copies of the layers, then the further copies: a chip without replicas draws as it always has.
+        for r in 0..<(replicas.max() ?? 1) {
+            for l in 0..<(widths.count - 1) where r < replicas[l] {
+                let mine = byReplica[l][r]
+                let shape = { (blocks: [Placement]) in
+                    blocks.map { [$0.firstInput, $0.inputs, $0.firstOutput, $0.outputs] }.sorted { $0.lexicographicallyPrecedes($1) }
+                }
+                precondition(r == 0 || shape(mine) == shape(byReplica[l][0]), "every replica of a layer is split into the same blocks")
+                let blocks = Array(Set(mine.map { $0.firstOutput..<($0.firstOutput + $0.outputs) })).sorted { $0.lowerBound < $1.lowerBound }
+                index[l].append(built.count)
+                built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks,
+                                           wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: widths[l + 1]),
+                                           rng: &faultRNG))
+            }
         }
-        layers = built
+        crossbars = built
+        copyIndex = index
+        layers = index.map { built[$0[0]] }
         controller = UpdateController(spec: spec.controller, device: model)
         let registry = ComponentRegistry(ledger: ledger)
         components = registry
@@ -129,11 +148,21 @@ public final class Chip: ProgrammableCrossbar {
     public var simulatedTime: SimTime { cursor }
     public var telemetry: Telemetry { simulator.telemetry }
     public var isCosted: Bool { accounting }
+    /// The states every copy of a layer was programmed to (copies share their targets).
     public var states: [[Float]] { layers.map(\.states) }
-    public var backpropWeights: [[Float]] { layers.map(\.readback) }
+    /// The weights as last read back; a replicated layer's are the mean of its copies'.
+    public var backpropWeights: [[Float]] {
+        copyIndex.enumerated().map { l, copies in
+            guard copies.count > 1 else { return layers[l].readback }
+            var mean = [Float](repeating: 0, count: layers[l].readback.count)
+            for k in copies { for (i, w) in crossbars[k].readback.enumerated() { mean[i] += w } }
+            let n = Float(copies.count)
+            return mean.map { $0 / n }
+        }
+    }
     public var census: DeviceCensus? {
         DeviceCensus(devices: placements.joined().reduce(0) { $0 + $1.devices },
-                     stuck: layers.reduce(0) { $0 + $1.devices.stuckCount }, model: deviceModel.reportEntry)
+                     stuck: crossbars.reduce(0) { $0 + $1.devices.stuckCount }, model: deviceModel.reportEntry)
     }
 
     /// Each device's wire resistance to its TIA from where its block sits on its tile, or nil
@@ -154,30 +183,43 @@ public final class Chip: ProgrammableCrossbar {
         return r
     }
 
-    /// One row operation: device row `row` of layer `layer`, the part of it on one tile
-    /// (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
+    /// One row operation: device row `row` of copy `replica` of layer `layer`, the part of it
+    /// on one tile (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
     struct RowJob {
         var layer: Int
+        var replica: Int
         var row: Int
         var tile: Int
         var columns: Range<Int>
     }
 
-    /// Every row job, round-robin over the layers (row 0 of every layer, then row 1, ...),
-    /// so that layers on different tiles can be programmed or read at the same time where
-    /// there are write drivers for it.
-    static func rowJobs(_ placements: [[Placement]], widths: [Int]) -> [RowJob] {
+    /// Every row job, round-robin over the layers (row 0 of every layer and copy, then row
+    /// 1, ...), so that layers on different tiles can be programmed or read at the same time
+    /// where there are write drivers for it.
+    static func rowJobs(_ blocks: [[[Placement]]], widths: [Int]) -> [RowJob] {
         let rows = 2 * (widths.dropLast().max() ?? 0)
         var jobs: [RowJob] = []
         for r in 0..<rows {
-            for (l, blocks) in placements.enumerated() where r < 2 * widths[l] {
-                for b in blocks where b.holds(input: r / 2) {
-                    jobs.append(RowJob(layer: l, row: r, tile: b.tile, columns: b.firstOutput..<(b.firstOutput + b.outputs)))
+            for (l, copies) in blocks.enumerated() where r < 2 * widths[l] {
+                for (replica, copy) in copies.enumerated() {
+                    for b in copy where b.holds(input: r / 2) {
+                        jobs.append(RowJob(layer: l, replica: replica, row: r, tile: b.tile, columns: b.firstOutput..<(b.firstOutput + b.outputs)))
+                    }
                 }
             }
         }
         return jobs
     }
+
+    /// Which copy of layer l image slot s uses: images take a replicated layer's copies in turn.
+    @inline(__always) func replica(_ l: Int, slot s: Int) -> Int {
+        let n = copyIndex[l].count
+        return n == 1 ? 0 : s % n
+    }
+    /// The devices of layer l that image slot s reads.
+    @inline(__always) func crossbar(_ l: Int, slot s: Int) -> CrossbarLayer { crossbars[copyIndex[l][replica(l, slot: s)]] }
+    /// The blocks of layer l that image slot s uses.
+    @inline(__always) func blocks(_ l: Int, slot s: Int) -> [Placement] { replicaBlocks[l][replica(l, slot: s)] }
 
     /// Runs one segment of work: `work` does the functional part and `start` schedules the
     /// first events at the cursor; the segment ends when the queue has drained and every

@@ -22,19 +22,9 @@ public struct ChipSpec: Sendable, Equatable {
     /// Name of the mapping strategy that places layers on tiles.
     public var mapping = "packed"
     /// The blocks of an `explicit` mapping, each with its layer.
-    public var placement: [LayerBlock] = []
+    public var placement: [Placement] = []
 
     public init() {}
-
-    /// A block of layer `layer` (from 0) placed by hand.
-    public struct LayerBlock: Sendable, Equatable {
-        public var layer: Int
-        public var block: Placement
-        public init(layer: Int, block: Placement) {
-            self.layer = layer
-            self.block = block
-        }
-    }
 
     public enum Interlayer: String, Sendable, CaseIterable {
         /// The TIA output drives the next layer's rows directly.

@@ -1,6 +1,11 @@
-/// Where a block of a layer sits: which tile, and which of the layer's inputs and outputs.
-/// Produced by the mapping layer; the chip uses it to know which tile's resources work.
+/// Where a block of a layer sits: which layer (from 0) and which copy of it, which tile, which
+/// of the layer's inputs and outputs, and where on the tile. Mapping strategies produce it,
+/// an arch file's `chip.placement` lists it, and the chip uses it to know which tile works.
 public struct Placement: Sendable, Equatable {
+    public var layer: Int
+    /// Which copy of the layer (0 unless a mapping replicates the layer over tiles: images
+    /// then alternate between the copies, and updates program every copy).
+    public var replica: Int
     public var tile: Int
     public var firstInput: Int
     public var inputs: Int
@@ -10,7 +15,10 @@ public struct Placement: Sendable, Equatable {
     public var rowOffset: Int
     public var columnOffset: Int
 
-    public init(tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int, rowOffset: Int = 0, columnOffset: Int = 0) {
+    public init(layer: Int = 0, replica: Int = 0, tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int,
+                rowOffset: Int = 0, columnOffset: Int = 0) {
+        self.layer = layer
+        self.replica = replica
         self.tile = tile
         self.firstInput = firstInput
         self.inputs = inputs
@@ -20,6 +28,8 @@ public struct Placement: Sendable, Equatable {
         self.columnOffset = columnOffset
     }
 
+    /// Device rows: a +v row (G+) and a -v row (G-) per input.
+    public var rows: Int { 2 * inputs }
     public var devices: Int { 2 * inputs * outputs }
     public func holds(input i: Int) -> Bool { i >= firstInput && i < firstInput + inputs }
 }
