@@ -6,12 +6,16 @@ import InsituTraining
 /// Two runs of the same workload side by side: accuracy, energy per training and test image
 /// (in total and per phase), time per image, throughput, TOPS/W and area, with A/B ratios.
 public struct ComparisonTable {
-    /// One measure of both runs; `unit` names how values are rendered.
+    /// One measure of both runs: `key` is its name in every report file (report.json,
+    /// sweep.csv), `measure` its label for people, `unit` its unit ("fraction" for
+    /// accuracy); `ratio` is A/B, or for an accuracy `difference` is A - B.
     public struct Row: Codable, Equatable {
+        public var key: String
         public var measure: String
         public var unit: String
         public var a: Double
         public var b: Double
+        public var difference: Double?
         /// a / b (for accuracy: a - b in percentage points); nil when b is 0.
         public var ratio: Double?
     }
@@ -29,30 +33,31 @@ public struct ComparisonTable {
         self.nameB = nameB
         self.inference = inference
         let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
-        func add(_ measure: String, _ unit: String, _ f: (CostBreakdown) -> Double) {
+        func add(_ key: String, _ measure: String, _ unit: String, _ f: (CostBreakdown) -> Double) {
             let x = f(ca), y = f(cb)
-            rows.append(Row(measure: measure, unit: unit, a: x, b: y, ratio: y != 0 ? x / y : nil))
+            rows.append(Row(key: key, measure: measure, unit: unit, a: x, b: y, ratio: y != 0 ? x / y : nil))
         }
-        rows.append(Row(measure: "test accuracy", unit: "%", a: 100 * a.outcome.finalAccuracy, b: 100 * b.outcome.finalAccuracy,
-                        ratio: 100 * (a.outcome.finalAccuracy - b.outcome.finalAccuracy)))
+        let accuracy = (a.outcome.finalAccuracy, b.outcome.finalAccuracy)
+        rows.append(Row(key: "test_accuracy", measure: "test accuracy", unit: "fraction", a: accuracy.0, b: accuracy.1,
+                        difference: accuracy.0 - accuracy.1))
         if !inference {
-            add("training energy per image", "J") { $0.trainingJoulesPerImage }
+            add("training_energy_per_image_J", "training energy per image", "J") { $0.trainingJoulesPerImage }
             for phase in ["forward", "backward", "gradient", "update", "readout"] {
-                add("  \(phase)", "J") { $0.trainingImages > 0 ? $0.phase(phase).joules / Double($0.trainingImages) : 0 }
+                add("\(phase)_energy_per_image_J", "  \(phase)", "J") { $0.trainingImages > 0 ? $0.phase(phase).joules / Double($0.trainingImages) : 0 }
             }
-            add("training time per image", "s") { $0.trainingSecondsPerImage }
-            add("training throughput", "images/s") { $0.trainingSecondsPerImage > 0 ? 1 / $0.trainingSecondsPerImage : 0 }
-            add("training efficiency", "TOPS/W") { $0.trainingTOPSPerWatt }
+            add("training_latency_per_image_s", "training time per image", "s") { $0.trainingSecondsPerImage }
+            add("training_throughput_images_per_s", "training throughput", "images/s") { $0.trainingSecondsPerImage > 0 ? 1 / $0.trainingSecondsPerImage : 0 }
+            add("training_TOPS_per_W", "training efficiency", "TOPS/W") { $0.trainingTOPSPerWatt }
         }
-        add("test energy per image", "J") { $0.testJoulesPerImage }
-        add("test time per image", "s") { $0.testSecondsPerImage }
-        add("test throughput", "images/s") { $0.testSecondsPerImage > 0 ? 1 / $0.testSecondsPerImage : 0 }
-        add("inference efficiency", "TOPS/W") { $0.inferenceTOPSPerWatt }
-        add("area", "m^2") { $0.totalAreaSquareMetres }
+        add("test_energy_per_image_J", "test energy per image", "J") { $0.testJoulesPerImage }
+        add("test_latency_per_image_s", "test time per image", "s") { $0.testSecondsPerImage }
+        add("test_throughput_images_per_s", "test throughput", "images/s") { $0.testSecondsPerImage > 0 ? 1 / $0.testSecondsPerImage : 0 }
+        add("inference_TOPS_per_W", "inference efficiency", "TOPS/W") { $0.inferenceTOPSPerWatt }
+        add("area_m2", "area", "m^2") { $0.totalAreaSquareMetres }
         withoutArea = (ca.area.filter { $0.value == 0 }.map(\.key).sorted(), cb.area.filter { $0.value == 0 }.map(\.key).sorted())
         if !inference {
-            add("simulated time", "s") { $0.simulatedTime.seconds }
-            add("total energy", "J") { $0.total.joules }
+            add("simulated_time_s", "simulated time", "s") { $0.simulatedTime.seconds }
+            add("total_energy_J", "total energy", "J") { $0.total.joules }
         }
     }
 
@@ -60,7 +65,7 @@ public struct ComparisonTable {
         switch unit {
         case "J": return Ledger.humanEnergy(joules: v)
         case "s": return SimTime.format(UInt64((v * 1e12).rounded()))
-        case "%": return String(format: "%.2f%%", v)
+        case "fraction": return String(format: "%.2f%%", 100 * v)
         case "m^2": return v > 0 ? String(format: "%.4g mm^2", v * 1e6) : "not given"
         case "images/s": return String(format: "%.4g/s", v)
         default: return String(format: "%.4g \(unit)", v)
@@ -73,12 +78,8 @@ public struct ComparisonTable {
         var lines = [CostTable.pad(inference ? "inference" : "measure", w0) + CostTable.lpad("A: " + nameA, wa)
                      + CostTable.lpad("B: " + nameB, wb) + CostTable.lpad("A/B", 12)]
         for r in rows {
-            let ratio: String
-            if r.unit == "%" { ratio = String(format: "%+.2f pts", r.ratio ?? 0) }
-            else if let q = r.ratio { ratio = String(format: "%.3gx", q) }
-            else { ratio = "-" }
             lines.append(CostTable.pad(r.measure, w0) + CostTable.lpad(Self.render(r.a, r.unit), wa)
-                         + CostTable.lpad(Self.render(r.b, r.unit), wb) + CostTable.lpad(ratio, 12))
+                         + CostTable.lpad(Self.render(r.b, r.unit), wb) + CostTable.lpad(r.comparison, 12))
         }
         for (name, missing) in [(nameA, withoutArea.a), (nameB, withoutArea.b)] where !missing.isEmpty && rows.contains(where: { $0.unit == "m^2" }) {
             lines.append("area of \(name) leaves out components its arch file gives no area for: \(missing.joined(separator: ", "))")
@@ -88,6 +89,7 @@ public struct ComparisonTable {
 
     public func json() throws -> Data {
         struct Document: Codable {
+            var schema_version = ReportSchema.version
             var a: String
             var b: String
             var inference: Bool
@@ -102,11 +104,11 @@ public struct ComparisonTable {
     }
 
     public func csv() -> String {
-        var out = "measure,unit,a,b,ratio\n"
+        var out = "key,measure,unit,a,b,ratio,difference\n"
         for r in rows {
             let trimmed = r.measure.trimmingCharacters(in: .whitespaces)
             let measure = r.measure.hasPrefix(" ") ? "training energy per image: " + trimmed : trimmed
-            out += "\(measure),\(r.unit),\(r.a),\(r.b),\(r.ratio.map { "\($0)" } ?? "")\n"
+            out += "\(r.key),\(measure),\(r.unit),\(r.a),\(r.b),\(r.ratio.map { "\($0)" } ?? ""),\(r.difference.map { "\($0)" } ?? "")\n"
         }
         return out
     }
@@ -116,5 +118,13 @@ public struct ComparisonTable {
         let dir = URL(fileURLWithPath: folder)
         try AtomicFile.write(json(), to: dir.appendingPathComponent("compare.json").path)
         try AtomicFile.write(csv(), to: dir.appendingPathComponent("compare.csv").path)
+    }
+}
+
+extension ComparisonTable.Row {
+    /// A/B as "3.35x", an accuracy difference as "+1.20 pts", or "-".
+    public var comparison: String {
+        if let d = difference { return String(format: "%+.2f pts", 100 * d) }
+        return ratio.map { String(format: "%.3gx", $0) } ?? "-"
     }
 }

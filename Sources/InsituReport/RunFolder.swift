@@ -110,6 +110,8 @@ public final class RunFolder {
             public var crc32: String
         }
         public var files: [Entry]
+        /// The report vocabulary its files follow (absent in folders written before version 2).
+        public var schema_version: Int? = ReportSchema.version
     }
 
     /// Writes manifest.json (last) for the files of the run, then releases the lock.

@@ -26,9 +26,15 @@ public struct RunReport: Codable {
     public struct ModelChoices: Codable {
         /// The device model's report entry (kind, window, R, variation, noise, ...); absent without devices.
         public var device: [String: Value]?
-        public var initial_gate_V: Double
-        public var initial_gate_spread_V: Double
-        public var learning_rates_V2: [Double]
+        /// The initial state, its spread and the learning rates: named in volts for a gate
+        /// voltage (the 1T1R cell), else in the device's `state_unit` (and its square).
+        public var initial_gate_V: Double?
+        public var initial_gate_spread_V: Double?
+        public var learning_rates_V2: [Double]?
+        public var state_unit: String?
+        public var initial_state: Double?
+        public var initial_state_spread: Double?
+        public var learning_rates_per_unit2: [Double]?
         public var preprocessing: String
         public var ex_situ_mapping: String?
     }
@@ -90,6 +96,8 @@ public struct RunReport: Codable {
         public var simulated_s: Double
     }
 
+    /// The report vocabulary (docs/reports.md).
+    public var schema_version: Int? = ReportSchema.version
     public var design: String
     public var method: String
     public var network: [Int]
@@ -157,10 +165,13 @@ public struct RunReport: Codable {
         minibatch_accuracy = o.batchAccuracy
         devices = o.devices
         stuck_devices = o.stuckDevices
+        let t = run.training, volts = run.chipSpec.device.model.stateUnit == "V"
         model = ModelChoices(
             device: run.accelerator.census.map { Dictionary($0.model.map { ($0.0, Value($0.1)) }, uniquingKeysWith: { a, _ in a }) },
-            initial_gate_V: run.training.initialGateVolts, initial_gate_spread_V: run.training.initialGateSpreadVolts,
-            learning_rates_V2: run.training.learningRatesVoltsSquared,
+            initial_gate_V: volts ? t.initialGateVolts : nil, initial_gate_spread_V: volts ? t.initialGateSpreadVolts : nil,
+            learning_rates_V2: volts ? t.learningRatesVoltsSquared : nil,
+            state_unit: volts ? nil : run.chipSpec.device.model.stateUnit, initial_state: volts ? nil : t.initialGateVolts,
+            initial_state_spread: volts ? nil : t.initialGateSpreadVolts, learning_rates_per_unit2: volts ? nil : t.learningRatesVoltsSquared,
             preprocessing: "central crop, anti-aliased bicubic (Pillow's) resize, 8-bit, one scale factor to the maximum voltage",
             ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil)
         if run.accelerator.isCosted {

@@ -11,17 +11,18 @@ public struct SweepRow: Codable, Equatable, Sendable {
     public var tiles: Int
     public var devices: Int
     public var area_m2: Double
-    public var accuracy: Double
-    public var training_J_per_image: Double
-    public var training_s_per_image: Double
-    public var test_J_per_image: Double
-    public var test_s_per_image: Double
-    public var training_tops_per_W: Double
-    public var inference_tops_per_W: Double
+    /// Test accuracy, a fraction.
+    public var test_accuracy: Double
+    public var training_energy_per_image_J: Double
+    public var training_latency_per_image_s: Double
+    public var test_energy_per_image_J: Double
+    public var test_latency_per_image_s: Double
+    public var training_TOPS_per_W: Double
+    public var inference_TOPS_per_W: Double
     /// Training energy per image by phase (forward, backward, gradient, update, readout).
-    public var phase_J_per_image: [String: Double]
+    public var phase_energy_per_image_J: [String: Double]
     /// Energy per training image by component kind (all phases), and busy share by kind.
-    public var kind_J_per_image: [String: Double]
+    public var kind_energy_per_image_J: [String: Double]
     public var kind_utilisation: [String: Double]
     /// Not dominated on (training energy, training latency, area, accuracy) among the sweep's points.
     public var pareto: Bool = false
@@ -33,15 +34,15 @@ public struct SweepRow: Codable, Equatable, Sendable {
         tiles = CostBreakdown.tileCount(run.accelerator.components.components.map(\.name))
         devices = run.accelerator.census?.devices ?? 0
         area_m2 = b.totalAreaSquareMetres
-        accuracy = run.outcome.finalAccuracy
-        training_J_per_image = b.trainingJoulesPerImage
-        training_s_per_image = b.trainingSecondsPerImage
-        test_J_per_image = b.testJoulesPerImage
-        test_s_per_image = b.testSecondsPerImage
-        training_tops_per_W = b.trainingTOPSPerWatt
-        inference_tops_per_W = b.inferenceTOPSPerWatt
+        test_accuracy = run.outcome.finalAccuracy
+        training_energy_per_image_J = b.trainingJoulesPerImage
+        training_latency_per_image_s = b.trainingSecondsPerImage
+        test_energy_per_image_J = b.testJoulesPerImage
+        test_latency_per_image_s = b.testSecondsPerImage
+        training_TOPS_per_W = b.trainingTOPSPerWatt
+        inference_TOPS_per_W = b.inferenceTOPSPerWatt
         let images = Double(max(b.trainingImages, 1))
-        phase_J_per_image = Dictionary(uniqueKeysWithValues: ["forward", "backward", "gradient", "update", "readout"].map {
+        phase_energy_per_image_J = Dictionary(uniqueKeysWithValues: ["forward", "backward", "gradient", "update", "readout"].map {
             ($0, b.phase($0).joules / images)
         })
         var energy: [String: Double] = [:], busy: [String: Double] = [:], servers: [String: Double] = [:]
@@ -51,7 +52,7 @@ public struct SweepRow: Codable, Equatable, Sendable {
             busy[kind, default: 0] += Double(t.busyPicoseconds)
             servers[kind, default: 0] += Double(b.servers[component] ?? 1)
         }
-        kind_J_per_image = energy
+        kind_energy_per_image_J = energy
         let span = Double(b.simulatedTime.picoseconds)
         kind_utilisation = busy.mapValues { _ in 0 }
         for (kind, t) in busy { kind_utilisation[kind] = span > 0 ? t / (span * servers[kind]!) : 0 }
@@ -72,7 +73,7 @@ public struct SweepResults {
     /// A point is on the front when no other is at least as good on training energy and
     /// latency per image, area and accuracy, and better on one.
     mutating func markPareto() {
-        func measures(_ r: SweepRow) -> [Double] { [r.training_J_per_image, r.training_s_per_image, r.area_m2, -r.accuracy] }
+        func measures(_ r: SweepRow) -> [Double] { [r.training_energy_per_image_J, r.training_latency_per_image_s, r.area_m2, -r.test_accuracy] }
         for i in rows.indices {
             let a = measures(rows[i])
             rows[i].pareto = !rows.contains { other in
@@ -83,19 +84,19 @@ public struct SweepResults {
     }
 
     var phases: [String] { ["forward", "backward", "gradient", "update", "readout"] }
-    var kinds: [String] { Array(Set(rows.flatMap { $0.kind_J_per_image.keys })).sorted() }
+    var kinds: [String] { Array(Set(rows.flatMap { $0.kind_energy_per_image_J.keys })).sorted() }
 
     public func csv() -> String {
         let kinds = self.kinds
-        var header = ["point"] + keys + ["tiles", "devices", "area_m2", "accuracy", "training_J_per_image", "training_s_per_image",
-                                         "test_J_per_image", "test_s_per_image", "training_tops_per_W", "inference_tops_per_W"]
-        header += phases.map { "\($0)_J_per_image" } + kinds.map { "\($0)_J_per_image" } + kinds.map { "\($0)_utilisation" } + ["pareto"]
+        var header = ["point"] + keys + ["tiles", "devices", "area_m2", "test_accuracy", "training_energy_per_image_J", "training_latency_per_image_s",
+                                         "test_energy_per_image_J", "test_latency_per_image_s", "training_TOPS_per_W", "inference_TOPS_per_W"]
+        header += phases.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_utilisation" } + ["pareto"]
         var out = header.joined(separator: ",") + "\n"
         for r in rows {
             var fields = ["\(r.point)"] + r.values.map(Self.quote)
-            fields += ["\(r.tiles)", "\(r.devices)", "\(r.area_m2)", "\(r.accuracy)", "\(r.training_J_per_image)", "\(r.training_s_per_image)",
-                       "\(r.test_J_per_image)", "\(r.test_s_per_image)", "\(r.training_tops_per_W)", "\(r.inference_tops_per_W)"]
-            fields += phases.map { "\(r.phase_J_per_image[$0] ?? 0)" } + kinds.map { "\(r.kind_J_per_image[$0] ?? 0)" }
+            fields += ["\(r.tiles)", "\(r.devices)", "\(r.area_m2)", "\(r.test_accuracy)", "\(r.training_energy_per_image_J)", "\(r.training_latency_per_image_s)",
+                       "\(r.test_energy_per_image_J)", "\(r.test_latency_per_image_s)", "\(r.training_TOPS_per_W)", "\(r.inference_TOPS_per_W)"]
+            fields += phases.map { "\(r.phase_energy_per_image_J[$0] ?? 0)" } + kinds.map { "\(r.kind_energy_per_image_J[$0] ?? 0)" }
             fields += kinds.map { "\(r.kind_utilisation[$0] ?? 0)" } + [r.pareto ? "1" : "0"]
             out += fields.joined(separator: ",") + "\n"
         }
@@ -105,7 +106,7 @@ public struct SweepResults {
     static func quote(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
 
     public func json() throws -> Data {
-        struct Document: Codable { var keys: [String]; var rows: [SweepRow] }
+        struct Document: Codable { var schema_version = ReportSchema.version; var keys: [String]; var rows: [SweepRow] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(Document(keys: keys, rows: rows))
@@ -115,8 +116,8 @@ public struct SweepResults {
     public func text() -> String {
         var lines = [(["point"] + keys + ["accuracy", "train J/img", "train s/img", "area mm^2", "pareto"]).joined(separator: "  ")]
         for r in rows {
-            let cells = ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.accuracy), Ledger.humanEnergy(joules: r.training_J_per_image),
-                                                    SimTime.format(UInt64((r.training_s_per_image * 1e12).rounded())),
+            let cells = ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.test_accuracy), Ledger.humanEnergy(joules: r.training_energy_per_image_J),
+                                                    SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())),
                                                     String(format: "%.4g", r.area_m2 * 1e6), r.pareto ? "*" : ""]
             lines.append(cells.joined(separator: "  "))
         }

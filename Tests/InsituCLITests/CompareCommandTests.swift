@@ -19,10 +19,12 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         let csv = try String(contentsOfFile: out + "/compare.csv", encoding: .utf8)
-        let accuracy = try #require(csv.split(separator: "\n").first { $0.hasPrefix("test accuracy,") })
-        let fields = accuracy.split(separator: ",")
+        let accuracy = try #require(csv.split(separator: "\n").first { $0.hasPrefix("test_accuracy,test accuracy,fraction,") })
+        let fields = accuracy.split(separator: ",", omittingEmptySubsequences: false)
         let single = try CLI.run(["train", "arch/digital-32nm.yaml", "--images", "500", "--quiet"])
-        #expect(single.out.contains(String(format: "test accuracy: %.2f%%", Double(fields[3])!)))
+        #expect(single.out.contains(String(format: "test accuracy: %.2f%%", 100 * Double(fields[4])!)))
+        // An accuracy has a difference (A - B), not a ratio.
+        #expect(fields[5].isEmpty && abs(Double(fields[6])! - (Double(fields[3])! - Double(fields[4])!)) < 1e-12)
     }
 
     @Test func inferenceKeepsTestRowsOnly() throws {

@@ -20,7 +20,7 @@ import Testing
         #expect(design.contains("\"per_tile\" : \"8\"") && design.contains("\"bits\" : \"8\""))
         let csv = try String(contentsOfFile: a + "/sweep.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 5)
-        #expect(csv.hasPrefix("point,chip.adc.bits,chip.adc.per_tile,tiles,devices,area_m2,accuracy,"))
+        #expect(csv.hasPrefix("point,chip.adc.bits,chip.adc.per_tile,tiles,devices,area_m2,test_accuracy,"))
         // Run again: every point is done already; the table is rebuilt byte for byte.
         let again = try CLI.run(Self.base + ["--out", a])
         #expect(again.status == 0)

@@ -74,7 +74,7 @@ import InsituTraining
             let rows = try String(contentsOfFile: swept + "/sweep.csv", encoding: .utf8).split(separator: "\n").map(String.init)
             #expect(rows.count == 3)
             let header = rows[0].split(separator: ",").map(String.init)
-            let column = try #require(header.firstIndex(of: "training_J_per_image"))
+            let column = try #require(header.firstIndex(of: "training_energy_per_image_J"))
             let energies = rows.dropFirst().map { Double($0.split(separator: ",")[column])! }
             let w = 64 * 54 + 54 * 10
             let backwardMACs: Int = Backprop.work(widths: [64, 54, 10]).filter { $0.operation == .mac }.reduce(0) { $0 + $1.count }

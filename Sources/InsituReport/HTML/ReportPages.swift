@@ -89,8 +89,7 @@ public enum ReportPages {
     public static func compare(_ table: ComparisonTable, _ a: TrainingRun, _ b: TrainingRun) -> String {
         var page = HTMLPage(title: "A: \(table.nameA) against B: \(table.nameB)")
         page.table([["measure", "A: \(table.nameA)", "B: \(table.nameB)", "A/B"]] + table.rows.map { r in
-            [r.measure.trimmingCharacters(in: .whitespaces), ComparisonTable.render(r.a, r.unit), ComparisonTable.render(r.b, r.unit),
-             r.unit == "%" ? String(format: "%+.2f pts", r.ratio ?? 0) : r.ratio.map { String(format: "%.3gx", $0) } ?? "-"]
+            [r.measure.trimmingCharacters(in: .whitespaces), ComparisonTable.render(r.a, r.unit), ComparisonTable.render(r.b, r.unit), r.comparison]
         })
         let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
         let training = ["forward", "backward", "gradient", "update", "readout"]
@@ -129,15 +128,15 @@ public enum ReportPages {
     public static func sweep(_ results: SweepResults) -> String {
         var page = HTMLPage(title: "Sweep over \(results.keys.joined(separator: ", "))")
         func label(_ r: SweepRow) -> String {
-            "point \(r.point): " + zip(results.keys, r.values).map { "\($0)=\($1)" }.joined(separator: " ") + String(format: ", %.2f%%", 100 * r.accuracy)
+            "point \(r.point): " + zip(results.keys, r.values).map { "\($0)=\($1)" }.joined(separator: " ") + String(format: ", %.2f%%", 100 * r.test_accuracy)
         }
         page.chart(SVGChart.scatter(title: "Accuracy against training energy", xLabel: "energy per training image (J)", yLabel: "test accuracy (%)",
-                                    points: results.rows.map { ($0.training_J_per_image, 100 * $0.accuracy, label($0), $0.pareto) }))
+                                    points: results.rows.map { ($0.training_energy_per_image_J, 100 * $0.test_accuracy, label($0), $0.pareto) }))
         page.chart(SVGChart.scatter(title: "Area against training latency", xLabel: "time per training image (s)", yLabel: "area (mm^2)",
-                                    points: results.rows.map { ($0.training_s_per_image, $0.area_m2 * 1e6, label($0), $0.pareto) }))
+                                    points: results.rows.map { ($0.training_latency_per_image_s, $0.area_m2 * 1e6, label($0), $0.pareto) }))
         page.table([["point"] + results.keys + ["accuracy", "energy / image", "time / image", "area mm^2", "Pareto"]] + results.rows.map { r in
-            ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.accuracy), Ledger.humanEnergy(joules: r.training_J_per_image),
-                                         SimTime.format(UInt64((r.training_s_per_image * 1e12).rounded())), String(format: "%.4g", r.area_m2 * 1e6),
+            ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.test_accuracy), Ledger.humanEnergy(joules: r.training_energy_per_image_J),
+                                         SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())), String(format: "%.4g", r.area_m2 * 1e6),
                                          r.pareto ? "yes" : ""]
         })
         return page.html
