@@ -2,8 +2,8 @@ import InsituHardware
 
 /// Where a layer's differential pairs sit on the chip's tiles.
 ///
-/// A layer of n inputs and m outputs needs 2n rows (a +v row for G+ and a -v row for G-
-/// of every input) and m columns. Layers are packed side by side into a tile while its
+/// A layer of n inputs and m outputs needs R n rows (R the unit cell's rows per input: a +v
+/// row for G+ and a -v row for G- of every input for the differential pair) and m columns. Layers are packed side by side into a tile while its
 /// rows and columns allow (the paper's partitioned 128 x 64 array); a layer larger than a
 /// tile is split into blocks of whole input pairs and columns, whose partial sums are added.
 public struct LayerMapping: Sendable, Equatable {
@@ -21,18 +21,18 @@ public struct LayerMapping: Sendable, Equatable {
 
     /// Maps the layers of `widths` (inputs first) onto tiles of the given size; at most
     /// `tileCount` tiles. Whole layers share a tile side by side unless `layerPerTile`.
-    public init(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, layerPerTile: Bool = false) throws {
+    public init(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, layerPerTile: Bool = false, rowsPerInput: Int = 2) throws {
         self.tileRows = tileRows
         self.tileColumns = tileColumns
-        guard tileRows >= 2 else { throw Failure(description: "a tile needs at least 2 rows for one differential pair") }
+        guard tileRows >= rowsPerInput else { throw Failure(description: "a tile needs at least \(rowsPerInput) rows for one unit cell") }
         var tile = 0, columnCursor = 0, tileTouched = false
         for (layer, (inputs, outputs)) in zip(widths, widths.dropFirst()).enumerated() {
-            let inputsPerBlock = tileRows / 2
-            let fitsWhole = 2 * inputs <= tileRows && outputs <= tileColumns
+            let inputsPerBlock = tileRows / rowsPerInput
+            let fitsWhole = rowsPerInput * inputs <= tileRows && outputs <= tileColumns
             if fitsWhole {
                 if columnCursor + outputs > tileColumns || (layerPerTile && tileTouched) { tile += 1; columnCursor = 0 }
                 blocks.append(Placement(layer: layer, tile: tile, firstInput: 0, inputs: inputs, firstOutput: 0,
-                                    outputs: outputs, rowOffset: 0, columnOffset: columnCursor))
+                                    outputs: outputs, rowOffset: 0, columnOffset: columnCursor, rowsPerInput: rowsPerInput))
                 columnCursor += outputs
                 tileTouched = true
                 continue
@@ -46,7 +46,7 @@ public struct LayerMapping: Sendable, Equatable {
                 while firstInput < inputs {
                     let ins = min(inputsPerBlock, inputs - firstInput)
                     blocks.append(Placement(layer: layer, tile: tile, firstInput: firstInput, inputs: ins,
-                                        firstOutput: firstOutput, outputs: cols, rowOffset: 0, columnOffset: 0))
+                                        firstOutput: firstOutput, outputs: cols, rowOffset: 0, columnOffset: 0, rowsPerInput: rowsPerInput))
                     tile += 1
                     firstInput += ins
                 }
@@ -90,7 +90,7 @@ public struct LayerMapping: Sendable, Equatable {
                 throw Failure(description: "\(name): tile \(b.tile) is not on the chip (tiles 0 to \(tileCount - 1))")
             }
             guard b.rowOffset >= 0, b.columnOffset >= 0, b.rowOffset + b.rows <= tileRows, b.columnOffset + b.outputs <= tileColumns else {
-                throw Failure(description: "\(name): \(b.rows) rows x \(b.outputs) columns at row \(b.rowOffset), column \(b.columnOffset) do not fit a \(tileRows) x \(tileColumns) tile (each input takes 2 rows)")
+                throw Failure(description: "\(name): \(b.rows) rows x \(b.outputs) columns at row \(b.rowOffset), column \(b.columnOffset) do not fit a \(tileRows) x \(tileColumns) tile (each input takes \(b.rowsPerInput) rows)")
             }
             for (o, other) in given.enumerated() where o < k && other.tile == b.tile {
                 let rowsOverlap = b.rowOffset < other.rowOffset + other.rows && other.rowOffset < b.rowOffset + b.rows

@@ -8,9 +8,10 @@ public protocol MappingStrategy: Sendable {
     var name: String { get }
     /// One line for `describe` and the docs.
     var summary: String { get }
-    /// Places the layers of `widths` (inputs first) on tiles of the given geometry, or throws
-    /// `LayerMapping.Failure` saying what does not fit.
-    func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws -> LayerMapping
+    /// Places the layers of `widths` (inputs first) on tiles of the given geometry, each input
+    /// taking `rowsPerInput` device rows (the unit cell's), or throws `LayerMapping.Failure`
+    /// saying what does not fit.
+    func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, rowsPerInput: Int) throws -> LayerMapping
 }
 
 /// Whole layers side by side on a tile while its columns allow (the paper's partitioned
@@ -19,8 +20,8 @@ public struct PackedMapping: MappingStrategy {
     public init() {}
     public var name: String { "packed" }
     public var summary: String { "layers side by side on a tile while columns allow; larger layers split over tiles" }
-    public func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws -> LayerMapping {
-        try LayerMapping(widths: widths, tileRows: tileRows, tileColumns: tileColumns, tileCount: tileCount)
+    public func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, rowsPerInput: Int) throws -> LayerMapping {
+        try LayerMapping(widths: widths, tileRows: tileRows, tileColumns: tileColumns, tileCount: tileCount, rowsPerInput: rowsPerInput)
     }
 }
 
@@ -29,8 +30,9 @@ public struct LayerPerTileMapping: MappingStrategy {
     public init() {}
     public var name: String { "layer-per-tile" }
     public var summary: String { "every layer on tiles of its own; larger layers split over tiles" }
-    public func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws -> LayerMapping {
-        try LayerMapping(widths: widths, tileRows: tileRows, tileColumns: tileColumns, tileCount: tileCount, layerPerTile: true)
+    public func map(widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int, rowsPerInput: Int) throws -> LayerMapping {
+        try LayerMapping(widths: widths, tileRows: tileRows, tileColumns: tileColumns, tileCount: tileCount, layerPerTile: true,
+                         rowsPerInput: rowsPerInput)
     }
 }
 
@@ -58,13 +60,19 @@ public enum MappingStrategies {
     public static func placements(chip: ChipSpec, widths: [Int]) throws -> (LayerMapping, [[Placement]]) {
         let mapping: LayerMapping
         if chip.mapping == explicit {
-            mapping = try LayerMapping(explicit: chip.placement, widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns,
+            let blocks = chip.placement.map { b in
+                var b = b
+                b.rowsPerInput = chip.cell.rowsPerInput
+                return b
+            }
+            mapping = try LayerMapping(explicit: blocks, widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns,
                                        tileCount: chip.tile.count)
         } else {
             guard let strategy = named(chip.mapping) else {
                 throw LayerMapping.Failure(description: "unknown mapping '\(chip.mapping)'; expected one of \(names.joined(separator: ", "))")
             }
-            mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count)
+            mapping = try strategy.map(widths: widths, tileRows: chip.tile.rows, tileColumns: chip.tile.columns, tileCount: chip.tile.count,
+                                       rowsPerInput: chip.cell.rowsPerInput)
         }
         return (mapping, (0..<(widths.count - 1)).map { mapping.blocks(ofLayer: $0) })
     }

@@ -10,27 +10,25 @@ import InsituTraining
 /// The MAC chip of `MACChip.swift`, added with one registration line: read from its own
 /// section, trained and costed by hand, and accepted by `compare` and `sweep`.
 @Suite(.serialized) struct MACChipTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var li2018: String { root.appendingPathComponent("arch/li2018.yaml").path }
+    static var li2018: String { EndToEnd.li2018 }
 
     /// A folder holding the MAC design (the li2018 workload on the MAC chip), removed after `body`.
     static func withDesign<T>(_ body: (_ dir: URL, _ arch: String) throws -> T) throws -> T {
         AcceleratorKinds.register(MACChipSpec.entry)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-mac-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let arch = dir.appendingPathComponent("mac.yaml").path
-        try """
-        extends: \(li2018)
-        name: mac
-        mac_chip:
-          mac_energy: 2 pJ
-          op_energy: 0.5 pJ
-          cycle: 1 ns
-          leakage: 1 mW
-          area: 0.01 mm^2
-        """.write(toFile: arch, atomically: true, encoding: .utf8)
-        return try body(dir, arch)
+        return try EndToEnd.scratch { dir in
+            let arch = dir.appendingPathComponent("mac.yaml").path
+            try """
+            extends: \(EndToEnd.li2018)
+            name: mac
+            mac_chip:
+              mac_energy: 2 pJ
+              op_energy: 0.5 pJ
+              cycle: 1 ns
+              leakage: 1 mW
+              area: 0.01 mm^2
+            """.write(toFile: arch, atomically: true, encoding: .utf8)
+            return try body(dir, arch)
+        }
     }
 
     /// Every MAC at 2 pJ, every other operation at 0.5 pJ, one a nanosecond, and 1 mW over that time.

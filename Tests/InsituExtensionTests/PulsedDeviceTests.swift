@@ -11,8 +11,7 @@ import InsituTraining
 /// The pulse-programmed device of `PulsedDevice.swift`, added with one registration line, read
 /// from an arch file with its own keys, costed by hand, and trained end to end.
 @Suite struct PulsedDeviceTests {
-    static let li2018 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("arch/li2018.yaml").path
+    static var li2018: String { EndToEnd.li2018 }
 
     /// The li2018 chip with the pulsed device in place of the 1T1R cell (the `model:` change
     /// replaces the inherited device section whole) and training in pulses.
@@ -46,12 +45,11 @@ import InsituTraining
 
     static func design(_ text: String) throws -> ArchDesign {
         DeviceModels.register(PulsedDevice.entry)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-pulsed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("pulsed.yaml")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        return try ArchDesign.load(path: file.path)
+        return try EndToEnd.scratch { dir in
+            let file = dir.appendingPathComponent("pulsed.yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return try ArchDesign.load(path: file.path)
+        }
     }
 
     /// NeuroSim's curves written out again here: B = (Gmax - Gmin) / (1 - e^(-P/A)).
@@ -114,25 +112,20 @@ import InsituTraining
         let d = try Self.design(Self.yaml(network: "", images: 2_000))
         let split = try EmbeddedMNIST.load(input: d.input)
         let data = TrainingData(split: split, maxVolts: d.input.maxVolts, testImages: 1_000)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-pulsed-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let trace = try TraceWriter(folder: dir.path, window: TraceWriter.Window(images: 0..<50))
-        let run = try TrainingRun.execute(chip: d.chip, network: d.network, training: d.training, data: data, trace: trace)
-        var files = try RunWriter.write(run, design: d.name, to: dir.path)
-        files += try trace.finish()
-        #expect(run.outcome.finalAccuracy > 0.5, "pulsed device reached \(run.outcome.finalAccuracy)")
-        let report = try String(contentsOf: dir.appendingPathComponent("report.json"), encoding: .utf8)
-        #expect(report.contains("\"pulsed\"") && report.contains("potentiation_A_pulses"))
-        let costs = try String(contentsOf: dir.appendingPathComponent("costs.csv"), encoding: .utf8)
-        #expect(costs.contains("tile0.array,set,update,1,") && costs.contains("tile0.array,reset,update,2,"))
-        let traceJSON = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
-        #expect(traceJSON.contains("\"program\""))
-        #expect(files.contains("trace.json") && files.contains("layers.csv"))
-        // The ledger's SET energy is V^2 t times the summed conductances the controller reached.
-        let set = run.ledger.entries.filter { $0.key.action == "set" }
-        let siemens = set.reduce(0.0) { $0 + $1.magnitude }
-        let joules = set.reduce(0.0) { $0 + $1.energyQuanta.doubleValue * 1e-24 }
-        #expect(siemens > 0 && abs(joules - 4.0 * 50e-9 * siemens) < 1e-9 * joules)
+        try EndToEnd.train(d, on: data, traced: 0..<50) { run, dir, files in
+            #expect(run.outcome.finalAccuracy > 0.5, "pulsed device reached \(run.outcome.finalAccuracy)")
+            let report = try String(contentsOf: dir.appendingPathComponent("report.json"), encoding: .utf8)
+            #expect(report.contains("\"pulsed\"") && report.contains("potentiation_A_pulses"))
+            let costs = try String(contentsOf: dir.appendingPathComponent("costs.csv"), encoding: .utf8)
+            #expect(costs.contains("tile0.array,set,update,1,") && costs.contains("tile0.array,reset,update,2,"))
+            let traceJSON = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
+            #expect(traceJSON.contains("\"program\""))
+            #expect(files.contains("trace.json") && files.contains("layers.csv"))
+            // The ledger's SET energy is V^2 t times the summed conductances the controller reached.
+            let set = run.ledger.entries.filter { $0.key.action == "set" }
+            let siemens = set.reduce(0.0) { $0 + $1.magnitude }
+            let joules = set.reduce(0.0) { $0 + $1.energyQuanta.doubleValue * 1e-24 }
+            #expect(siemens > 0 && abs(joules - 4.0 * 50e-9 * siemens) < 1e-9 * joules)
+        }
     }
 }

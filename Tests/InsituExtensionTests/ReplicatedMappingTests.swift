@@ -12,7 +12,7 @@ import InsituTraining
 /// alternate between the first layer's two copies, both copies are programmed and read back,
 /// and a run goes end to end through reports and traces.
 @Suite struct ReplicatedMappingTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = EndToEnd.root
 
     /// The li2018 chip on three tiles, with no update variation (so that programming is exact).
     static func design(replicated: Bool) throws -> ArchDesign {
@@ -60,17 +60,12 @@ import InsituTraining
         d.training.images = 500
         d.training.evaluationInterval = 500
         let data = TrainingData(split: try EmbeddedMNIST.load(input: d.input), maxVolts: d.input.maxVolts, testImages: 200)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-rep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let trace = try TraceWriter(folder: dir.path, window: TraceWriter.Window(images: 0..<4))
-        let run = try TrainingRun.execute(chip: d.chip, network: d.network, training: d.training, data: data, trace: trace)
-        _ = try RunWriter.write(run, design: d.name, to: dir.path)
-        _ = try trace.finish()
-        #expect(run.outcome.finalAccuracy > 0.3)
-        let layers = try String(contentsOf: dir.appendingPathComponent("components.csv"), encoding: .utf8)
-        #expect(layers.contains("tile1.array,crossbar,") && layers.contains("tile2.adc,adc,"))
-        let spans = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
-        #expect(spans.contains("\"tile1.array\"") && spans.contains("\"tile0.array\""))
+        try EndToEnd.train(d, on: data, traced: 0..<4) { run, dir, _ in
+            #expect(run.outcome.finalAccuracy > 0.3)
+            let layers = try String(contentsOf: dir.appendingPathComponent("components.csv"), encoding: .utf8)
+            #expect(layers.contains("tile1.array,crossbar,") && layers.contains("tile2.adc,adc,"))
+            let spans = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
+            #expect(spans.contains("\"tile1.array\"") && spans.contains("\"tile0.array\""))
+        }
     }
 }

@@ -13,7 +13,7 @@ import InsituTraining
 /// li2018 chip's signal path: its samples, energy, latency, leakage and area by hand, and
 /// its component in reports, CSVs, traces and `describe`.
 @Suite struct SampleHoldTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = EndToEnd.root
 
     static func design(stages: Bool) throws -> ArchDesign {
         PeripheralStages.register(SampleHold.entry)
@@ -64,17 +64,12 @@ import InsituTraining
         small.training.images = 100
         small.training.evaluationInterval = 100
         let data = TrainingData(split: try EmbeddedMNIST.load(input: d.input), maxVolts: d.input.maxVolts, testImages: 20)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-sh-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let trace = try TraceWriter(folder: dir.path, window: TraceWriter.Window(images: 0..<10))
-        let run = try TrainingRun.execute(chip: small.chip, network: small.network, training: small.training, data: data, trace: trace)
-        _ = try RunWriter.write(run, design: small.name, to: dir.path)
-        _ = try trace.finish()
-        let components = try String(contentsOf: dir.appendingPathComponent("components.csv"), encoding: .utf8)
-        #expect(components.contains("tile0.sample-hold,sample-hold,"))
-        #expect(abs(CostBreakdown(run: run).area["tile0.sample-hold"]! - 64 * 20e-12) < 1e-18)
-        let spans = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
-        #expect(spans.contains("\"tile0.sample-hold\""))
+        try EndToEnd.train(small, on: data, traced: 0..<10) { run, dir, _ in
+            let components = try String(contentsOf: dir.appendingPathComponent("components.csv"), encoding: .utf8)
+            #expect(components.contains("tile0.sample-hold,sample-hold,"))
+            #expect(abs(CostBreakdown(run: run).area["tile0.sample-hold"]! - 64 * 20e-12) < 1e-18)
+            let spans = try String(contentsOf: dir.appendingPathComponent("trace.json"), encoding: .utf8)
+            #expect(spans.contains("\"tile0.sample-hold\""))
+        }
     }
 }

@@ -36,8 +36,11 @@ public protocol Accelerator: AnyObject {
 /// An accelerator whose weights live in memristor pairs programmed to states of a device model.
 public protocol ProgrammableCrossbar: Accelerator {
     var deviceModel: any DeviceModel { get }
+    /// How a weight is held in devices: the device rows of each input and their factors.
+    var cell: UnitCell { get }
     /// The states the update controller last programmed, per layer in device layout
-    /// (row 2i holds G+ and row 2i+1 holds G- of input i; outputs along a row).
+    /// (input i owns rows R i ..< R (i + 1) of its cell: for a pair row 2i holds G+ and row
+    /// 2i+1 G-; outputs along a row).
     var states: [[Float]] { get }
     /// Runs `work` on the digital side, then programs every device to `targets` (device layout).
     func program(targets: [[Float]], phase: Phase, after work: [DigitalWork]) throws

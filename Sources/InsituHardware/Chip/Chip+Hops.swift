@@ -37,16 +37,18 @@ extension Chip {
         }
     }
 
-    /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2.
+    /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2
+    /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair).
     func drive(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let v = slots[s].inputs[l]
         var end = now
         for p in blocks(l, slot: s) {
             var line = 0.0
-            for i in p.firstInput..<(p.firstInput + p.inputs) { line += 2 * Double(v[i] * v[i]) }
+            for i in p.firstInput..<(p.firstInput + p.inputs) { line += driveFactor * Double(v[i] * v[i]) }
             let t = tiles[p.tile].dacs
             let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
-            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(2 * p.inputs), magnitude: line, busy: spec.dac.latency)
+            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(spec.cell.rowsPerInput * p.inputs), magnitude: line,
+                                  busy: spec.dac.latency)
             span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
             end = max(end, grant.end)
         }
@@ -72,7 +74,7 @@ extension Chip {
             let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power, busy: readDuration)
             var line = 0.0
             if drivesNext && p.firstInput == 0 {
-                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += 2 * Double(slot.inputs[l + 1][j] * slot.inputs[l + 1][j]) }
+                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += driveFactor * Double(slot.inputs[l + 1][j] * slot.inputs[l + 1][j]) }
             }
             let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs), magnitude: line, busy: spec.tia.settling)
             span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array)

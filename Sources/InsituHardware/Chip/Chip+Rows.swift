@@ -38,11 +38,15 @@ extension Chip {
             try startRows(.read, at: cursor)
         })
         for (k, layer) in crossbars.enumerated() {
-            let m = layer.outputs
+            let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
             measured[k].withUnsafeBufferPointer { g in
                 layer.readback.withUnsafeMutableBufferPointer { w in
                     for i in 0..<layer.inputs {
-                        for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                        if cell.isDifferentialPair {
+                            for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                        } else {
+                            for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
+                        }
                     }
                 }
             }

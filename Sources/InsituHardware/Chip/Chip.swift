@@ -24,6 +24,8 @@ public final class Chip: ProgrammableCrossbar {
     /// Per layer: split over tiles by rows, so its partial sums are converted per block and
     /// added digitally (its activation is then digital and the next layer is driven by DACs).
     let rowSplit: [Bool]
+    /// Sum of the unit cell's squared row factors (2 for a pair): an input's drive per volt squared.
+    let driveFactor: Double
     /// Array settling plus TIA settling: how long a read occupies the array.
     let readDuration: SimTime
     /// Each layer's devices (its first copy, when a mapping replicates it).
@@ -90,11 +92,13 @@ public final class Chip: ProgrammableCrossbar {
         let replicas = placements.map { blocks in (blocks.map(\.replica).max() ?? 0) + 1 }
         let byReplica = placements.enumerated().map { l, blocks in (0..<replicas[l]).map { r in blocks.filter { $0.replica == r } } }
         replicaBlocks = byReplica
-        rowJobs = Self.rowJobs(byReplica, widths: widths)
+        precondition(placements.joined().allSatisfy { $0.rowsPerInput == spec.cell.rowsPerInput }, "blocks placed for the chip's unit cell")
+        rowJobs = Self.rowJobs(byReplica, widths: widths, rowsPerInput: spec.cell.rowsPerInput)
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
+        driveFactor = spec.cell.driveFactor
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
         var built: [CrossbarLayer] = [], index = byReplica.map { _ in [Int]() }
@@ -108,8 +112,9 @@ public final class Chip: ProgrammableCrossbar {
                 precondition(r == 0 || shape(mine) == shape(byReplica[l][0]), "every replica of a layer is split into the same blocks")
                 let blocks = Array(Set(mine.map { $0.firstOutput..<($0.firstOutput + $0.outputs) })).sorted { $0.lowerBound < $1.lowerBound }
                 index[l].append(built.count)
-                built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, columnBlocks: blocks,
-                                           wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: widths[l + 1]),
+                built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, cell: spec.cell, columnBlocks: blocks,
+                                           wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: widths[l + 1],
+                                                                   rowsPerInput: spec.cell.rowsPerInput),
                                            rng: &faultRNG))
             }
         }
@@ -141,6 +146,7 @@ public final class Chip: ProgrammableCrossbar {
     }
 
     public var layerCount: Int { layers.count }
+    public var cell: UnitCell { spec.cell }
 
     /// Whether hidden layer l's TIAs drive layer l + 1's rows directly (analog interlayer,
     /// and the layer whole on its columns' tile, so the TIA sees the whole sum).
@@ -167,15 +173,15 @@ public final class Chip: ProgrammableCrossbar {
 
     /// Each device's wire resistance to its TIA from where its block sits on its tile, or nil
     /// when the tile's wires have no resistance.
-    static func wireOhms(_ tile: TileSpec, _ blocks: [Placement], inputs: Int, outputs: Int) -> [Float]? {
+    static func wireOhms(_ tile: TileSpec, _ blocks: [Placement], inputs: Int, outputs: Int, rowsPerInput n: Int) -> [Float]? {
         guard tile.hasWireResistance else { return nil }
-        var r = [Float](repeating: 0, count: 2 * inputs * outputs)
+        var r = [Float](repeating: 0, count: n * inputs * outputs)
         for b in blocks {
             for i in b.firstInput..<(b.firstInput + b.inputs) {
-                for sign in 0..<2 {
-                    let row = b.rowOffset + 2 * (i - b.firstInput) + sign
+                for k in 0..<n {
+                    let row = b.rowOffset + n * (i - b.firstInput) + k
                     for j in b.firstOutput..<(b.firstOutput + b.outputs) {
-                        r[(2 * i + sign) * outputs + j] = Float(tile.wireOhms(row: row, column: b.columnOffset + j - b.firstOutput))
+                        r[(n * i + k) * outputs + j] = Float(tile.wireOhms(row: row, column: b.columnOffset + j - b.firstOutput))
                     }
                 }
             }
@@ -184,7 +190,7 @@ public final class Chip: ProgrammableCrossbar {
     }
 
     /// One row operation: device row `row` of copy `replica` of layer `layer`, the part of it
-    /// on one tile (rows 2i and 2i+1 belong to input i; a row split over tiles has one job per tile).
+    /// on one tile (rows R i ..< R (i + 1) belong to input i; a row split over tiles has one job per tile).
     struct RowJob {
         var layer: Int
         var replica: Int
@@ -196,13 +202,13 @@ public final class Chip: ProgrammableCrossbar {
     /// Every row job, round-robin over the layers (row 0 of every layer and copy, then row
     /// 1, ...), so that layers on different tiles can be programmed or read at the same time
     /// where there are write drivers for it.
-    static func rowJobs(_ blocks: [[[Placement]]], widths: [Int]) -> [RowJob] {
-        let rows = 2 * (widths.dropLast().max() ?? 0)
+    static func rowJobs(_ blocks: [[[Placement]]], widths: [Int], rowsPerInput n: Int) -> [RowJob] {
+        let rows = n * (widths.dropLast().max() ?? 0)
         var jobs: [RowJob] = []
         for r in 0..<rows {
-            for (l, copies) in blocks.enumerated() where r < 2 * widths[l] {
+            for (l, copies) in blocks.enumerated() where r < n * widths[l] {
                 for (replica, copy) in copies.enumerated() {
-                    for b in copy where b.holds(input: r / 2) {
+                    for b in copy where b.holds(input: r / n) {
                         jobs.append(RowJob(layer: l, replica: replica, row: r, tile: b.tile, columns: b.firstOutput..<(b.firstOutput + b.outputs)))
                     }
                 }

@@ -13,6 +13,9 @@ public struct ChipSpec: Sendable, Equatable {
     public var adc = ADCSpec()
     /// Stages between the TIAs and the ADCs, in signal order (none by default).
     public var stages: [AnyPeripheralStage] = []
+    /// How a weight is held in devices (the differential pair unless a training method
+    /// that keeps more arrays per layer chooses another).
+    public var cell = UnitCell.differentialPair
     /// How a hidden layer's activations reach the next layer.
     public var interlayer: Interlayer = .analog
     public var controller = ControllerSpec()

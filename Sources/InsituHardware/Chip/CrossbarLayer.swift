@@ -1,24 +1,28 @@
 import InsituDevices
 import InsituEngine
 
-/// One layer's differential pairs on crossbar rows: device row 2i holds G+ and row 2i+1
-/// holds G- of input i, so that with +v on row 2i and -v on row 2i+1 the column current
-/// is I_j = sum_i v_i (G+_ij - G-_ij). The unit cell (the pair) sits above the device model.
+/// One layer's unit cells on crossbar rows: input i owns device rows R i ..< R (i + 1) of
+/// its cell (R = 2 for the differential pair: row 2i holds G+ and row 2i+1 G-), row k driven
+/// at factor_k v_i, so the column current is I_j = sum_i v_i sum_k factor_k G_k,ij (for the
+/// pair, sum_i v_i (G+_ij - G-_ij)). The unit cell sits above the device model.
 ///
 /// Keeps the devices, the state the controller last programmed on each, a mirror of the
-/// weights G+ - G- for the forward product, and the weights as last read back.
+/// weights the cells hold for the forward product, and the weights as last read back.
 public final class CrossbarLayer {
     public let inputs: Int
     public let outputs: Int
+    /// How a weight is held in devices.
+    public let cell: UnitCell
     @exclusivity(unchecked) public private(set) var devices: DeviceArray
     /// The controller's memory: last programmed state of every device (same layout as `devices`).
     @exclusivity(unchecked) public var states: [Float]
-    /// G+ - G- per (input, output), siemens, inputs x outputs row-major: what the array holds.
+    /// The cells' weights per (input, output), siemens, inputs x outputs row-major (G+ - G- for a pair): what the array holds.
     @exclusivity(unchecked) public private(set) var weights: [Float]
     /// The column ranges of the layer's blocks on tiles (one range when the layer is not split by columns).
     public let columnBlocks: [Range<Int>]
-    /// Per column block b and input i (at b x inputs + i): sum over the block's columns of
-    /// G+ + G-, for the read energy of a forward product on that block's tile.
+    /// Per column block b and input i (at b x inputs + i): sum over the block's columns and the
+    /// cell's rows of factor_k^2 G_k (G+ + G- for a pair), for the read energy of a forward
+    /// product on that block's tile.
     @exclusivity(unchecked) public private(set) var rowPairSums: [Double]
     /// Weights as last measured by the read-back (G_eq), siemens.
     @exclusivity(unchecked) public var readback: [Float]
@@ -27,14 +31,16 @@ public final class CrossbarLayer {
     /// first-order IR drop, the device in series with its wire path.
     public let wireOhms: [Float]?
 
-    public init(inputs: Int, outputs: Int, device: any DeviceModel, columnBlocks: [Range<Int>]? = nil, wireOhms: [Float]? = nil,
-                rng: inout RandomStream) {
+    public init(inputs: Int, outputs: Int, device: any DeviceModel, cell: UnitCell = .differentialPair, columnBlocks: [Range<Int>]? = nil,
+                wireOhms: [Float]? = nil, rng: inout RandomStream) {
         self.inputs = inputs
         self.outputs = outputs
-        precondition(wireOhms == nil || wireOhms!.count == 2 * inputs * outputs, "one wire resistance per device")
+        self.cell = cell
+        let rows = cell.rowsPerInput * inputs
+        precondition(wireOhms == nil || wireOhms!.count == rows * outputs, "one wire resistance per device")
         self.wireOhms = wireOhms
-        devices = DeviceArray(rows: 2 * inputs, columns: outputs, model: device, rng: &rng)
-        states = Array(repeating: device.freshState, count: 2 * inputs * outputs)
+        devices = DeviceArray(rows: rows, columns: outputs, model: device, rng: &rng)
+        states = Array(repeating: device.freshState, count: rows * outputs)
         weights = Array(repeating: 0, count: inputs * outputs)
         self.columnBlocks = columnBlocks ?? [0..<outputs]
         rowPairSums = Array(repeating: 0, count: inputs * self.columnBlocks.count)
@@ -60,6 +66,7 @@ public final class CrossbarLayer {
     /// Recomputes the weight mirror and row sums of input i from the devices (as their
     /// wires let them conduct).
     public func refresh(input i: Int) {
+        guard cell.isDifferentialPair else { return refreshCell(input: i) }
         let p = (2 * i) * outputs, n = (2 * i + 1) * outputs
         if wireOhms == nil {
             let g = devices.conductance
@@ -79,6 +86,33 @@ public final class CrossbarLayer {
         }
     }
 
+    /// `refresh(input:)` for any unit cell: w = sum_k factor_k G_k, read energy sum_k factor_k^2 G_k.
+    func refreshCell(input i: Int) {
+        let r = cell.rowsPerInput, m = outputs
+        let factors = cell.rowFactors
+        for j in 0..<m { weights[i * m + j] = cell.weight { effectiveConductance((r * i + $0) * m + j) } }
+        for (b, columns) in columnBlocks.enumerated() {
+            var sum = 0.0
+            for j in columns { for (k, f) in factors.enumerated() { sum += f * f * Double(effectiveConductance((r * i + k) * m + j)) } }
+            rowPairSums[b * inputs + i] = sum
+        }
+    }
+
+    /// Read-noise variance of column j over `rows` for voltages `v`: sum_i v_i^2 sum_k (factor_k G_k)^2.
+    func noiseVariance(_ v: UnsafeBufferPointer<Float>, rows: Range<Int>, column j: Int) -> Double {
+        let g = devices.conductance, m = outputs, r = cell.rowsPerInput
+        var variance = 0.0
+        for i in rows where v[i] != 0 {
+            var cellVariance = 0.0
+            for (k, f) in cell.rowFactors.enumerated() {
+                let x = f * Double(g[(r * i + k) * m + j])
+                cellVariance += x * x
+            }
+            variance += Double(v[i] * v[i]) * cellVariance
+        }
+        return variance
+    }
+
     /// Applies one device-array operation (used by the update controller).
     public func withDevices<R>(_ body: (inout DeviceArray) -> R) -> R { body(&devices) }
 
@@ -91,15 +125,7 @@ public final class CrossbarLayer {
         weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
         let noise = devices.readNoise
         guard noise > 0 else { return }
-        let g = devices.conductance
-        for j in 0..<m {
-            var variance = 0.0
-            for i in 0..<inputs where v[i] != 0 {
-                let p = Double(g[(2 * i) * m + j]), n = Double(g[(2 * i + 1) * m + j])
-                variance += Double(v[i] * v[i]) * (p * p + n * n)
-            }
-            out[j] += Float(noise * variance.squareRoot() * rng.gaussian())
-        }
+        for j in 0..<m { out[j] += Float(noise * noiseVariance(v, rows: 0..<inputs, column: j).squareRoot() * rng.gaussian()) }
     }
 
     /// Partial column currents of one block: for each column j of `columns`,
@@ -117,15 +143,7 @@ public final class CrossbarLayer {
         }
         let noise = devices.readNoise
         guard noise > 0 else { return }
-        let g = devices.conductance
-        for (k, j) in columns.enumerated() {
-            var variance = 0.0
-            for i in rows where v[i] != 0 {
-                let p = Double(g[(2 * i) * m + j]), n = Double(g[(2 * i + 1) * m + j])
-                variance += Double(v[i] * v[i]) * (p * p + n * n)
-            }
-            out[k] += Float(noise * variance.squareRoot() * rng.gaussian())
-        }
+        for (k, j) in columns.enumerated() { out[k] += Float(noise * noiseVariance(v, rows: rows, column: j).squareRoot() * rng.gaussian()) }
     }
 
     /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):

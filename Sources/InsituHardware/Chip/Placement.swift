@@ -14,9 +14,11 @@ public struct Placement: Sendable, Equatable {
     /// Position of the block's first row and column on its tile (for wire lengths).
     public var rowOffset: Int
     public var columnOffset: Int
+    /// Device rows per input (the unit cell's; 2 for the differential pair).
+    public var rowsPerInput: Int
 
     public init(layer: Int = 0, replica: Int = 0, tile: Int, firstInput: Int, inputs: Int, firstOutput: Int, outputs: Int,
-                rowOffset: Int = 0, columnOffset: Int = 0) {
+                rowOffset: Int = 0, columnOffset: Int = 0, rowsPerInput: Int = 2) {
         self.layer = layer
         self.replica = replica
         self.tile = tile
@@ -26,10 +28,11 @@ public struct Placement: Sendable, Equatable {
         self.outputs = outputs
         self.rowOffset = rowOffset
         self.columnOffset = columnOffset
+        self.rowsPerInput = rowsPerInput
     }
 
-    /// Device rows: a +v row (G+) and a -v row (G-) per input.
-    public var rows: Int { 2 * inputs }
-    public var devices: Int { 2 * inputs * outputs }
+    /// Device rows: the unit cell's rows per input (a +v row for G+ and a -v row for G- for a pair).
+    public var rows: Int { rowsPerInput * inputs }
+    public var devices: Int { rowsPerInput * inputs * outputs }
     public func holds(input i: Int) -> Bool { i >= firstInput && i < firstInput + inputs }
 }

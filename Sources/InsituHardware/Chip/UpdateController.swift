@@ -37,7 +37,7 @@ public struct UpdateController: Sendable {
                 result.columnsDriven = done.driven
             }
         }
-        layer.refresh(input: row / 2)
+        layer.refresh(input: row / layer.cell.rowsPerInput)
         return result
     }
 

@@ -10,11 +10,13 @@ public protocol UpdateRule {
 /// Why an update rule cannot drive an accelerator.
 public struct UpdateRuleMismatch: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// In-situ update of Li et al. 2018 on a programmable crossbar: dState = -eta_l x slope x
-/// mean dL/dW on G+ and the opposite on G-, clipped to the device model's state range, then
-/// programmed by the update controller (its arithmetic charged to the digital unit first).
+/// mean dL/dW on the unit cell's plus row (G+) and the opposite on its minus row (G-),
+/// clipped to the device model's state range, then programmed by the update controller
+/// (its arithmetic charged to the digital unit first). A cell's other rows keep their states.
 public struct StateUpdate: UpdateRule {
     /// Per-layer learning rate in state units squared (V^2 for gate voltages).
     public var learningRates: [Double]
@@ -25,13 +27,14 @@ public struct StateUpdate: UpdateRule {
             throw UpdateRuleMismatch(description: "the in-situ state update needs a programmable crossbar")
         }
         try chip.program(targets: targets(gradients, batchSize: batchSize, states: chip.states, widths: chip.widths,
-                                          device: chip.deviceModel),
+                                          device: chip.deviceModel, cell: chip.cell),
                          phase: .update, after: work(weights: gradients.reduce(0) { $0 + $1.count }))
     }
 
     /// The new states of every device (device layout) for layers of `widths`.
     public func targets(_ gradients: [[Float]], batchSize: Int, states: [[Float]], widths: [Int],
-                        device: any DeviceModel) -> [[Float]] {
+                        device: any DeviceModel, cell: UnitCell = .differentialPair) -> [[Float]] {
+        let r = cell.rowsPerInput, plusRow = cell.plusRow, minusRow = cell.minusRow
         let slope = device.slopeSiemensPerState
         let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
         return states.enumerated().map { l, old in
@@ -43,7 +46,7 @@ public struct StateUpdate: UpdateRule {
                     for i in 0..<inputs {
                         for j in 0..<outputs {
                             let dv = scale * g[i * outputs + j]
-                            let plus = (2 * i) * outputs + j, minus = (2 * i + 1) * outputs + j
+                            let plus = (r * i + plusRow) * outputs + j, minus = (r * i + minusRow) * outputs + j
                             t[plus] = min(max(t[plus] + dv, lo), hi)
                             t[minus] = min(max(t[minus] - dv, lo), hi)
                         }

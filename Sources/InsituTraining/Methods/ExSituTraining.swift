@@ -30,6 +30,9 @@ public enum ExSituTraining {
     public static func run(on chip: any ProgrammableCrossbar, training: TrainingSpec, activation: Activation,
                            data: TrainingData) throws -> TrainingOutcome {
         let wallStart = Date()
+        guard chip.cell.isDifferentialPair else {
+            throw MethodMismatch(description: "ex-situ training maps each weight onto a differential pair; this chip's cells have \(chip.cell.rowsPerInput) rows")
+        }
         let device = chip.deviceModel
         let (network, float) = try FloatTraining.run(widths: chip.widths, training: training, activation: activation,
                                                      slopeSiemensPerState: device.slopeSiemensPerState, data: data,
