@@ -24,6 +24,13 @@ public struct ArchDesign: Sendable, Equatable {
         return try decode(tree)
     }
 
+    /// `load(path:overrides:)` and the resolved design as JSON (what report.json records),
+    /// from one reading of the files.
+    public static func loadResolved(path: String, overrides: [String] = []) throws -> (design: ArchDesign, resolvedJSON: Data) {
+        let tree = try ArchLoader.applying(overrides: overrides, to: ArchLoader.load(path: path))
+        return (try decode(tree), try resolvedJSON(tree))
+    }
+
     /// Decodes a merged tree.
     public static func decode(_ tree: ArchValue) throws -> ArchDesign {
         let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"]

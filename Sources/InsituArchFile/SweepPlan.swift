@@ -132,9 +132,12 @@ extension ArchDesign {
     /// The fully resolved tree of a design (`extends:` merged, overrides applied) as JSON,
     /// for the record a run folder keeps of what it ran.
     public static func resolvedJSON(path: String, overrides: [String]) throws -> Data {
-        let tree = try ArchLoader.applying(overrides: overrides, to: ArchLoader.load(path: path))
-        let object = tree.jsonObject
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try resolvedJSON(ArchLoader.applying(overrides: overrides, to: ArchLoader.load(path: path)))
+    }
+
+    /// A merged tree as JSON.
+    static func resolvedJSON(_ tree: ArchValue) throws -> Data {
+        try JSONSerialization.data(withJSONObject: tree.jsonObject, options: [.prettyPrinted, .sortedKeys])
     }
 }
 

@@ -15,12 +15,22 @@ struct ArchOptions: ParsableArguments {
     func load() throws -> ArchDesign {
         try loadDesign(path: arch, overrides: overrides)
     }
+
+    /// The design and its resolved tree as JSON, from one reading.
+    func loadResolved() throws -> (design: ArchDesign, resolvedJSON: Data) {
+        try loadResolvedDesign(path: arch, overrides: overrides)
+    }
 }
 
 /// Loads a design; an `ArchError` is printed once to standard error and ends the command with exit code 2.
 func loadDesign(path: String, overrides: [String]) throws -> ArchDesign {
+    try loadResolvedDesign(path: path, overrides: overrides).design
+}
+
+/// Loads a design with its resolved tree as JSON (see `loadDesign`).
+func loadResolvedDesign(path: String, overrides: [String]) throws -> (design: ArchDesign, resolvedJSON: Data) {
     do {
-        return try ArchDesign.load(path: path, overrides: overrides)
+        return try ArchDesign.loadResolved(path: path, overrides: overrides)
     } catch let error as ArchError {
         throw inputError(error.description)
     }

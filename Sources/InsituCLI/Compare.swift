@@ -29,8 +29,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "Replace the outputs of an earlier comparison in --out.") var force = false
 
     func run() throws {
-        var a = try loadDesign(path: archA, overrides: [])
-        var b = try loadDesign(path: archB, overrides: [])
+        var (a, resolvedA) = try loadResolvedDesign(path: archA, overrides: [])
+        var (b, resolvedB) = try loadResolvedDesign(path: archB, overrides: [])
         if let images {
             guard images > 0 else { throw usageError("--images must be at least 1") }
             a.training.images = images
@@ -47,7 +47,7 @@ struct Compare: ParsableCommand {
         var files: [String] = []
         let folders = Self.folderNames(a.name, b.name)
         var runs: [TrainingRun] = []
-        for (design, path) in [(a, archA), (b, archB)] {
+        for (design, path, resolved) in [(a, archA, resolvedA), (b, archB, resolvedB)] {
             let name = folders[runs.count]
             let sink = try out.flatMap { out in
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
@@ -64,7 +64,7 @@ struct Compare: ParsableCommand {
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
                 try writingOutputs(to: sub) {
                     files += try RunWriter.write(runs.last!, design: design.name, to: sub,
-                                                 resolved: try? ArchDesign.resolvedJSON(path: path, overrides: []), overrides: [])
+                                                 resolved: resolved, overrides: [])
                         .map { name + "/" + $0 }
                     if let sink { files += try sink.finish().map { name + "/" + $0 } }
                 }

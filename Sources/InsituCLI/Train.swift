@@ -33,7 +33,7 @@ struct Train: ParsableCommand {
     var resume: String?
 
     func run() throws {
-        var design = try arch.load()
+        var (design, resolvedJSON) = try arch.loadResolved()
         if let images {
             guard images > 0 else { throw usageError("--images must be at least 1") }
             design.training.images = images
@@ -70,7 +70,7 @@ struct Train: ParsableCommand {
         let folder = try out.map { try takeRunFolder($0, force: force, resuming: resume != nil) }
         let checkpointPath = out.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }
         // The design as run (extends merged, overrides applied): recorded in report.json and fingerprinted for checkpoints.
-        let resolved = out == nil ? nil : try? ArchDesign.resolvedJSON(path: arch.arch, overrides: arch.overrides)
+        let resolved = out == nil ? nil : resolvedJSON
         let fingerprint = checkpointEvery == nil && resume == nil ? "" : runFingerprint(design, resolved: resolved ?? Data())
         var resumeFrom: RunCheckpoint?
         if let resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
