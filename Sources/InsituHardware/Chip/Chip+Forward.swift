@@ -141,7 +141,7 @@ extension Chip {
         let inBits = { (l: Int) in self.widths[l] * self.spec.dac.bits }
         func conversion(_ l: Int) -> [Hop] {
             let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } * spec.adc.bits
-            var hops: [Hop] = spec.stages.indices.map { .stage(index: $0, layer: l) }
+            var hops: [Hop] = (0..<stageCount).map { .stage(index: $0, layer: l) }
             hops += [.convert(layer: l), .transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
             let adds = partialSumAdditions(l)
             if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }

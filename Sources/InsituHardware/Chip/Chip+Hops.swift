@@ -47,7 +47,7 @@ extension Chip {
             for i in p.firstInput..<(p.firstInput + p.inputs) { line += driveFactor * Double(v[i] * v[i]) }
             let t = tiles[p.tile].dacs
             let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
-            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(spec.cell.rowsPerInput * p.inputs), magnitude: line,
+            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
                                   busy: spec.dac.latency)
             span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
             end = max(end, grant.end)
@@ -93,7 +93,7 @@ extension Chip {
 
     /// `samples` samples through one tile's stage `k`, held for the stage's latency.
     func pass(stage k: Int, samples: Int, on t: TileComponents, layer l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
-        let c = t.stages[k], latency = spec.stages[k].stage.latency, action = c.model.actions[0]
+        let c = t.stages[k], latency = stageLatencies[k], action = stageActions[k]
         let grant = try c.resource!.acquire(at: now, for: latency)
         let joules = c.charge(action, phase, layer: l + 1, count: UInt64(samples), busy: latency)
         span(c, action.name, grant, layer: l, slot: s, joules: joules)

@@ -85,7 +85,7 @@ extension Chip {
     /// A row needs a write driver and its tile's array at once: it starts when both are free.
     func programRow(_ index: Int, at now: SimTime) throws {
         let job = rowJobs[index], result = rowResults[index]
-        let duration = try controller.rowTime(result)
+        let (duration, resetTime, setTime) = try controller.rowTimes(result)
         guard duration > .zero else { return }
         let array = tiles[job.tile].array
         let start = max(controllerUnit.resource!.earliestStart(at: now), array.resource!.earliestStart(at: now))
@@ -95,10 +95,10 @@ extension Chip {
         var reset = 0.0, set = 0.0
         if p.resets > 0 {
             reset = array.charge(CrossbarModel.reset, phase, layer: layer, count: UInt64(p.resets), magnitude: p.resetFromSiemens,
-                                 busy: try controller.resetTime(p))
+                                 busy: resetTime)
         }
         if p.sets > 0 {
-            set = array.charge(CrossbarModel.set, phase, layer: layer, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: try controller.setTime(p))
+            set = array.charge(CrossbarModel.set, phase, layer: layer, count: UInt64(p.sets), magnitude: p.setToSiemens, busy: setTime)
         }
         let gates = controllerUnit.charge(ControllerModel.gateDrive, phase, layer: layer, count: UInt64(result.columnsDriven), busy: duration)
         span(controllerUnit, ControllerModel.gateDrive.name, grant, layer: job.layer, slot: nil, joules: gates)
@@ -119,7 +119,7 @@ extension Chip {
 
     /// Hops of reading one row: a row driver, the array with its TIAs, each stage, the ADCs,
     /// the interconnect and the buffer.
-    var rowReadSteps: Int { 5 + spec.stages.count }
+    var rowReadSteps: Int { 5 + stageCount }
 
     /// One hop of reading one row's columns on one tile: 0 a row driver at the read voltage,
     /// 1 the array and TIAs, then each of the S stages, then S + 2 the ADCs, S + 3 the
@@ -130,7 +130,7 @@ extension Chip {
         let m = job.columns.count
         let v = spec.tile.readVolts
         let layer = job.layer + 1
-        let stages = spec.stages.count
+        let stages = stageCount
         if step >= 2 && step < 2 + stages { return try pass(stage: step - 2, samples: m, on: t, layer: job.layer, slot: nil, at: now) }
         switch step > 1 ? step - stages : step {
         case 0:

@@ -26,6 +26,12 @@ public final class Chip: ProgrammableCrossbar {
     let rowSplit: [Bool]
     /// Sum of the unit cell's squared row factors (2 for a pair): an input's drive per volt squared.
     let driveFactor: Double
+    /// Device rows per input (the unit cell's), and stages between the TIAs and the ADCs.
+    let rowsPerInput: Int
+    let stageCount: Int
+    /// Each stage's latency and the action a pass charges, in `ChipSpec.stages` order.
+    let stageLatencies: [SimTime]
+    let stageActions: [ActionID]
     /// Array settling plus TIA settling: how long a read occupies the array.
     let readDuration: SimTime
     /// Each layer's devices (its first copy, when a mapping replicates it).
@@ -35,6 +41,8 @@ public final class Chip: ProgrammableCrossbar {
     /// Per layer and replica: the index of its copy in `crossbars`, and its blocks.
     let copyIndex: [[Int]]
     let replicaBlocks: [[[Placement]]]
+    /// Copies of each layer (1 unless a mapping replicates it).
+    let replicas: [Int]
     public let controller: UpdateController
     public let simulator = Simulator()
     public let ledger = Ledger()
@@ -90,6 +98,7 @@ public final class Chip: ProgrammableCrossbar {
         let model = device ?? spec.device.model
         deviceModel = model
         let replicas = placements.map { blocks in (blocks.map(\.replica).max() ?? 0) + 1 }
+        self.replicas = replicas
         let byReplica = placements.enumerated().map { l, blocks in (0..<replicas[l]).map { r in blocks.filter { $0.replica == r } } }
         replicaBlocks = byReplica
         precondition(placements.joined().allSatisfy { $0.rowsPerInput == spec.cell.rowsPerInput }, "blocks placed for the chip's unit cell")
@@ -99,6 +108,10 @@ public final class Chip: ProgrammableCrossbar {
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         driveFactor = spec.cell.driveFactor
+        rowsPerInput = spec.cell.rowsPerInput
+        stageCount = spec.stages.count
+        stageLatencies = spec.stages.map(\.stage.latency)
+        stageActions = spec.stages.map { $0.stage.model(columns: spec.tile.columns).actions[0] }
         self.accounting = accounting
         var faultRNG = RandomStream(seed: seed, stream: "faults")
         var built: [CrossbarLayer] = [], index = byReplica.map { _ in [Int]() }
@@ -219,13 +232,17 @@ public final class Chip: ProgrammableCrossbar {
 
     /// Which copy of layer l image slot s uses: images take a replicated layer's copies in turn.
     @inline(__always) func replica(_ l: Int, slot s: Int) -> Int {
-        let n = copyIndex[l].count
+        let n = replicas[l]
         return n == 1 ? 0 : s % n
     }
     /// The devices of layer l that image slot s reads.
-    @inline(__always) func crossbar(_ l: Int, slot s: Int) -> CrossbarLayer { crossbars[copyIndex[l][replica(l, slot: s)]] }
-    /// The blocks of layer l that image slot s uses.
-    @inline(__always) func blocks(_ l: Int, slot s: Int) -> [Placement] { replicaBlocks[l][replica(l, slot: s)] }
+    @inline(__always) func crossbar(_ l: Int, slot s: Int) -> CrossbarLayer {
+        replicas[l] == 1 ? layers[l] : crossbars[copyIndex[l][replica(l, slot: s)]]
+    }
+    /// The blocks of layer l that image slot s uses (a layer with one copy: all its blocks).
+    @inline(__always) func blocks(_ l: Int, slot s: Int) -> [Placement] {
+        replicas[l] == 1 ? placements[l] : replicaBlocks[l][replica(l, slot: s)]
+    }
 
     /// Runs one segment of work: `work` does the functional part and `start` schedules the
     /// first events at the cursor; the segment ends when the queue has drained and every

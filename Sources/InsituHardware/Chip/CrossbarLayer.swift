@@ -13,6 +13,8 @@ public final class CrossbarLayer {
     public let outputs: Int
     /// How a weight is held in devices.
     public let cell: UnitCell
+    /// Whether the cell is the differential pair (the fast paths).
+    let isPair: Bool
     @exclusivity(unchecked) public private(set) var devices: DeviceArray
     /// The controller's memory: last programmed state of every device (same layout as `devices`).
     @exclusivity(unchecked) public var states: [Float]
@@ -36,6 +38,7 @@ public final class CrossbarLayer {
         self.inputs = inputs
         self.outputs = outputs
         self.cell = cell
+        isPair = cell.isDifferentialPair
         let rows = cell.rowsPerInput * inputs
         precondition(wireOhms == nil || wireOhms!.count == rows * outputs, "one wire resistance per device")
         self.wireOhms = wireOhms
@@ -66,7 +69,7 @@ public final class CrossbarLayer {
     /// Recomputes the weight mirror and row sums of input i from the devices (as their
     /// wires let them conduct).
     public func refresh(input i: Int) {
-        guard cell.isDifferentialPair else { return refreshCell(input: i) }
+        guard isPair else { return refreshCell(input: i) }
         let p = (2 * i) * outputs, n = (2 * i + 1) * outputs
         if wireOhms == nil {
             let g = devices.conductance

@@ -44,12 +44,17 @@ public struct UpdateController: Sendable {
     /// Time to program one row: row setup, then as many RESET pulse slots as the device
     /// that needed most RESET pulses, and as many SET slots (all columns of a row are pulsed
     /// together; the 1T1R cell needs at most one of each).
-    public func rowTime(_ r: RowResult) throws -> SimTime {
-        if r.columnsDriven == 0 { return .zero }
-        return try spec.rowSetup.adding(resetTime(r.pulses)).adding(setTime(r.pulses))
+    public func rowTime(_ r: RowResult) throws -> SimTime { try rowTimes(r).row }
+
+    /// The row's time, and the parts of it the array spends in RESET pulses and in SET pulses.
+    public func rowTimes(_ r: RowResult) throws -> (row: SimTime, reset: SimTime, set: SimTime) {
+        if r.columnsDriven == 0 { return (.zero, .zero, .zero) }
+        let reset = try Self.slots(r.pulses.resetSlots, of: device.resetPulse), set = try Self.slots(r.pulses.setSlots, of: device.setPulse)
+        return (try spec.rowSetup.adding(reset).adding(set), reset, set)
     }
 
-    /// Time the array spends in a row's RESET pulses and in its SET pulses.
-    public func resetTime(_ p: Pulses) throws -> SimTime { try device.resetPulse.multiplied(by: UInt64(p.resetSlots)) }
-    public func setTime(_ p: Pulses) throws -> SimTime { try device.setPulse.multiplied(by: UInt64(p.setSlots)) }
+    /// `n` pulse slots of width `pulse`.
+    @inline(__always) static func slots(_ n: Int, of pulse: SimTime) throws -> SimTime {
+        n == 0 ? .zero : n == 1 ? pulse : try pulse.multiplied(by: UInt64(n))
+    }
 }
