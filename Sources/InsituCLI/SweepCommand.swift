@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         let trainingData = try data.load(for: designs[0])
         let perPointData = plan.axes.contains { $0.key.hasPrefix("input.") }
         try prepare(out, spec)
-        let todo = (0..<plan.count).filter { $0 % of == index && (try? Self.row(out, $0)) == nil }
+        let todo = (0..<plan.count).filter { $0 % of == index && Self.row(out, $0) == nil }
         if !quiet { printError("sweep: \(plan.count) points, \(plan.count - todo.count) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
         let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: "points")
         let tally = Tally()
@@ -144,9 +144,12 @@ struct SweepCommand: ParsableCommand {
         URL(fileURLWithPath: out).appendingPathComponent("points").appendingPathComponent(String(format: "%05d", point))
     }
 
-    /// A finished point's row (its point.json, written last).
-    static func row(_ out: String, _ point: Int) throws -> SweepRow {
-        try JSONDecoder().decode(SweepRow.self, from: Data(contentsOf: pointFolder(out, point).appendingPathComponent("point.json")))
+    /// A finished point's row (its point.json, written last), or nil when the point is not
+    /// done or its row cannot be read (written in an older report vocabulary, say): such a
+    /// point runs again.
+    static func row(_ out: String, _ point: Int) -> SweepRow? {
+        guard let bytes = try? Data(contentsOf: pointFolder(out, point).appendingPathComponent("point.json")) else { return nil }
+        return try? JSONDecoder().decode(SweepRow.self, from: bytes)
     }
 
     /// A point's folder: the run's report files, design.json, then point.json last (its presence marks the point done).
@@ -167,7 +170,7 @@ struct SweepCommand: ParsableCommand {
         var rows: [SweepRow] = []
         var missing: [Int] = []
         for p in 0..<plan.count {
-            if let r = try? Self.row(out, p) { rows.append(r) } else { missing.append(p) }
+            if let r = Self.row(out, p) { rows.append(r) } else { missing.append(p) }
         }
         guard missing.isEmpty else {
             printError("error: \(missing.count) point(s) not done in \(out): \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""); run the missing shards, then merge again")

@@ -30,6 +30,21 @@ import Testing
         #expect(try String(contentsOfFile: b + "/sweep.csv", encoding: .utf8) == csv)
     }
 
+    /// A point written in the report vocabulary before schema version 2 cannot be read: a
+    /// resumed sweep runs it again, and the table is what a fresh sweep gives.
+    @Test func pointsOfAnOlderVocabularyRunAgain() throws {
+        let a = Self.folder()
+        let args = ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=6,8", "--images", "50", "--quiet", "--out", a]
+        #expect(try CLI.run(args).status == 0)
+        let csv = try String(contentsOfFile: a + "/sweep.csv", encoding: .utf8)
+        let point = a + "/points/00001/point.json"
+        let old = try String(contentsOfFile: point, encoding: .utf8).replacingOccurrences(of: "\"test_accuracy\"", with: "\"accuracy\"")
+        try old.write(toFile: point, atomically: true, encoding: .utf8)
+        let again = try CLI.run(args.filter { $0 != "--quiet" })
+        #expect(again.status == 0 && again.err.contains("2 points, 1 already done"), "\(again.err)")
+        #expect(try String(contentsOfFile: a + "/sweep.csv", encoding: .utf8) == csv)
+    }
+
     @Test func shardsMergeToTheSameTable() throws {
         let local = Self.folder(), sharded = Self.folder()
         #expect(try CLI.run(Self.base + ["--out", local]).status == 0)
