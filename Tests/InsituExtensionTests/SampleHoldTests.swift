@@ -17,11 +17,12 @@ import InsituTraining
 
     static func design(stages: Bool) throws -> ArchDesign {
         PeripheralStages.register(SampleHold.entry)
-        let set = stages ? ["chip.stages=[{kind: sample-hold, energy: 0.05 pJ, latency: 2 ns, leakage: 1 uW, area: 20 um^2}]"] : []
+        let set = stages ? ["chip.stages=[{kind: sample-hold, hold_capacitance: 50 fF, swing: 0.2 V, acquisition: 2 ns, leakage: 1 uW, area: 20 um^2}]"] : []
         return try ArchDesign.load(path: root.appendingPathComponent("arch/li2018.yaml").path, overrides: set)
     }
 
-    /// One image forward: one sample per converted column (54 hidden + 10 outputs), 2 ns more
+    /// One image forward: one sample per converted column (54 hidden + 10 outputs) at
+    /// 50 fF x (0.2 V)^2 = 2 fJ, 2 ns more
     /// on the image's path (the output layer's conversion waits for its sample; the hidden
     /// layer's conversion is off the critical path), and 64 columns x 1 uW of leakage over it.
     @Test func oneImageByHand() throws {
@@ -40,7 +41,7 @@ import InsituTraining
         #expect(samples.map(\.key.layer) == [1, 2] && samples.map(\.count) == counts)
         #expect(samples.allSatisfy { $0.busyPicoseconds == 2_000 })
         let joules = samples.reduce(0.0) { $0 + $1.energyQuanta.doubleValue * 1e-24 }
-        #expect(abs(joules - 64 * 0.05e-12) < 1e-24 * 2)
+        #expect(abs(joules - 64 * 50e-15 * 0.2 * 0.2) < 1e-24 * 2)
         let leak = try #require(entries.first { $0.key.action == "leakage" })
         let leakJoules = 64 * 1e-6 * Double(with.simulatedTime.picoseconds) * 1e-12
         #expect(abs(leak.energyQuanta.doubleValue * 1e-24 - leakJoules) < 1e-6 * leakJoules)

@@ -23,7 +23,7 @@ do {
     let data = TrainingData(split: split, maxVolts: design.input.maxVolts, testImages: design.training.testImages)
 
     // 3. Train: builds the accelerator the design describes and runs its training method.
-    let run = try TrainingRun.execute(chip: design.chip, digital: design.digital, network: design.network,
+    let run = try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network,
                                       training: design.training, data: data)
 
     // 4. Read the report: the same numbers `insitu train` prints and writes to report.json.
