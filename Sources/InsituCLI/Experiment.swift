@@ -53,6 +53,9 @@ struct StuckDevices: ParsableCommand {
         if let own = design.accelerator {
             throw usageError("--arch \(arch) describes a \(own.spec.kind) accelerator, which has no devices to make stuck; give a crossbar design such as arch/li2018.yaml")
         }
+        if design.chip.device.model.withStuckLow(fraction: 0) == nil {
+            throw usageError("--arch \(arch): the device model '\(design.chip.device.model.kind)' has no stuck devices to vary; give a model that has them, such as gate-controlled")
+        }
         if layers == 1 { design.network.layers = [design.network.layers.first!, design.network.layers.last!] }
         if let images {
             guard images > 0 else { throw usageError("--images must be at least 1") }
