@@ -132,48 +132,44 @@ extension DigitalChip {
         }
     }
 
-    /// Softmax and output error (an exponential, a multiplication by the reciprocal sum and
-    /// a subtraction per output), then each hidden layer's error as a GEMM with the weights
-    /// and its ReLU mask (two comparisons per value).
-    func scheduleBackward(batch: Int, placement p: TensorPlacement) throws {
-        let L = widths.count - 1, m = widths[L]
-        var t = Traffic()
-        t.read(batch * m * operand(.activations, L, p).bits, from: operand(.activations, L, p))
-        t.write(batch * m * operand(.errors, L, p).bits, to: operand(.errors, L, p))
-        var dep = try vector("softmax", .backward, layer: L, ops: [(DigitalUnitModel.exp, batch * m), (DigitalUnitModel.mac, batch * m),
-                                                         (DigitalUnitModel.add, batch * m)], traffic: t, after: -1)
-        var l = L - 1
-        while l >= 1 {
-            dep = try gemm("backward L\(l + 1)", .backward, layer: l + 1, m: batch, k: widths[l + 1], n: widths[l], stationary: operand(.weights, l, p),
-                           streamed: operand(.errors, l + 1, p), output: operand(.errors, l, p), after: dep)
-            dep = try vector("mask L\(l)", .backward, layer: l, ops: [(DigitalUnitModel.compare, 2 * batch * widths[l])], traffic: Traffic(), after: dep)
-            l -= 1
+    /// Runs an algorithm's work for `batch` images (or once, for an update): each product as
+    /// a GEMM on the array, its batched dimension times the images; consecutive element-wise
+    /// work of one phase and layer as one task on the vector unit, with its tensors' traffic.
+    /// Word counts (`read`, `write`) are left out: this machine's traffic is its tensors'.
+    @discardableResult
+    func schedule(_ work: [DigitalWork], batch: Int, placement p: TensorPlacement, after start: Int = -1) throws -> Int {
+        var dep = start
+        var fused: [DigitalWork] = []
+        func flush() throws {
+            guard let first = fused.first else { return }
+            var ops: [(ActionID, Int)] = []
+            var traffic = Traffic()
+            for w in fused {
+                let action = DigitalUnitModel.action(w.operation)!
+                if let i = ops.firstIndex(where: { $0.0 == action }) { ops[i].1 += batch * w.count } else { ops.append((action, batch * w.count)) }
+                for t in w.reads { let o = operand(t, p); traffic.read(batch * t.elements * o.bits, from: o) }
+                for t in w.writes { let o = operand(t, p); traffic.write(batch * t.elements * o.bits, to: o) }
+            }
+            let label = ops.map(\.0.name).joined(separator: "+") + " L\(first.layer)"
+            dep = try vector(label, first.phase, layer: first.layer, ops: ops, traffic: traffic, after: dep)
+            fused = []
         }
+        for w in work where w.operation != .read && w.operation != .write {
+            if let g = w.product {
+                try flush()
+                let m = g.batched == .m ? g.m * batch : g.m, k = g.batched == .k ? g.k * batch : g.k
+                dep = try gemm("\(w.phase.name) L\(w.layer)", w.phase, layer: w.layer, m: m, k: k, n: g.n,
+                               stationary: operand(kind(g.stationary), g.stationaryLayer, p), streamed: operand(kind(g.streamed), g.streamedLayer, p),
+                               output: operand(kind(g.output), g.outputLayer, p), after: dep)
+                continue
+            }
+            if let first = fused.first, first.phase != w.phase || first.layer != w.layer { try flush() }
+            fused.append(w)
+        }
+        try flush()
+        return dep
     }
 
-    /// Each layer's weight gradient over the batch: (inputs x batch) x (batch x outputs),
-    /// the errors stationary and the activations streamed.
-    func scheduleGradient(batch: Int, placement p: TensorPlacement) throws {
-        var dep = -1
-        for l in 0..<(widths.count - 1) {
-            dep = try gemm("gradient L\(l + 1)", .gradient, layer: l + 1, m: widths[l], k: batch, n: widths[l + 1], stationary: operand(.errors, l + 1, p),
-                           streamed: operand(.activations, l, p), output: operand(.gradients, l, p), after: dep)
-        }
-    }
-
-    /// SGD on every weight: read its gradient and master copy, one multiply-add, write the
-    /// master copy and the working weight.
-    func scheduleUpdate(phase: Phase, placement p: TensorPlacement) throws {
-        var dep = -1
-        for l in 0..<(widths.count - 1) {
-            let count = widths[l] * widths[l + 1]
-            var t = Traffic()
-            let g = operand(.gradients, l, p), w = operand(.master, l, p), work = operand(.weights, l, p)
-            t.read(count * g.bits, from: g)
-            t.read(count * w.bits, from: w)
-            t.write(count * w.bits, to: w)
-            t.write(count * work.bits, to: work)
-            dep = try vector("sgd L\(l + 1)", phase, layer: l + 1, ops: [(DigitalUnitModel.mac, count)], traffic: t, after: dep)
-        }
-    }
+    func kind(_ k: DigitalWork.Tensor.Kind) -> Kind { Kind(rawValue: k.rawValue)! }
+    func operand(_ t: DigitalWork.Tensor, _ p: TensorPlacement) -> Operand { operand(kind(t.kind), t.layer, p) }
 }

@@ -100,11 +100,11 @@ public final class DigitalChip: WeightStore, TensorRounding {
             return pass
         }
         try segment(phase) { try scheduleForward(batch: batch.count, phase: phase, placement: placement) }
-        if perImage.contains(where: { $0.phase == .backward }) {
-            try segment(.backward) { try scheduleBackward(batch: batch.count, placement: placement) }
-        }
-        if perImage.contains(where: { $0.phase == .gradient }) {
-            try segment(.gradient) { try scheduleGradient(batch: batch.count, placement: placement) }
+        // The work it is given, a segment per phase in the order the phases come (backward, gradient).
+        var phases: [Phase] = []
+        for w in perImage where !phases.contains(w.phase) { phases.append(w.phase) }
+        for p in phases {
+            try segment(p) { try schedule(perImage.filter { $0.phase == p }, batch: batch.count, placement: placement) }
         }
         return pass
     }
@@ -113,7 +113,7 @@ public final class DigitalChip: WeightStore, TensorRounding {
         setWeights(weights)
         guard accounting else { return }
         let placement = TensorPlacement(widths: widths, batch: 1, formats: spec.formats, sramBits: spec.sram.capacityBits)
-        try segment(phase) { try scheduleUpdate(phase: phase, placement: placement) }
+        try segment(phase) { try schedule(work, batch: 1, placement: placement) }
     }
 
     /// The largest sub-batch of at most `count` images whose activations all sit in SRAM; the

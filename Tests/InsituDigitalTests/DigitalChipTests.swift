@@ -75,15 +75,31 @@ func entry(_ chip: DigitalChip, _ component: String, _ action: String, _ phase: 
         let chip = try tinyChip()
         _ = try chip.forward(twoImages, phase: .forward, perImage: Backprop.work(widths: [4, 3, 2]))
         #expect(entry(chip, "vector", "exp", .backward).count == 4)
-        #expect(entry(chip, "vector", "mac", .backward).count == 4)
-        #expect(entry(chip, "vector", "add", .backward).count == 4)
+        // Softmax and output error as Backprop describes them: m divisions and m MACs per image.
+        #expect(entry(chip, "vector", "mac", .backward).count == 8)
+        #expect(entry(chip, "vector", "add", .backward).count == 0)
         #expect(entry(chip, "mac-array", "mac", .backward).count == 12)
         #expect(entry(chip, "vector", "compare", .backward).count == 12)
         #expect(entry(chip, "mac-array", "mac", .gradient).count == 36)
-        try chip.store(chip.storedWeights, phase: .update, after: [])
+        try chip.store(chip.storedWeights, phase: .update, after: SGDUpdate.work(widths: [4, 3, 2]))
         #expect(entry(chip, "vector", "mac", .update).count == 18)
         #expect(entry(chip, "sram", "read", .update).count == 18 * 64)
         #expect(entry(chip, "sram", "write", .update).count == 18 * 48)
+    }
+
+    /// The chip runs the work it is handed, not an algorithm of its own: another algorithm's
+    /// product and element-wise step are what it schedules and charges.
+    @Test func runsTheWorkItIsGiven() throws {
+        let chip = try tinyChip()
+        let product = DigitalWork.Product(m: 1, k: 2, n: 3, batched: .m, stationary: (.weights, 1), streamed: (.errors, 2), output: (.errors, 1))
+        let work = [DigitalWork.product(product, phase: .gradient, layer: 2),
+                    DigitalWork(.exp, 5, phase: .gradient, layer: 1, reads: [.init(.activations, layer: 1, elements: 3)])]
+        _ = try chip.forward(twoImages, phase: .forward, perImage: work)
+        #expect(entry(chip, "mac-array", "mac", .gradient).count == 2 * 6)      // 2 images x 1 x 2 x 3
+        #expect(entry(chip, "vector", "exp", .gradient).count == 2 * 5)
+        #expect(entry(chip, "mac-array", "mac", .backward).count == 0 && entry(chip, "vector", "exp", .backward).count == 0)
+        try chip.store(chip.storedWeights, phase: .update, after: [DigitalWork(.compare, 7, phase: .update, layer: 1)])
+        #expect(entry(chip, "vector", "compare", .update).count == 7 && entry(chip, "vector", "mac", .update).count == 0)
     }
 
     /// With no SRAM every tensor lives in DRAM: the same 1440 bits move over the DRAM port

@@ -3,8 +3,9 @@ import InsituEngine
 extension Chip {
     /// Runs a batch forward: first the functional model, image after image (currents, TIAs,
     /// converters, the class); then, with accounting, every image's hops as events, followed
-    /// by its `perImage` digital work. Returns what the digital side holds.
-    public func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork]) throws -> ForwardPass {
+    /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
+    public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
+        let perImage = DigitalWork.counted(described)
         let n = batch.count
         while slots.count < n { slots.append(ImageSlot(widths: widths)) }
         let m0 = widths[0]

@@ -75,26 +75,31 @@ public struct Backprop {
         }
     }
 
-    /// What one image's backward pass and gradient cost on the digital side, as counts:
-    /// softmax (m exponentials, m divisions as MACs), output error (m MACs), per hidden layer
-    /// W^T delta (inputs x outputs MACs, the weights read from the buffer) and the mask (two
-    /// comparisons per unit); then a delta^T for every layer with a read-modify-write of the
-    /// accumulators.
+    /// What one image's backward pass and gradient do on the digital side: softmax (m
+    /// exponentials, m divisions as MACs) and output error (m MACs) from the outputs to the
+    /// output errors; per hidden layer, from the last, W^T delta (a product with the weights
+    /// stationary, read from the buffer) and the mask (two comparisons per unit); then per
+    /// layer the outer product a delta^T into the gradient accumulators, read and written.
+    /// A counting machine sums these (`DigitalWork.counted`); a tiling one runs them.
     public static func work(widths: [Int]) -> [DigitalWork] {
-        let m = widths.last!
-        var macs = 2 * m, compares = 0, weightWords = 0
-        for l in 1..<(widths.count - 1) {
-            macs += widths[l] * widths[l + 1]
-            compares += 2 * widths[l]
-            weightWords += widths[l] * widths[l + 1]
+        let L = widths.count - 1, m = widths[L]
+        typealias T = DigitalWork.Tensor
+        var work = [DigitalWork(.exp, m, phase: .backward, layer: L, reads: [T(.activations, layer: L, elements: m)]),
+                    DigitalWork(.mac, 2 * m, phase: .backward, layer: L, writes: [T(.errors, layer: L, elements: m)])]
+        for l in stride(from: L - 1, through: 1, by: -1) {
+            let n = widths[l], k = widths[l + 1]
+            work.append(DigitalWork(.read, n * k, phase: .backward, layer: l + 1))
+            work.append(.product(.init(m: 1, k: k, n: n, batched: .m, stationary: (.weights, l), streamed: (.errors, l + 1),
+                                       output: (.errors, l)), phase: .backward, layer: l + 1))
+            work.append(DigitalWork(.compare, 2 * n, phase: .backward, layer: l))
         }
-        var work = [DigitalWork(.exp, m, phase: .backward)]
-        if weightWords > 0 { work.append(DigitalWork(.read, weightWords, phase: .backward)) }
-        work.append(DigitalWork(.mac, macs, phase: .backward))
-        if compares > 0 { work.append(DigitalWork(.compare, compares, phase: .backward)) }
-        let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-        work += [DigitalWork(.read, weights, phase: .gradient), DigitalWork(.mac, weights, phase: .gradient),
-                 DigitalWork(.write, weights, phase: .gradient)]
+        for l in 0..<L {
+            let n = widths[l], k = widths[l + 1]
+            work.append(DigitalWork(.read, n * k, phase: .gradient, layer: l + 1))
+            work.append(.product(.init(m: n, k: 1, n: k, batched: .k, stationary: (.errors, l + 1), streamed: (.activations, l),
+                                       output: (.gradients, l)), phase: .gradient, layer: l + 1))
+            work.append(DigitalWork(.write, n * k, phase: .gradient, layer: l + 1))
+        }
         return work
     }
 }

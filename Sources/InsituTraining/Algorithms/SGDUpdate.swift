@@ -26,9 +26,19 @@ public struct SGDUpdate: UpdateRule {
                 w[l][k] = x
             }
         }
-        let weights = gradients.reduce(0) { $0 + $1.count }
-        try store.store(w, phase: .update, after: [
-            DigitalWork(.read, 2 * weights, phase: .update), DigitalWork(.mac, weights, phase: .update),
-        ])
+        try store.store(w, phase: .update, after: Self.work(widths: store.widths))
+    }
+
+    /// Per layer: read each weight's gradient and master copy, one multiply-add, write the
+    /// master copy and the working weight.
+    public static func work(widths: [Int]) -> [DigitalWork] {
+        typealias T = DigitalWork.Tensor
+        return (0..<(widths.count - 1)).flatMap { l -> [DigitalWork] in
+            let count = widths[l] * widths[l + 1]
+            return [DigitalWork(.read, 2 * count, phase: .update, layer: l + 1),
+                    DigitalWork(.mac, count, phase: .update, layer: l + 1,
+                                reads: [T(.gradients, layer: l, elements: count), T(.master, layer: l, elements: count)],
+                                writes: [T(.master, layer: l, elements: count), T(.weights, layer: l, elements: count)])]
+        }
     }
 }
