@@ -50,9 +50,8 @@ public struct ArchDesign: Sendable, Equatable {
             // A design with its own accelerator trains only one way: that accelerator's method.
             design.accelerator = own
             design.training.method = own.spec.method
-        } else if let method = TrainingMethods.named(design.training.method), method.needsOwnAccelerator {
-            throw ArchError(top.value("training")?.location ?? top.location,
-                            "training.method '\(design.training.method.rawValue)' needs an accelerator section (\(AcceleratorKinds.sections.joined(separator: ", ")))",
+        } else if let problem = TrainingMethods.mismatch(design.training.method, own: nil, sections: AcceleratorKinds.sections) {
+            throw ArchError(top.value("training")?.location ?? top.location, "training.method: \(problem)",
                             hint: "see arch/digital-32nm.yaml, or choose in-situ, ex-situ or float")
         }
         try crossCheck(design, top)
@@ -63,11 +62,11 @@ public struct ArchDesign: Sendable, Equatable {
     /// allocated: per device (conductance, state, fault, factor, weight mirrors, read-back),
     /// per mapped block and tile, per image of a batch and of a test chunk.
     public var estimatedBytes: Double {
+        if let accelerator { return accelerator.spec.estimatedBytes(network: network, training: training) }
         let widths = network.layers.map(Double.init)
         let weights = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
         let units = widths.reduce(0, +)
         let images = Double(max(training.batchSize, 500))
-        if let accelerator { return accelerator.spec.estimatedBytes(network: network, training: training) }
         let rows = Double(max(chip.tile.rows / 2, 1)), columns = Double(max(chip.tile.columns, 1))
         let blocks = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + ($1.0 / rows).rounded(.up) * ($1.1 / columns).rounded(.up) }
         return weights * 2 * 26 + blocks * 2_000 + images * units * 24

@@ -36,6 +36,17 @@ public struct MappingReader {
 
     public static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
+    /// The name that key `selector` of mapping `value` gives, one of `names` (a device
+    /// model, a stage kind), read before the rest of the mapping, whose keys are then those
+    /// of what it names.
+    static func selector(_ selector: String, of value: ArchValue, path: String, among names: [String]) throws -> String {
+        var others: [String] = []
+        if case .mapping(let entries, _) = value { others = entries.map(\.key).filter { $0 != selector } }
+        var name = ""
+        try MappingReader(value, path: path, keys: [selector] + others, optional: Set(others)).name(selector, among: names, into: &name)
+        return name
+    }
+
     public func has(_ key: String) -> Bool { entries[key] != nil }
 
     public func value(_ key: String) -> ArchValue? { entries[key]?.value }

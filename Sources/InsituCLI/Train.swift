@@ -40,14 +40,8 @@ struct Train: ParsableCommand {
         }
         if let seed { design.training.seed = seed }
         if let method {
-            guard let known = TrainingMethods.named(method) else {
-                throw usageError("--method \(method.rawValue): expected one of \(TrainingMethods.names.joined(separator: ", "))")
-            }
-            if let own = design.accelerator, own.spec.method != method {
-                throw usageError("--method \(method.rawValue): \(arch.arch) describes a \(own.spec.kind) accelerator, which trains only by its own method (\(own.spec.method.rawValue))")
-            }
-            if design.accelerator == nil && known.needsOwnAccelerator {
-                throw usageError("--method \(method.rawValue) needs a design with its own accelerator section (\(AcceleratorKinds.sections.joined(separator: ", ")); e.g. arch/digital-32nm.yaml)")
+            if let problem = TrainingMethods.mismatch(method, own: design.accelerator, sections: AcceleratorKinds.sections) {
+                throw usageError("--method \(method.rawValue): \(arch.arch): \(problem)")
             }
             design.training.method = method
         }

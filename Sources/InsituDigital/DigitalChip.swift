@@ -101,9 +101,7 @@ public final class DigitalChip: WeightStore, TensorRounding {
         }
         try segment(phase) { try scheduleForward(batch: batch.count, phase: phase, placement: placement) }
         // The work it is given, a segment per phase in the order the phases come (backward, gradient).
-        var phases: [Phase] = []
-        for w in perImage where !phases.contains(w.phase) { phases.append(w.phase) }
-        for p in phases {
+        for p in DigitalWork.phases(of: perImage) {
             try segment(p) { try schedule(perImage.filter { $0.phase == p }, batch: batch.count, placement: placement) }
         }
         return pass

@@ -32,17 +32,10 @@ public struct TrainingRun {
     /// method, and checkpoints only where the method keeps them.
     public static func execute(_ job: TrainingJob) throws -> TrainingRun {
         let name = job.training.method
-        guard let method = TrainingMethods.named(name) else {
-            throw MethodMismatch(description: "unknown training method '\(name.rawValue)'; expected one of \(TrainingMethods.names.joined(separator: ", "))")
-        }
+        if let problem = TrainingMethods.mismatch(name, own: job.accelerator) { throw MethodMismatch(description: problem) }
+        let method = TrainingMethods.named(name)!
         if (job.checkpoint != nil || job.resume != nil) && !method.keepsCheckpoints {
             throw MethodMismatch(description: "checkpoints are kept for in-situ training, not \(name.rawValue)")
-        }
-        if let own = job.accelerator, own.spec.method != name {
-            throw MethodMismatch(description: "a \(own.spec.kind) design trains only by its own method (\(own.spec.method.rawValue)), not \(name.rawValue)")
-        }
-        if job.accelerator == nil && method.needsOwnAccelerator {
-            throw MethodMismatch(description: "the \(name.rawValue) method needs a design with its own accelerator section (e.g. digital_chip)")
         }
         return try method.run(job)
     }

@@ -40,13 +40,7 @@ public enum DeviceModels {
         guard let section = parent.value(key) else {
             throw ArchError(parent.location, "missing key '\(path)' in '\(parent.path)'", hint: "add '\(key):' with 'model:' and its keys")
         }
-        // Read `model` alone first (whatever else is there), then check the section against that model's keys.
-        var present: [String] = []
-        if case .mapping(let entries, _) = section { present = entries.map(\.key).filter { $0 != "model" } }
-        let head = try MappingReader(section, path: path, keys: ["model"] + present, optional: Set(present))
-        var name = ""
-        try head.name("model", among: names, into: &name)
-        let entry = registry.entry(name)!
+        let entry = registry.entry(try MappingReader.selector("model", of: section, path: path, among: names))!
         let reader = try MappingReader(section, path: path, keys: ["model"] + entry.keys, optional: entry.optional)
         return AnyDeviceModel(try entry.decode(reader))
     }

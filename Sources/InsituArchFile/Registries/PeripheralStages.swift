@@ -52,12 +52,7 @@ public enum PeripheralStages {
         }
         return try items.enumerated().map { k, item in
             let at = "\(path)[\(k)]"
-            var present: [String] = []
-            if case .mapping(let entries, _) = item { present = entries.map(\.key).filter { $0 != "kind" } }
-            let head = try MappingReader(item, path: at, keys: ["kind"] + present, optional: Set(present))
-            var kind = ""
-            try head.name("kind", among: kinds, into: &kind)
-            let entry = registry.entry(kind)!
+            let entry = registry.entry(try MappingReader.selector("kind", of: item, path: at, among: kinds))!
             return AnyPeripheralStage(try entry.decode(MappingReader(item, path: at, keys: ["kind"] + entry.keys, optional: entry.optional)))
         }
     }

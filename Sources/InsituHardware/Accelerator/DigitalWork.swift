@@ -90,6 +90,13 @@ public struct DigitalWork: Sendable, Equatable, Codable {
         DigitalWork(.mac, p.macs, phase: phase, layer: layer, product: p)
     }
 
+    /// The phases `work` serves, in the order they first appear.
+    public static func phases(of work: [DigitalWork]) -> [Phase] {
+        var phases: [Phase] = []
+        for w in work where !phases.contains(w.phase) { phases.append(w.phase) }
+        return phases
+    }
+
     /// The order in which a counting machine runs a phase's operations.
     static let countedOrder: [Operation] = [.exp, .read, .mac, .add, .compare, .write]
 
@@ -97,9 +104,7 @@ public struct DigitalWork: Sendable, Equatable, Codable {
     /// one item per operation (in the order exp, read, mac, add, compare, write) with the
     /// counts summed, structure left out.
     public static func counted(_ work: [DigitalWork]) -> [DigitalWork] {
-        var phases: [Phase] = []
-        for w in work where !phases.contains(w.phase) { phases.append(w.phase) }
-        return phases.flatMap { phase in
+        phases(of: work).flatMap { phase in
             countedOrder.compactMap { op in
                 let n = work.reduce(0) { $0 + ($1.phase == phase && $1.operation == op ? $1.count : 0) }
                 return n > 0 ? DigitalWork(op, n, phase: phase) : nil

@@ -60,6 +60,24 @@ public enum TrainingMethods {
     public static func register(_ method: any TrainingMethod) { registry.register(method.name.rawValue, method) }
     public static var names: [String] { registry.names }
     public static func named(_ name: TrainingSpec.Method) -> (any TrainingMethod)? { registry.entry(name.rawValue) }
+
+    /// Why `method` cannot train a design whose own accelerator is `own` (nil for a crossbar
+    /// design), or nil when it can: it must be registered, a design with its own accelerator
+    /// trains only by that accelerator's method, and a method that needs one needs one of the
+    /// accelerator `sections` (named in the message when given).
+    public static func mismatch(_ method: TrainingSpec.Method, own: AnyAcceleratorSpec?, sections: [String] = []) -> String? {
+        guard let known = named(method) else {
+            return "unknown training method '\(method.rawValue)'; expected one of \(names.joined(separator: ", "))"
+        }
+        if let own, own.spec.method != method {
+            return "a \(own.spec.kind) accelerator trains only by its own method (\(own.spec.method.rawValue)), not \(method.rawValue)"
+        }
+        if own == nil && known.needsOwnAccelerator {
+            return "the \(method.rawValue) method needs a design with its own accelerator section"
+                + (sections.isEmpty ? "" : " (\(sections.joined(separator: ", ")))")
+        }
+        return nil
+    }
 }
 
 /// In-situ training on the crossbar chip (`InSituTraining`), with checkpoints.
