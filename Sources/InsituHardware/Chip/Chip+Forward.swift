@@ -5,7 +5,7 @@ extension Chip {
     /// converters, the class); then, with accounting, every image's hops as events, followed
     /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
-        let perImage = DigitalWork.counted(described)
+        let perImage = countedPerImage.of(described)
         let n = batch.count
         while slots.count < n { slots.append(ImageSlot(widths: widths)) }
         let m0 = widths[0]

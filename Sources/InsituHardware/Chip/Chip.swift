@@ -71,6 +71,10 @@ public final class Chip: ProgrammableCrossbar {
     /// the others side paths; chain c ends before `chainEnds[c]`.
     @exclusivity(unchecked) var hops: [Hop] = []
     @exclusivity(unchecked) var chainEnds: [Int] = []
+    /// The counts of the last per-image work and of the last update work handed in (the
+    /// training loop hands the same work every batch and every update).
+    @exclusivity(unchecked) var countedPerImage = CountedWork()
+    @exclusivity(unchecked) var countedUpdate = CountedWork()
     /// Digital work run before the rows of a programming segment.
     @exclusivity(unchecked) var prelude: [Hop] = []
     /// What programming each row job did in the segment in flight, for its time and energy.
@@ -306,5 +310,19 @@ final class ImageSlot {
         inputs = (0..<layers).map { Array(repeating: 0, count: widths[$0]) }
         currents = (0..<layers).map { Array(repeating: 0, count: widths[$0 + 1]) }
         digital = currents
+    }
+}
+
+/// `DigitalWork.counted` of the last work list asked for, kept while the same list comes again.
+struct CountedWork {
+    private var described: [DigitalWork] = []
+    private var counted: [DigitalWork] = []
+
+    mutating func of(_ work: [DigitalWork]) -> [DigitalWork] {
+        if work != described {
+            described = work
+            counted = DigitalWork.counted(work)
+        }
+        return counted
     }
 }
