@@ -41,15 +41,16 @@ enum ChipDecoding {
 
         c.device = try DeviceModels.decode(r, key: "device")
 
-        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage", "area"], optional: ["area"])
+        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage", "area", "power"], optional: ["area", "power"])
         try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
         try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
         try dac.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.dac.energyJoules)
         try dac.time("latency", into: &c.dac.latency)
         try dac.quantity("leakage", .watt, min: 0, max: 100, into: &c.dac.leakageWatts)
+        try PowerDecoding.power(dac, into: &c.dac.power)
         try dac.quantity("area", .squareMetre, min: 0, max: 1, into: &c.dac.areaSquareMetres)
 
-        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage", "area"], optional: ["area"])
+        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage", "area", "power"], optional: ["area", "power"])
         try tia.quantity("gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.gainVoltsPerAmp)
         try tia.quantity("clip", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.tia.clipVolts)
         try tia.quantity("output_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.outputGainVoltsPerAmp)
@@ -57,10 +58,11 @@ enum ChipDecoding {
         try tia.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.tia.energyJoules)
         try tia.time("settling", into: &c.tia.settling)
         try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
+        try PowerDecoding.power(tia, into: &c.tia.power)
         try tia.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tia.areaSquareMetres)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage", "area"],
-                                optional: ["walden_fom", "area", "energy"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage", "area", "power"],
+                                optional: ["walden_fom", "area", "energy", "power"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
@@ -68,22 +70,24 @@ enum ChipDecoding {
         try adc.time("conversion_time", into: &c.adc.conversionTime)
         try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
+        try PowerDecoding.power(adc, into: &c.adc.power)
         try adc.quantity("area", .squareMetre, min: 0, max: 1, into: &c.adc.areaSquareMetres)
         try converterDefaults(adc, &c.adc)
         c.stages = try PeripheralStages.decode(r)
 
         try r.choice("interlayer", into: &c.interlayer)
 
-        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage", "area"], optional: ["area"])
+        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage", "area", "power"], optional: ["area", "power"])
         try ctl.integer("write_drivers", min: 1, max: 1 << 16, into: &c.controller.writeDrivers)
         try ctl.time("row_setup", into: &c.controller.rowSetup)
         try ctl.quantity("gate_drive_energy", .joule, min: 0, max: 1e-3, into: &c.controller.gateDriveJoules)
         try ctl.quantity("leakage", .watt, min: 0, max: 100, into: &c.controller.leakageWatts)
+        try PowerDecoding.power(ctl, into: &c.controller.power)
         try ctl.quantity("area", .squareMetre, min: 0, max: 1, into: &c.controller.areaSquareMetres)
 
         let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "format", "accumulator", "node",
-                                                  "exp_energy", "exp_cycles", "leakage", "area"],
-                                optional: ["area", "mac_energy", "add_energy", "format", "accumulator", "node"])
+                                                  "exp_energy", "exp_cycles", "leakage", "area", "power"],
+                                optional: ["area", "power", "mac_energy", "add_energy", "format", "accumulator", "node"])
         try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
         try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
         if try oneOf(dig, explicit: ["mac_energy", "add_energy"], table: ["format", "accumulator", "node"]) {
@@ -101,10 +105,11 @@ enum ChipDecoding {
         try dig.quantity("exp_energy", .joule, min: 0, max: 1e-6, into: &c.digital.expJoules)
         try dig.integer("exp_cycles", min: 1, max: 1 << 16, into: &c.digital.expCycles)
         try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
+        try PowerDecoding.power(dig, into: &c.digital.power)
         try dig.quantity("area", .squareMetre, min: 0, max: 1, into: &c.digital.areaSquareMetres)
 
-        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "bits_per_cycle", "clock", "word_bits", "leakage", "area"],
-                                optional: ["area", "energy_per_bit", "capacity"])
+        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "bits_per_cycle", "clock", "word_bits", "leakage", "area", "power"],
+                                optional: ["area", "power", "energy_per_bit", "capacity"])
         if try oneOf(buf, explicit: ["energy_per_bit"], table: ["capacity"]) {
             var bytes = 0.0
             try buf.quantity("capacity", .byte, min: 0, max: Double(1 << 40), into: &bytes)
@@ -122,13 +127,15 @@ enum ChipDecoding {
         try buf.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.buffer.clockHertz)
         try buf.integer("word_bits", min: 1, max: 64, into: &c.buffer.wordBits)
         try buf.quantity("leakage", .watt, min: 0, max: 100, into: &c.buffer.leakageWatts)
+        try PowerDecoding.power(buf, into: &c.buffer.power)
         try buf.quantity("area", .squareMetre, min: 0, max: 1, into: &c.buffer.areaSquareMetres)
 
-        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage", "area"], optional: ["area"])
+        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage", "area", "power"], optional: ["area", "power"])
         try bus.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.interconnect.energyPerBitJoules)
         try bus.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.interconnect.bitsPerCycle)
         try bus.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.interconnect.clockHertz)
         try bus.quantity("leakage", .watt, min: 0, max: 100, into: &c.interconnect.leakageWatts)
+        try PowerDecoding.power(bus, into: &c.interconnect.power)
         try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         c.placement = try placement(r)

@@ -80,6 +80,18 @@ enum DesignDescription {
         return lines
     }
 
+    /// Which components are power-gated and after how long idle; the rest are always on.
+    static func power(_ c: ChipSpec) -> String {
+        let units: [(String, PowerStates, Double)] = [("DACs", c.dac.power, c.dac.leakageWatts), ("TIAs", c.tia.power, c.tia.leakageWatts),
+                                                      ("ADCs", c.adc.power, c.adc.leakageWatts),
+                                                      ("controller", c.controller.power, c.controller.leakageWatts),
+                                                      ("digital unit", c.digital.power, c.digital.leakageWatts),
+                                                      ("buffer", c.buffer.power, c.buffer.leakageWatts),
+                                                      ("interconnect", c.interconnect.power, c.interconnect.leakageWatts)]
+        let gated = units.compactMap { name, p, w in p.gateAfter(leakageWatts: w).map { "\(name) after \($0) idle" } }
+        return gated.isEmpty ? "every component always on" : "gated: " + gated.joined(separator: ", ") + "; the rest always on"
+    }
+
     static func text(_ d: ArchDesign, mapping: LayerMapping) -> String {
         let c = d.chip, t = c.tile
         func uS(_ s: Double) -> String { String(format: "%.0f uS", s * 1e6) }
@@ -113,6 +125,7 @@ enum DesignDescription {
         lines.append("  update controller: \(c.controller.writeDrivers) write driver(s), row setup \(c.controller.rowSetup)")
         lines.append("  digital unit: \(c.digital.lanes) lanes at \(c.digital.clockHertz / 1e9) GHz, MAC \(c.digital.macJoules * 1e12) pJ")
         lines.append("  buffer: \(c.buffer.bitsPerCycle) bit/cycle at \(c.buffer.clockHertz / 1e9) GHz, \(c.buffer.energyPerBitJoules * 1e12) pJ/bit")
+        lines.append("  power: " + power(c))
         lines += area(c, tiles: mapping.tilesUsed)
         lines += drawing(mapping)
         let n = d.network

@@ -35,6 +35,8 @@ public struct ChipState: Codable, Equatable {
     var segments: [Segment]
     /// Busy time over simulated time so far (absent in checkpoints of older versions).
     var timeline: UtilisationTimeline.State?
+    /// Per component, where a gated resource's idle accounting stands (absent: none gated).
+    var idle: [[UInt64]]?
 }
 
 
@@ -56,7 +58,7 @@ extension Chip {
                 case .readBack: .init(images: nil, work: nil, steps: Packed(steps))
                 }
             },
-            timeline: components.timeline.state)
+            timeline: components.timeline.state, idle: components.idleState)
     }
 
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
@@ -90,6 +92,9 @@ extension Chip {
                              busyPicoseconds: e.busy, count: e.count, magnitude: e.magnitude))
         }
         if let timeline = s.timeline { components.timeline.restore(timeline) }
+        guard components.restoreIdle(s.idle) else {
+            throw CheckpointMismatch(description: "the checkpoint's power-gating state does not fit this chip's components")
+        }
         replay.recorded = s.segments.map { seg in
             (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values)
         }

@@ -67,6 +67,7 @@ extension Chip {
         for p in blocks(l, slot: s) {
             let t = tiles[p.tile]
             let grant = try t.array.resource!.acquire(at: now, for: readDuration)
+            _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
             let power = slot.inputs[l].withUnsafeBufferPointer {
                 devices.readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
                                   block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
@@ -181,7 +182,7 @@ extension Chip {
                                end: grant.end, energy: energy))
     }
 
-    /// The TIAs of a tile settle at the end of its array's read (they have no queue of their own).
+    /// The TIAs of a tile are powered for its array's read and settle at its end.
     @inline(__always)
     func senseSpan(_ t: TileComponents, _ read: Resource.Grant, layer l: Int, slot s: Int?, joules: Double) {
         guard let trace, trace.isRecording else { return }

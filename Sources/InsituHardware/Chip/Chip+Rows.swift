@@ -141,6 +141,7 @@ extension Chip {
             return grant.end
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
+            _ = try t.tias.resource!.acquire(at: read.start, for: readDuration)
             let layer = crossbars[copyIndex[job.layer][job.replica]]
             let width = layer.outputs
             var rowConductance = 0.0

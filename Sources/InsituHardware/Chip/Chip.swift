@@ -287,7 +287,7 @@ final class TileComponents {
         array = registry.register(name + ".array", model: CrossbarModel(spec: spec.tile, readSeconds: readSeconds, device: device),
                                   servers: 1)
         tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowLineFarads,
-                                                                count: spec.tile.columns))
+                                                                count: spec.tile.columns), servers: 1)
         adcs = registry.register(name + ".adc", model: ADCModel(spec: spec.adc), servers: spec.adc.perTile)
         stages = spec.stages.enumerated().map { k, s in
             let kind = s.stage.kind

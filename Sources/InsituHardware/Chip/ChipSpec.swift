@@ -116,6 +116,8 @@ public struct DACSpec: Sendable, Equatable {
     public var energyJoules = 0.29e-12
     public var latency = SimTime(picoseconds: 1_000)
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of one unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -134,6 +136,8 @@ public struct TIASpec: Sendable, Equatable {
     public var energyJoules = 0.2e-12
     public var settling = SimTime(picoseconds: 5_000)
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of one unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -151,6 +155,8 @@ public struct ADCSpec: Sendable, Equatable {
     /// ADCs per tile; columns queue for them in groups.
     public var perTile = 8
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of one unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -170,6 +176,8 @@ public struct ControllerSpec: Sendable, Equatable {
     /// Energy to set one column's gate voltage (gate DAC plus gate line).
     public var gateDriveJoules = 0.5e-12
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of the whole unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -185,6 +193,8 @@ public struct DigitalSpec: Sendable, Equatable {
     /// Cycles one lane needs for one exponential.
     public var expCycles = 8
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of the whole unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -198,6 +208,8 @@ public struct BufferSpec: Sendable, Equatable {
     /// Word width of stored values.
     public var wordBits = 16
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of the whole unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
@@ -210,6 +222,8 @@ public struct InterconnectSpec: Sendable, Equatable {
     public var bitsPerCycle = 256
     public var clockHertz = 1e9
     public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
     /// Area of the whole unit, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}

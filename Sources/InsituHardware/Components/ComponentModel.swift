@@ -16,14 +16,22 @@ public protocol ComponentModel: Sendable {
     var areaSquareMetres: Double { get }
     /// False for parts off the die (DRAM), which have no area to give.
     var occupiesDie: Bool { get }
+    /// Power states of one unit, and how many units the component holds (its leakage is all of
+    /// theirs): a component with a queue is gated per server, as the policy says.
+    var powerStates: PowerStates { get }
+    var units: Int { get }
 }
 
 extension ComponentModel {
     public var occupiesDie: Bool { true }
+    public var powerStates: PowerStates { .alwaysOn }
+    public var units: Int { 1 }
 
     /// The price of an action named `name`, if the model has one; leakage is priced per second.
     public func price(named name: String) -> ActionPrice? {
         if name == Component.leakage.name { return ActionPrice(joulesPerUnit: leakageWatts, unit: "s") }
+        if name == Component.offLeakage.name { return ActionPrice(joulesPerUnit: powerStates.offLeakageWatts * Double(units), unit: "s") }
+        if name == Component.wake.name { return ActionPrice(joulesPerUnit: powerStates.wakeJoules, unit: "unit") }
         return actions.first { $0.name == name }.map(price)
     }
 }

@@ -38,15 +38,32 @@ public final class ComponentRegistry {
         timeline.sample(components, from: from, to: to)
         let seconds = to > from ? Double(to.picoseconds - from.picoseconds) * 1e-12 : 0
         guard let trace, trace.isRecording else {
-            if seconds > 0 { for c in components { c.chargeLeakage(phase, seconds: seconds) } }
+            for c in components { c.chargeStatic(phase, seconds: seconds, until: to) }
             return
         }
         var leakage: [(component: String, energy: EnergyQuanta)] = []
         for c in components {
-            let joules = seconds > 0 ? c.chargeLeakage(phase, seconds: seconds) : 0
+            let joules = c.chargeStatic(phase, seconds: seconds, until: to)
             if joules > 0 { leakage.append((c.name, EnergyQuanta(joules: joules))) }
         }
         trace.endSegment(phase: phase.name, start: from, end: max(from, to), leakage: leakage)
+    }
+
+    /// Per component, where its gated resource's idle accounting stands (nil when none is gated).
+    public var idleState: [[UInt64]]? {
+        let states = components.map { $0.resource?.idleState ?? [] }
+        return states.allSatisfy(\.isEmpty) ? nil : states
+    }
+
+    /// Continues the idle accounting of `idleState` in fresh components; false when it does not fit them.
+    public func restoreIdle(_ states: [[UInt64]]?) -> Bool {
+        guard let states else { return components.allSatisfy { $0.resource?.idle == nil } }
+        guard states.count == components.count else { return false }
+        for (c, state) in zip(components, states) {
+            if c.resource == nil { if !state.isEmpty { return false } else { continue } }
+            if !c.resource!.restoreIdle(state) { return false }
+        }
+        return true
     }
 
     /// Total area, square metres.

@@ -31,6 +31,7 @@ public struct DigitalUnitModel: ComponentModel {
         }
     }
     public var leakageWatts: Double { spec.leakageWatts }
+    public var powerStates: PowerStates { spec.power }
     public var areaSquareMetres: Double { spec.areaSquareMetres }
 }
 
@@ -44,6 +45,7 @@ public struct BufferModel: ComponentModel {
     public var actions: [ActionID] { [Self.read, Self.write] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
     public var leakageWatts: Double { spec.leakageWatts }
+    public var powerStates: PowerStates { spec.power }
     public var areaSquareMetres: Double { spec.areaSquareMetres }
 }
 
@@ -56,5 +58,6 @@ public struct InterconnectModel: ComponentModel {
     public var actions: [ActionID] { [Self.transfer] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
     public var leakageWatts: Double { spec.leakageWatts }
+    public var powerStates: PowerStates { spec.power }
     public var areaSquareMetres: Double { spec.areaSquareMetres }
 }

@@ -20,6 +20,8 @@ public struct DACModel: ComponentModel {
     }
     /// Leakage and area are per DAC, times the rows.
     public var leakageWatts: Double { spec.leakageWatts * Double(count) }
+    public var powerStates: PowerStates { spec.power }
+    public var units: Int { count }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(count) }
 }
 
@@ -70,6 +72,8 @@ public struct TIAModel: ComponentModel {
     }
     /// Leakage and area are per TIA, times the columns.
     public var leakageWatts: Double { spec.leakageWatts * Double(count) }
+    public var powerStates: PowerStates { spec.power }
+    public var units: Int { count }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(count) }
 }
 
@@ -83,6 +87,8 @@ public struct ADCModel: ComponentModel {
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.conversionJoules) }
     /// Leakage and area are per ADC, times the ADCs of the tile.
     public var leakageWatts: Double { spec.leakageWatts * Double(spec.perTile) }
+    public var powerStates: PowerStates { spec.power }
+    public var units: Int { spec.perTile }
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(spec.perTile) }
 }
 
@@ -95,5 +101,6 @@ public struct ControllerModel: ComponentModel {
     public var actions: [ActionID] { [Self.gateDrive] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.gateDriveJoules) }
     public var leakageWatts: Double { spec.leakageWatts }
+    public var powerStates: PowerStates { spec.power }
     public var areaSquareMetres: Double { spec.areaSquareMetres }
 }

@@ -1,0 +1,69 @@
+import Testing
+@testable import InsituEngine
+
+/// A power manager's split of idle time, worked out by hand on one server gated after 10 ns.
+@Suite struct IdleTimeTests {
+    static func ns(_ x: UInt64) -> SimTime { SimTime(picoseconds: x * 1_000) }
+
+    /// Uses [0, 5), [8, 13), [50, 55) ns, settled at 60 ns: gaps 5-8 (3 ns powered),
+    /// 13-50 (10 ns powered, 27 ns gated, one wake-up), 55-60 (5 ns powered, still open).
+    @Test func gapsSplitAtTheTimeout() throws {
+        var r = Resource(name: "adc", capacity: 1)
+        r.gate(after: Self.ns(10))
+        for start in [0, 8, 50] as [UInt64] { _ = try r.acquire(at: Self.ns(start), for: Self.ns(5)) }
+        r.settleIdle(until: Self.ns(60))
+        #expect(r.idle?.poweredPicoseconds == 18_000 && r.idle?.gatedPicoseconds == 27_000 && r.idle?.wakes == 1)
+        #expect(r.busyPicoseconds + r.idle!.poweredPicoseconds + r.idle!.gatedPicoseconds == 60_000)
+    }
+
+    /// A segment ending in the middle of a gap splits it where the timeout falls, and the
+    /// rest is split when the gap closes: the same totals as without the segment end.
+    @Test func aSegmentEndInsideAGap() throws {
+        var r = Resource(name: "adc", capacity: 1)
+        r.gate(after: Self.ns(10))
+        _ = try r.acquire(at: Self.ns(8), for: Self.ns(5))
+        r.settleIdle(until: Self.ns(30))
+        // 0-8 ns: 8 powered; 13-30: 10 powered, 7 gated.
+        #expect(r.idle?.poweredPicoseconds == 18_000 && r.idle?.gatedPicoseconds == 7_000 && r.idle?.wakes == 0)
+        _ = try r.acquire(at: Self.ns(50), for: Self.ns(5))
+        #expect(r.idle?.poweredPicoseconds == 18_000 && r.idle?.gatedPicoseconds == 27_000 && r.idle?.wakes == 1)
+    }
+
+    /// A bank of servers all asked at once closes every server's gap; the grouped request
+    /// leaves the same split as one request at a time.
+    @Test func groupedRequestsSplitLikeSingleOnes() throws {
+        for count in [3, 8, 20] {
+            var a = Resource(name: "a", capacity: 4), b = Resource(name: "b", capacity: 4)
+            a.gate(after: Self.ns(2))
+            b.gate(after: Self.ns(2))
+            for t in [5, 9, 40] as [UInt64] {
+                _ = try a.acquire(count: count, at: Self.ns(t), for: Self.ns(1))
+                for _ in 0..<count { _ = try b.acquire(at: Self.ns(t), for: Self.ns(1)) }
+            }
+            a.settleIdle(until: Self.ns(100))
+            b.settleIdle(until: Self.ns(100))
+            #expect(a.idle == b.idle && a.drainedAt == b.drainedAt)
+            #expect(a.busyPicoseconds + a.idle!.poweredPicoseconds + a.idle!.gatedPicoseconds == 4 * 100_000)
+        }
+    }
+
+    /// A saved split continues in a fresh resource exactly as in the one it came from.
+    @Test func restoredAccountingContinues() throws {
+        var r = Resource(name: "adc", capacity: 2)
+        r.gate(after: Self.ns(10))
+        _ = try r.acquire(at: Self.ns(3), for: Self.ns(5))
+        r.settleIdle(until: Self.ns(20))
+        var fresh = Resource(name: "adc", capacity: 2)
+        fresh.gate(after: Self.ns(10))
+        let restored = fresh.restoreIdle(r.idleState)
+        #expect(restored)
+        let before = r.idle!
+        _ = try r.acquire(at: Self.ns(40), for: Self.ns(5))
+        _ = try fresh.acquire(at: Self.ns(40), for: Self.ns(5))
+        #expect(fresh.idle!.gatedPicoseconds == r.idle!.gatedPicoseconds - before.gatedPicoseconds)
+        #expect(fresh.idle!.wakes == r.idle!.wakes - before.wakes)
+        var ungated = Resource(name: "x", capacity: 2)
+        let refused = !ungated.restoreIdle(r.idleState)
+        #expect(refused)
+    }
+}
