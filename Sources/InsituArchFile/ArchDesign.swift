@@ -72,6 +72,35 @@ public struct ArchDesign: Sendable, Equatable {
         return weights * 2 * 26 + blocks * 2_000 + images * units * 24
     }
 
+    /// What the crossbar chip stores must fit where its gradient dataflow keeps it: every
+    /// accumulator in the register file for `registers`, and the batch's words in a buffer of
+    /// given capacity.
+    private static func memoryCheck(_ d: ArchDesign, _ top: MappingReader) throws {
+        let widths = d.network.layers, digital = d.chip.digital
+        let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        func location(_ section: String, _ key: String) -> SourceLocation {
+            guard case .mapping(let chip, _)? = top.value("chip"), let s = chip.first(where: { $0.key == section }) else { return top.location }
+            if case .mapping(let entries, _) = s.value, let e = entries.first(where: { $0.key == key }) { return e.value.location }
+            return s.value.location
+        }
+        if digital.gradientDataflow == .registers && weights > digital.accumulatorRegisters {
+            throw ArchError(location("digital", "accumulator_registers"),
+                            "'chip.digital.gradient_dataflow: registers' keeps all \(weights) gradient accumulators in the register file, which has \(digital.accumulatorRegisters) words",
+                            hint: "raise chip.digital.accumulator_registers to at least \(weights), or choose gradient_dataflow: batch or buffer")
+        }
+        let buffer = d.chip.buffer
+        guard buffer.capacityBytes > 0 else { return }
+        let words = digital.gradientDataflow.bufferWords(widths: widths, images: d.training.batchSize)
+        let bytes = Double(words * buffer.wordBits) / 8
+        if bytes > buffer.capacityBytes {
+            throw ArchError(location("buffer", "capacity"),
+                            String(format: "the buffer holds %.0f B, but training stores %d words of %d bits (%.0f B: a batch's inputs and activations, read-back weights, gate states%@)",
+                                   buffer.capacityBytes, words, buffer.wordBits, bytes,
+                                   digital.gradientDataflow == .registers ? "" : ", the gradient" + (digital.gradientDataflow == .batch ? " and each image's errors" : "")),
+                            hint: "raise chip.buffer.capacity to at least \(Int(bytes.rounded(.up))) B, or use a smaller batch or word width")
+        }
+    }
+
     /// Checks that involve more than one key.
     private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let available = Double(ProcessInfo.processInfo.physicalMemory)
@@ -99,6 +128,7 @@ public struct ArchDesign: Sendable, Equatable {
                                     : "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
             }
         }
+        if d.accelerator == nil { try memoryCheck(d, top) }
         if d.input.cropSide < d.input.side {
             throw ArchError(top.location, "input.crop (\(d.input.cropSide)) must be at least input.side (\(d.input.side))")
         }

@@ -86,8 +86,10 @@ enum ChipDecoding {
         try ctl.quantity("area", .squareMetre, min: 0, max: 1, into: &c.controller.areaSquareMetres)
 
         let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "format", "accumulator", "node",
-                                                  "exp_energy", "exp_cycles", "leakage", "area", "power"],
-                                optional: ["area", "power", "mac_energy", "add_energy", "format", "accumulator", "node"])
+                                                  "exp_energy", "exp_cycles", "leakage", "area", "power", "gradient_dataflow",
+                                                  "accumulator_registers", "register_energy_per_bit"],
+                                optional: ["area", "power", "mac_energy", "add_energy", "format", "accumulator", "node", "gradient_dataflow",
+                                           "accumulator_registers", "register_energy_per_bit"])
         try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
         try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
         if try oneOf(dig, explicit: ["mac_energy", "add_energy"], table: ["format", "accumulator", "node"]) {
@@ -96,31 +98,46 @@ enum ChipDecoding {
             try dig.choice("accumulator", into: &accumulator)
             try DigitalDecoding.node(dig, "node", into: &node)
             let table = OperationTable(node: node)
+            try dig.quantity("register_energy_per_bit", .joule, min: 0, max: 1e-9, into: &c.digital.registerJoulesPerBit)
+            // As on the digital chip: a MAC also clocks its operand and partial-sum registers.
             c.digital.macJoules = table.macJoules(operand: format, accumulator: accumulator)
+                + c.digital.registerJoulesPerBit * Double(format.bits + accumulator.bits)
             c.digital.addJoules = table.addJoules(accumulator)
+            c.digital.registerWordBits = accumulator.bits
         } else {
+            try dig.quantity("register_energy_per_bit", .joule, min: 0, max: 1e-9, into: &c.digital.registerJoulesPerBit)
             try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)
             try dig.quantity("add_energy", .joule, min: 0, max: 1e-6, into: &c.digital.addJoules)
         }
         try dig.quantity("exp_energy", .joule, min: 0, max: 1e-6, into: &c.digital.expJoules)
         try dig.integer("exp_cycles", min: 1, max: 1 << 16, into: &c.digital.expCycles)
+        try dig.choice("gradient_dataflow", into: &c.digital.gradientDataflow)
+        try dig.integer("accumulator_registers", min: 1, max: 1 << 24, into: &c.digital.accumulatorRegisters)
         try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
         try PowerDecoding.power(dig, into: &c.digital.power)
         try dig.quantity("area", .squareMetre, min: 0, max: 1, into: &c.digital.areaSquareMetres)
 
-        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "bits_per_cycle", "clock", "word_bits", "leakage", "area", "power"],
-                                optional: ["area", "power", "energy_per_bit", "capacity"])
+        let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "banks", "bits_per_cycle", "clock", "word_bits", "leakage", "area", "power"],
+                                optional: ["area", "power", "energy_per_bit", "capacity", "banks"])
         if try oneOf(buf, explicit: ["energy_per_bit"], table: ["capacity"]) {
             var bytes = 0.0
             try buf.quantity("capacity", .byte, min: 0, max: Double(1 << 40), into: &bytes)
-            guard let perBit = SRAMTable.joulesPerBit(capacityBytes: bytes) else {
+            try buf.integer("banks", min: 1, max: 1024, into: &c.buffer.banks)
+            c.buffer.capacityBytes = bytes
+            // Priced as the digital chip's SRAM: an access costs one bank's array.
+            let bank = bytes / Double(c.buffer.banks)
+            guard let perBit = SRAMTable.joulesPerBit(capacityBytes: bank) else {
                 let range = SRAMTable.capacityRange
                 throw ArchError(buf.value("capacity")?.location ?? buf.location,
-                                "'chip.buffer.capacity' is outside the SRAM energy table (\(Int(range.lowerBound / 1024)) KiB to \(Int(range.upperBound / 1024)) KiB)",
-                                hint: "give 'energy_per_bit' instead for a buffer of another size")
+                                "each buffer bank holds \(Int(bank)) B ('chip.buffer.capacity' / 'banks'), outside the SRAM energy table (\(Int(range.lowerBound / 1024)) KiB to \(Int(range.upperBound / 1024)) KiB per bank)",
+                                hint: "change capacity or banks so that capacity / banks is in that range, or give 'energy_per_bit' for a buffer of another size")
             }
             c.buffer.energyPerBitJoules = perBit
         } else {
+            if let banks = buf.value("banks") {
+                throw ArchError(banks.location, "'chip.buffer.banks' prices the buffer from the SRAM table by bank size, but 'energy_per_bit' gives the price directly",
+                                hint: "give 'capacity' (and banks) instead of energy_per_bit, or drop banks")
+            }
             try buf.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.buffer.energyPerBitJoules)
         }
         try buf.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.buffer.bitsPerCycle)

@@ -17,8 +17,9 @@ public enum CostTable {
         lines.append(pad("phase", 10) + pad("(NeuroSim)", 22) + lpad("energy", 11) + lpad("time", 13) + lpad("share", 8))
         for (phase, t) in b.byPhase {
             let share = b.total.joules > 0 ? 100 * t.joules / b.total.joules : 0
-            // A phase run inside another's segments (backward and gradient in the crossbar chip's forward) has no span of its own.
-            let time = (b.phaseTime[phase] ?? 0) == 0 && t.joules > 0 ? "in forward" : SimTime.format(b.phaseTime[phase] ?? 0)
+            // A phase run inside another's segments (backward in the crossbar chip's forward, a
+            // gradient in the forward or the update segment) has no span of its own.
+            let time = (b.phaseTime[phase] ?? 0) == 0 && t.joules > 0 ? "in others" : SimTime.format(b.phaseTime[phase] ?? 0)
             lines.append(pad(phase, 10) + pad(names[phase] ?? "", 22) + lpad(Ledger.humanEnergy(joules: t.joules), 11)
                          + lpad(time, 13) + lpad(String(format: "%.1f%%", share), 8))
         }

@@ -78,6 +78,7 @@ import Testing
     @Test func twoImagesThroughFourThreeTwoByHand() throws {
         var spec = ChipSpec()
         spec.device = handDevice().spec
+        spec.digital.gradientDataflow = .buffer   // accumulators read-modify-written in the buffer per image
         spec.adc.perTile = 2
         let chip = try Chip(spec: spec, widths: [4, 3, 2],
                             placements: [[Placement(tile: 0, firstInput: 0, inputs: 4, firstOutput: 0, outputs: 3)],

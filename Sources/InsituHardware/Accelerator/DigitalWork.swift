@@ -11,6 +11,9 @@ public struct DigitalWork: Sendable, Equatable, Codable {
         case mac, add, exp, compare
         /// Words read from or written to the buffer.
         case read, write
+        /// Words read from or written to the digital unit's register file (a machine's own
+        /// placement of work, never part of an algorithm's description).
+        case register
     }
 
     /// A tensor of the training step: its kind, the layer it belongs to (weights, gradients and
@@ -98,10 +101,10 @@ public struct DigitalWork: Sendable, Equatable, Codable {
     }
 
     /// The order in which a counting machine runs a phase's operations.
-    static let countedOrder: [Operation] = [.exp, .read, .mac, .add, .compare, .write]
+    static let countedOrder: [Operation] = [.exp, .read, .register, .mac, .add, .compare, .write]
 
     /// The work as a counting machine runs it: per phase (in the order phases first appear),
-    /// one item per operation (in the order exp, read, mac, add, compare, write) with the
+    /// one item per operation (in the order exp, read, register, mac, add, compare, write) with the
     /// counts summed, structure left out.
     public static func counted(_ work: [DigitalWork]) -> [DigitalWork] {
         phases(of: work).flatMap { phase in

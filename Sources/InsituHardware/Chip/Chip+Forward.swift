@@ -5,8 +5,10 @@ extension Chip {
     /// converters, the class); then, with accounting, every image's hops as events, followed
     /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
-        let perImage = countedPerImage.of(described)
         let n = batch.count
+        if phase == .forward { trainingBatch = n }
+        let dataflow = spec.digital.gradientDataflow
+        let perImage = countedPerImage.of(described) { dataflow.perImage($0, widths: widths) }
         while slots.count < n { slots.append(ImageSlot(widths: widths)) }
         let m0 = widths[0]
         precondition(batch.volts.count == n * m0, "a batch needs \(m0) input voltages per image")

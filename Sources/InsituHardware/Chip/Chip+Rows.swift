@@ -8,7 +8,8 @@ extension Chip {
     /// Runs `work` on the digital unit (gate-voltage arithmetic and its buffer traffic), then
     /// programs every layer's devices to `targets` (device layout), row by row.
     public func program(targets: [[Float]], phase: Phase, after described: [DigitalWork] = []) throws {
-        let work = countedUpdate.of(described)
+        let dataflow = spec.digital.gradientDataflow, images = trainingBatch, registers = spec.digital.accumulatorRegisters
+        let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
         precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
                      "one target per device of every layer")
         try segment(phase, work: {

@@ -75,6 +75,8 @@ public final class Chip: ProgrammableCrossbar {
     /// training loop hands the same work every batch and every update).
     @exclusivity(unchecked) var countedPerImage = CountedWork()
     @exclusivity(unchecked) var countedUpdate = CountedWork()
+    /// Images of the last training batch run forward: what a per-batch gradient product spans.
+    @exclusivity(unchecked) var trainingBatch = 1
     /// Digital work run before the rows of a programming segment.
     @exclusivity(unchecked) var prelude: [Hop] = []
     /// What programming each row job did in the segment in flight, for its time and energy.
@@ -313,15 +315,17 @@ final class ImageSlot {
     }
 }
 
-/// `DigitalWork.counted` of the last work list asked for, kept while the same list comes again.
+/// `DigitalWork.counted` of the last work list asked for, as the chip places it, kept while the
+/// same placed list comes again (the training loop hands the same work every batch).
 struct CountedWork {
-    private var described: [DigitalWork] = []
+    private var placed: [DigitalWork] = []
     private var counted: [DigitalWork] = []
 
-    mutating func of(_ work: [DigitalWork]) -> [DigitalWork] {
-        if work != described {
-            described = work
-            counted = DigitalWork.counted(work)
+    mutating func of(_ work: [DigitalWork], placing place: ([DigitalWork]) -> [DigitalWork] = { $0 }) -> [DigitalWork] {
+        let now = place(work)
+        if now != placed {
+            placed = now
+            counted = DigitalWork.counted(now)
         }
         return counted
     }

@@ -192,6 +192,13 @@ public struct DigitalSpec: Sendable, Equatable {
     public var expJoules = 5.0e-12
     /// Cycles one lane needs for one exponential.
     public var expCycles = 8
+    /// How the weight gradient is formed (see `GradientDataflow`).
+    public var gradientDataflow = GradientDataflow.batch
+    /// Words of the register file next to the lanes that holds accumulators.
+    public var accumulatorRegisters = 64
+    /// Energy per bit of a register-file access, and the width of its words.
+    public var registerJoulesPerBit = 0.009e-12
+    public var registerWordBits = 16
     public var leakageWatts = 0.0
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn
@@ -207,6 +214,10 @@ public struct BufferSpec: Sendable, Equatable {
     public var clockHertz = 1e9
     /// Word width of stored values.
     public var wordBits = 16
+    /// Capacity, bytes (0: not given, and then not checked against what the chip stores).
+    public var capacityBytes = 0.0
+    /// Banks the capacity is split into; an access costs what one bank's array costs.
+    public var banks = 1
     public var leakageWatts = 0.0
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn

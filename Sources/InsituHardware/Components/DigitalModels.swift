@@ -7,19 +7,23 @@ public struct DigitalUnitModel: ComponentModel {
     public static let add = ActionID(1, "add")
     public static let exp = ActionID(2, "exp")
     public static let compare = ActionID(3, "compare")
+    /// One word read or written in the register file (accumulators kept next to the lanes).
+    public static let register = ActionID(4, "register")
     public let spec: DigitalSpec
     public init(spec: DigitalSpec) { self.spec = spec }
     public var kind: String { "digital" }
-    public var actions: [ActionID] { [Self.mac, Self.add, Self.exp, Self.compare] }
+    public var actions: [ActionID] { [Self.mac, Self.add, Self.exp, Self.compare, Self.register] }
     public func price(_ action: ActionID) -> ActionPrice {
         switch action.index {
         case Self.mac.index: ActionPrice(joulesPerEvent: spec.macJoules)
         case Self.exp.index: ActionPrice(joulesPerEvent: spec.expJoules)
+        case Self.register.index: ActionPrice(joulesPerEvent: spec.registerJoulesPerBit * Double(spec.registerWordBits))
         default: ActionPrice(joulesPerEvent: spec.addJoules)
         }
     }
-    /// Cycles one lane spends on one operation.
-    public func cycles(_ action: ActionID) -> Int { action == Self.exp ? spec.expCycles : 1 }
+    /// Cycles one lane spends on one operation (a register access rides along with the
+    /// operation it feeds, in the same cycle).
+    public func cycles(_ action: ActionID) -> Int { action == Self.exp ? spec.expCycles : action == Self.register ? 0 : 1 }
     /// The action of an arithmetic operation.
     public static func action(_ op: DigitalWork.Operation) -> ActionID? {
         switch op {
@@ -27,6 +31,7 @@ public struct DigitalUnitModel: ComponentModel {
         case .add: add
         case .exp: exp
         case .compare: compare
+        case .register: register
         case .read, .write: nil
         }
     }

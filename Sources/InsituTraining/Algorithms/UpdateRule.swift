@@ -61,7 +61,9 @@ public struct StateUpdate: UpdateRule {
     /// weight for the step, two additions (G+ and G-), four comparisons for the clip, and
     /// the new gates written back.
     public func work(weights: Int) -> [DigitalWork] {
-        [DigitalWork(.read, 3 * weights, phase: .update), DigitalWork(.mac, weights, phase: .update),
+        [DigitalWork(.read, 2 * weights, phase: .update),
+         DigitalWork(.read, weights, phase: .update, reads: [DigitalWork.Tensor(.gradients, layer: 0, elements: weights)]),
+         DigitalWork(.mac, weights, phase: .update),
          DigitalWork(.add, 2 * weights, phase: .update), DigitalWork(.compare, 4 * weights, phase: .update),
          DigitalWork(.write, 2 * weights, phase: .update)]
     }
