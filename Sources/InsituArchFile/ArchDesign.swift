@@ -78,11 +78,7 @@ public struct ArchDesign: Sendable, Equatable {
     private static func memoryCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let widths = d.network.layers, digital = d.chip.digital
         let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-        func location(_ section: String, _ key: String) -> SourceLocation {
-            guard case .mapping(let chip, _)? = top.value("chip"), let s = chip.first(where: { $0.key == section }) else { return top.location }
-            if case .mapping(let entries, _) = s.value, let e = entries.first(where: { $0.key == key }) { return e.value.location }
-            return s.value.location
-        }
+        let location = { (section: String, key: String) in memberLocation(top, section, key) }
         if digital.gradientDataflow == .registers && weights > digital.accumulatorRegisters {
             throw ArchError(location("digital", "accumulator_registers"),
                             "'chip.digital.gradient_dataflow: registers' keeps all \(weights) gradient accumulators in the register file, which has \(digital.accumulatorRegisters) words",
@@ -101,6 +97,13 @@ public struct ArchDesign: Sendable, Equatable {
         }
     }
 
+    /// Where `chip.SECTION.KEY` is written (or its section, or the file's top).
+    private static func memberLocation(_ top: MappingReader, _ section: String, _ key: String) -> SourceLocation {
+        guard case .mapping(let chip, _)? = top.value("chip"), let s = chip.first(where: { $0.key == section }) else { return top.location }
+        if case .mapping(let entries, _) = s.value, let e = entries.first(where: { $0.key == key }) { return e.value.location }
+        return s.value.location
+    }
+
     /// Checks that involve more than one key.
     private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let available = Double(ProcessInfo.processInfo.physicalMemory)
@@ -117,7 +120,13 @@ public struct ArchDesign: Sendable, Equatable {
         }
         if d.accelerator == nil {
             do {
-                _ = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
+                let placements = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
+                let tiles = Set(placements.1.joined().map(\.tile)).count
+                if d.chip.controller.writeDrivers > tiles {
+                    throw ArchError(memberLocation(top, "controller", "write_drivers"),
+                                    "'chip.controller.write_drivers' is \(d.chip.controller.writeDrivers), but only \(tiles) tile(s) hold the network, and a tile programs one row at a time (its gate voltages are set per column for the row being programmed)",
+                                    hint: "use at most \(tiles) write driver(s), or spread the network over more tiles")
+                }
             } catch let failure as LayerMapping.Failure {
                 let chip = top.value("chip")
                 var location = chip?.location ?? top.location

@@ -60,7 +60,8 @@ public indirect enum ArchValue: Sendable {
         return name
     }
 
-    /// Replaces the value at a dotted path, creating mappings along the way.
+    /// Replaces the value at a dotted path, creating mappings along the way; a null value
+    /// removes the key, as `key: ~` does in an extending file.
     public func setting(path: [String], to value: ArchValue) -> ArchValue {
         guard let head = path.first else { return value }
         var entries: [Entry] = []
@@ -69,7 +70,9 @@ public indirect enum ArchValue: Sendable {
             entries = existing
             location = l
         }
-        if let i = entries.firstIndex(where: { $0.key == head }) {
+        if path.count == 1 && value.isNull {
+            entries.removeAll { $0.key == head }
+        } else if let i = entries.firstIndex(where: { $0.key == head }) {
             entries[i].value = entries[i].value.setting(path: Array(path.dropFirst()), to: value)
         } else {
             let child = ArchValue.mapping([], value.location).setting(path: Array(path.dropFirst()), to: value)

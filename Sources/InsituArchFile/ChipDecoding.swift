@@ -61,13 +61,13 @@ enum ChipDecoding {
         try PowerDecoding.power(tia, into: &c.tia.power)
         try tia.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tia.areaSquareMetres)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "per_tile", "leakage", "area", "power"],
-                                optional: ["walden_fom", "area", "energy", "power"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "clock", "per_tile", "leakage", "area", "power"],
+                                optional: ["walden_fom", "area", "energy", "power", "conversion_time", "clock"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
         try adc.quantity("walden_fom", .joule, min: 0, max: 1e-9, into: &c.adc.waldenJoulesPerStep)
-        try adc.time("conversion_time", into: &c.adc.conversionTime)
+        try sarTiming(adc, &c.adc)
         try adc.integer("per_tile", min: 1, max: 1 << 16, into: &c.adc.perTile)
         try adc.quantity("leakage", .watt, min: 0, max: 100, into: &c.adc.leakageWatts)
         try PowerDecoding.power(adc, into: &c.adc.power)
@@ -198,6 +198,24 @@ enum ChipDecoding {
             throw ArchError(location, "'\(MappingReader.join(r.path, key))' expects a range A..B of indices from 0 with A <= B, found '\(text)'")
         }
         return a...b
+    }
+
+    /// An ADC's conversion time: given as `conversion_time`, or from its SAR `clock` as one
+    /// sampling cycle plus one cycle per bit, (bits + 1) / f.
+    static func sarTiming(_ r: MappingReader, _ adc: inout ADCSpec) throws {
+        switch (r.has("conversion_time"), r.has("clock")) {
+        case (true, false): try r.time("conversion_time", into: &adc.conversionTime)
+        case (false, true):
+            var hertz = 0.0
+            try r.quantity("clock", .hertz, min: 1e6, max: 1e12, into: &hertz)
+            adc.conversionTime = try SimTime.seconds(Double(adc.bits + 1) / hertz)
+        case (true, true):
+            throw ArchError(r.value("clock")!.location, "'chip.adc.clock' sets the conversion time from the bits, but 'conversion_time' gives it directly",
+                            hint: "keep one of them (an extending file can drop the inherited one with 'conversion_time: ~')")
+        case (false, false):
+            throw ArchError(r.location, "missing key 'chip.adc.conversion_time' in 'chip.adc'; give it, or the SAR 'clock' to derive it from the bits",
+                            hint: "e.g. clock: 10.8 GHz (9 cycles of an 8-bit SAR in 0.833 ns)")
+        }
     }
 
     /// An ADC without `energy` (or `walden_fom`) or `area` takes them from the SAR table by bits.

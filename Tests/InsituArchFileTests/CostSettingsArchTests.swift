@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import InsituArchFile
+import InsituEngine
+import InsituHardware
+
+/// Cost settings that must change the answer, or be refused with the reason.
+@Suite struct CostSettingsArchTests {
+    static func load(_ overrides: [String]) throws -> ArchDesign { try ArchDesign.load(path: Fixtures.li2018, overrides: overrides) }
+
+    /// A SAR converts one bit a cycle after a sampling cycle: at 10.8 GHz, 9 cycles (833 ps)
+    /// at 8 bits, 5 cycles (463 ps) at 4 bits, 11 (1019 ps) at 10.
+    @Test func sarTimeByBits() throws {
+        for (bits, cycles) in [(8, 9.0), (4, 5.0), (10, 11.0)] {
+            let d = try Self.load(["chip.adc.bits=\(bits)"])
+            #expect(d.chip.adc.conversionTime == (try SimTime.seconds(cycles / 10.8e9)))
+        }
+        #expect(throws: ArchError.self) { try Self.load(["chip.adc.conversion_time=1 ns"]) }
+        let direct = try Self.load(["chip.adc.conversion_time=1 ns", "chip.adc.clock=~"])
+        #expect(direct.chip.adc.conversionTime == SimTime(picoseconds: 1_000))
+    }
+
+    /// One tile programs one row at a time: more write drivers than tiles in use are refused;
+    /// as many as the tiles are accepted.
+    @Test func writeDriversBeyondTheTilesAreRefused() throws {
+        do {
+            _ = try Self.load(["chip.controller.write_drivers=8"])
+            Issue.record("8 write drivers on one tile were accepted")
+        } catch let e as ArchError {
+            #expect(e.description.contains("only 1 tile(s)") && e.description.contains("write_drivers"))
+        }
+        let two = try Self.load(["chip.controller.write_drivers=2", "chip.tile.count=2", "chip.mapping=layer-per-tile"])
+        #expect(two.chip.controller.writeDrivers == 2)
+    }
+
+    /// A gated unit needs every figure that sets when gating pays.
+    @Test func gatedPowerNeedsItsFigures() throws {
+        #expect(throws: ArchError.self) { try Self.load(["chip.adc.power={policy: gated, off_leakage: 1 uW}"]) }
+        let on = try Self.load(["chip.adc.power.policy=always-on"])
+        #expect(on.chip.adc.power.policy == .alwaysOn && on.chip.adc.power.gateAfter(leakageWatts: on.chip.adc.leakageWatts) == nil)
+        let li = try Self.load([])
+        #expect(li.chip.adc.power.gateAfter(leakageWatts: li.chip.adc.leakageWatts) == SimTime(picoseconds: 20_000))
+    }
+}
