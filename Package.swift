@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile", "InsituFuzzSupport"]),
         .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining", "InsituFuzzSupport"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
-        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDevices", "InsituDigital", "InsituHardware", "InsituTraining"]),
+        .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDevices", "InsituEngine", "InsituDigital", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining"]),
         .testTarget(name: "InsituDataTests", dependencies: ["InsituData", "InsituTraining"]),
         .testTarget(name: "InsituCLITests", dependencies: ["insitu"]),

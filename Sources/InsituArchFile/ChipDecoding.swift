@@ -41,11 +41,19 @@ enum ChipDecoding {
 
         c.device = try DeviceModels.decode(r, key: "device")
 
-        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "leakage", "area", "power"], optional: ["area", "power"])
+        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "supply_voltage", "supply_efficiency", "leakage", "area", "power"],
+                                optional: ["area", "power", "supply_voltage", "supply_efficiency"])
         try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
         try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
         try dac.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.dac.energyJoules)
         try dac.time("latency", into: &c.dac.latency)
+        try dac.quantity("supply_voltage", .volt, min: 0, max: 10, into: &c.dac.supplyVolts)
+        try dac.number("supply_efficiency", min: 0.01, max: 1, into: &c.dac.supplyEfficiency)
+        if c.dac.supplyVolts > 0 && c.dac.supplyVolts < max(c.dac.rangeVolts, c.tile.readVolts) {
+            throw ArchError(dac.value("supply_voltage")!.location,
+                            "'chip.dac.supply_voltage' \(c.dac.supplyVolts) V is below what the rows are driven to (DAC range \(c.dac.rangeVolts) V, read-back \(c.tile.readVolts) V)",
+                            hint: "raise supply_voltage to at least \(max(c.dac.rangeVolts, c.tile.readVolts)) V, or leave it out for ideal drivers")
+        }
         try dac.quantity("leakage", .watt, min: 0, max: 100, into: &c.dac.leakageWatts)
         try PowerDecoding.power(dac, into: &c.dac.power)
         try dac.quantity("area", .squareMetre, min: 0, max: 1, into: &c.dac.areaSquareMetres)
@@ -77,10 +85,12 @@ enum ChipDecoding {
 
         try r.choice("interlayer", into: &c.interlayer)
 
-        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "leakage", "area", "power"], optional: ["area", "power"])
+        let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "charge_pump_efficiency", "leakage", "area", "power"],
+                                optional: ["area", "power", "charge_pump_efficiency"])
         try ctl.integer("write_drivers", min: 1, max: 1 << 16, into: &c.controller.writeDrivers)
         try ctl.time("row_setup", into: &c.controller.rowSetup)
         try ctl.quantity("gate_drive_energy", .joule, min: 0, max: 1e-3, into: &c.controller.gateDriveJoules)
+        try ctl.number("charge_pump_efficiency", min: 0.01, max: 1, into: &c.controller.chargePumpEfficiency)
         try ctl.quantity("leakage", .watt, min: 0, max: 100, into: &c.controller.leakageWatts)
         try PowerDecoding.power(ctl, into: &c.controller.power)
         try ctl.quantity("area", .squareMetre, min: 0, max: 1, into: &c.controller.areaSquareMetres)

@@ -38,7 +38,10 @@ enum Fixtures {
         #expect(abs(gate(d).stuckLowSiemens - 10e-6) < 1e-18)
         #expect(d.chip.tia.gainVoltsPerAmp == 200 && d.chip.tia.clipVolts == 0.2)
         #expect(d.network.layers == [64, 54, 10] && d.network.outputScalePerAmp == 5e5)
-        #expect(gate(d).setPulse.picoseconds == 100_000)
+        // The paper's board pulsed for 100 ns, its minimum; the integrated preset pulses for 10 ns.
+        #expect(gate(d).setPulse.picoseconds == 10_000 && gate(d).resetPulse.picoseconds == 10_000)
+        let board = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/li2018-board.yaml").path)
+        #expect(gate(board).setPulse.picoseconds == 100_000 && gate(board).resetPulse.picoseconds == 100_000)
         #expect(d.training.batchSize == 50 && d.training.images == 80_000)
     }
 

@@ -31,8 +31,9 @@ import InsituTraining
         return chip
     }
 
-    /// w = 0.5 (A+ - A-) + (C+ - C-) from the devices; one image's drivers charge
-    /// (2 x 0.5^2 + 2) sum v^2 of line, four rows per input.
+    /// w = 0.5 (A+ - A-) + (C+ - C-) from the devices; one image's drivers draw the charge of
+    /// (2 x 0.5 + 2) sum v per farad of line from the preset's rail, 0.25 V made at 75%, four
+    /// rows per input (ideal drivers: (2 x 0.5^2 + 2) sum v^2).
     @Test func cellsAndDriversByHand() throws {
         let d = try Self.design()
         #expect(d.training.method == "two-array")
@@ -45,8 +46,14 @@ import InsituTraining
         let volts = (0..<64).map { Float($0 % 5) * Float(0.2 / 255 * 51) }     // on the DAC's grid
         _ = try chip.forward(InputBatch(volts: volts, labels: [0]), phase: .test, perImage: [])
         let drive = try #require(chip.ledger.entries.first { $0.key.component == "tile0.dac" && $0.key.phase == "test" })
-        let line = volts.reduce(0.0) { $0 + 2.5 * Double($1 * $1) }     // v^2 of each Float voltage
+        let line = volts.reduce(0.0) { $0 + 3 * (0.25 / 0.75) * Double($1) }     // each Float voltage
         #expect(drive.count == 4 * 64 && abs(drive.magnitude - line) < 1e-12, "\(drive.magnitude) \(line)")
+        var ideal = d
+        ideal.chip.dac.supplyVolts = 0
+        let idealChip = try Self.chip(ideal)
+        _ = try idealChip.forward(InputBatch(volts: volts, labels: [0]), phase: .test, perImage: [])
+        let idealDrive = try #require(idealChip.ledger.entries.first { $0.key.component == "tile0.dac" && $0.key.phase == "test" })
+        #expect(abs(idealDrive.magnitude - volts.reduce(0.0) { $0 + 2.5 * Double($1 * $1) }) < 1e-12)
     }
 
     /// A step moves only A's states; the transfer moves A's difference into C and centres A.

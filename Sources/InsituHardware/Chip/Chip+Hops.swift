@@ -38,13 +38,14 @@ extension Chip {
     }
 
     /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2
-    /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair).
+    /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair), or,
+    /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt.
     func drive(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let v = slots[s].inputs[l]
         var end = now
         for p in blocks(l, slot: s) {
             var line = 0.0
-            for i in p.firstInput..<(p.firstInput + p.inputs) { line += driveFactor * Double(v[i] * v[i]) }
+            for i in p.firstInput..<(p.firstInput + p.inputs) { line += lineEnergyPerFarad(v[i]) }
             let t = tiles[p.tile].dacs
             let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
             let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
@@ -75,14 +76,28 @@ extension Chip {
             let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power, busy: readDuration)
             var line = 0.0
             if drivesNext && p.firstInput == 0 {
-                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += driveFactor * Double(slot.inputs[l + 1][j] * slot.inputs[l + 1][j]) }
+                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(slot.inputs[l + 1][j]) }
+            }
+            var supplied = 0.0
+            if rail > 0 {
+                let supply = slot.inputs[l].withUnsafeBufferPointer {
+                    devices.supplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
+                                        block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
+                }
+                supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: supply)
             }
             let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs), magnitude: line, busy: spec.tia.settling)
-            span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array)
+            span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)
             senseSpan(t, grant, layer: l, slot: s, joules: tia)
             end = max(end, grant.end)
         }
         return end
+    }
+
+    /// Energy per farad of line capacitance to bring one input's rows to `v`: sum (factor v)^2,
+    /// or the charge sum |factor v| drawn at `rail` volts of the chip's supply.
+    @inline(__always) func lineEnergyPerFarad(_ v: Float) -> Double {
+        rail > 0 ? chargeFactor * rail * Double(abs(v)) : driveFactor * Double(v * v)
     }
 
     /// A pass of each block's column samples through its tile's stage `k`.

@@ -137,7 +137,7 @@ extension Chip {
         switch step > 1 ? step - stages : step {
         case 0:
             let grant = try t.dacs.resource!.acquire(at: now, for: spec.dac.latency)
-            let joules = t.dacs.charge(DACModel.drive, phase, layer: layer, magnitude: v * v, busy: spec.dac.latency)
+            let joules = t.dacs.charge(DACModel.drive, phase, layer: layer, magnitude: rail > 0 ? rail * v : v * v, busy: spec.dac.latency)
             span(t.dacs, DACModel.drive.name, grant, layer: job.layer, slot: nil, joules: joules)
             return grant.end
         case 1:
@@ -153,9 +153,10 @@ extension Chip {
             } else {
                 for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
             }
+            let supplied = rail > 0 ? t.array.charge(CrossbarModel.supply, phase, layer: job.layer + 1, magnitude: max(rail * v - v * v, 0) * rowConductance) : 0
             let array = t.array.charge(CrossbarModel.read, phase, layer: job.layer + 1, magnitude: v * v * rowConductance, busy: readDuration)
             let tia = t.tias.charge(TIAModel.sense, phase, layer: job.layer + 1, count: UInt64(m), busy: spec.tia.settling)
-            span(t.array, CrossbarModel.read.name, read, layer: job.layer, slot: nil, joules: array)
+            span(t.array, CrossbarModel.read.name, read, layer: job.layer, slot: nil, joules: array, more: supplied)
             senseSpan(t, read, layer: job.layer, slot: nil, joules: tia)
             return read.end
         case 2: return try convert(m, on: t, layer: job.layer, slot: nil, at: now)

@@ -26,6 +26,9 @@ public final class Chip: ProgrammableCrossbar {
     let rowSplit: [Bool]
     /// Sum of the unit cell's squared row factors (2 for a pair): an input's drive per volt squared.
     let driveFactor: Double
+    /// The cell's sum of |factor|, and the chip-supply volts per volt of row drive (0: ideal drivers).
+    let chargeFactor: Double
+    let rail: Double
     /// Device rows per input (the unit cell's), and stages between the TIAs and the ADCs.
     let rowsPerInput: Int
     let stageCount: Int
@@ -114,6 +117,8 @@ public final class Chip: ProgrammableCrossbar {
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         driveFactor = spec.cell.driveFactor
+        chargeFactor = spec.cell.chargeFactor
+        rail = spec.dac.railVolts
         rowsPerInput = spec.cell.rowsPerInput
         stageCount = spec.stages.count
         stageLatencies = spec.stages.map(\.stage.latency)
@@ -286,7 +291,8 @@ final class TileComponents {
         let name = "tile\(index)"
         dacs = registry.register(name + ".dac", model: DACModel(spec: spec.dac, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.rows), servers: 1)
-        array = registry.register(name + ".array", model: CrossbarModel(spec: spec.tile, readSeconds: readSeconds, device: device),
+        array = registry.register(name + ".array", model: CrossbarModel(spec: spec.tile, readSeconds: readSeconds, device: device,
+                                                                      pumpEfficiency: spec.controller.chargePumpEfficiency),
                                   servers: 1)
         tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.columns), servers: 1)

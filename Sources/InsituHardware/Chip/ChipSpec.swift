@@ -115,6 +115,13 @@ public struct DACSpec: Sendable, Equatable {
     public var rangeVolts = 0.2
     public var energyJoules = 0.29e-12
     public var latency = SimTime(picoseconds: 1_000)
+    /// Rail the row drivers (and TIAs driving rows) draw from, volts (0: ideal drivers that
+    /// spend only the cells' and lines' own energy), and the efficiency with which that rail
+    /// is made from the chip's supply.
+    public var supplyVolts = 0.0
+    public var supplyEfficiency = 1.0
+    /// Volts of the chip's supply spent per volt of row current and line charge: rail / efficiency (0 when ideal).
+    public var railVolts: Double { supplyVolts > 0 ? supplyVolts / supplyEfficiency : 0 }
     public var leakageWatts = 0.0
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn
@@ -175,6 +182,9 @@ public struct ControllerSpec: Sendable, Equatable {
     public var rowSetup = SimTime(picoseconds: 10_000)
     /// Energy to set one column's gate voltage (gate DAC plus gate line).
     public var gateDriveJoules = 0.5e-12
+    /// Efficiency of the charge pumps that make the SET and RESET voltages from the chip's
+    /// supply: a pulse draws its energy divided by this (1: ideal supplies).
+    public var chargePumpEfficiency = 1.0
     public var leakageWatts = 0.0
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn

@@ -25,6 +25,8 @@ public struct UnitCell: Sendable, Equatable {
     public var isDifferentialPair: Bool { self == .differentialPair }
     /// Sum of the squared factors: the drive energy of an input's rows per volt squared.
     public var driveFactor: Double { rowFactors.reduce(0) { $0 + $1 * $1 } }
+    /// Sum of the factors' magnitudes: the charge an input's rows draw per volt of input.
+    public var chargeFactor: Double { rowFactors.reduce(0) { $0 + abs($1) } }
     /// The weight that conductances `g(k)` of one input's rows hold.
     @inlinable public func weight(_ g: (Int) -> Float) -> Float {
         var w: Float = 0

@@ -27,26 +27,31 @@ public struct DACModel: ComponentModel {
 
 /// The crossbar array of a tile: a read dissipates t x sum V^2 G over the conductances
 /// present (magnitude: V^2 S); a SET or RESET pulse costs what the device model says per
-/// siemens of the conductance it ends at or starts from.
+/// siemens of the conductance it ends at or starts from, drawn through the charge pumps that
+/// make the programming voltages (divided by their efficiency).
 public struct CrossbarModel: ComponentModel {
     public static let read = ActionID(0, "read")
     public static let set = ActionID(1, "set")
     public static let reset = ActionID(2, "reset")
+    /// What the row drivers' rail spends beyond the cells' V^2 G t during a read (magnitude: V^2 S).
+    public static let supply = ActionID(3, "supply")
     public let readSeconds: Double
     public let device: any DeviceModel
     public let spec: TileSpec
-    public init(spec: TileSpec, readSeconds: Double, device: any DeviceModel) {
+    public let pumpEfficiency: Double
+    public init(spec: TileSpec, readSeconds: Double, device: any DeviceModel, pumpEfficiency: Double = 1) {
         self.spec = spec
         self.readSeconds = readSeconds
         self.device = device
+        self.pumpEfficiency = pumpEfficiency
     }
     public var kind: String { "crossbar" }
-    public var actions: [ActionID] { [Self.read, Self.set, Self.reset] }
+    public var actions: [ActionID] { [Self.read, Self.set, Self.reset, Self.supply] }
     public func price(_ action: ActionID) -> ActionPrice {
         switch action.index {
-        case Self.read.index: ActionPrice(joulesPerUnit: readSeconds, unit: "V^2 S")
-        case Self.set.index: ActionPrice(joulesPerUnit: device.setJoulesPerSiemens, unit: "S")
-        default: ActionPrice(joulesPerUnit: device.resetJoulesPerSiemens, unit: "S")
+        case Self.read.index, Self.supply.index: ActionPrice(joulesPerUnit: readSeconds, unit: "V^2 S")
+        case Self.set.index: ActionPrice(joulesPerUnit: device.setJoulesPerSiemens / pumpEfficiency, unit: "S")
+        default: ActionPrice(joulesPerUnit: device.resetJoulesPerSiemens / pumpEfficiency, unit: "S")
         }
     }
     public var leakageWatts: Double { spec.arrayLeakageWatts }
