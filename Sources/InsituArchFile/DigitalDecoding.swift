@@ -12,7 +12,12 @@ enum DigitalDecoding {
         try r.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.clockHertz)
         try r.quantity("register_energy_per_bit", .joule, min: 0, max: 1e-9, into: &c.registerJoulesPerBit)
 
-        let a = try r.mapping("array", keys: ["rows", "columns", "dataflow", "leakage", "pe_area"])
+        let a = try r.mapping("array", keys: ["rows", "columns", "dataflow", "accumulators", "leakage", "pe_area"], optional: ["accumulators"])
+        try a.integer("accumulators", min: 0, max: 1 << 24, into: &c.array.accumulators)
+        if c.array.accumulators > 0 && c.array.dataflow == .simd {
+            throw ArchError(a.value("accumulators")!.location, "'digital_chip.array.accumulators' holds partial sums between a weight-stationary array's row folds; a simd array has none",
+                            hint: "drop accumulators, or use dataflow: weight-stationary")
+        }
         try a.integer("rows", min: 1, max: 4096, into: &c.array.rows)
         try a.integer("columns", min: 1, max: 4096, into: &c.array.columns)
         try a.choice("dataflow", into: &c.array.dataflow)

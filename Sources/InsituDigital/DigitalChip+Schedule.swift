@@ -78,6 +78,17 @@ extension DigitalChip {
             return try task(label, phase, layer: layer, unit: array, hold: arrayClock.time(ofCycle: cycles),
                             charges: [.init(component: array, action: MACArrayModel.mac, count: UInt64(macs))], traffic: t, after: [dep])
         }
+        // With accumulators, the streamed rows go through in chunks whose partial sums fit them
+        // (each chunk loads the weight tiles again, as a TPU does for a long batch).
+        let chunk = max(1, a.accumulators / max(1, min(a.columns, n)))
+        if accumulatorMemory != nil && m > chunk {
+            var last = dep
+            for start in stride(from: 0, to: m, by: chunk) {
+                last = try gemm(label, phase, layer: layer, m: min(chunk, m - start), k: k, n: n, stationary: stationary, streamed: streamed,
+                                output: output, after: last)
+            }
+            return last
+        }
         let rowFolds = (k + a.rows - 1) / a.rows, columnFolds = (n + a.columns - 1) / a.columns
         // SCALE-Sim's weight-stationary fold: R cycles to shift weights in, then M rows skewed over R + C.
         let foldTime = try arrayClock.time(ofCycle: UInt64(2 * a.rows + a.columns + m - 2))
@@ -85,6 +96,8 @@ extension DigitalChip {
         var previous = dep
         for j in 0..<columnFolds {
             let nj = min(a.columns, n - j * a.columns)
+            // The column fold's partial sums stay in the accumulators when they fit there.
+            let held = accumulatorMemory.flatMap { m * nj <= a.accumulators ? $0 : nil }
             for i in 0..<rowFolds {
                 let ki = min(a.rows, k - i * a.rows)
                 var load = Traffic()
@@ -95,11 +108,17 @@ extension DigitalChip {
                 var t = Traffic()
                 t.read(m * ki * streamed.bits, from: streamed)
                 let lastFold = i == rowFolds - 1
-                if i > 0 { t.read(m * nj * accBits, from: output) }
-                t.write(m * nj * (lastFold ? output.bits : accBits), to: output)
+                var charges: [TaskGraph.Charge] = [.init(component: array, action: MACArrayModel.mac, count: UInt64(m * ki * nj))]
+                if let held {
+                    let bits = UInt64(m * nj * accBits)
+                    if i > 0 { charges.append(.init(component: held, action: BufferModel.read, count: bits)) }
+                    if !lastFold { charges.append(.init(component: held, action: BufferModel.write, count: bits)) } else { t.write(m * nj * output.bits, to: output) }
+                } else {
+                    if i > 0 { t.read(m * nj * accBits, from: output) }
+                    t.write(m * nj * (lastFold ? output.bits : accBits), to: output)
+                }
                 previous = try task("\(label) fold", phase, layer: layer, unit: array, hold: foldTime,
-                                    charges: [.init(component: array, action: MACArrayModel.mac, count: UInt64(m * ki * nj))],
-                                    traffic: t, after: [lastLoad, previous])
+                                    charges: charges, traffic: t, after: [lastLoad, previous])
                 computes.append(previous)
             }
         }

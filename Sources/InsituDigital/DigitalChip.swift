@@ -37,6 +37,8 @@ public final class DigitalChip: WeightStore, TensorRounding {
     let sram: Component
     let dram: Component
     let arrayClock: ClockDomain
+    /// Accumulator memory at the array's outputs, when the design has one.
+    let accumulatorMemory: Component?
     let sramClock: ClockDomain
     let dramClock: ClockDomain
     let graph = TaskGraph()
@@ -65,6 +67,7 @@ public final class DigitalChip: WeightStore, TensorRounding {
         vectorUnit = registry.register("vector", model: vectorModel, servers: 1)
         sram = registry.register("sram", model: BufferModel(spec: spec.sramBuffer), servers: 1)
         dram = registry.register("dram", model: DRAMModel(spec: spec.dram), servers: 1)
+        accumulatorMemory = spec.array.accumulators > 0 ? registry.register("accumulators", model: BufferModel(spec: spec.accumulatorBuffer)) : nil
         arrayClock = try ClockDomain(name: "mac-array", hertz: spec.clockHertz)
         sramClock = try ClockDomain(name: "sram", hertz: spec.sram.clockHertz)
         dramClock = try ClockDomain(name: "dram", hertz: spec.dram.clockHertz)

@@ -39,6 +39,9 @@ public struct MACArraySpec: Sendable, Equatable {
     public var rows = 16
     public var columns = 16
     public var dataflow = Dataflow.weightStationary
+    /// Words of accumulator memory at the array's outputs (TPU-style; 0: none), where a
+    /// column fold's partial sums stay between row folds instead of crossing the SRAM.
+    public var accumulators = 0
     public var leakageWatts = 0.0
     /// Area of one processing element, square metres.
     public var peAreaSquareMetres = 0.0

@@ -42,6 +42,19 @@ extension DigitalChipSpec {
         return d
     }
 
+    /// The accumulator memory as a buffer: an SRAM of its capacity priced from the SRAM table
+    /// (at the table's smallest array below that), clocked with the array.
+    public var accumulatorBuffer: BufferSpec {
+        var b = BufferSpec()
+        let bytes = Double(array.accumulators * formats.accumulator.bits) / 8
+        b.capacityBytes = bytes
+        b.energyPerBitJoules = SRAMTable.joulesPerBit(capacityBytes: min(max(bytes, SRAMTable.capacityRange.lowerBound), SRAMTable.capacityRange.upperBound))!
+        b.bitsPerCycle = array.columns * formats.accumulator.bits
+        b.clockHertz = clockHertz
+        b.wordBits = formats.accumulator.bits
+        return b
+    }
+
     /// The SRAM as the crossbar chip's buffer is described: energy per bit from the SRAM table.
     public var sramBuffer: BufferSpec {
         var b = BufferSpec()
