@@ -76,10 +76,16 @@ public struct Resource: Sendable {
     }
 
     /// Queues a request made at `time` for `duration` of service; FIFO across servers
-    /// (the earliest-free server, lowest index on ties).
+    /// (the earliest-free server, lowest index on ties). A gated bank takes the lowest-index
+    /// server already free instead, so that its other servers stay idle long enough to gate
+    /// (the start time is the same: any free server starts the request at once).
     public mutating func acquire(at time: SimTime, for duration: SimTime) throws -> Grant {
         var best = 0
-        for i in 1..<capacity where freeAt[i] < freeAt[best] { best = i }
+        if idle != nil, let free = freeAt.firstIndex(where: { $0 <= time.picoseconds }) {
+            best = free
+        } else {
+            for i in 1..<capacity where freeAt[i] < freeAt[best] { best = i }
+        }
         wake(best, at: time.picoseconds)
         let start = max(time.picoseconds, freeAt[best])
         let end = try SimTime(picoseconds: start).adding(duration)

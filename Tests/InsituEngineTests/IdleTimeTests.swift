@@ -66,4 +66,20 @@ import Testing
         let refused = !ungated.restoreIdle(r.idleState)
         #expect(refused)
     }
+
+    /// A gated bank serves a lone request on its lowest free server, so the rest stay off:
+    /// requests at 0, 100 and 200 ns all land on server 0 (two wake-ups), and servers 1-3
+    /// are off from 10 ns to the end.
+    @Test func aGatedBankKeepsItsSpareServersOff() throws {
+        var r = Resource(name: "adc", capacity: 4)
+        r.recording = true
+        r.gate(after: Self.ns(10))
+        for t in [0, 100, 200] as [UInt64] { _ = try r.acquire(at: Self.ns(t), for: Self.ns(5)) }
+        r.settleIdle(until: Self.ns(300))
+        #expect(r.grants.map(\.server) == [0, 0, 0])
+        #expect(r.idle?.wakes == 2)
+        // Server 0: 10 ns powered after each use, the rest of its gaps off; servers 1-3: 10 ns, then 290 off.
+        #expect(r.idle?.poweredPicoseconds == 3 * 10_000 + 3 * 10_000)
+        #expect(r.idle?.gatedPicoseconds == (300_000 - 15_000 - 30_000) + 3 * 290_000)
+    }
 }
