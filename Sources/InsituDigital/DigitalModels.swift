@@ -52,6 +52,8 @@ extension DigitalChipSpec {
         b.bitsPerCycle = array.columns * formats.accumulator.bits
         b.clockHertz = clockHertz
         b.wordBits = formats.accumulator.bits
+        // At the SRAM's area per byte.
+        b.areaSquareMetres = sram.capacityBytes > 0 ? sram.areaSquareMetres * bytes / Double(sram.capacityBytes) : 0
         return b
     }
 

@@ -19,7 +19,13 @@ public struct Resource: Sendable {
     public private(set) var grants: [Grant] = []
     /// How the servers' idle time splits into powered and gated time, when a power manager
     /// gates them (nil: always on).
-    public private(set) var idle: IdleTime?
+    public var idle: IdleTime? { gated ? idleTime : nil }
+    /// Whether a power manager gates the servers.
+    public var isGated: Bool { gated }
+    /// Whether a power manager gates the servers, and their idle split (kept apart from an
+    /// optional so that the request path updates it in place).
+    private var gated = false
+    private var idleTime = IdleTime(servers: 0, gateAfterPicoseconds: 0)
 
     public init(name: String, capacity: Int) {
         precondition(capacity > 0, "a resource needs at least one server")
@@ -40,34 +46,44 @@ public struct Resource: Sendable {
     /// Lets a power manager gate each server once it has been idle for `gateAfter`: from
     /// then on until its next use the server counts as off (see `IdleTime`).
     public mutating func gate(after gateAfter: SimTime) {
-        idle = IdleTime(servers: capacity, gateAfterPicoseconds: gateAfter.picoseconds)
+        gated = true
+        idleTime = IdleTime(servers: capacity, gateAfterPicoseconds: gateAfter.picoseconds)
     }
 
     /// Splits every server's idle time up to `time` (the end of a segment, with every server
     /// drained) into powered and gated time.
     public mutating func settleIdle(until time: SimTime) {
-        guard idle != nil else { return }
-        for s in 0..<capacity { idle!.account(server: s, lastBusy: freeAt[s], until: time.picoseconds) }
+        guard gated else { return }
+        for s in 0..<capacity { idleTime.account(server: s, lastBusy: freeAt[s], until: time.picoseconds) }
     }
 
     /// Where each server's idle accounting stands, for checkpoints: its last busy end and how
     /// far its idle time has been split.
-    public var idleState: [UInt64] { idle.map { freeAt + $0.accounted } ?? [] }
+    public var idleState: [UInt64] { gated ? freeAt + idleTime.accounted : [] }
 
     /// Continues the idle accounting of a saved `idleState` (a fresh resource between segments).
     public mutating func restoreIdle(_ state: [UInt64]) -> Bool {
-        guard idle != nil, state.count == 2 * capacity, zip(state[capacity...], state[..<capacity]).allSatisfy({ $0 >= $1 }) else {
-            return state.isEmpty && idle == nil
+        guard gated, state.count == 2 * capacity, zip(state[capacity...], state[..<capacity]).allSatisfy({ $0 >= $1 }) else {
+            return state.isEmpty && !gated
         }
         freeAt = Array(state[..<capacity])
-        idle!.accounted = Array(state[capacity...])
+        idleTime.accounted = Array(state[capacity...])
         return true
+    }
+
+    /// The lowest-index server free at `time`, if any.
+    @inline(__always)
+    private func firstFree(at time: UInt64) -> Int? {
+        freeAt.withUnsafeBufferPointer { f in
+            for i in 0..<f.count where f[i] <= time { return i }
+            return nil
+        }
     }
 
     /// A request made at `time` lands on server `s`: an idle gap ending now is split and closed.
     @inline(__always)
     private mutating func wake(_ s: Int, at time: UInt64) {
-        if idle != nil, time > freeAt[s] { idle!.close(server: s, lastBusy: freeAt[s], at: time) }
+        if gated, time > freeAt[s] { idleTime.close(server: s, lastBusy: freeAt[s], at: time) }
     }
 
     /// When a request made at `time` could start (the earliest-free server), without queueing it.
@@ -81,7 +97,7 @@ public struct Resource: Sendable {
     /// (the start time is the same: any free server starts the request at once).
     public mutating func acquire(at time: SimTime, for duration: SimTime) throws -> Grant {
         var best = 0
-        if idle != nil, let free = freeAt.firstIndex(where: { $0 <= time.picoseconds }) {
+        if gated, let free = firstFree(at: time.picoseconds) {
             best = free
         } else {
             for i in 1..<capacity where freeAt[i] < freeAt[best] { best = i }
@@ -104,7 +120,7 @@ public struct Resource: Sendable {
     /// asking an ADC bank); returns when the last one ends. Same result as `count` calls to
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
-        if recording || (idle != nil && !(count >= capacity && freeAt.allSatisfy { $0 <= time.picoseconds })) {
+        if recording || (gated && !(count >= capacity && freeAt.allSatisfy { $0 <= time.picoseconds })) {
             var end = time
             for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
             return end
@@ -119,7 +135,7 @@ public struct Resource: Sendable {
             let (full, o2) = t.addingReportingOverflow(roundEnd)
             let (last, o3) = full.addingReportingOverflow(rest > 0 ? d : 0)
             if o1 || o2 || o3 { throw SimulationError.timeOverflow("\(name) at \(time)") }
-            if idle != nil { for i in 0..<capacity { wake(i, at: t) } }
+            if gated { for i in 0..<capacity { wake(i, at: t) } }
             for i in 0..<capacity { freeAt[i] = i < rest ? last : full }
             // Request k waits floor(k / capacity) x d.
             let c = UInt64(capacity)

@@ -63,7 +63,7 @@ public final class Component {
     /// joules charged.
     @discardableResult
     public func chargeStatic(_ phase: Phase, seconds: Double, until end: SimTime) -> Double {
-        guard resource?.idle != nil else {
+        guard resource?.isGated == true else {
             guard model.leakageWatts > 0, seconds > 0 else { return 0 }
             return charge(Self.leakage, phase, count: 0, magnitude: seconds)
         }
