@@ -58,19 +58,21 @@ enum ChipDecoding {
         try PowerDecoding.power(dac, into: &c.dac.power)
         try dac.quantity("area", .squareMetre, min: 0, max: 1, into: &c.dac.areaSquareMetres)
 
-        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "energy", "settling", "leakage", "area", "power"], optional: ["area", "power"])
+        let tia = try r.mapping("tia", keys: ["gain", "clip", "output_gain", "readback_gain", "partial_sum_range", "energy", "settling", "leakage", "area", "power"],
+                                optional: ["area", "power", "partial_sum_range"])
         try tia.quantity("gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.gainVoltsPerAmp)
         try tia.quantity("clip", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.tia.clipVolts)
         try tia.quantity("output_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.outputGainVoltsPerAmp)
         try tia.quantity("readback_gain", .voltPerAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &c.tia.readbackGainVoltsPerAmp)
+        try tia.choice("partial_sum_range", into: &c.tia.partialSumRange)
         try tia.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.tia.energyJoules)
         try tia.time("settling", into: &c.tia.settling)
         try tia.quantity("leakage", .watt, min: 0, max: 100, into: &c.tia.leakageWatts)
         try PowerDecoding.power(tia, into: &c.tia.power)
         try tia.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tia.areaSquareMetres)
 
-        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "conversion_time", "clock", "per_tile", "leakage", "area", "power"],
-                                optional: ["walden_fom", "area", "energy", "power", "conversion_time", "clock"])
+        let adc = try r.mapping("adc", keys: ["bits", "full_scale", "energy", "walden_fom", "node", "conversion_time", "clock", "per_tile", "leakage", "area", "power"],
+                                optional: ["walden_fom", "area", "energy", "power", "conversion_time", "clock", "node"])
         try adc.integer("bits", min: 1, max: 32, into: &c.adc.bits)
         try adc.quantity("full_scale", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.adc.fullScaleVolts)
         try adc.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.adc.energyJoules)
@@ -228,9 +230,25 @@ enum ChipDecoding {
         }
     }
 
-    /// An ADC without `energy` (or `walden_fom`) or `area` takes them from the SAR table by bits.
+    /// An ADC without `energy` (or `walden_fom`) or `area` takes them from the SAR table by bits;
+    /// with `node`, its energy from the survey fit by bits, sample rate (1 / conversion time) and node.
     static func converterDefaults(_ r: MappingReader, _ adc: inout ADCSpec) throws {
-        if !r.has("energy") && !r.has("walden_fom") {
+        if r.has("node") {
+            if let given = ["energy", "walden_fom"].first(where: r.has) {
+                throw ArchError(r.value("node")!.location, "'chip.adc.node' prices conversions from the survey fit, but '\(given)' gives the price directly",
+                                hint: "keep one of them")
+            }
+            var node = TechnologyNode.nm32
+            try DigitalDecoding.node(r, "node", into: &node)
+            let nanometres = Double(node.nanometres)
+            let rate = 1 / adc.conversionTime.seconds
+            guard let joules = ADCSurvey.joules(bits: adc.bits, sampleHertz: rate, nanometres: nanometres) else {
+                throw ArchError(r.value("node")!.location,
+                                String(format: "the ADC survey fit covers %.0e to %.0e samples a second; this ADC converts at %.3g", ADCSurvey.sampleRateRange.lowerBound, ADCSurvey.sampleRateRange.upperBound, rate),
+                                hint: "change conversion_time or clock, or give 'energy' per conversion")
+            }
+            adc.energyJoules = joules
+        } else if !r.has("energy") && !r.has("walden_fom") {
             guard let joules = ConverterTable.adcJoules(bits: adc.bits) else {
                 throw ArchError(r.value("bits")?.location ?? r.location,
                                 "'chip.adc' gives no energy, and the SAR table covers \(ConverterTable.bitsRange.lowerBound)-\(ConverterTable.bitsRange.upperBound) bits, not \(adc.bits)",

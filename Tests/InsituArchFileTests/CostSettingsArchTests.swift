@@ -41,4 +41,17 @@ import InsituHardware
         let li = try Self.load([])
         #expect(li.chip.adc.power.gateAfter(leakageWatts: li.chip.adc.leakageWatts) == SimTime(picoseconds: 20_000))
     }
+
+    /// The survey fit gives ~1.9 pJ for 8 bits at 1.28 GS/s and 32 nm (reference/periphery.md),
+    /// grows with the sample rate, and prices an arch file's ADC at 1 / conversion time.
+    @Test func adcEnergyFromTheSurvey() throws {
+        let e = try #require(ADCSurvey.joules(bits: 8, sampleHertz: 1.28e9, nanometres: 32))
+        #expect(abs(e - 1.92e-12) < 0.01e-12)
+        #expect(ADCSurvey.joules(bits: 8, sampleHertz: 2.56e9, nanometres: 32)! > e)
+        #expect(ADCSurvey.joules(bits: 8, sampleHertz: 1e6, nanometres: 32) == nil)
+        let d = try Self.load(["chip.adc.node=32 nm"])
+        #expect(d.chip.adc.energyJoules == ADCSurvey.joules(bits: 8, sampleHertz: 1 / d.chip.adc.conversionTime.seconds, nanometres: 32))
+        #expect(throws: ArchError.self) { try Self.load(["chip.adc.node=32 nm", "chip.adc.energy=1 pJ"]) }
+        #expect(throws: ArchError.self) { try Self.load(["chip.adc.node=32 nm", "chip.adc.clock=~", "chip.adc.conversion_time=1 us"]) }
+    }
 }

@@ -49,9 +49,13 @@ import Testing
     }
 
     /// With 4-bit ADCs each block's partial sum is quantised on its own: the output is
-    /// sum_b q(g I_b) / g, computed here from the weights, and differs from the exact product.
-    @Test func fourBitPartialSumsQuantiseEachBlock() throws {
-        let chip = try Self.chip(rows: 4, columns: 2, adcBits: 4, dacBits: 24)
+    /// sum_b q(c_b I_b) / c_b, computed here from the weights, and differs from the exact
+    /// product. In the layer's range c_b = g for every block, and each block errs by at most
+    /// half a step; in the block's own range c_b = g sqrt(layer inputs / block inputs), here
+    /// sqrt(3 / 2) and sqrt(3) for layer 2's blocks of 2 and 1 rows (finer steps, clipped sooner).
+    @Test(arguments: [TIASpec.PartialSumRange.layer, .block])
+    func fourBitPartialSumsQuantiseEachBlock(_ range: TIASpec.PartialSumRange) throws {
+        let chip = try Self.chip(rows: 4, columns: 2, adcBits: 4, dacBits: 24) { $0.tia.partialSumRange = range }
         let pass = try chip.forward(Self.batch, phase: .forward, perImage: [])
         let q = Quantizer(bits: 4, fullScale: chip.spec.adc.fullScaleVolts, signed: true)
         let layer = chip.layers[1], g: Float = 2000
@@ -59,17 +63,18 @@ import Testing
         for s in 0..<2 {
             let h = Array(pass.activations[1][(s * 3)..<((s + 1) * 3)])
             for j in 0..<2 {
-                var expected: Float = 0, exact: Float = 0
+                var expected: Float = 0, exact: Float = 0, bound: Float = 0
                 for p in chip.placements[1] where j >= p.firstOutput && j < p.firstOutput + p.outputs {
                     var partial: Float = 0
                     for i in p.firstInput..<(p.firstInput + p.inputs) { partial += h[i] * layer.weights[i * 2 + j] }
-                    expected += q.quantize(g * partial)
+                    let scale: Float = range == .block ? (3 / Float(p.inputs)).squareRoot() : 1
+                    expected += q.quantize(g * scale * partial) / scale
+                    bound += Float(q.step) / 2 / (g * scale)
                     exact += partial
                 }
                 let out = pass.outputs[s * 2 + j]
                 #expect(isClose(Double(out), Double(expected / g), relative: 1e-6))
-                // Each of the two blocks errs by at most half a step.
-                #expect(abs(out - exact) <= Float(q.step) / g + 1e-9)
+                if range == .layer { #expect(abs(out - exact) <= bound + 1e-9) }
                 if abs(out - exact) > 1e-9 { differs = true }
             }
         }

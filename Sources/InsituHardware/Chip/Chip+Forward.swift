@@ -116,8 +116,11 @@ extension Chip {
                 for p in blocks(l, slot: s) {
                     let columns = p.firstOutput..<(p.firstOutput + p.outputs)
                     devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
+                    // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs).
+                    let scale = spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
+                    let blockGain = gain * scale
                     for (k, j) in columns.enumerated() {
-                        sums[j] += q.quantize(gain * out[k])
+                        sums[j] += q.quantize(blockGain * out[k]) / scale
                         exact[j] += out[k]
                     }
                 }

@@ -140,6 +140,11 @@ public struct TIASpec: Sendable, Equatable {
     public var outputGainVoltsPerAmp = 5_000.0
     /// Linear gain used for the conductance read-back.
     public var readbackGainVoltsPerAmp = 5_000.0
+    /// The range a split layer's block is sensed in: the whole layer's (every block at the
+    /// layer's gain) or the block's own (the gain times sqrt(layer rows / block rows): a sum of
+    /// n independent terms spreads as sqrt(n), so the block clips as often as the layer would).
+    public var partialSumRange = PartialSumRange.layer
+    public enum PartialSumRange: String, Sendable, CaseIterable { case layer, block }
     public var energyJoules = 0.2e-12
     public var settling = SimTime(picoseconds: 5_000)
     public var leakageWatts = 0.0
