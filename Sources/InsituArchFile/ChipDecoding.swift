@@ -41,12 +41,13 @@ enum ChipDecoding {
 
         c.device = try DeviceModels.decode(r, key: "device")
 
-        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "supply_voltage", "supply_efficiency", "leakage", "area", "power"],
-                                optional: ["area", "power", "supply_voltage", "supply_efficiency"])
+        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "unit_capacitance", "reference_voltage", "settling_tau",
+                                              "supply_voltage", "supply_efficiency", "leakage", "area", "power"],
+                                optional: ["area", "power", "supply_voltage", "supply_efficiency", "energy", "latency", "unit_capacitance",
+                                           "reference_voltage", "settling_tau"])
         try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
         try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
-        try dac.quantity("energy", .joule, min: 0, max: 1e-3, into: &c.dac.energyJoules)
-        try dac.time("latency", into: &c.dac.latency)
+        try dacByBits(dac, &c.dac)
         try dac.quantity("supply_voltage", .volt, min: 0, max: 10, into: &c.dac.supplyVolts)
         try dac.number("supply_efficiency", min: 0.01, max: 1, into: &c.dac.supplyEfficiency)
         if c.dac.supplyVolts > 0 && c.dac.supplyVolts < max(c.dac.rangeVolts, c.tile.readVolts) {
@@ -210,6 +211,27 @@ enum ChipDecoding {
             throw ArchError(location, "'\(MappingReader.join(r.path, key))' expects a range A..B of indices from 0 with A <= B, found '\(text)'")
         }
         return a...b
+    }
+
+    /// A row DAC's energy and latency: given as `energy` and `latency`, or from its bits as a
+    /// binary-weighted capacitive DAC, E = 2^bits C_unit V_ref^2, settling to half an LSB in
+    /// tau ln 2^(bits + 1).
+    static func dacByBits(_ r: MappingReader, _ dac: inout DACSpec) throws {
+        if try oneOf(r, explicit: ["energy"], table: ["unit_capacitance", "reference_voltage"]) {
+            var unit = 0.0, reference = 0.0
+            try r.quantity("unit_capacitance", .farad, min: 0, max: 1e-9, into: &unit)
+            try r.quantity("reference_voltage", .volt, min: 0, max: 10, into: &reference)
+            dac.energyJoules = Double(1 << UInt64(dac.bits)) * unit * reference * reference
+        } else {
+            try r.quantity("energy", .joule, min: 0, max: 1e-3, into: &dac.energyJoules)
+        }
+        if try oneOf(r, explicit: ["latency"], table: ["settling_tau"]) {
+            var tau = 0.0
+            try r.quantity("settling_tau", .second, min: 0, max: 1e-3, into: &tau)
+            dac.latency = try SimTime.seconds(tau * Double(dac.bits + 1) * 0.6931471805599453)
+        } else {
+            try r.time("latency", into: &dac.latency)
+        }
     }
 
     /// An ADC's conversion time: given as `conversion_time`, or from its SAR `clock` as one

@@ -123,8 +123,8 @@ enum DesignDescription {
         lines += device.dropFirst().map { "  " + $0 }
         lines.append("  interlayer: \(c.interlayer.rawValue)")
         lines.append("  update controller: \(c.controller.writeDrivers) write driver(s), row setup \(c.controller.rowSetup)")
-        lines.append("  digital unit: \(c.digital.lanes) lanes at \(c.digital.clockHertz / 1e9) GHz, MAC \(c.digital.macJoules * 1e12) pJ")
-        lines.append("  buffer: \(c.buffer.bitsPerCycle) bit/cycle at \(c.buffer.clockHertz / 1e9) GHz, \(c.buffer.energyPerBitJoules * 1e12) pJ/bit")
+        lines.append("  digital unit: \(c.digital.lanes) lanes at \(c.digital.clockHertz / 1e9) GHz, MAC \(c.digital.macJoules * 1e12) pJ, gradient \(c.digital.gradientDataflow.rawValue) with \(c.digital.accumulatorRegisters) accumulator registers")
+        lines.append("  buffer: \(c.buffer.bitsPerCycle) bit/cycle at \(c.buffer.clockHertz / 1e9) GHz, \(c.buffer.energyPerBitJoules * 1e12) pJ/bit" + (c.buffer.banks > 1 ? " (\(c.buffer.banks) banks)" : ""))
         lines.append("  power: " + power(c))
         lines += area(c, tiles: mapping.tilesUsed)
         lines += drawing(mapping)

@@ -54,4 +54,15 @@ import InsituHardware
         #expect(throws: ArchError.self) { try Self.load(["chip.adc.node=32 nm", "chip.adc.energy=1 pJ"]) }
         #expect(throws: ArchError.self) { try Self.load(["chip.adc.node=32 nm", "chip.adc.clock=~", "chip.adc.conversion_time=1 us"]) }
     }
+
+    /// A capacitive DAC by bits: 2^bits x 1.1328125 fF x (1 V)^2 = 0.29 pJ at 8 bits, 18.1 fJ at 4;
+    /// settling tau ln 2^(bits+1): 0.1603 ns x 9 ln 2 = 1 ns at 8 bits, x 5 ln 2 = 556 ps at 4.
+    @Test func dacByBits() throws {
+        for (bits, joules, picoseconds) in [(8, 0.29e-12, 1_000 as UInt64), (4, 0.29e-12 / 16, 556)] {
+            let d = try Self.load(["chip.dac.bits=\(bits)"])
+            #expect(abs(d.chip.dac.energyJoules - joules) < 1e-27)
+            #expect(d.chip.dac.latency == SimTime(picoseconds: picoseconds))
+        }
+        #expect(throws: ArchError.self) { try Self.load(["chip.dac.energy=1 pJ"]) }
+    }
 }
