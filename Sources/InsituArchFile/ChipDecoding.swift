@@ -16,8 +16,8 @@ enum ChipDecoding {
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
                                              "row_capacitance", "column_capacitance", "column_wire_resistance",
                                              "column_wire_capacitance", "row_wire_resistance", "row_wire_capacitance",
-                                             "leakage", "cell_leakage", "area", "cell_area"],
-                              optional: ["column_wire_resistance", "column_wire_capacitance", "row_wire_resistance",
+                                             "leakage", "cell_leakage", "area", "cell_area", "ir_drop"],
+                              optional: ["ir_drop", "column_wire_resistance", "column_wire_capacitance", "row_wire_resistance",
                                          "row_wire_capacitance", "cell_leakage", "area", "cell_area"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
@@ -31,6 +31,7 @@ enum ChipDecoding {
         try t.quantity("row_wire_resistance", .ohm, min: 0, max: 1e6, into: &c.tile.rowWireOhmsPerCell)
         try t.quantity("row_wire_capacitance", .farad, min: 0, max: 1e-9, into: &c.tile.rowWireFaradsPerCell)
         try t.quantity("cell_leakage", .watt, min: 0, max: 1e-3, into: &c.tile.cellLeakageWatts)
+        try t.choice("ir_drop", into: &c.tile.irDrop)
         try t.quantity("cell_area", .squareMetre, min: 0, max: 1e-6, into: &c.tile.cellAreaSquareMetres)
         if t.has("area") && t.has("cell_area") {
             throw ArchError(t.value("cell_area")!.location, "'chip.tile.cell_area' and 'chip.tile.area' both give the array's area",

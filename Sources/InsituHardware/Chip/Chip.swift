@@ -139,6 +139,7 @@ public final class Chip: ProgrammableCrossbar {
                 built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, cell: spec.cell, columnBlocks: blocks,
                                            wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: widths[l + 1],
                                                                    rowsPerInput: spec.cell.rowsPerInput),
+                                           wires: spec.tile.loadsWires ? Self.wireGrid(spec.tile, mine) : nil,
                                            rng: &faultRNG))
             }
         }
@@ -197,6 +198,13 @@ public final class Chip: ProgrammableCrossbar {
 
     /// Each device's wire resistance to its TIA from where its block sits on its tile, or nil
     /// when the tile's wires have no resistance.
+    /// The wires of a layer's blocks, for products that load them.
+    static func wireGrid(_ tile: TileSpec, _ blocks: [Placement]) -> WireGrid {
+        WireGrid(rowOhmsPerCell: tile.rowWireOhmsPerCell, columnOhmsPerCell: tile.columnWireOhmsPerCell, tileRows: tile.rows,
+                 blocks: blocks.map { .init(firstInput: $0.firstInput, inputs: $0.inputs, firstOutput: $0.firstOutput, outputs: $0.outputs,
+                                            rowOffset: $0.rowOffset, columnOffset: $0.columnOffset) })
+    }
+
     static func wireOhms(_ tile: TileSpec, _ blocks: [Placement], inputs: Int, outputs: Int, rowsPerInput n: Int) -> [Float]? {
         guard tile.hasWireResistance else { return nil }
         var r = [Float](repeating: 0, count: n * inputs * outputs)

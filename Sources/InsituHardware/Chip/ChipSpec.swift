@@ -80,6 +80,12 @@ public struct TileSpec: Sendable, Equatable {
     public var arrayLeakageWatts: Double { leakageWatts + Double(rows * columns) * cellLeakageWatts }
     /// Whether the wires have resistance, so that far cells see less current (IR drop).
     public var hasWireResistance: Bool { rowWireOhmsPerCell > 0 || columnWireOhmsPerCell > 0 }
+    /// How a product sees wire resistance: `loaded` (every cell's current on its row and
+    /// column wire, solved per read) or `first-order` (each cell in series with its own wire path).
+    public var irDrop = IRDrop.loaded
+    public enum IRDrop: String, Sendable, CaseIterable { case loaded, firstOrder = "first-order" }
+    /// Whether products solve the loaded wires.
+    public var loadsWires: Bool { hasWireResistance && irDrop == .loaded }
 
     /// Wire resistance between a cell's row driver and its column's TIA: the row wire from
     /// column 0 to the cell's column, and the column wire from the cell's row to the bottom.

@@ -32,9 +32,13 @@ public final class CrossbarLayer {
     /// nil when the wires have none. A device then passes the current of G / (1 + G R):
     /// first-order IR drop, the device in series with its wire path.
     public let wireOhms: [Float]?
+    /// The layer's blocks on their wires, when products load them (every cell's current on its
+    /// row and column wire); the first-order `wireOhms` then price energy and read-back only.
+    public let wires: WireGrid?
 
     public init(inputs: Int, outputs: Int, device: any DeviceModel, cell: UnitCell = .differentialPair, columnBlocks: [Range<Int>]? = nil,
-                wireOhms: [Float]? = nil, rng: inout RandomStream) {
+                wireOhms: [Float]? = nil, wires: WireGrid? = nil, rng: inout RandomStream) {
+        self.wires = wires
         self.inputs = inputs
         self.outputs = outputs
         self.cell = cell
@@ -125,7 +129,13 @@ public final class CrossbarLayer {
     public func columnCurrents(_ v: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,
                                rng: inout RandomStream) {
         let m = outputs
-        weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
+        if let wires {
+            for b in wires.blocks where b.firstInput == 0 {
+                loaded(v, block: b, inputs: 0..<inputs, columns: b.firstOutput..<(b.firstOutput + b.outputs), into: out, at: b.firstOutput)
+            }
+        } else {
+            weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
+        }
         let noise = devices.readNoise
         guard noise > 0 else { return }
         for j in 0..<m { out[j] += Float(noise * noiseVariance(v, rows: 0..<inputs, column: j).squareRoot() * rng.gaussian()) }
@@ -137,16 +147,37 @@ public final class CrossbarLayer {
     public func partialCurrents(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, columns: Range<Int>,
                                 into out: UnsafeMutableBufferPointer<Float>, rng: inout RandomStream) {
         let m = outputs
-        weights.withUnsafeBufferPointer { w in
-            for (k, j) in columns.enumerated() {
-                var sum: Float = 0
-                for i in rows { sum += v[i] * w[i * m + j] }
-                out[k] = sum
+        if let wires, let b = wires.blocks.first(where: { $0.firstInput == rows.lowerBound && $0.firstOutput == columns.lowerBound }) {
+            loaded(v, block: b, inputs: rows, columns: columns, into: out, at: 0)
+        } else {
+            weights.withUnsafeBufferPointer { w in
+                for (k, j) in columns.enumerated() {
+                    var sum: Float = 0
+                    for i in rows { sum += v[i] * w[i * m + j] }
+                    out[k] = sum
+                }
             }
         }
         let noise = devices.readNoise
         guard noise > 0 else { return }
         for (k, j) in columns.enumerated() { out[k] += Float(noise * noiseVariance(v, rows: rows, column: j).squareRoot() * rng.gaussian()) }
+    }
+
+    /// Column currents of block `b` (its `inputs` and `columns`) as its loaded wires let them
+    /// flow, written to out[offset ...].
+    func loaded(_ v: UnsafeBufferPointer<Float>, block b: WireGrid.Block, inputs: Range<Int>, columns: Range<Int>,
+                into out: UnsafeMutableBufferPointer<Float>, at offset: Int) {
+        let r = cell.rowsPerInput, m = outputs, n = r * inputs.count
+        var drive = [Double](repeating: 0, count: n), g = [Double](repeating: 0, count: n * columns.count)
+        let conductance = devices.conductance
+        for (a, i) in inputs.enumerated() {
+            for (k, f) in cell.rowFactors.enumerated() {
+                drive[r * a + k] = f * Double(v[i])
+                for (c, j) in columns.enumerated() { g[(r * a + k) * columns.count + c] = Double(conductance[(r * i + k) * m + j]) }
+            }
+        }
+        let currents = wires!.currents(drive: drive, g: g, rows: n, columns: columns.count, rowOffset: b.rowOffset, columnOffset: b.columnOffset)
+        for c in 0..<columns.count { out[offset + c] = Float(currents[c]) }
     }
 
     /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
