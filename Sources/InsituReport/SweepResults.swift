@@ -23,6 +23,9 @@ public struct SweepRow: Codable, Equatable, Sendable {
     public var phase_energy_per_image_J: [String: Double]
     /// Energy per training image by component kind (all phases), and busy share by kind.
     public var kind_energy_per_image_J: [String: Double]
+    /// The part of it that is static: leakage while powered, leakage while gated and wake-ups
+    /// (absent in points of older versions).
+    public var kind_static_energy_per_image_J: [String: Double]?
     public var kind_utilisation: [String: Double]
     /// Not dominated on (training energy, training latency, area, accuracy) among the sweep's points.
     public var pareto: Bool = false
@@ -53,6 +56,13 @@ public struct SweepRow: Codable, Equatable, Sendable {
             servers[kind, default: 0] += Double(b.servers[component] ?? 1)
         }
         kind_energy_per_image_J = energy
+        var statics = energy.mapValues { _ in 0.0 }
+        let staticActions: Set<String> = [Component.leakage.name, Component.offLeakage.name, Component.wake.name]
+        for e in run.ledger.entries where staticActions.contains(e.key.action) {
+            let kind = run.accelerator.components[e.key.component]?.model.kind ?? e.key.component
+            statics[kind, default: 0] += e.energyQuanta.doubleValue * Ledger.quantumJoules / images
+        }
+        kind_static_energy_per_image_J = statics
         let span = Double(b.simulatedTime.picoseconds)
         kind_utilisation = busy.mapValues { _ in 0 }
         for (kind, t) in busy { kind_utilisation[kind] = span > 0 ? t / (span * servers[kind]!) : 0 }
@@ -90,13 +100,15 @@ public struct SweepResults {
         let kinds = self.kinds
         var header = ["point"] + keys + ["tiles", "devices", "area_m2", "test_accuracy", "training_energy_per_image_J", "training_latency_per_image_s",
                                          "test_energy_per_image_J", "test_latency_per_image_s", "training_TOPS_per_W", "inference_TOPS_per_W"]
-        header += phases.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_utilisation" } + ["pareto"]
+        header += phases.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_energy_per_image_J" } + kinds.map { "\($0)_static_energy_per_image_J" }
+            + kinds.map { "\($0)_utilisation" } + ["pareto"]
         var out = header.joined(separator: ",") + "\n"
         for r in rows {
             var fields = ["\(r.point)"] + r.values.map(Self.quote)
             fields += ["\(r.tiles)", "\(r.devices)", "\(r.area_m2)", "\(r.test_accuracy)", "\(r.training_energy_per_image_J)", "\(r.training_latency_per_image_s)",
                        "\(r.test_energy_per_image_J)", "\(r.test_latency_per_image_s)", "\(r.training_TOPS_per_W)", "\(r.inference_TOPS_per_W)"]
             fields += phases.map { "\(r.phase_energy_per_image_J[$0] ?? 0)" } + kinds.map { "\(r.kind_energy_per_image_J[$0] ?? 0)" }
+            fields += kinds.map { "\(r.kind_static_energy_per_image_J?[$0] ?? 0)" }
             fields += kinds.map { "\(r.kind_utilisation[$0] ?? 0)" } + [r.pareto ? "1" : "0"]
             out += fields.joined(separator: ",") + "\n"
         }

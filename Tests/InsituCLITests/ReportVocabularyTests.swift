@@ -12,7 +12,7 @@ import Testing
         if let object = value as? [String: Any] {
             for (key, child) in object {
                 names.insert(key)
-                if key != "resolved_design" && key != "phase_energy_per_image_J" && key != "kind_energy_per_image_J"
+                if key != "resolved_design" && key != "phase_energy_per_image_J" && key != "kind_energy_per_image_J" && key != "kind_static_energy_per_image_J"
                     && key != "kind_utilisation" && key != "phases" && key != "device" { Self.names(child, into: &names) }
             }
         } else if let array = value as? [Any] {
@@ -57,7 +57,8 @@ import Testing
             (c.hasSuffix("_energy_per_image_J") && !c.hasPrefix("training_") && !c.hasPrefix("test_")) || c.hasSuffix("_utilisation")
         }
         #expect(patterned.contains("forward_energy_per_image_J") && patterned.contains("adc_utilisation"))
-        #expect(Self.documented.contains("`P_energy_per_image_J`") && Self.documented.contains("`K_utilisation`"))
+        #expect(Self.documented.contains("`P_energy_per_image_J`") && Self.documented.contains("`K_utilisation`")
+                && Self.documented.contains("`K_static_energy_per_image_J`"))
         names.formUnion(columns.filter { !patterned.contains($0) })
 
         let compare = try CLI.run(["compare", "arch/li2018.yaml", "arch/digital-32nm.yaml", "--images", "50", "--out", dir + "/compare"])
