@@ -17,8 +17,9 @@ public struct WireGrid: Sendable {
     public let columnOhmsPerCell: Double
     public let tileRows: Int
     public let blocks: [Block]
-    /// Sweeps at most, and the change of the column currents, relative to the largest, at which
-    /// a solve stops (ADCs of up to 16 bits resolve 1.5e-5 of their range).
+    /// Sweeps at most, and the imbalance of any row line (driver current less its cells'),
+    /// relative to the largest column current, at which a solve stops (ADCs of up to 16 bits
+    /// resolve 1.5e-5 of their range).
     public static let maxSweeps = 1_000
     public static let tolerance = 1e-6
 
@@ -66,11 +67,19 @@ public struct WireGrid: Sendable {
             }
             var current = [Double](repeating: 0, count: m)
             for r in 0..<n { for c in 0..<m { current[c] += g[r * m + c] * (u[r * m + c] - w[r * m + c]) } }
-            let scale = current.reduce(0) { max($0, abs($1)) }
-            let change = zip(current, previous).reduce(0) { max($0, abs($1.0 - $1.1)) }
             previous = current
-            // One wire kind without resistance makes one sweep exact.
-            if rr == 0 || rc == 0 || change <= Self.tolerance * max(scale, 1e-30) { break }
+            // One wire kind without resistance makes one sweep exact. Otherwise the column
+            // lines were just solved, so what is left is each row line's balance: the current
+            // its driver sends in against what its cells pass on.
+            if rr == 0 || rc == 0 { break }
+            let scale = current.reduce(0) { max($0, abs($1)) }
+            var residual = 0.0
+            for r in 0..<n {
+                var cells = 0.0
+                for c in 0..<m { cells += g[r * m + c] * (u[r * m + c] - w[r * m + c]) }
+                residual = max(residual, abs((drive[r] - u[r * m]) / leftOhms - cells))
+            }
+            if residual <= Self.tolerance * max(scale, 1e-30) { break }
         }
         return previous
     }
