@@ -21,7 +21,11 @@ public struct IdleTime: Sendable, Equatable {
     /// Splits server `s`'s gap since `lastBusy` up to `time` (a part not split before).
     mutating func account(server s: Int, lastBusy: UInt64, until time: UInt64) {
         let from = max(lastBusy, accounted[s])
-        guard time > from else { return }
+        guard time > from else {
+            // Busy up to `time` (or split already): split up to there all the same.
+            accounted[s] = max(accounted[s], time)
+            return
+        }
         let (gateAt, overflow) = lastBusy.addingReportingOverflow(gateAfterPicoseconds)
         let powered = overflow ? time - from : min(time, max(from, gateAt)) - from
         poweredPicoseconds &+= powered

@@ -82,4 +82,16 @@ import Testing
         #expect(r.idle?.poweredPicoseconds == 3 * 10_000 + 3 * 10_000)
         #expect(r.idle?.gatedPicoseconds == (300_000 - 15_000 - 30_000) + 3 * 290_000)
     }
+
+    /// A server busy up to the very end of a segment still leaves a state a fresh resource takes.
+    @Test func aServerBusyToTheSegmentsEndRestores() throws {
+        var r = Resource(name: "adc", capacity: 2)
+        r.gate(after: Self.ns(10))
+        _ = try r.acquire(at: Self.ns(30), for: Self.ns(5))
+        r.settleIdle(until: Self.ns(35))
+        var fresh = Resource(name: "adc", capacity: 2)
+        fresh.gate(after: Self.ns(10))
+        let restored = fresh.restoreIdle(r.idleState)
+        #expect(restored)
+    }
 }
