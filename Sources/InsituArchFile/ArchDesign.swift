@@ -76,9 +76,8 @@ public struct ArchDesign: Sendable, Equatable {
     /// accumulator in the register file for `registers`, and the batch's words in a buffer of
     /// given capacity.
     private static func memoryCheck(_ d: ArchDesign, _ top: MappingReader) throws {
-        let widths = d.network.layers, digital = d.chip.digital
-        let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-        let location = { (section: String, key: String) in memberLocation(top, section, key) }
+        let widths = d.network.layers, digital = d.chip.digital, weights = d.network.weightCount
+        let location = { (section: String, key: String) in chipLocation(top, [section, key]) }
         if digital.gradientDataflow == .registers && weights > digital.accumulatorRegisters {
             throw ArchError(location("digital", "accumulator_registers"),
                             "'chip.digital.gradient_dataflow: registers' keeps all \(weights) gradient accumulators in the register file, which has \(digital.accumulatorRegisters) words",
@@ -97,11 +96,15 @@ public struct ArchDesign: Sendable, Equatable {
         }
     }
 
-    /// Where `chip.SECTION.KEY` is written (or its section, or the file's top).
-    private static func memberLocation(_ top: MappingReader, _ section: String, _ key: String) -> SourceLocation {
-        guard case .mapping(let chip, _)? = top.value("chip"), let s = chip.first(where: { $0.key == section }) else { return top.location }
-        if case .mapping(let entries, _) = s.value, let e = entries.first(where: { $0.key == key }) { return e.value.location }
-        return s.value.location
+    /// Where the value at `chip.` + `path` is written, or the nearest mapping above it that is
+    /// (the file's top when there is no chip section).
+    private static func chipLocation(_ top: MappingReader, _ path: [String]) -> SourceLocation {
+        guard var value = top.value("chip") else { return top.location }
+        for key in path {
+            guard case .mapping(let entries, _) = value, let entry = entries.first(where: { $0.key == key }) else { break }
+            value = entry.value
+        }
+        return value.location
     }
 
     /// Checks that involve more than one key.
@@ -123,16 +126,13 @@ public struct ArchDesign: Sendable, Equatable {
                 let placements = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
                 let tiles = Set(placements.1.joined().map(\.tile)).count
                 if d.chip.controller.writeDrivers > tiles {
-                    throw ArchError(memberLocation(top, "controller", "write_drivers"),
+                    throw ArchError(chipLocation(top, ["controller", "write_drivers"]),
                                     "'chip.controller.write_drivers' is \(d.chip.controller.writeDrivers), but only \(tiles) tile(s) hold the network, and a tile programs one row at a time (its gate voltages are set per column for the row being programmed)",
                                     hint: "use at most \(tiles) write driver(s), or spread the network over more tiles")
                 }
             } catch let failure as LayerMapping.Failure {
-                let chip = top.value("chip")
-                var location = chip?.location ?? top.location
                 let at = d.chip.mapping == MappingStrategies.explicit ? "placement" : "tile"
-                if case .mapping(let entries, _) = chip, let entry = entries.first(where: { $0.key == at }) { location = entry.value.location }
-                throw ArchError(location, "the network does not fit the chip: \(failure.description)",
+                throw ArchError(chipLocation(top, [at]), "the network does not fit the chip: \(failure.description)",
                                 hint: at == "placement" ? "fix the block in chip.placement: every weight in one block, blocks inside their tiles and apart"
                                     : "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
             }

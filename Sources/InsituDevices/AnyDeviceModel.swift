@@ -1,3 +1,5 @@
+import InsituEngine
+
 /// Any device model as an equatable value, so that a chip's spec can hold a model that an
 /// arch file names (any registered kind) and still compare by value.
 public struct AnyDeviceModel: Sendable, Equatable {
@@ -10,6 +12,6 @@ public struct AnyDeviceModel: Sendable, Equatable {
         model = GateControlledDevice(parameters)
     }
 
-    public static func == (a: AnyDeviceModel, b: AnyDeviceModel) -> Bool { a.model.isEqual(to: b.model) }
+    public static func == (a: AnyDeviceModel, b: AnyDeviceModel) -> Bool { sameValue(a.model, b.model) }
 
 }

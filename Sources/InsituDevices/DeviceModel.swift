@@ -102,9 +102,4 @@ extension DeviceModel {
     /// No stuck devices unless the model says how.
     public func withStuckLow(fraction: Double) -> Self? { nil }
 
-    /// Whether `other` is the same model with the same values.
-    public func isEqual(to other: any DeviceModel) -> Bool {
-        guard let other = other as? Self else { return false }
-        return self == other
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import InsituEngine
 import InsituHardware
 
 /// The float line a design's own accelerator trains: widths, the chip's activation, the
@@ -39,15 +40,11 @@ public protocol AcceleratorSpec: Sendable, Equatable {
 public struct AnyAcceleratorSpec: Sendable, Equatable {
     public var spec: any AcceleratorSpec
     public init(_ spec: any AcceleratorSpec) { self.spec = spec }
-    public static func == (a: AnyAcceleratorSpec, b: AnyAcceleratorSpec) -> Bool { a.spec.isEqual(to: b.spec) }
+    public static func == (a: AnyAcceleratorSpec, b: AnyAcceleratorSpec) -> Bool { sameValue(a.spec, b.spec) }
 }
 
 extension AcceleratorSpec {
     public var method: TrainingSpec.Method { .digital }
-    func isEqual(to other: any AcceleratorSpec) -> Bool {
-        guard let other = other as? Self else { return false }
-        return self == other
-    }
 }
 
 /// Training on a design's own accelerator: the float line's initial weights, minibatches,

@@ -47,15 +47,27 @@ import Testing
         }
     }
 
+    /// Two servers gated after 10 ns, one used for 5 ns from `start`, settled at `end` (ns).
+    static func usedOnce(at start: UInt64, settledAt end: UInt64) throws -> Resource {
+        var r = Resource(name: "adc", capacity: 2)
+        r.gate(after: ns(10))
+        _ = try r.acquire(at: ns(start), for: ns(5))
+        r.settleIdle(until: ns(end))
+        return r
+    }
+
+    /// A fresh resource like `usedOnce`'s, given `r`'s saved state, and whether it took it.
+    static func restoring(_ r: Resource) -> (Resource, Bool) {
+        var fresh = Resource(name: "adc", capacity: 2)
+        fresh.gate(after: ns(10))
+        let restored = fresh.restoreIdle(r.idleState)
+        return (fresh, restored)
+    }
+
     /// A saved split continues in a fresh resource exactly as in the one it came from.
     @Test func restoredAccountingContinues() throws {
-        var r = Resource(name: "adc", capacity: 2)
-        r.gate(after: Self.ns(10))
-        _ = try r.acquire(at: Self.ns(3), for: Self.ns(5))
-        r.settleIdle(until: Self.ns(20))
-        var fresh = Resource(name: "adc", capacity: 2)
-        fresh.gate(after: Self.ns(10))
-        let restored = fresh.restoreIdle(r.idleState)
+        var r = try Self.usedOnce(at: 3, settledAt: 20)
+        var (fresh, restored) = Self.restoring(r)
         #expect(restored)
         let before = r.idle!
         _ = try r.acquire(at: Self.ns(40), for: Self.ns(5))
@@ -85,13 +97,7 @@ import Testing
 
     /// A server busy up to the very end of a segment still leaves a state a fresh resource takes.
     @Test func aServerBusyToTheSegmentsEndRestores() throws {
-        var r = Resource(name: "adc", capacity: 2)
-        r.gate(after: Self.ns(10))
-        _ = try r.acquire(at: Self.ns(30), for: Self.ns(5))
-        r.settleIdle(until: Self.ns(35))
-        var fresh = Resource(name: "adc", capacity: 2)
-        fresh.gate(after: Self.ns(10))
-        let restored = fresh.restoreIdle(r.idleState)
+        let (_, restored) = Self.restoring(try Self.usedOnce(at: 30, settledAt: 35))
         #expect(restored)
     }
 }

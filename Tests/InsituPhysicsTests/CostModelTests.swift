@@ -5,23 +5,33 @@ import Testing
 @testable import InsituHardware
 @testable import InsituTraining
 
+/// The tiny chip of the hand-worked cases: one 4 x 4 tile of ideal hand devices, a 2-input
+/// 2-output layer, 16-bit ADCs over 1 V, G+ = [500, 300] / [100, 100] uS and G- = [200, 700] /
+/// [100, 100] uS programmed; `configure` changes the spec first.
+func handTwoByTwoChip(_ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
+    var d = handDevice()
+    d.model = .ideal
+    var spec = ChipSpec()
+    spec.tile.rows = 4
+    spec.tile.columns = 4
+    spec.device = d.spec
+    spec.adc.bits = 16
+    spec.adc.fullScaleVolts = 1.0
+    configure(&spec)
+    let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
+    try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
+    return chip
+}
+
 /// Latency and energy of a tiny chip computed by hand from the equations of docs/model.md.
 @Suite struct CostModelTests {
     /// One 4 x 4 tile, a 2-input 2-output layer, 2 ADCs; G+ = [500, 300] / [100, 100] uS,
     /// G- = [200, 700] / [100, 100] uS; one test image at v = (0.04, 0.08) V.
     @Test func forwardOfOneImageByHand() throws {
-        var d = handDevice()
-        d.model = .ideal
-        var spec = ChipSpec()
-        spec.tile.rows = 4
-        spec.tile.columns = 4
-        spec.device = d.spec
-        spec.adc.perTile = 2
-        spec.adc.bits = 16
-        spec.adc.fullScaleVolts = 1.0
-        spec.adc.leakageWatts = 1e-3
-        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
-        try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
+        let chip = try handTwoByTwoChip {
+            $0.adc.perTile = 2
+            $0.adc.leakageWatts = 1e-3
+        }
         let before = chip.simulatedTime
         let r = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
         // I = 0.04 x (500 - 200) uS + 0.08 x 0 = 12 uA; 0.04 x (300 - 700) uS = -16 uA -> class 0.
@@ -42,7 +52,7 @@ import Testing
             return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
         }
         #expect(chip.ledger.entries.filter { $0.key.phase == "test" }.allSatisfy { ($0.key.action == "leakage") == ($0.key.layer == 0) })
-        let s = spec
+        let s = chip.spec
         // Drivers: 4 rows x 0.29 pJ + C_row x (2 x 0.04^2 + 2 x 0.08^2).
         let drive = 4 * s.dac.energyJoules + s.tile.rowCapacitanceFarads * 2 * (0.04 * 0.04 + 0.08 * 0.08)
         #expect(isClose(energy("tile0.dac", "drive"), drive, relative: 1e-6))

@@ -6,19 +6,11 @@ import Testing
 /// What row drivers and programming draw from the chip's supply, worked out by hand.
 @Suite struct DriverSupplyTests {
     static func chip(rail: Double, efficiency: Double, pump: Double) throws -> Chip {
-        var d = handDevice()
-        d.model = .ideal
-        var spec = ChipSpec()
-        spec.tile.rows = 4
-        spec.tile.columns = 4
-        spec.device = d.spec
-        spec.adc.bits = 16
-        spec.adc.fullScaleVolts = 1.0
-        spec.dac.supplyVolts = rail
-        spec.dac.supplyEfficiency = efficiency
-        spec.controller.chargePumpEfficiency = pump
-        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
-        try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
+        let chip = try handTwoByTwoChip {
+            $0.dac.supplyVolts = rail
+            $0.dac.supplyEfficiency = efficiency
+            $0.controller.chargePumpEfficiency = pump
+        }
         _ = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
         return chip
     }

@@ -18,12 +18,6 @@ public protocol PeripheralStage: Sendable, Equatable {
 public struct AnyPeripheralStage: Sendable, Equatable {
     public var stage: any PeripheralStage
     public init(_ stage: any PeripheralStage) { self.stage = stage }
-    public static func == (a: AnyPeripheralStage, b: AnyPeripheralStage) -> Bool { a.stage.isEqual(to: b.stage) }
+    public static func == (a: AnyPeripheralStage, b: AnyPeripheralStage) -> Bool { sameValue(a.stage, b.stage) }
 }
 
-extension PeripheralStage {
-    func isEqual(to other: any PeripheralStage) -> Bool {
-        guard let other = other as? Self else { return false }
-        return self == other
-    }
-}

@@ -65,20 +65,24 @@ public struct WireGrid: Sendable {
                     line.solve { r, x in w[r * m + c] = x }
                 }
             }
+            // Each cell's current, summed down its column and along its row. One wire kind
+            // without resistance makes one sweep exact. Otherwise the column lines were just
+            // solved, so what is left is each row line's balance: the current its driver sends
+            // in against what its cells pass on.
             var current = [Double](repeating: 0, count: m)
-            for r in 0..<n { for c in 0..<m { current[c] += g[r * m + c] * (u[r * m + c] - w[r * m + c]) } }
-            previous = current
-            // One wire kind without resistance makes one sweep exact. Otherwise the column
-            // lines were just solved, so what is left is each row line's balance: the current
-            // its driver sends in against what its cells pass on.
-            if rr == 0 || rc == 0 { break }
-            let scale = current.reduce(0) { max($0, abs($1)) }
             var residual = 0.0
             for r in 0..<n {
                 var cells = 0.0
-                for c in 0..<m { cells += g[r * m + c] * (u[r * m + c] - w[r * m + c]) }
-                residual = max(residual, abs((drive[r] - u[r * m]) / leftOhms - cells))
+                for c in 0..<m {
+                    let i = g[r * m + c] * (u[r * m + c] - w[r * m + c])
+                    current[c] += i
+                    cells += i
+                }
+                if rr > 0 { residual = max(residual, abs((drive[r] - u[r * m]) / leftOhms - cells)) }
             }
+            previous = current
+            if rr == 0 || rc == 0 { break }
+            let scale = current.reduce(0) { max($0, abs($1)) }
             if residual <= Self.tolerance * max(scale, 1e-30) { break }
         }
         return previous
