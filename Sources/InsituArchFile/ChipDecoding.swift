@@ -6,10 +6,10 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping", "placement", "stages"]
+                           "mapping", "placement", "stages", "shift_add"]
     /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
     /// listed only for the `explicit` mapping; a chip has no stages between TIAs and ADCs unless listed.
-    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages"]
+    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add"]
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -42,11 +42,12 @@ enum ChipDecoding {
 
         c.device = try DeviceModels.decode(r, key: "device")
 
-        let dac = try r.mapping("dac", keys: ["bits", "range", "energy", "latency", "unit_capacitance", "reference_voltage", "settling_tau",
+        let dac = try r.mapping("dac", keys: ["bits", "input_coding", "range", "energy", "latency", "unit_capacitance", "reference_voltage", "settling_tau",
                                               "supply_voltage", "supply_efficiency", "leakage", "area", "power"],
                                 optional: ["area", "power", "supply_voltage", "supply_efficiency", "energy", "latency", "unit_capacitance",
-                                           "reference_voltage", "settling_tau"])
+                                           "reference_voltage", "settling_tau", "input_coding"])
         try dac.integer("bits", min: 1, max: 32, into: &c.dac.bits)
+        try dac.choice("input_coding", into: &c.dac.inputCoding)
         try dac.quantity("range", .volt, min: 0, max: 10, exclusiveMin: true, into: &c.dac.rangeVolts)
         try dacByBits(dac, &c.dac)
         try dac.quantity("supply_voltage", .volt, min: 0, max: 10, into: &c.dac.supplyVolts)
@@ -88,6 +89,7 @@ enum ChipDecoding {
         c.stages = try PeripheralStages.decode(r)
 
         try r.choice("interlayer", into: &c.interlayer)
+        try shiftAdd(r, coding: dac.value("input_coding")?.location ?? dac.location, &c)
 
         let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "charge_pump_efficiency", "leakage", "area", "power"],
                                 optional: ["area", "power", "charge_pump_efficiency"])
@@ -216,23 +218,52 @@ enum ChipDecoding {
 
     /// A row DAC's energy and latency: given as `energy` and `latency`, or from its bits as a
     /// binary-weighted capacitive DAC, E = 2^bits C_unit V_ref^2, settling to half an LSB in
-    /// tau ln 2^(bits + 1).
+    /// tau ln 2^(bits + 1); a bit-serial driver is a 1-bit DAC (bits = 1 in both).
     static func dacByBits(_ r: MappingReader, _ dac: inout DACSpec) throws {
+        let bits = dac.inputCoding == .bitSerial ? 1 : dac.bits
         if try oneOf(r, explicit: ["energy"], table: ["unit_capacitance", "reference_voltage"]) {
             var unit = 0.0, reference = 0.0
             try r.quantity("unit_capacitance", .farad, min: 0, max: 1e-9, into: &unit)
             try r.quantity("reference_voltage", .volt, min: 0, max: 10, into: &reference)
-            dac.energyJoules = Double(1 << UInt64(dac.bits)) * unit * reference * reference
+            dac.energyJoules = Double(1 << UInt64(bits)) * unit * reference * reference
         } else {
             try r.quantity("energy", .joule, min: 0, max: 1e-3, into: &dac.energyJoules)
         }
         if try oneOf(r, explicit: ["latency"], table: ["settling_tau"]) {
             var tau = 0.0
             try r.quantity("settling_tau", .second, min: 0, max: 1e-3, into: &tau)
-            dac.latency = try SimTime.seconds(tau * Double(dac.bits + 1) * 0.6931471805599453)
+            dac.latency = try SimTime.seconds(tau * Double(bits + 1) * 0.6931471805599453)
         } else {
             try r.time("latency", into: &dac.latency)
         }
+    }
+
+    /// `chip.shift_add`, the units that join bit planes: required with bit-serial inputs, which
+    /// also need a digital interlayer (the activation applies to the joined sum); refused without them.
+    static func shiftAdd(_ r: MappingReader, coding: SourceLocation, _ c: inout ChipSpec) throws {
+        guard c.dac.inputCoding == .bitSerial else {
+            if let given = r.value("shift_add") {
+                throw ArchError(given.location, "'chip.shift_add' joins the bit planes of bit-serial inputs, but chip.dac.input_coding is 'levels'",
+                                hint: "set 'chip.dac.input_coding: bit-serial', or drop shift_add")
+            }
+            return
+        }
+        if c.interlayer == .analog {
+            throw ArchError(r.value("interlayer")?.location ?? coding,
+                            "bit-serial inputs need 'chip.interlayer: digital': a layer's sum exists only after its bit planes are converted and joined, so the TIAs cannot apply the activation and drive the next layer",
+                            hint: "set 'chip.interlayer: digital', or 'chip.dac.input_coding: levels'")
+        }
+        guard r.has("shift_add") else {
+            throw ArchError(coding, "bit-serial inputs need 'chip.shift_add' (the units that join each plane's ADC codes)",
+                            hint: "e.g. shift_add: {energy: 0.021 pJ, latency: 0.833 ns, per_tile: 4, leakage: 0 W} (ISAAC, 32 nm)")
+        }
+        let s = try r.mapping("shift_add", keys: ["energy", "latency", "per_tile", "leakage", "area", "power"], optional: ["area", "power"])
+        try s.quantity("energy", .joule, min: 0, max: 1e-6, into: &c.shiftAdd.energyJoules)
+        try s.time("latency", into: &c.shiftAdd.latency)
+        try s.integer("per_tile", min: 1, max: 1 << 16, into: &c.shiftAdd.perTile)
+        try s.quantity("leakage", .watt, min: 0, max: 100, into: &c.shiftAdd.leakageWatts)
+        try PowerDecoding.power(s, into: &c.shiftAdd.power)
+        try s.quantity("area", .squareMetre, min: 0, max: 1, into: &c.shiftAdd.areaSquareMetres)
     }
 
     /// An ADC's conversion time: given as `conversion_time`, or from its SAR `clock` as one

@@ -41,6 +41,7 @@ enum DesignDescription {
             ("array", t.arrayAreaSquareMetres), ("DACs", c.dac.areaSquareMetres * Double(t.rows)),
             ("TIAs", c.tia.areaSquareMetres * Double(t.columns)), ("ADCs", c.adc.areaSquareMetres * Double(c.adc.perTile)),
         ] + c.stages.map { ($0.stage.kind, $0.stage.model(columns: t.columns).areaSquareMetres) }
+            + (c.dac.inputCoding == .bitSerial ? [("shift-add", c.shiftAdd.areaSquareMetres * Double(c.shiftAdd.perTile))] : [])
         let shared: [(String, Double)] = [
             ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.areaSquareMetres),
             ("buffer", c.buffer.areaSquareMetres), ("interconnect", c.interconnect.areaSquareMetres),
@@ -109,14 +110,23 @@ enum DesignDescription {
             }
             let cols = mapping.columnsUsed(onTile: tile)
             let groups = (cols + c.adc.perTile - 1) / c.adc.perTile
-            lines.append("    DACs: \(t.rows) x \(c.dac.bits)-bit, 0-\(c.dac.rangeVolts) V, \(SimTime.format(c.dac.latency.picoseconds))")
-            lines.append("    TIAs: \(t.columns) (ReLU \(c.tia.gainVoltsPerAmp) V/A clipped at \(c.tia.clipVolts) V)")
+            if c.dac.inputCoding == .bitSerial {
+                lines.append("    DACs: \(t.rows) x 1-bit, \(c.dac.bits)-bit inputs bit-serially (\(c.dac.planes) reads of 0 or \(c.dac.rangeVolts) V), \(SimTime.format(c.dac.latency.picoseconds))")
+                lines.append("    TIAs: \(t.columns) (linear, \(c.tia.gainVoltsPerAmp) V/A; ReLU and clip at \(c.tia.clipVolts) V on the joined sum)")
+            } else {
+                lines.append("    DACs: \(t.rows) x \(c.dac.bits)-bit, 0-\(c.dac.rangeVolts) V, \(SimTime.format(c.dac.latency.picoseconds))")
+                lines.append("    TIAs: \(t.columns) (ReLU \(c.tia.gainVoltsPerAmp) V/A clipped at \(c.tia.clipVolts) V)")
+            }
             for s in c.stages {
                 let model = s.stage.model(columns: t.columns)
                 lines.append("    \(s.stage.kind): \(SimTime.format(s.stage.latency.picoseconds)) a pass, \(model.actions.map { "\($0.name) \(String(format: "%.3g", model.price($0).joulesPerEvent * 1e12)) pJ" }.joined(separator: ", ")), leakage \(String(format: "%.3g", model.leakageWatts * 1e6)) uW")
             }
             lines.append("    array settling: \(c.arraySettling)" + (c.arraySettling > t.settling ? " (set by the column wires' RC)" : ""))
             lines.append("    ADCs: \(c.adc.perTile) x \(c.adc.bits)-bit, \(String(format: "%.3g", c.adcConversionJoules * 1e12)) pJ per conversion, \(cols) columns in \(groups) groups of up to \(c.adc.perTile): \(SimTime.format(UInt64(groups) * c.adc.conversionTime.picoseconds)) per read")
+            if c.dac.inputCoding == .bitSerial {
+                let sa = (cols + c.shiftAdd.perTile - 1) / c.shiftAdd.perTile
+                lines.append("    shift-and-add: \(c.shiftAdd.perTile) unit(s), \(String(format: "%.3g", c.shiftAdd.energyJoules * 1e12)) pJ per code, \(SimTime.format(UInt64(sa) * c.shiftAdd.latency.picoseconds)) per plane")
+            }
         }
         let device = c.device.model.summaryLines
         lines.append("  device: " + device[0])

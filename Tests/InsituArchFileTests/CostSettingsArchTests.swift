@@ -20,6 +20,23 @@ import InsituHardware
         #expect(direct.chip.adc.conversionTime == SimTime(picoseconds: 1_000))
     }
 
+    /// Bit-serial inputs: a 1-bit driver by bits (2 C_u V_ref^2, settling tau ln 4), a digital
+    /// interlayer and shift-and-add units required; shift_add without them refused.
+    @Test func bitSerialInputsAndTheirChecks() throws {
+        let serial = "{energy: 0.021 pJ, latency: 0.833 ns, per_tile: 4, leakage: 0 W}"
+        let d = try Self.load(["chip.dac.input_coding=bit-serial", "chip.interlayer=digital", "chip.shift_add=" + serial])
+        #expect(d.chip.dac.planes == 8 && d.chip.shiftAdd.perTile == 4)
+        #expect(abs(d.chip.dac.energyJoules - 2 * 1.1328125e-15) <= 1e-27)
+        #expect(d.chip.dac.latency == (try SimTime.seconds(0.1603e-9 * 2 * 0.6931471805599453)))
+        func message(_ sets: [String]) -> String {
+            do { _ = try Self.load(sets); return "" } catch { return "\(error)" }
+        }
+        #expect(message(["chip.dac.input_coding=bit-serial", "chip.shift_add=" + serial]).contains("need 'chip.interlayer: digital'"))
+        #expect(message(["chip.dac.input_coding=bit-serial", "chip.interlayer=digital"]).contains("need 'chip.shift_add'"))
+        #expect(message(["chip.shift_add=" + serial]).contains("input_coding is 'levels'"))
+        #expect(message(["chip.dac.input_coding=serial"]).contains("bit-serial"))
+    }
+
     /// One tile programs one row at a time: more write drivers than tiles in use are refused;
     /// as many as the tiles are accepted.
     @Test func writeDriversBeyondTheTilesAreRefused() throws {

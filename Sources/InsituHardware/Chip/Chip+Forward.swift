@@ -23,7 +23,7 @@ extension Chip {
                     }
                 }
                 for l in 0..<layerCount {
-                    if rowSplit[l] {
+                    if digitalSums[l] {
                         workPartialSums(l, slot: s)
                     } else {
                         workRead(l, slot: s)
@@ -99,10 +99,11 @@ extension Chip {
         }
     }
 
-    /// A layer split over tiles by rows, as the hardware does it: each block's partial
-    /// currents go through a linear TIA (the hidden gain, or the output gain) to its ADC, the
-    /// codes are added digitally, and a hidden layer's ReLU and clip are applied to the sum
-    /// in the digital unit; the next layer is then driven by DACs.
+    /// A layer whose sums are joined digitally, as the hardware does it: each block's partial
+    /// currents (of each bit plane, for bit-serial inputs) go through a linear TIA (the hidden
+    /// gain, or the output gain) to its ADC, the codes are added digitally (a plane's shifted
+    /// by its significance, 2^k / (2^bits - 1) of the full range), and a hidden layer's ReLU and
+    /// clip are applied to the sum in the digital unit; the next layer is then driven by DACs.
     func workPartialSums(_ l: Int, slot s: Int) {
         let slot = slots[s]
         let m = widths[l + 1]
@@ -111,17 +112,21 @@ extension Chip {
         let q = adcQuantizer
         var sums = [Float](repeating: 0, count: m), exact = sums, part = sums
         let devices = crossbar(l, slot: s)
-        slot.inputs[l].withUnsafeBufferPointer { v in
-            part.withUnsafeMutableBufferPointer { out in
-                for p in blocks(l, slot: s) {
-                    let columns = p.firstOutput..<(p.firstOutput + p.outputs)
-                    devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
-                    // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs).
-                    let scale = spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
-                    let blockGain = gain * scale
-                    for (k, j) in columns.enumerated() {
-                        sums[j] += q.quantize(blockGain * out[k]) / scale
-                        exact[j] += out[k]
+        for k in 0..<planes {
+            let volts = planes == 1 ? slot.inputs[l] : planeVolts(l, slot: s, plane: k)
+            let significance: Float = planes == 1 ? 1 : Float(1 << k) / Float((1 << planes) - 1)
+            volts.withUnsafeBufferPointer { v in
+                part.withUnsafeMutableBufferPointer { out in
+                    for p in blocks(l, slot: s) {
+                        let columns = p.firstOutput..<(p.firstOutput + p.outputs)
+                        devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
+                        // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs).
+                        let scale = spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
+                        let blockGain = gain * scale
+                        for (c, j) in columns.enumerated() {
+                            sums[j] += significance * (q.quantize(blockGain * out[c]) / scale)
+                            exact[j] += significance * out[c]
+                        }
                     }
                 }
             }
@@ -138,6 +143,14 @@ extension Chip {
         }
     }
 
+    /// Bit plane k of layer l's inputs for image slot s: the full range on the rows whose input
+    /// code has bit k set, 0 elsewhere.
+    func planeVolts(_ l: Int, slot s: Int, plane k: Int) -> [Float] {
+        // Inputs are DAC levels v = code x step >= 0, so adding half a step and truncating gives the code.
+        let perStep = 1 / dacQuantizer.step, full = Float(spec.dac.rangeVolts)
+        return slots[s].inputs[l].map { v in (Int(Double(v) * perStep + 0.5) >> k) & 1 == 1 ? full : 0 }
+    }
+
     /// The hops of one image: the main chain (drive, read, convert, codes to the buffer, per
     /// layer; the class; then `work`) and, with an analog interlayer, one side chain per
     /// hidden layer for its conversion, forked when its read ends.
@@ -145,26 +158,29 @@ extension Chip {
         var main: [Hop] = []
         var sides: [[Hop]] = []
         let inBits = { (l: Int) in self.widths[l] * self.spec.dac.bits }
+        // A joined bit-serial sum carries planes - 1 more bits than one code.
+        let outBits = spec.adc.bits + planes - 1
         func conversion(_ l: Int) -> [Hop] {
-            let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } * spec.adc.bits
-            var hops: [Hop] = (0..<stageCount).map { .stage(index: $0, layer: l) }
-            hops += [.convert(layer: l), .transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
+            let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } * outBits
+            var hops: [Hop] = planes > 1 ? [] : (0..<stageCount).map { .stage(index: $0, layer: l) } + [.convert(layer: l)]
+            hops += [.transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
             let adds = partialSumAdditions(l)
             if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
             return hops
         }
         for l in 0..<layerCount {
             if l == 0 || !drivesNextAnalog(l - 1) {
-                main += [.buffer(write: false, bits: inBits(l), layer: l), .transfer(bits: inBits(l), layer: l), .drive(layer: l)]
+                main += [.buffer(write: false, bits: inBits(l), layer: l), .transfer(bits: inBits(l), layer: l)]
+                main.append(planes > 1 ? .serialRead(layer: l) : .drive(layer: l, plane: 0))
             }
             if drivesNextAnalog(l) {
                 sides.append(conversion(l))
-                main.append(.read(layer: l, fork: sides.count))
+                main.append(.read(layer: l, fork: sides.count, plane: 0))
             } else {
-                main.append(.read(layer: l, fork: nil))
+                if planes == 1 { main.append(.read(layer: l, fork: nil, plane: 0)) }
                 main += conversion(l)
-                // A split hidden layer's ReLU and clip run on the digital unit: two comparisons per output.
-                if rowSplit[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l)) }
+                // A hidden layer joined digitally has its ReLU and clip on the digital unit: two comparisons per output.
+                if digitalSums[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l)) }
             }
         }
         main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil, layer: lastLayer))
@@ -218,7 +234,7 @@ final class ImageFlow: Entity {
             let hop = chip.hops[i]
             chip.record(image: true, index: i, unit: s, at: sim.now)
             let end = try chip.perform(hop, slot: s, at: sim.now)
-            let fork: Int? = if case .read(_, let f) = hop { f } else { nil }
+            let fork: Int? = if case .read(_, let f, _) = hop { f } else { nil }
             guard i < last else {
                 if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20 | Int64(chip.chainEnds[fork - 1])) }
                 return

@@ -9,14 +9,20 @@ enum Hop {
     case buffer(write: Bool, bits: Int, phase: Phase? = nil, layer: Int = -1)
     /// Interconnect between the tiles and the buffer.
     case transfer(bits: Int, layer: Int)
-    /// Row drivers of every tile holding the layer.
-    case drive(layer: Int)
-    /// Arrays and TIAs of every tile holding the layer; `fork` starts a side chain when done.
-    case read(layer: Int, fork: Int?)
+    /// Row drivers of every tile holding the layer, with the inputs' levels or their bit `plane`.
+    case drive(layer: Int, plane: Int)
+    /// Arrays and TIAs of every tile holding the layer (inputs at their levels, or bit `plane`);
+    /// `fork` starts a side chain when done.
+    case read(layer: Int, fork: Int?, plane: Int)
     /// Stage `index` of `ChipSpec.stages` on every tile holding the layer, one sample a column.
     case stage(index: Int, layer: Int)
     /// ADC banks of every tile holding the layer.
     case convert(layer: Int)
+    /// Every bit plane of bit-serial inputs through every tile holding the layer, pipelined
+    /// as one vector's work: plane k is driven and read as soon as plane k - 1's read ends
+    /// (its columns held by the sample-and-hold stage), then passes the stages, the ADCs and
+    /// the shift-and-add units while the next plane is read.
+    case serialRead(layer: Int)
     /// Arithmetic on the digital unit's lanes.
     case digital(ActionID, ops: Int, phase: Phase?, layer: Int = -1)
 }
@@ -29,8 +35,9 @@ extension Chip {
         case .buffer(let write, let bits, let p, let l):
             return try bufferAccess(write: write, bits: bits, phase: p ?? phase, layer: l, slot: s, at: now)
         case .transfer(let bits, let l): return try transfer(bits: bits, layer: l, slot: s, at: now)
-        case .drive(let l): return try drive(l, slot: s ?? 0, at: now)
-        case .read(let l, _): return try read(l, slot: s ?? 0, at: now)
+        case .drive(let l, let k): return try drive(l, plane: k, slot: s ?? 0, at: now)
+        case .read(let l, _, let k): return try read(l, plane: k, slot: s ?? 0, at: now)
+        case .serialRead(let l): return try serialRead(l, slot: s ?? 0, at: now)
         case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
         case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
@@ -39,9 +46,10 @@ extension Chip {
 
     /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2
     /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair), or,
-    /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt.
-    func drive(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
-        let v = slots[s].inputs[l]
+    /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt. Bit-serial
+    /// inputs drive one plane: the full range on the rows whose bit is set.
+    func drive(_ l: Int, plane k: Int, slot s: Int, at now: SimTime) throws -> SimTime {
+        let v = planes == 1 ? slots[s].inputs[l] : planeVolts(l, slot: s, plane: k)
         var end = now
         for p in blocks(l, slot: s) {
             var line = 0.0
@@ -59,9 +67,10 @@ extension Chip {
     /// Array read with the TIAs: each tile's array is busy for its settling plus the TIA's and
     /// dissipates t x sum V^2 G over its own inputs and conductances; each column's TIA costs
     /// one sample. With an analog interlayer the TIAs of the block holding the layer's first
-    /// inputs also charge the next layer's row lines for their columns.
-    func read(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// inputs also charge the next layer's row lines for their columns. Bit-serial inputs read one plane.
+    func read(_ l: Int, plane k: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         let slot = slots[s]
+        let inputs = planes == 1 ? slot.inputs[l] : planeVolts(l, slot: s, plane: k)
         let drivesNext = drivesNextAnalog(l)
         let devices = crossbar(l, slot: s)
         var end = now
@@ -69,7 +78,7 @@ extension Chip {
             let t = tiles[p.tile]
             let grant = try t.array.resource!.acquire(at: now, for: readDuration)
             _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
-            let power = slot.inputs[l].withUnsafeBufferPointer {
+            let power = inputs.withUnsafeBufferPointer {
                 devices.readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
                                   block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
             }
@@ -80,7 +89,7 @@ extension Chip {
             }
             var supplied = 0.0
             if rail > 0 {
-                let supply = slot.inputs[l].withUnsafeBufferPointer {
+                let supply = inputs.withUnsafeBufferPointer {
                     devices.supplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
                                         block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
                 }
@@ -153,6 +162,38 @@ extension Chip {
                                    energy: share))
         }
         return done
+    }
+
+    /// The pipelined bit planes of layer l for image slot s (see `Hop.serialRead`); returns
+    /// when the last plane's codes are joined.
+    func serialRead(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
+        var start = now, end = now
+        for k in 0..<planes {
+            let read = try read(l, plane: k, slot: s, at: try drive(l, plane: k, slot: s, at: start))
+            var t = read
+            for stage in 0..<stageCount { t = try pass(stage: stage, layer: l, slot: s, at: t) }
+            end = max(end, try shiftAdd(l, slot: s, at: try convert(l, slot: s, at: t)))
+            start = read
+        }
+        return end
+    }
+
+    /// Each block's column codes through its tile's shift-and-add units, in groups over the units.
+    func shiftAdd(_ l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
+        var end = now
+        for p in blocks(l, slot: s ?? 0) {
+            let units = tiles[p.tile].shiftAdds!
+            let latency = spec.shiftAdd.latency
+            let done = try units.resource!.acquire(count: p.outputs, at: now, for: latency)
+            let joules = units.charge(ShiftAddModel.shiftAdd, phase, layer: l + 1, count: UInt64(p.outputs),
+                                      busy: try latency.multiplied(by: UInt64(p.outputs)))
+            if let trace, trace.isRecording {
+                trace.record(TraceSpan(component: units.name, action: ShiftAddModel.shiftAdd.name, phase: phase.name, layer: l + 1, slot: s,
+                                       requested: now, start: now, end: done, energy: EnergyQuanta(joules: joules)))
+            }
+            end = max(end, done)
+        }
+        return end
     }
 
     /// Moving `bits` between the tiles and the buffer over the interconnect.

@@ -24,6 +24,11 @@ public final class Chip: ProgrammableCrossbar {
     /// Per layer: split over tiles by rows, so its partial sums are converted per block and
     /// added digitally (its activation is then digital and the next layer is driven by DACs).
     let rowSplit: [Bool]
+    /// Per layer: its outputs are sums joined digitally (split by rows, or read in bit planes),
+    /// so the activation runs on the digital unit and the next layer is driven by DACs.
+    let digitalSums: [Bool]
+    /// Reads per input vector (`DACSpec.planes`): bit planes of bit-serial inputs, else 1.
+    let planes: Int
     /// Sum of the unit cell's squared row factors (2 for a pair): an input's drive per volt squared.
     let driveFactor: Double
     /// The cell's sum of |factor|, and the chip-supply volts per volt of row drive (0: ideal drivers).
@@ -115,6 +120,8 @@ public final class Chip: ProgrammableCrossbar {
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
+        planes = spec.dac.planes
+        digitalSums = rowSplit.map { $0 || spec.dac.inputCoding == .bitSerial }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         driveFactor = spec.cell.driveFactor
         chargeFactor = spec.cell.chargeFactor
@@ -292,6 +299,8 @@ final class TileComponents {
     let array: Component
     let tias: Component
     let adcs: Component
+    /// Shift-and-add units, on a chip with bit-serial inputs.
+    let shiftAdds: Component?
     /// One component per `ChipSpec.stages` entry, in signal order.
     let stages: [Component]
 
@@ -305,6 +314,8 @@ final class TileComponents {
         tias = registry.register(name + ".tia", model: TIAModel(spec: spec.tia, rowCapacitanceFarads: spec.tile.rowLineFarads,
                                                                 count: spec.tile.columns), servers: 1)
         adcs = registry.register(name + ".adc", model: ADCModel(spec: spec.adc), servers: spec.adc.perTile)
+        shiftAdds = spec.dac.inputCoding == .bitSerial
+            ? registry.register(name + ".shift-add", model: ShiftAddModel(spec: spec.shiftAdd), servers: spec.shiftAdd.perTile) : nil
         stages = spec.stages.enumerated().map { k, s in
             let kind = s.stage.kind
             let repeated = spec.stages.filter { $0.stage.kind == kind }.count > 1

@@ -11,6 +11,8 @@ public struct ChipSpec: Sendable, Equatable {
     public var dac = DACSpec()
     public var tia = TIASpec()
     public var adc = ADCSpec()
+    /// The shift-and-add units that join bit-serial inputs' bit planes (used only then).
+    public var shiftAdd = ShiftAddSpec()
     /// Stages between the TIAs and the ADCs, in signal order (none by default).
     public var stages: [AnyPeripheralStage] = []
     /// How a weight is held in devices (the differential pair unless a training method
@@ -116,7 +118,14 @@ extension ChipSpec {
 
 /// Row drivers: one DAC per row.
 public struct DACSpec: Sendable, Equatable {
+    /// Input resolution: the DAC's levels, or the bit planes streamed by a 1-bit driver.
     public var bits = 8
+    /// How an input reaches its rows: at one of 2^bits levels in one read, or bit-serially as
+    /// `bits` one-bit planes at the full range, one read each, joined by shift-and-add after the ADCs.
+    public var inputCoding = InputCoding.levels
+    public enum InputCoding: String, Sendable, CaseIterable { case levels, bitSerial = "bit-serial" }
+    /// Reads per input vector: 1 for levels, `bits` for bit-serial inputs.
+    public var planes: Int { inputCoding == .bitSerial ? bits : 1 }
     /// Full-scale output voltage (inputs span 0 to this value, signs applied by the differential rows).
     public var rangeVolts = 0.2
     public var energyJoules = 0.29e-12
@@ -183,6 +192,23 @@ public struct ADCSpec: Sendable, Equatable {
     public var conversionJoules: Double {
         waldenJoulesPerStep > 0 ? waldenJoulesPerStep * Double(1 << UInt64(bits)) : energyJoules
     }
+}
+
+/// A tile's shift-and-add units: each joins one ADC code of a bit plane into its column's
+/// running sum, shifted by the plane's significance (ISAAC, ISCA 2016).
+public struct ShiftAddSpec: Sendable, Equatable {
+    /// Energy of one shift-and-add of one code.
+    public var energyJoules = 0.021e-12
+    /// Time one unit takes per code.
+    public var latency = SimTime(picoseconds: 833)
+    /// Units per tile; the codes of a plane queue for them.
+    public var perTile = 4
+    public var leakageWatts = 0.0
+    /// Power states and gating policy (per unit).
+    public var power = PowerStates.alwaysOn
+    /// Area of one unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
+    public init() {}
 }
 
 /// The on-chip update controller: gate-voltage memory and row-by-row programming.

@@ -97,6 +97,21 @@ public struct ADCModel: ComponentModel {
     public var areaSquareMetres: Double { spec.areaSquareMetres * Double(spec.perTile) }
 }
 
+/// A tile's shift-and-add units: one `shift-add` per ADC code of a bit plane.
+public struct ShiftAddModel: ComponentModel {
+    public static let shiftAdd = ActionID(0, "shift-add")
+    public let spec: ShiftAddSpec
+    public init(spec: ShiftAddSpec) { self.spec = spec }
+    public var kind: String { "shift-add" }
+    public var actions: [ActionID] { [Self.shiftAdd] }
+    public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyJoules) }
+    /// Leakage and area are per unit, times the units of the tile.
+    public var leakageWatts: Double { spec.leakageWatts * Double(spec.perTile) }
+    public var powerStates: PowerStates { spec.power }
+    public var units: Int { spec.perTile }
+    public var areaSquareMetres: Double { spec.areaSquareMetres * Double(spec.perTile) }
+}
+
 /// The update controller: setting one column's gate voltage (gate DAC and gate line).
 public struct ControllerModel: ComponentModel {
     public static let gateDrive = ActionID(0, "gate-drive")

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import InsituReport
+import InsituTraining
+
+/// `insitu experiment calibration`: a design at full rate beside a published table of power and area.
+struct CalibrationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibration",
+        abstract: "Run a full-rate inference workload and compare each component's power and area with a published design's table.",
+        discussion: """
+        The workload is one layer that fills every tile (a full block per tile, all reading the same input
+        vector), random programmed states and random inputs, streamed back to back (docs/calibration.md).
+        Examples:
+          insitu experiment calibration --arch arch/isaac-tile.yaml
+          insitu experiment calibration --arch arch/isaac-tile.yaml --set chip.tile.count=8 --reference isaac-ima
+        """)
+
+    @Option(help: "Architecture file.") var arch = "arch/isaac-tile.yaml"
+    @Option(name: .customLong("set"), help: "Arch override KEY=VALUE (repeatable).") var overrides: [String] = []
+    @Option(help: "Published table: isaac-tile (96 crossbars) or isaac-ima (8 crossbars).") var reference = "isaac-tile"
+    @Option(parsing: .unconditional, help: "Input vectors to stream.") var images = 200
+    @Option(parsing: .unconditional, help: "Seed of the random states and inputs.") var seed = 1
+    @Option(help: "Folder for calibration.csv.") var out: String?
+
+    static let tables = ["isaac-tile": PublishedTable.isaacTile, "isaac-ima": PublishedTable.isaacIMA]
+
+    func run() throws {
+        guard let table = Self.tables[reference] else {
+            throw usageError("--reference takes \(Self.tables.keys.sorted().joined(separator: " or ")), found '\(reference)'")
+        }
+        guard images >= 1 && images <= 100_000 else { throw usageError("--images must be from 1 to 100,000") }
+        guard seed >= 0 else { throw usageError("--seed must be at least 0") }
+        let design = try loadDesign(path: arch, overrides: overrides)
+        if let own = design.accelerator {
+            throw usageError("--arch \(arch) describes a \(own.spec.kind) accelerator; give a crossbar design such as arch/isaac-tile.yaml")
+        }
+        if let out { try prepareOutputFolder(out) }
+        let measured = try Calibration.run(chip: design.chip, images: images, seed: UInt64(seed))
+        let text = CalibrationTable(published: table, measured: measured)
+        print("\(design.name) against \(table.name) (\(table.source)): \(images) vectors through a \(measured.widths[0])x\(measured.widths[1]) layer in \(String(format: "%.3f", measured.seconds * 1e6)) us")
+        print(text.text())
+        if let out { try writingOutputs(to: out) { try AtomicFile.write(text.csv(), to: out + "/calibration.csv") } }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import InsituTraining
+
+/// A published table of component power and area beside what a calibration run measured:
+/// per row the two figures and their ratio; rows the design does not model are listed with why.
+public struct CalibrationTable {
+    public let published: PublishedTable
+    public let measured: Calibration
+
+    public init(published: PublishedTable, measured: Calibration) {
+        self.published = published
+        self.measured = measured
+    }
+
+    /// Each row: name, published and measured power (W) and area (m^2), and the note.
+    public var rows: [(name: String, power: Double, measuredPower: Double?, area: Double, measuredArea: Double?, note: String)] {
+        published.rows.map { r in
+            r.kinds.isEmpty
+                ? (r.name, r.powerWatts, nil, r.areaSquareMetres, nil, r.note)
+                : (r.name, r.powerWatts, measured.powerWatts(r.kinds), r.areaSquareMetres, measured.areaSquareMetres(r.kinds), "")
+        }
+    }
+
+    /// What the rows the design models add up to, published and measured.
+    public var modelled: (power: Double, measuredPower: Double, area: Double, measuredArea: Double) {
+        rows.filter { $0.measuredPower != nil }.reduce((0.0, 0.0, 0.0, 0.0)) {
+            ($0.0 + $1.power, $0.1 + $1.measuredPower!, $0.2 + $1.area, $0.3 + $1.measuredArea!)
+        }
+    }
+
+    public func text() -> String {
+        func mw(_ w: Double?) -> String { w.map { String(format: "%.3f", $0 * 1e3) } ?? "-" }
+        func mm2(_ a: Double?) -> String { a.map { String(format: "%.5f", $0 * 1e6) } ?? "-" }
+        func ratio(_ a: Double?, _ b: Double) -> String { a.map { b > 0 ? String(format: "%.3f", $0 / b) : "-" } ?? "-" }
+        var lines = [pad("component", 32) + pad("paper mW", 11) + pad("insitu mW", 11) + pad("ratio", 8)
+                     + pad("paper mm^2", 12) + pad("insitu mm^2", 12) + "ratio"]
+        for r in rows {
+            lines.append(pad(r.name, 32) + pad(mw(r.power), 11) + pad(mw(r.measuredPower), 11) + pad(ratio(r.measuredPower, r.power), 8)
+                         + pad(mm2(r.area), 12) + pad(mm2(r.measuredArea), 12) + ratio(r.measuredArea, r.area)
+                         + (r.note.isEmpty ? "" : "  (\(r.note))"))
+        }
+        let m = modelled
+        lines.append(pad("modelled rows", 32) + pad(mw(m.power), 11) + pad(mw(m.measuredPower), 11) + pad(ratio(m.measuredPower, m.power), 8)
+                     + pad(mm2(m.area), 12) + pad(mm2(m.measuredArea), 12) + ratio(m.measuredArea, m.area))
+        lines.append(pad("total (paper)", 32) + pad(mw(published.totalPowerWatts), 11) + pad(mw(measured.totalPowerWatts), 11)
+                     + pad(ratio(measured.totalPowerWatts, published.totalPowerWatts), 8) + pad(mm2(published.totalAreaSquareMetres), 12)
+                     + pad(mm2(measured.totalAreaSquareMetres), 12) + ratio(measured.totalAreaSquareMetres, published.totalAreaSquareMetres))
+        return lines.joined(separator: "\n")
+    }
+
+    public func csv() -> String {
+        func f(_ x: Double?) -> String { x.map { String($0) } ?? "" }
+        var out = "component,paper_power_W,insitu_power_W,paper_area_m2,insitu_area_m2,note\n"
+        for r in rows {
+            out += "\"\(r.name)\",\(r.power),\(f(r.measuredPower)),\(r.area),\(f(r.measuredArea)),\"\(r.note)\"\n"
+        }
+        out += "\"total\",\(published.totalPowerWatts),\(measured.totalPowerWatts),\(published.totalAreaSquareMetres),\(measured.totalAreaSquareMetres),\"\"\n"
+        return out
+    }
+
+    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+}
