@@ -15,6 +15,7 @@ struct Train: ParsableCommand {
           insitu train arch/li2018.yaml
           insitu train arch/li2018.yaml --dataset mnist --data ../shared/data/mnist --seed 2 --out runs/a
           insitu train arch/li2018.yaml --method ex-situ --set chip.device.stuck_low.fraction=10%
+          insitu train arch/li2018.yaml --seeds 3 --out runs/seeds
         """)
 
     @OptionGroup var arch: ArchOptions
@@ -31,6 +32,10 @@ struct Train: ParsableCommand {
     var checkpointEvery: Int?
     @Option(help: "Continue the run interrupted in this folder (the same arch file and options; its checkpoint.json).")
     var resume: String?
+    @Option(help: "Train once per seed, in parallel: N (seeds 1 to N) or a list such as 1,5,9; reports every figure's mean, sd, min and max.")
+    var seeds: String?
+    @Option(parsing: .unconditional, help: "Worker threads for --seeds (default: one per seed, at most 64; results do not depend on it).")
+    var threads: Int?
 
     func run() throws {
         var (design, resolvedJSON) = try arch.loadResolved()
@@ -39,6 +44,13 @@ struct Train: ParsableCommand {
             design.training.images = images
         }
         if let seed { design.training.seed = seed }
+        let seedList = try seeds.map(Self.parseSeeds)
+        if seedList != nil {
+            if seed != nil { throw usageError("--seed and --seeds both choose seeds; give one of them") }
+            if resume != nil || checkpointEvery != nil { throw usageError("--seeds runs are not checkpointed; drop --resume and --checkpoint-every") }
+            if tracing.trace { throw usageError("--trace records one run; drop --seeds, or trace one seed with --seed") }
+        }
+        if let threads, threads < 1 || threads > 1024 { throw usageError("--threads must be from 1 to 1024") }
         if let method {
             if let problem = TrainingMethods.mismatch(method, own: design.accelerator, sections: AcceleratorKinds.sections) {
                 throw usageError("--method \(method.rawValue): \(arch.arch): \(problem)")
@@ -60,6 +72,7 @@ struct Train: ParsableCommand {
         if tracing.trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
         let window = try tracing.window()
         let trainingData = try data.load(for: design)
+        if let seedList { return try runSeeds(seedList, design: design, resolved: resolvedJSON, data: trainingData, out: out) }
         // The folder is taken only once every input has been checked.
         let folder = try out.map { try takeRunFolder($0, force: force, resuming: resume != nil) }
         let checkpointPath = out.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }

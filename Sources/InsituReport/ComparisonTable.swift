@@ -32,33 +32,13 @@ public struct ComparisonTable {
         self.nameA = nameA
         self.nameB = nameB
         self.inference = inference
+        for (x, y) in zip(RunFigures.of(a, inference: inference), RunFigures.of(b, inference: inference)) {
+            rows.append(x.unit == "fraction"
+                ? Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, difference: x.value - y.value)
+                : Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, ratio: y.value != 0 ? x.value / y.value : nil))
+        }
         let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
-        func add(_ key: String, _ measure: String, _ unit: String, _ f: (CostBreakdown) -> Double) {
-            let x = f(ca), y = f(cb)
-            rows.append(Row(key: key, measure: measure, unit: unit, a: x, b: y, ratio: y != 0 ? x / y : nil))
-        }
-        let accuracy = (a.outcome.finalAccuracy, b.outcome.finalAccuracy)
-        rows.append(Row(key: "test_accuracy", measure: "test accuracy", unit: "fraction", a: accuracy.0, b: accuracy.1,
-                        difference: accuracy.0 - accuracy.1))
-        if !inference {
-            add("training_energy_per_image_J", "training energy per image", "J") { $0.trainingJoulesPerImage }
-            for phase in ["forward", "backward", "gradient", "update", "readout"] {
-                add("\(phase)_energy_per_image_J", "  \(phase)", "J") { $0.trainingImages > 0 ? $0.phase(phase).joules / Double($0.trainingImages) : 0 }
-            }
-            add("training_latency_per_image_s", "training time per image", "s") { $0.trainingSecondsPerImage }
-            add("training_throughput_images_per_s", "training throughput", "images/s") { $0.trainingSecondsPerImage > 0 ? 1 / $0.trainingSecondsPerImage : 0 }
-            add("training_TOPS_per_W", "training efficiency", "TOPS/W") { $0.trainingTOPSPerWatt }
-        }
-        add("test_energy_per_image_J", "test energy per image", "J") { $0.testJoulesPerImage }
-        add("test_latency_per_image_s", "test time per image", "s") { $0.testSecondsPerImage }
-        add("test_throughput_images_per_s", "test throughput", "images/s") { $0.testSecondsPerImage > 0 ? 1 / $0.testSecondsPerImage : 0 }
-        add("inference_TOPS_per_W", "inference efficiency", "TOPS/W") { $0.inferenceTOPSPerWatt }
-        add("area_m2", "area", "m^2") { $0.totalAreaSquareMetres }
         withoutArea = (ca.area.filter { $0.value == 0 }.map(\.key).sorted(), cb.area.filter { $0.value == 0 }.map(\.key).sorted())
-        if !inference {
-            add("simulated_time_s", "simulated time", "s") { $0.simulatedTime.seconds }
-            add("total_energy_J", "total energy", "J") { $0.total.joules }
-        }
     }
 
     static func render(_ v: Double, _ unit: String) -> String {

@@ -24,6 +24,28 @@ public struct TrainingData: Sendable {
     public var trainCount: Int { trainLabels.count }
     public var testCount: Int { testLabels.count }
 
+    /// The same data in storage of its own: runs on several threads each take one, so that
+    /// they do not contend for the reference counts of shared arrays.
+    public var unshared: TrainingData {
+        var copy = self
+        copy.own()
+        return copy
+    }
+
+    private mutating func own() {
+        self = TrainingData(inputCount: inputCount, trainVolts: trainVolts.map { $0 }, trainLabels: trainLabels.map { $0 },
+                            testVolts: testVolts.map { $0 }, testLabels: testLabels.map { $0 }, source: source)
+    }
+
+    private init(inputCount: Int, trainVolts: [Float], trainLabels: [Int], testVolts: [Float], testLabels: [Int], source: String) {
+        self.inputCount = inputCount
+        self.trainVolts = trainVolts
+        self.trainLabels = trainLabels
+        self.testVolts = testVolts
+        self.testLabels = testLabels
+        self.source = source
+    }
+
     /// Yields minibatches drawn without replacement; a new permutation starts when the
     /// training set is exhausted (80,000 images from 60,000 draw some twice).
     public struct Sampler: Codable, Equatable {

@@ -104,6 +104,24 @@ public enum ReportPages {
         return page.html
     }
 
+    /// One design over several seeds: the accuracy curve's mean with bars from the lowest to
+    /// the highest seed, and every figure's mean, sd, min and max.
+    public static func seeds(_ table: SeedTable) -> String {
+        var page = HTMLPage(title: "\(table.design) over \(table.seeds.count) seeds")
+        let points = table.curve.map { p in (x: Double(p.images), y: 100 * p.accuracies.reduce(0, +) / Double(p.accuracies.count)) }
+        let spread = table.curve.map { p in (low: 100 * (p.accuracies.min() ?? 0), high: 100 * (p.accuracies.max() ?? 0)) }
+        if !points.isEmpty {
+            page.chart(SVGChart.lines(title: "Test accuracy: mean, and the range over the seeds", xLabel: "training images",
+                                      yLabel: "test accuracy (%)", series: [.init(name: "mean (bars: min-max)", points: points, spread: spread)],
+                                      yIncludesZero: false))
+        }
+        page.table([["measure", "unit", "mean", "sd", "min", "max"]] + table.rows.map { r in
+            [r.measure.trimmingCharacters(in: .whitespaces), r.unit == "fraction" ? "%" : r.unit]
+                + [r.mean, r.sd, r.min, r.max].map { String(format: "%.6g", r.unit == "fraction" ? 100 * $0 : $0) }
+        })
+        return page.html
+    }
+
     /// The stuck-device experiment: mean accuracy against the stuck fraction per method, with
     /// the paper's points (Fig. 4b-c) dashed.
     public static func experiment(_ table: SweepTable) -> String {

@@ -7,10 +7,13 @@ public enum SVGChart {
         public var name: String
         public var points: [(x: Double, y: Double)]
         public var dashed = false
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+        /// An error bar per point (low and high of y), drawn when given.
+        public var spread: [(low: Double, high: Double)]?
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, spread: [(low: Double, high: Double)]? = nil) {
             self.name = name
             self.points = points
             self.dashed = dashed
+            self.spread = spread
         }
     }
 
@@ -98,13 +101,18 @@ public enum SVGChart {
     /// Lines of (x, y) points.
     public static func lines(title: String, xLabel: String, yLabel: String, series: [Series], yIncludesZero: Bool = true) -> String {
         let all = series.flatMap(\.points)
+        let bars = series.flatMap { $0.spread ?? [] }.flatMap { [$0.low, $0.high] }
         let (head, xs, ys) = frame(title: title, xLabel: xLabel, yLabel: yLabel, x: range(all.map(\.x), includeZero: true),
-                                   y: range(all.map(\.y), includeZero: yIncludesZero))
+                                   y: range(all.map(\.y) + bars, includeZero: yIncludesZero))
         var s = head
         for (i, line) in series.enumerated() where !line.points.isEmpty {
             let color = palette[i % palette.count]
             let path = line.points.map { "\(f(xs($0.x))),\(f(ys($0.y)))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(path)\"><title>\(escape(line.name))</title></polyline>"
+            for (p, e) in zip(line.points, line.spread ?? []) {
+                let x = f(xs(p.x))
+                s += "<line class=\"error-bar\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(f(ys(e.low)))\" y2=\"\(f(ys(e.high)))\" stroke=\"\(color)\" stroke-width=\"1.5\"><title>\(escape(line.name)): \(label(e.low)) to \(label(e.high))</title></line>"
+            }
             if line.points.count <= 60 {
                 for p in line.points {
                     s += "<circle cx=\"\(f(xs(p.x)))\" cy=\"\(f(ys(p.y)))\" r=\"3\" fill=\"\(color)\"><title>\(escape(line.name)): \(label(p.x)), \(label(p.y))</title></circle>"
