@@ -22,6 +22,11 @@ struct SweepCommand: ParsableCommand {
           insitu sweep arch/li2018.yaml --set chip.tile.count=64 --vary chip.tile.rows=32..128*2 --vary chip.adc.bits=4,8 --out runs/s
           insitu sweep arch/li2018.yaml --vary chip.adc.per_tile=1,8,64 --out runs/s --slurm 3
           insitu sweep --merge runs/s
+          insitu sweep arch/li2018.yaml --vary chip.adc.bits=5..8 --seeds 3 --min-accuracy 90% --minimize training_energy_per_image_J --out runs/b
+        With --seeds each point trains once per seed (points/NNNNN/seed-S) and its row holds the means, with the
+        spread of the headline figures; the Pareto front and the best point are taken on the means.
+        --min-accuracy and --constrain KEY<=V / KEY>=V mark the feasible points; --minimize and --maximize KEY
+        (sweep.csv's columns; a unique prefix will do) set the objectives of the front and of the best point.
         """)
 
     @Argument(help: "Architecture file (not with --merge).") var arch: String?
@@ -37,7 +42,13 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Run only shard I of N (I/N, from 0): the points whose number modulo N is I.") var shard: String?
     @Option(parsing: .unconditional, help: "Write DIR/sweep.sbatch, a Slurm job array of N shards, instead of running.") var slurm: Int?
     @Option(help: "Join the shards in this folder into sweep.csv and sweep.json.") var merge: String?
-    @Flag(help: "Also list the Pareto points (on training energy, latency, area, accuracy).") var pareto = false
+    @Flag(help: "Also list the Pareto points (on the objectives, or training energy, latency, area, accuracy).") var pareto = false
+    @Option(help: "Train every point once per seed: N (seeds 1 to N) or a list such as 1,5,9; rows hold the means.") var seeds: String?
+    @Option(help: "Feasible points reach at least this test accuracy (a fraction or a percentage).") var minAccuracy: String?
+    @Option(help: ArgumentHelp("A bound on a sweep figure, KEY<=V or KEY>=V (repeatable).", valueName: "key<=value")) var constrain: [String] = []
+    @Option(help: ArgumentHelp("A figure to make small, for the front and the best point (repeatable, in priority order).", valueName: "key"))
+    var minimize: [String] = []
+    @Option(help: ArgumentHelp("A figure to make large (repeatable; after the --minimize ones).", valueName: "key")) var maximize: [String] = []
     @Flag(help: "Do not print progress.") var quiet = false
 
     /// What a sweep folder records of its sweep, so that a resume or a merge runs the same one.
@@ -48,6 +59,8 @@ struct SweepCommand: ParsableCommand {
         var images: Int?
         var dataset: String
         var data: String?
+        /// The seeds every point trains with (nil: the arch file's seed, one run per point).
+        var seeds: [UInt64]?
     }
 
     func run() throws {
@@ -59,8 +72,16 @@ struct SweepCommand: ParsableCommand {
         let plan: SweepPlan
         do { plan = try SweepPlan(vary: vary, zipped: zip) } catch let e as ArchError { throw inputError(e.description) }
         let (index, of) = try parseShard()
+        let seedList = try seeds.map(Train.parseSeeds)
+        if seedList != nil, plan.axes.contains(where: { $0.keys.contains("training.seed") }) || overrides.contains(where: { $0.hasPrefix("training.seed=") }) {
+            throw usageError("--seeds gives every point its seeds; the seed is not a design axis: drop training.seed from --vary and --set")
+        }
+        if plan.axes.contains(where: { $0.keys.contains("training.seed") }) {
+            throw usageError("--vary training.seed makes the seed a design axis, and the front would mix seeds; use --seeds N to train every point with N seeds")
+        }
+        _ = try analysis()
         let spec = Spec(arch: URL(fileURLWithPath: arch).standardizedFileURL.path, plan: plan, overrides: overrides, images: images,
-                        dataset: data.dataset.rawValue, data: data.data.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+                        dataset: data.dataset.rawValue, data: data.data.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, seeds: seedList)
         // Every point's design is checked before anything is written.
         let designs = try (0..<plan.count).map { try design(spec, point: $0) }
         if let slurm {
@@ -71,20 +92,26 @@ struct SweepCommand: ParsableCommand {
         let trainingData = try data.load(for: designs[0])
         let perPointData = plan.axes.contains { $0.key.hasPrefix("input.") }
         try prepare(out, spec)
-        let todo = (0..<plan.count).filter { $0 % of == index && Self.row(out, $0) == nil }
-        if !quiet { printError("sweep: \(plan.count) points, \(plan.count - todo.count) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
-        let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: "points")
+        // Jobs: a point, or with --seeds a point and one of its seeds, not yet done.
+        let seedSlots: [UInt64?] = seedList.map { $0.map { Optional($0) } } ?? [nil]
+        let mine = (0..<plan.count).filter { $0 % of == index }
+        let todo = mine.flatMap { p in seedSlots.filter { Self.seedRow(out, p, $0) == nil }.map { (point: p, seed: $0) } }
+        let pointsLeft = Set(todo.map(\.point)).count
+        if !quiet { printError("sweep: \(plan.count) points\(seedList.map { " x \($0.count) seeds" } ?? ""), \(mine.count - pointsLeft) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
+        let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: seedList == nil ? "points" : "runs")
         let tally = Tally()
         let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, todo.count))) { _ in
             while let k = next.take(below: todo.count) {
-                let point = todo[k]
+                let (point, seed) = todo[k]
                 do {
                     let d = designs[point]
                     let pointData = perPointData ? try data.load(for: d) : trainingData
-                    let run = try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: d.training,
+                    var training = d.training
+                    if let seed { training.seed = seed }
+                    let run = try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: training,
                                                       data: pointData)
-                    try Self.write(run, design: d.name, spec: spec, plan: plan, point: point, to: out)
+                    try Self.write(run, design: d.name, spec: spec, plan: plan, point: point, seed: seed, to: out)
                 } catch {
                     tally.fail(point, "\(error)")
                 }
@@ -101,7 +128,40 @@ struct SweepCommand: ParsableCommand {
             print("shard \(index)/\(of) done: \(todo.count) point(s) written to \(out)/points; join the shards with: insitu sweep --merge \(out)")
             return
         }
-        try finish(out, plan)
+        try finish(out, plan, seeds: seedList)
+    }
+
+    /// The constraints (--min-accuracy, --constrain) and objectives (--minimize, --maximize) asked for.
+    func analysis() throws -> (constraints: [SweepConstraint], objectives: [SweepObjective]) {
+        func figure(_ name: String, _ option: String) throws -> String {
+            let known = SweepRow.fixedFigures
+            if known.contains(name) || ["_static_energy_per_image_J", "_energy_per_image_J", "_utilisation"].contains(where: { name.hasSuffix($0) && name.count > $0.count }) {
+                return name
+            }
+            let matches = known.filter { $0.hasPrefix(name) }
+            guard matches.count == 1 else {
+                throw usageError("\(option) \(name): \(matches.isEmpty ? "no sweep figure is called so" : "several figures start so (\(matches.joined(separator: ", ")))"); give one of \(known.joined(separator: ", ")), or K_energy_per_image_J, K_static_energy_per_image_J, K_utilisation for a component kind K")
+            }
+            return matches[0]
+        }
+        var constraints: [SweepConstraint] = []
+        if let minAccuracy {
+            let t = minAccuracy.trimmingCharacters(in: .whitespaces)
+            guard let v = t.hasSuffix("%") ? Double(t.dropLast()).map({ $0 / 100 }) : Double(t), v >= 0, v <= 1 else {
+                throw usageError("--min-accuracy takes a fraction from 0 to 1 or a percentage, e.g. 0.9 or 90%; found '\(minAccuracy)'")
+            }
+            constraints.append(.init(key: "test_accuracy", atMost: false, value: v))
+        }
+        for c in constrain {
+            let atMost = c.contains("<="), parts = c.components(separatedBy: atMost ? "<=" : ">=")
+            guard parts.count == 2, let v = Double(parts[1].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw usageError("--constrain expects KEY<=VALUE or KEY>=VALUE with a number, e.g. area_m2<=1e-6; found '\(c)'")
+            }
+            constraints.append(.init(key: try figure(parts[0].trimmingCharacters(in: .whitespaces), "--constrain"), atMost: atMost, value: v))
+        }
+        let objectives = try minimize.map { SweepObjective(key: try figure($0, "--minimize"), minimize: true) }
+            + maximize.map { SweepObjective(key: try figure($0, "--maximize"), minimize: false) }
+        return (constraints, objectives)
     }
 
     /// The design of one point: the arch file with the common overrides, then the point's.
@@ -144,17 +204,28 @@ struct SweepCommand: ParsableCommand {
         URL(fileURLWithPath: out).appendingPathComponent("points").appendingPathComponent(String(format: "%05d", point))
     }
 
-    /// A finished point's row (its point.json, written last), or nil when the point is not
-    /// done or its row cannot be read (written in an older report vocabulary, say): such a
-    /// point runs again.
-    static func row(_ out: String, _ point: Int) -> SweepRow? {
-        guard let bytes = try? Data(contentsOf: pointFolder(out, point).appendingPathComponent("point.json")) else { return nil }
+    /// The folder of one run of a point: the point's, or with a seed its seed-S subfolder.
+    static func runFolder(_ out: String, _ point: Int, _ seed: UInt64?) -> URL {
+        seed.map { pointFolder(out, point).appendingPathComponent("seed-\($0)") } ?? pointFolder(out, point)
+    }
+
+    /// A finished run's row (its point.json, written last), or nil when it is not done or its
+    /// row cannot be read (written in an older report vocabulary, say): such a run runs again.
+    static func seedRow(_ out: String, _ point: Int, _ seed: UInt64?) -> SweepRow? {
+        guard let bytes = try? Data(contentsOf: runFolder(out, point, seed).appendingPathComponent("point.json")) else { return nil }
         return try? JSONDecoder().decode(SweepRow.self, from: bytes)
     }
 
-    /// A point's folder: the run's report files, design.json, then point.json last (its presence marks the point done).
-    static func write(_ run: TrainingRun, design: String, spec: Spec, plan: SweepPlan, point: Int, to out: String) throws {
-        let folder = pointFolder(out, point)
+    /// A point's row: its run's, or the mean over its seeds once every seed is done.
+    static func row(_ out: String, _ point: Int, seeds: [UInt64]?) -> SweepRow? {
+        guard let seeds else { return seedRow(out, point, nil) }
+        let rows = seeds.compactMap { seedRow(out, point, $0) }
+        return rows.count == seeds.count ? SweepRow.mean(of: rows, seeds: seeds) : nil
+    }
+
+    /// A run's folder: the run's report files, design.json, then point.json last (its presence marks the run done).
+    static func write(_ run: TrainingRun, design: String, spec: Spec, plan: SweepPlan, point: Int, seed: UInt64?, to out: String) throws {
+        let folder = runFolder(out, point, seed)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try RunWriter.write(run, design: design, to: folder.path)
         try AtomicFile.write(ArchDesign.resolvedJSON(path: spec.arch, overrides: spec.overrides + plan.overrides(at: point)),
@@ -166,17 +237,21 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// Gathers every point into sweep.csv and sweep.json and prints the table.
-    func finish(_ out: String, _ plan: SweepPlan) throws {
+    func finish(_ out: String, _ plan: SweepPlan, seeds: [UInt64]?) throws {
         var rows: [SweepRow] = []
         var missing: [Int] = []
         for p in 0..<plan.count {
-            if let r = Self.row(out, p) { rows.append(r) } else { missing.append(p) }
+            if let r = Self.row(out, p, seeds: seeds) { rows.append(r) } else { missing.append(p) }
         }
         guard missing.isEmpty else {
             printError("error: \(missing.count) point(s) not done in \(out): \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""); run the missing shards, then merge again")
             throw ExitCode(1)
         }
-        let results = SweepResults(keys: plan.axes.map(\.key), rows: rows)
+        let (constraints, objectives) = try analysis()
+        for key in Set((constraints.map(\.key) + objectives.map(\.key))) where !rows.contains(where: { $0.figure(key) != nil }) {
+            throw usageError("no point of the sweep has the figure '\(key)'; the component kinds here are \(Set(rows.flatMap { $0.kind_energy_per_image_J.keys }).sorted().joined(separator: ", "))")
+        }
+        let results = SweepResults(keys: plan.axes.map(\.key), rows: rows, constraints: constraints, objectives: objectives)
         try writingOutputs(to: out) {
             try results.write(to: out)
             try AtomicFile.write(ReportPages.sweep(results), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
@@ -194,7 +269,7 @@ struct SweepCommand: ParsableCommand {
         guard let bytes = try? Data(contentsOf: file), let spec = try? JSONDecoder().decode(Spec.self, from: bytes) else {
             throw usageError("--merge \(folder): no sweep-spec.json there (is it a sweep's --out folder?)")
         }
-        try finish(folder, spec.plan)
+        try finish(folder, spec.plan, seeds: spec.seeds)
     }
 
     /// An sbatch script whose array tasks each run one shard of this sweep.
@@ -206,6 +281,7 @@ struct SweepCommand: ParsableCommand {
         var args = ["sweep", URL(fileURLWithPath: arch!).standardizedFileURL.path] + vary.flatMap { ["--vary", $0] } + overrides.flatMap { ["--set", $0] }
         if zip { args.append("--zip") }
         if let images { args += ["--images", String(images)] }
+        if let seeds { args += ["--seeds", seeds] }
         args += ["--dataset", data.dataset.rawValue]
         if let d = data.data { args += ["--data", URL(fileURLWithPath: d).standardizedFileURL.path] }
         args += ["--out", outPath, "--threads", "1", "--quiet", "--shard"]

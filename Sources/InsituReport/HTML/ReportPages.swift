@@ -148,15 +148,35 @@ public enum ReportPages {
         func label(_ r: SweepRow) -> String {
             "point \(r.point): " + zip(results.keys, r.values).map { "\($0)=\($1)" }.joined(separator: " ") + String(format: ", %.2f%%", 100 * r.test_accuracy)
         }
+        func state(_ r: SweepRow) -> SVGChart.PointState { r.feasible == false ? .infeasible : r.pareto ? .front : .dominated }
+        let under = (results.constraints.map(\.description) + results.objectives.map(\.description)).joined(separator: ", ")
+        if !under.isEmpty { page.paragraph("Front and best point under: \(under); grey points do not meet the constraints.") }
         page.chart(SVGChart.scatter(title: "Accuracy against training energy", xLabel: "energy per training image (J)", yLabel: "test accuracy (%)",
-                                    points: results.rows.map { ($0.training_energy_per_image_J, 100 * $0.test_accuracy, label($0), $0.pareto) }))
+                                    points: results.rows.map { r in
+                                        (r.training_energy_per_image_J, 100 * r.test_accuracy, label(r), state(r),
+                                         r.spread?["test_accuracy"].map { (100 * $0.min, 100 * $0.max) })
+                                    }))
         page.chart(SVGChart.scatter(title: "Area against training latency", xLabel: "time per training image (s)", yLabel: "area (mm^2)",
-                                    points: results.rows.map { ($0.training_latency_per_image_s, $0.area_m2 * 1e6, label($0), $0.pareto) }))
-        page.table([["point"] + results.keys + ["accuracy", "energy / image", "time / image", "area mm^2", "Pareto"]] + results.rows.map { r in
-            ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.test_accuracy), Ledger.humanEnergy(joules: r.training_energy_per_image_J),
-                                         SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())), String(format: "%.4g", r.area_m2 * 1e6),
-                                         r.pareto ? "yes" : ""]
-        })
+                                    points: results.rows.map { ($0.training_latency_per_image_s, $0.area_m2 * 1e6, label($0), state($0), nil) }))
+        let seeded = results.rows.contains { $0.seeds != nil }
+        var head: [String] = ["point"] + results.keys + ["accuracy"]
+        if seeded { head.append("sd (pts)") }
+        head += ["energy / image", "time / image", "area mm^2", "Pareto"]
+        if !results.constraints.isEmpty { head.append("feasible") }
+        if !results.objectives.isEmpty { head.append("best") }
+        var table = [head]
+        for r in results.rows {
+            var cells: [String] = ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.test_accuracy)]
+            if seeded { cells.append(r.spread?["test_accuracy"].map { String(format: "%.2f", 100 * $0.sd) } ?? "") }
+            cells.append(Ledger.humanEnergy(joules: r.training_energy_per_image_J))
+            cells.append(SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())))
+            cells.append(String(format: "%.4g", r.area_m2 * 1e6))
+            cells.append(r.pareto ? "yes" : "")
+            if !results.constraints.isEmpty { cells.append(r.feasible == true ? "yes" : "no") }
+            if !results.objectives.isEmpty { cells.append(r.best == true ? "best" : "") }
+            table.append(cells)
+        }
+        page.table(table)
         return page.html
     }
 }

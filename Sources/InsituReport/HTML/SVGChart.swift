@@ -145,15 +145,31 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
-    /// Points (x, y), those on the Pareto front (of all the sweep's measures) marked.
-    public static func scatter(title: String, xLabel: String, yLabel: String, points: [(x: Double, y: Double, label: String, marked: Bool)]) -> String {
+    /// How a sweep point is drawn: on the front (drawn last, on top), dominated, or infeasible (grey).
+    public enum PointState: Sendable { case front, dominated, infeasible }
+
+    /// Points (x, y), those on the Pareto front marked and drawn over the others, infeasible
+    /// ones grey; `bar` draws the point's range in y (over seeds).
+    public static func scatter(title: String, xLabel: String, yLabel: String,
+                               points: [(x: Double, y: Double, label: String, state: PointState, bar: (low: Double, high: Double)?)]) -> String {
+        let bars = points.compactMap(\.bar).flatMap { [$0.low, $0.high] }
         let (head, xs, ys) = frame(title: title, xLabel: xLabel, yLabel: yLabel, x: range(points.map(\.x), includeZero: false),
-                                   y: range(points.map(\.y), includeZero: false))
+                                   y: range(points.map(\.y) + bars, includeZero: false))
         var s = head
-        for p in points {
-            s += "<circle cx=\"\(f(xs(p.x)))\" cy=\"\(f(ys(p.y)))\" r=\"\(p.marked ? 5 : 3.5)\" fill=\"\(p.marked ? palette[3] : palette[0])\" fill-opacity=\"0.8\"><title>\(escape(p.label))</title></circle>"
+        let colour: [PointState: String] = [.front: palette[3], .dominated: palette[0], .infeasible: "#bbbbbb"]
+        let order: [PointState] = [.infeasible, .dominated, .front]
+        for state in order {
+            for p in points where p.state == state {
+                let c = colour[state]!
+                if let bar = p.bar {
+                    s += "<line class=\"error-bar\" x1=\"\(f(xs(p.x)))\" x2=\"\(f(xs(p.x)))\" y1=\"\(f(ys(bar.low)))\" y2=\"\(f(ys(bar.high)))\" stroke=\"\(c)\" stroke-width=\"1.5\"/>"
+                }
+                s += "<circle class=\"\(state)\" cx=\"\(f(xs(p.x)))\" cy=\"\(f(ys(p.y)))\" r=\"\(state == .front ? 5 : 3.5)\" fill=\"\(c)\" fill-opacity=\"0.85\"><title>\(escape(p.label))</title></circle>"
+            }
         }
-        s += legend([("dominated", palette[0], false), ("on the Pareto front", palette[3], false)])
+        var entries = [("dominated", palette[0], false), ("on the Pareto front", palette[3], false)]
+        if points.contains(where: { $0.state == .infeasible }) { entries.append(("infeasible", "#bbbbbb", false)) }
+        s += legend(entries)
         return s + "</svg>"
     }
 
