@@ -29,6 +29,8 @@ struct Describe: ParsableCommand {
             throw usageError("\(options.arch): \(failure.description)")
         }
         print(DesignDescription.text(design, mapping: mapping))
+        let warnings = design.chip.operatingPointWarnings
+        if !warnings.isEmpty { print("operating point:\n" + warnings.map { "  warning: " + $0 }.joined(separator: "\n")) }
     }
 }
 

@@ -71,6 +71,7 @@ struct Train: ParsableCommand {
         }
         if tracing.trace && out == nil { throw usageError("--trace needs --out DIR for trace.json") }
         let window = try tracing.window()
+        if design.accelerator == nil { warnOperatingPoint(design.chip, file: arch.arch) }
         let trainingData = try data.load(for: design)
         if let seedList { return try runSeeds(seedList, design: design, resolved: resolvedJSON, data: trainingData, out: out) }
         // The folder is taken only once every input has been checked.

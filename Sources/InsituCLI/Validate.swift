@@ -1,4 +1,5 @@
 import ArgumentParser
+import InsituHardware
 
 /// `insitu validate FILE`: checks an arch file and reports the first problem with its position.
 struct Validate: ParsableCommand {
@@ -15,6 +16,13 @@ struct Validate: ParsableCommand {
             print("\(options.arch): ok (\(design.name): \(layers) network on \(own.spec.oneLine))")
         } else {
             print("\(options.arch): ok (\(design.name): \(layers) network, \(design.chip.tile.count) tile(s) of \(design.chip.tile.rows) x \(design.chip.tile.columns))")
+            warnOperatingPoint(design.chip, file: options.arch)
         }
     }
+}
+
+/// Prints each setting that clips the chip's operating point to standard error, as a warning
+/// (the file stays valid: the design may clip on purpose).
+func warnOperatingPoint(_ chip: ChipSpec, file: String) {
+    for w in chip.operatingPointWarnings { printError("warning: \(file): \(w)") }
 }

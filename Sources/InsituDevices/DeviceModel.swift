@@ -45,6 +45,11 @@ public protocol DeviceModel: Sendable, Equatable {
     var reportEntry: [(String, String)] { get }
     /// Lines that `insitu describe` prints for this model (window, state, defects, pulses).
     var summaryLines: [String] { get }
+    /// The highest conductance a device of the window can reach once the model's own limits
+    /// apply (a ceiling below the window's end, say).
+    var reachableMaxSiemens: Double { get }
+    /// What in the model's settings clips its window, each naming the keys and a fix (none by default).
+    var rangeWarnings: [String] { get }
     /// The same model with `fraction` of its devices stuck low, or nil when the model has no
     /// stuck devices (for the stuck-device experiment).
     func withStuckLow(fraction: Double) -> Self?
@@ -96,6 +101,9 @@ extension DeviceModel {
 }
 
 extension DeviceModel {
+    public var reachableMaxSiemens: Double { windowMaxSiemens }
+    public var rangeWarnings: [String] { [] }
+
     /// The report entry as `name value` lines.
     public var summaryLines: [String] { ["\(kind): " + reportEntry.dropFirst().map { "\($0.0) \($0.1)" }.joined(separator: ", ")] }
 

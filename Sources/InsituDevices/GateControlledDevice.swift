@@ -86,6 +86,19 @@ public struct GateControlledDevice: DeviceModel {
         return GateControlledDevice(p)
     }
 
+    public var reachableMaxSiemens: Double { min(parameters.windowMaxSiemens, parameters.conductanceCeilingSiemens) }
+
+    /// The window G0 + slope x (gate - gate_min) ending above the conductance ceiling: the gates
+    /// above the ceiling's all program the same conductance.
+    public var rangeWarnings: [String] {
+        let p = parameters
+        guard p.windowMaxSiemens > p.conductanceCeilingSiemens else { return [] }
+        let gate = p.gateMinVolts + (p.conductanceCeilingSiemens - p.conductanceAtGateMinSiemens) / p.slopeSiemensPerVolt
+        return [String(format: "the device window reaches %.0f uS (chip.device.conductance_at_gate_min + slope x (gate_max - gate_min)), above chip.device.conductance_ceiling %.0f uS: every gate above %.3f V programs the ceiling, %.0f%% of the gate range; lower slope or gate_max, or raise conductance_ceiling",
+                       p.windowMaxSiemens * 1e6, p.conductanceCeilingSiemens * 1e6, gate,
+                       100 * (p.gateMaxVolts - gate) / (p.gateMaxVolts - p.gateMinVolts))]
+    }
+
     public var summaryLines: [String] {
         let dev = parameters
         func uS(_ s: Double) -> String { String(format: "%.0f uS", s * 1e6) }

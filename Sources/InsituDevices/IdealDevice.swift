@@ -15,6 +15,8 @@ public struct IdealDevice: DeviceModel {
     public var slopeSiemensPerState: Double { gate.slopeSiemensPerState }
     public func state(forConductance siemens: Double) -> Double { gate.state(forConductance: siemens) }
     public var readNoise: Double { 0 }
+    public var reachableMaxSiemens: Double { gate.reachableMaxSiemens }
+    public var rangeWarnings: [String] { gate.rangeWarnings }
     public var setPulse: SimTime { gate.setPulse }
     public var resetPulse: SimTime { gate.resetPulse }
     public var setJoulesPerSiemens: Double { gate.setJoulesPerSiemens }

@@ -119,6 +119,21 @@ public struct RunReport: Codable {
     public var resolved_design: DesignTree?
     /// The `--set` overrides given, in order.
     public var overrides: [String]?
+    /// Per layer of a crossbar chip: values beyond the converters' ranges and clipped activations.
+    public var range_counts: [RangeLayer]?
+    /// Settings that clip the crossbar chip's operating point (empty: none).
+    public var operating_point_warnings: [String]?
+
+    /// One layer's `RangeCounts`.
+    public struct RangeLayer: Codable, Equatable {
+        public var layer: Int
+        public var conversions: UInt64
+        public var saturated: UInt64
+        public var activations: UInt64
+        public var clipped: UInt64
+        public var readbacks: UInt64
+        public var saturated_readbacks: UInt64
+    }
 
     /// A resolved arch tree: values as their text, mappings and lists as JSON objects and arrays.
     public indirect enum DesignTree: Codable, Equatable {
@@ -163,6 +178,13 @@ public struct RunReport: Codable {
         accuracy_curve = o.curve.map { Point(images: $0.images, accuracy: $0.accuracy, energy_J: $0.joules,
                                              simulated_s: Double($0.simulatedPicoseconds) * 1e-12) }
         minibatch_accuracy = o.batchAccuracy
+        range_counts = run.accelerator.ranges.map { r in
+            r.layers.enumerated().map { l, c in
+                RangeLayer(layer: l + 1, conversions: c.conversions, saturated: c.saturated, activations: c.activations, clipped: c.clipped,
+                           readbacks: c.readbacks, saturated_readbacks: c.saturatedReadbacks)
+            }
+        }
+        operating_point_warnings = run.acceleratorSpec == nil ? run.chipSpec.operatingPointWarnings : nil
         devices = o.devices
         stuck_devices = o.stuckDevices
         let t = run.training, volts = run.chipSpec.device.model.stateUnit == "V"

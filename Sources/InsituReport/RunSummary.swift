@@ -22,6 +22,7 @@ public enum RunSummary {
             lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
             lines.append(CostTable.text(run, perTile: perTile))
         }
+        lines += rangeLines(run)
         if o.telemetry.eventsProcessed > 0 {
             lines.append(String(format: "wall time: %.2f s; events: %llu (%.2f million/s, %.3g simulated s per wall s)", o.wallSeconds,
                                 o.telemetry.eventsProcessed, o.telemetry.eventsPerWallSecond / 1e6,
@@ -30,5 +31,29 @@ public enum RunSummary {
             lines.append(String(format: "wall time: %.2f s", o.wallSeconds))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Above this share of a layer's conversions beyond full scale, the summary warns.
+    public static let saturationWarningShare = 0.01
+
+    /// Per layer: the share of conversions beyond the ADC's full scale, of hidden activations
+    /// clipped, and of read-backs beyond full scale; a warning naming the keys above 1%.
+    static func rangeLines(_ run: TrainingRun) -> [String] {
+        guard let ranges = run.accelerator.ranges else { return [] }
+        func pct(_ a: UInt64, _ b: UInt64) -> String { String(format: "%.2f%%", 100 * RangeCounts.share(a, of: b)) }
+        var parts: [String] = [], warnings: [String] = []
+        for (l, c) in ranges.layers.enumerated() {
+            var p = "layer \(l + 1) \(pct(c.saturated, c.conversions)) of \(c.conversions) conversions"
+            if c.activations > 0 { p += ", \(pct(c.clipped, c.activations)) of activations clipped" }
+            if c.readbacks > 0 { p += ", \(pct(c.saturatedReadbacks, c.readbacks)) of read-backs" }
+            parts.append(p)
+            if RangeCounts.share(c.saturated, of: c.conversions) > saturationWarningShare {
+                warnings.append("warning: layer \(l + 1): \(pct(c.saturated, c.conversions)) of ADC conversions are beyond full scale (chip.adc.full_scale; the gain of chip.tia.gain, output_gain, or partial_sum_range sets what reaches it)")
+            }
+            if RangeCounts.share(c.saturatedReadbacks, of: c.readbacks) > saturationWarningShare {
+                warnings.append("warning: layer \(l + 1): \(pct(c.saturatedReadbacks, c.readbacks)) of read-back conversions are beyond full scale (chip.adc.full_scale / (chip.tia.readback_gain x chip.tile.read_voltage))")
+            }
+        }
+        return ["beyond range: " + parts.joined(separator: "; ")] + warnings
     }
 }

@@ -20,12 +20,8 @@ public struct SeedTable {
             measure = figure.measure
             unit = figure.unit
             self.values = values
-            let n = Double(values.count)
-            mean = values.reduce(0, +) / n
-            let m = mean
-            sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : 0
-            min = values.min() ?? 0
-            max = values.max() ?? 0
+            let stats = SampleStatistics(values)
+            (mean, sd, min, max) = (stats.mean, stats.sd, stats.min, stats.max)
         }
     }
 
@@ -80,7 +76,7 @@ public struct SeedTable {
             var accuracy_curve: [Point]
         }
         let points = curve.map { p in
-            let r = Row(RunFigure(key: "", measure: "", unit: "", value: 0), values: p.accuracies)
+            let r = SampleStatistics(p.accuracies)
             return Point(images: p.images, mean: r.mean, sd: r.sd, min: r.min, max: r.max, accuracies: p.accuracies)
         }
         let encoder = JSONEncoder()

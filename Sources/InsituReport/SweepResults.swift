@@ -103,10 +103,8 @@ public struct SweepRow: Codable, Equatable, Sendable {
         m.kind_utilisation = mean { $0.kind_utilisation }
         m.seeds = seeds
         m.spread = Dictionary(uniqueKeysWithValues: spreadFigures.map { key in
-            let values = rows.map { $0.figure(key)! }
-            let mu = values.reduce(0, +) / n
-            let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / (n - 1)).squareRoot() : 0
-            return (key, Spread(sd: sd, min: values.min()!, max: values.max()!))
+            let stats = SampleStatistics(rows.map { $0.figure(key)! })
+            return (key, Spread(sd: stats.sd, min: stats.min, max: stats.max))
         })
         return m
     }

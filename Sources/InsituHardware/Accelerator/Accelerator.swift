@@ -25,6 +25,8 @@ public protocol Accelerator: AnyObject {
     var isCosted: Bool { get }
     /// Devices and faults, or nil for an accelerator without memristors.
     var census: DeviceCensus? { get }
+    /// Values beyond its converters' ranges so far, per layer, or nil for an accelerator without them.
+    var ranges: RangeCounts? { get }
 
     /// Runs `batch` forward; after each image's forward pass, that image's `perImage` work
     /// (backward and gradient arithmetic, as counts) is scheduled on the digital side.
@@ -55,6 +57,10 @@ public protocol WeightStore: Accelerator {
     /// The weights an update starts from: the optimizer's master copy where the machine keeps
     /// one apart from the (rounded) weights its MACs use, else `backpropWeights`.
     var storedWeights: [[Float]] { get }
+}
+
+extension Accelerator {
+    public var ranges: RangeCounts? { nil }
 }
 
 extension WeightStore {

@@ -37,6 +37,8 @@ public struct ChipState: Codable, Equatable {
     var timeline: UtilisationTimeline.State?
     /// Per component, where a gated resource's idle accounting stands (absent: none gated).
     var idle: [[UInt64]]?
+    /// Values beyond the converters' ranges so far (absent in checkpoints of older versions).
+    var ranges: RangeCounts?
 }
 
 
@@ -58,7 +60,7 @@ extension Chip {
                 case .readBack: .init(images: nil, work: nil, steps: Packed(steps))
                 }
             },
-            timeline: components.timeline.state, idle: components.idleState)
+            timeline: components.timeline.state, idle: components.idleState, ranges: rangeCounts)
     }
 
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
@@ -92,6 +94,12 @@ extension Chip {
                              busyPicoseconds: e.busy, count: e.count, magnitude: e.magnitude))
         }
         if let timeline = s.timeline { components.timeline.restore(timeline) }
+        if let ranges = s.ranges {
+            guard ranges.layers.count == rangeCounts.layers.count else {
+                throw CheckpointMismatch(description: "the checkpoint's range counts are of a network with other layers")
+            }
+            rangeCounts = ranges
+        }
         guard components.restoreIdle(s.idle) else {
             throw CheckpointMismatch(description: "the checkpoint's power-gating state does not fit this chip's components")
         }

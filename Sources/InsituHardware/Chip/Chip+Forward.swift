@@ -76,11 +76,19 @@ extension Chip {
         let q = adcQuantizer
         if l < layerCount - 1 {
             let gain = hiddenGain, clip = self.clip
+            var clipped: UInt64 = 0, saturated: UInt64 = 0
             slot.currents[l].withUnsafeBufferPointer { current in
                 slot.digital[l].withUnsafeMutableBufferPointer { out in
-                    for j in 0..<current.count { out[j] = q.quantize(min(max(gain * current[j], 0), clip)) }
+                    for j in 0..<current.count {
+                        let v = gain * current[j]
+                        if v > clip { clipped += 1 }
+                        let a = min(max(v, 0), clip)
+                        if q.saturates(a) { saturated += 1 }
+                        out[j] = q.quantize(a)
+                    }
                 }
             }
+            count(layer: l, conversions: widths[l + 1], saturated: saturated, activations: widths[l + 1], clipped: clipped)
             if !drivesNextAnalog(l) {
                 let dac = dacQuantizer
                 slot.digital[l].withUnsafeBufferPointer { codes in
@@ -91,11 +99,16 @@ extension Chip {
             }
         } else {
             let g = Float(spec.tia.outputGainVoltsPerAmp)
+            var saturated: UInt64 = 0
             slot.currents[l].withUnsafeBufferPointer { current in
                 slot.digital[l].withUnsafeMutableBufferPointer { out in
-                    for j in 0..<current.count { out[j] = q.quantize(g * current[j]) / g }
+                    for j in 0..<current.count {
+                        if q.saturates(g * current[j]) { saturated += 1 }
+                        out[j] = q.quantize(g * current[j]) / g
+                    }
                 }
             }
+            count(layer: l, conversions: widths[l + 1], saturated: saturated)
         }
     }
 
@@ -111,6 +124,8 @@ extension Chip {
         let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
         let q = adcQuantizer
         var sums = [Float](repeating: 0, count: m), exact = sums, part = sums
+        var conversions = 0
+        var saturated: UInt64 = 0
         let devices = crossbar(l, slot: s)
         for k in 0..<planes {
             let volts = planes == 1 ? slot.inputs[l] : planeVolts(l, slot: s, plane: k)
@@ -123,7 +138,9 @@ extension Chip {
                         // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs).
                         let scale = spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
                         let blockGain = gain * scale
+                        conversions += columns.count
                         for (c, j) in columns.enumerated() {
+                            if q.saturates(blockGain * out[c]) { saturated += 1 }
                             sums[j] += significance * (q.quantize(blockGain * out[c]) / scale)
                             exact[j] += significance * out[c]
                         }
@@ -134,13 +151,26 @@ extension Chip {
         slot.currents[l] = exact
         if hidden {
             let clip = self.clip, dac = dacQuantizer
+            var clipped: UInt64 = 0
             for j in 0..<m {
+                if sums[j] > clip { clipped += 1 }
                 slot.digital[l][j] = min(max(sums[j], 0), clip)
                 slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
             }
+            count(layer: l, conversions: conversions, saturated: saturated, activations: m, clipped: clipped)
         } else {
+            count(layer: l, conversions: conversions, saturated: saturated)
             for j in 0..<m { slot.digital[l][j] = sums[j] / gain }
         }
+    }
+
+    /// Adds a pass's conversions and activations to layer l's range counts.
+    @inline(__always)
+    func count(layer l: Int, conversions: Int, saturated: UInt64, activations: Int = 0, clipped: UInt64 = 0) {
+        rangeCounts.layers[l].conversions += UInt64(conversions)
+        rangeCounts.layers[l].saturated += saturated
+        rangeCounts.layers[l].activations += UInt64(activations)
+        rangeCounts.layers[l].clipped += clipped
     }
 
     /// Bit plane k of layer l's inputs for image slot s: the full range on the rows whose input

@@ -70,6 +70,11 @@ extension Chip {
         let q = adcQuantizer
         let noise = layer.devices.readNoise
         let wires = layer.wireOhms ?? []
+        var saturated: UInt64 = 0
+        defer {
+            rangeCounts.layers[layerOfCrossbar[l]].readbacks += UInt64(columns.count)
+            rangeCounts.layers[layerOfCrossbar[l]].saturatedReadbacks += saturated
+        }
         measured[l].withUnsafeMutableBufferPointer { out in
             layer.devices.conductance.withUnsafeBufferPointer { g in
                 for j in columns {
@@ -77,6 +82,7 @@ extension Chip {
                     // Through resistive wires the device is read as G / (1 + G R).
                     let gi = Double(wires.isEmpty ? g[i] : CrossbarLayer.throughWires(g[i], ohms: wires[i]))
                     let read = noise > 0 ? gi * (1 + noise * readRNG.gaussian()) : gi
+                    if q.saturates(Float(scale * read)) { saturated += 1 }
                     out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
                 }
             }

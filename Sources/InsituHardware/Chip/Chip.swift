@@ -95,6 +95,10 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var replay = SegmentReplay()
     /// False makes every segment run its events (for tests that compare the two).
     @exclusivity(unchecked) public var replayEnabled = true
+    /// Values beyond the converters' ranges and clipped activations, per layer (`RangeCounts`).
+    @exclusivity(unchecked) public internal(set) var rangeCounts: RangeCounts
+    /// The network layer of each crossbar (copies after the first copies of every layer).
+    let layerOfCrossbar: [Int]
     /// Where the next segment starts.
     @exclusivity(unchecked) public internal(set) var cursor: SimTime = .zero
     @exclusivity(unchecked) var phase: Phase = .forward
@@ -152,6 +156,10 @@ public final class Chip: ProgrammableCrossbar {
         }
         crossbars = built
         copyIndex = index
+        var owner = [Int](repeating: 0, count: built.count)
+        for (l, copies) in index.enumerated() { for k in copies { owner[k] = l } }
+        layerOfCrossbar = owner
+        rangeCounts = RangeCounts(layers: widths.count - 1)
         layers = index.map { built[$0[0]] }
         controller = UpdateController(spec: spec.controller, device: model)
         let registry = ComponentRegistry(ledger: ledger)
@@ -198,6 +206,7 @@ public final class Chip: ProgrammableCrossbar {
             return mean.map { $0 / n }
         }
     }
+    public var ranges: RangeCounts? { rangeCounts }
     public var census: DeviceCensus? {
         DeviceCensus(devices: placements.joined().reduce(0) { $0 + $1.devices },
                      stuck: crossbars.reduce(0) { $0 + $1.devices.stuckCount }, model: deviceModel.reportEntry)

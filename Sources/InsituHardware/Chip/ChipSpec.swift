@@ -112,6 +112,21 @@ extension ChipSpec {
         return max(tile.settling, wires)
     }
 
+    /// Settings that clip the chip's operating point, each naming the keys and a fix: the
+    /// device's own (a window beyond its ceiling), and a read-back full scale,
+    /// adc.full_scale / (readback_gain x read_voltage), below the highest reachable conductance.
+    public var operatingPointWarnings: [String] {
+        let model = device.model
+        var warnings = model.rangeWarnings
+        let readbackFull = adc.fullScaleVolts / (tia.readbackGainVoltsPerAmp * tile.readVolts)
+        let top = model.reachableMaxSiemens
+        if readbackFull < top {
+            warnings.append(String(format: "the read-back full scale is %.0f uS (chip.adc.full_scale / (chip.tia.readback_gain x chip.tile.read_voltage)), below the %.0f uS the devices reach: conductances above it read as %.0f uS; lower readback_gain or read_voltage, or raise adc.full_scale",
+                                   readbackFull * 1e6, top * 1e6, readbackFull * 1e6))
+        }
+        return warnings
+    }
+
     /// Energy of one conversion (see `ADCSpec.conversionJoules`).
     public var adcConversionJoules: Double { adc.conversionJoules }
 }

@@ -14,6 +14,13 @@ public struct Quantizer: Sendable, Equatable {
         step = fullScale / max(levels, 1)
     }
 
+    /// Whether `x` lies beyond the range, so that its code is clamped.
+    @inline(__always)
+    public func saturates(_ x: Float) -> Bool {
+        let v = Double(x)
+        return v > fullScale || v < (signed ? -fullScale : 0)
+    }
+
     /// The value nearest to `x` that the converter can represent (ties to even).
     @inline(__always)
     public func quantize(_ x: Float) -> Float {

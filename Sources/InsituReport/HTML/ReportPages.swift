@@ -19,6 +19,18 @@ public enum ReportPages {
         if let floatCurve { series.append(.init(name: "float line (test)", points: floatCurve.map { (Double($0.images), 100 * $0.accuracy) }, dashed: true)) }
         page.heading("Accuracy")
         page.chart(SVGChart.lines(title: "Test accuracy against training images", xLabel: "training images", yLabel: "test accuracy (%)", series: series))
+        if let ranges = run.accelerator.ranges {
+            page.heading("Operating point")
+            for w in (run.acceleratorSpec == nil ? run.chipSpec.operatingPointWarnings : []) + RunSummary.rangeLines(run).dropFirst() {
+                page.paragraph(w.hasPrefix("warning: ") ? w : "warning: " + w)
+            }
+            func pct(_ a: UInt64, _ b: UInt64) -> String { b == 0 ? "-" : String(format: "%.2f%%", 100 * RangeCounts.share(a, of: b)) }
+            page.table([["layer", "conversions", "beyond full scale", "activations clipped", "read-backs", "read-backs beyond full scale"]]
+                       + ranges.layers.enumerated().map { l, c in
+                           ["\(l + 1)", "\(c.conversions)", pct(c.saturated, c.conversions), pct(c.clipped, c.activations), "\(c.readbacks)",
+                            pct(c.saturatedReadbacks, c.readbacks)]
+                       })
+        }
         guard run.accelerator.isCosted else { return page.html }
         let b = CostBreakdown(run: run)
         page.table([["per image", "energy", "time"],
