@@ -133,6 +133,8 @@ public struct RunReport: Codable {
         public var clipped: UInt64
         public var readbacks: UInt64
         public var saturated_readbacks: UInt64
+        public var updates: UInt64
+        public var clipped_updates: UInt64
     }
 
     /// A resolved arch tree: values as their text, mappings and lists as JSON objects and arrays.
@@ -181,7 +183,7 @@ public struct RunReport: Codable {
         range_counts = run.accelerator.ranges.map { r in
             r.layers.enumerated().map { l, c in
                 RangeLayer(layer: l + 1, conversions: c.conversions, saturated: c.saturated, activations: c.activations, clipped: c.clipped,
-                           readbacks: c.readbacks, saturated_readbacks: c.saturatedReadbacks)
+                           readbacks: c.readbacks, saturated_readbacks: c.saturatedReadbacks, updates: c.updates, clipped_updates: c.clippedUpdates)
             }
         }
         operating_point_warnings = run.acceleratorSpec == nil ? run.chipSpec.operatingPointWarnings : nil

@@ -46,6 +46,7 @@ public enum RunSummary {
             var p = "layer \(l + 1) \(pct(c.saturated, c.conversions)) of \(c.conversions) conversions"
             if c.activations > 0 { p += ", \(pct(c.clipped, c.activations)) of activations clipped" }
             if c.readbacks > 0 { p += ", \(pct(c.saturatedReadbacks, c.readbacks)) of read-backs" }
+            if c.updates > 0 { p += ", \(pct(c.clippedUpdates, c.updates)) of updates at a state limit" }
             parts.append(p)
             if RangeCounts.share(c.saturated, of: c.conversions) > saturationWarningShare {
                 warnings.append("warning: layer \(l + 1): \(pct(c.saturated, c.conversions)) of ADC conversions are beyond full scale (chip.adc.full_scale; the gain of chip.tia.gain, output_gain, or partial_sum_range sets what reaches it)")

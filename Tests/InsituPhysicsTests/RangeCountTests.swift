@@ -22,6 +22,16 @@ import Testing
         #expect(chip.rangeCounts.layers[0].saturatedReadbacks == 1)
     }
 
+    /// An update that leaves states at the ends of the 0.6-1.7 V gate range: 3 states change
+    /// (1.0 to 1.7, 0.7 to 0.6, 1.2 to 1.3), 2 of them at a limit; initial programming is not counted.
+    @Test func updatesAtAStateLimitAreCounted() throws {
+        let chip = try handTwoByTwoChip()
+        #expect(chip.rangeCounts.layers[0].updates == 0)
+        try chip.program(targets: [[1.7, 0.8, 0.6, 1.3, 0.6, 0.6, 0.6, 0.6]], phase: .update)
+        #expect(chip.rangeCounts.layers[0].updates == 3)
+        #expect(chip.rangeCounts.layers[0].clippedUpdates == 2)
+    }
+
     /// Doubling the slope alone moves the window past the ceiling and the read-back full scale:
     /// both are reported, each naming its keys.
     @Test func clippedWindowIsWarnedNamingTheKeys() throws {

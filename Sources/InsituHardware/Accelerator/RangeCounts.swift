@@ -1,6 +1,7 @@
-/// Values that fell outside what a converter or the activation can hold, per network layer:
-/// ADC inputs beyond full scale in the forward pass (their codes clamped), hidden activations
-/// clipped at the TIA's clip, and read-back conversions beyond full scale. Counted by the
+/// Values that fell outside what a converter, the activation or a device can hold, per network
+/// layer: ADC inputs beyond full scale in the forward pass (their codes clamped), hidden
+/// activations clipped at the TIA's clip, read-back conversions beyond full scale, and updates
+/// that leave a device at an end of its state range. Counted by the
 /// functional model, so they do not depend on accounting.
 public struct RangeCounts: Codable, Equatable, Sendable {
     public struct Layer: Codable, Equatable, Sendable {
@@ -13,6 +14,10 @@ public struct RangeCounts: Codable, Equatable, Sendable {
         /// Read-back conversions of the layer's devices, and those beyond full scale.
         public var readbacks: UInt64 = 0
         public var saturatedReadbacks: UInt64 = 0
+        /// Device states an update changed, and of those the ones it left at an end of the
+        /// device's state range (the step clipped there: the weight cannot move further).
+        public var updates: UInt64 = 0
+        public var clippedUpdates: UInt64 = 0
         public init() {}
     }
     public var layers: [Layer]

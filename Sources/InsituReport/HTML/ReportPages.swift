@@ -25,10 +25,11 @@ public enum ReportPages {
                 page.paragraph(w.hasPrefix("warning: ") ? w : "warning: " + w)
             }
             func pct(_ a: UInt64, _ b: UInt64) -> String { b == 0 ? "-" : String(format: "%.2f%%", 100 * RangeCounts.share(a, of: b)) }
-            page.table([["layer", "conversions", "beyond full scale", "activations clipped", "read-backs", "read-backs beyond full scale"]]
+            page.table([["layer", "conversions", "beyond full scale", "activations clipped", "read-backs", "read-backs beyond full scale",
+                         "updates", "at a state limit"]]
                        + ranges.layers.enumerated().map { l, c in
                            ["\(l + 1)", "\(c.conversions)", pct(c.saturated, c.conversions), pct(c.clipped, c.activations), "\(c.readbacks)",
-                            pct(c.saturatedReadbacks, c.readbacks)]
+                            pct(c.saturatedReadbacks, c.readbacks), "\(c.updates)", pct(c.clippedUpdates, c.updates)]
                        })
         }
         guard run.accelerator.isCosted else { return page.html }
