@@ -37,9 +37,36 @@ public struct ComparisonTable {
                 ? Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, difference: x.value - y.value)
                 : Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, ratio: y.value != 0 ? x.value / y.value : nil))
         }
+        // Energy per image by component kind, side by side (training phases per training image, or the test pass).
+        let ka = Self.kindEnergyPerImage(a, inference: inference), kb = Self.kindEnergyPerImage(b, inference: inference)
+        let at = rows.firstIndex { $0.key == (inference ? "test_energy_per_image_J" : "training_latency_per_image_s") } ?? rows.count
+        let kindRows = Set(ka.keys).union(kb.keys).sorted().map { kind in
+            let x = ka[kind] ?? 0, y = kb[kind] ?? 0
+            return Row(key: "\(kind)_energy_per_image_J", measure: "  kind \(kind)", unit: "J", a: x, b: y, ratio: y != 0 ? x / y : nil)
+        }
+        rows.insert(contentsOf: kindRows, at: inference ? at + 1 : at)
         let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
         withoutArea = (ca.area.filter { $0.value == 0 }.map(\.key).sorted(), cb.area.filter { $0.value == 0 }.map(\.key).sorted())
     }
+
+    /// Energy per image of each component kind: the training phases' per training image, or
+    /// with `inference` the test pass's per test image.
+    static func kindEnergyPerImage(_ run: TrainingRun, inference: Bool) -> [String: Double] {
+        let c = CostBreakdown(run: run)
+        let images = Double(max(inference ? c.testImages : c.trainingImages, 1))
+        let phases: Set<String> = inference ? ["test"] : ["forward", "backward", "gradient", "update", "readout"]
+        var kinds: [String: String] = [:]
+        for comp in run.accelerator.components.components { kinds[comp.name] = comp.model.kind }
+        var out: [String: Double] = [:]
+        for e in run.ledger.entries where phases.contains(e.key.phase) {
+            out[kinds[e.key.component] ?? e.key.component, default: 0] += e.energyQuanta.doubleValue * Ledger.quantumJoules / images
+        }
+        return out
+    }
+
+    /// Whether a larger value of a figure in `unit` is better (accuracy, throughput, TOPS/W),
+    /// or a smaller one (energy, time, area).
+    public static func higherIsBetter(_ unit: String) -> Bool { ["fraction", "images/s", "TOPS/W"].contains(unit) }
 
     static func render(_ v: Double, _ unit: String) -> String {
         switch unit {
@@ -87,7 +114,7 @@ public struct ComparisonTable {
         var out = "key,measure,unit,a,b,ratio,difference\n"
         for r in rows {
             let trimmed = r.measure.trimmingCharacters(in: .whitespaces)
-            let measure = r.measure.hasPrefix(" ") ? "training energy per image: " + trimmed : trimmed
+            let measure = r.measure.hasPrefix(" ") ? (inference ? "test energy per image: " : "training energy per image: ") + trimmed : trimmed
             out += "\(r.key),\(measure),\(r.unit),\(r.a),\(r.b),\(r.ratio.map { "\($0)" } ?? ""),\(r.difference.map { "\($0)" } ?? "")\n"
         }
         return out

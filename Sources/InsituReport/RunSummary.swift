@@ -21,6 +21,8 @@ public enum RunSummary {
         if run.accelerator.isCosted {
             lines.append("simulated time: \(o.simulatedTime); energy: \(Ledger.humanEnergy(joules: run.ledger.totalEnergyQuanta.doubleValue * Ledger.quantumJoules))")
             lines.append(CostTable.text(run, perTile: perTile))
+            let drivers = CostDriver.top(run)
+            if !drivers.isEmpty { lines.append(CostDriver.text(drivers)) }
         }
         lines += rangeLines(run)
         if o.telemetry.eventsProcessed > 0 {

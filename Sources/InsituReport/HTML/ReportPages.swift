@@ -47,6 +47,13 @@ public enum ReportPages {
                     .reduce(0.0) { $0 + $1.energyQuanta.doubleValue * Ledger.quantumJoules }
             })
         }
+        let drivers = CostDriver.top(run, count: 8)
+        if !drivers.isEmpty {
+            page.heading("What the energy goes to")
+            page.table([["share", "component, action, phase", "energy", "set by"]] + drivers.map {
+                [String(format: "%.1f%%", 100 * $0.share), $0.label, Ledger.humanEnergy(joules: $0.joules), $0.keys]
+            })
+        }
         page.heading("Energy and time")
         page.chart(SVGChart.stackedBars(title: "Energy by phase and component kind", yLabel: "energy (J)", categories: present, stacks: stacks))
         page.chart(SVGChart.stackedBars(title: "Simulated time by phase (backward and gradient overlap forward on the crossbar chip)",
@@ -112,7 +119,10 @@ public enum ReportPages {
                                         stacks: training.indices.map { i in (training[i], [perImage(ca)[i], perImage(cb)[i]]) }))
         page.heading("Ratios")
         page.chart(SVGChart.ratios(title: "A / B", items: table.rows.filter { $0.unit != "%" }.compactMap { r in
-            r.ratio.map { (r.measure.trimmingCharacters(in: .whitespaces), $0) }
+            r.ratio.map { ratio in
+                (r.measure.trimmingCharacters(in: .whitespaces), ratio,
+                 ratio == 1 ? nil : (ratio > 1) == ComparisonTable.higherIsBetter(r.unit))
+            }
         }))
         return page.html
     }

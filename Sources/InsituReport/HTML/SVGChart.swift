@@ -174,7 +174,9 @@ public enum SVGChart {
     }
 
     /// Horizontal bars of ratios on a log scale around 1 (A/B per measure).
-    public static func ratios(title: String, items: [(name: String, ratio: Double)]) -> String {
+    /// `better` (when given) colours a bar by whether A is better than B on that figure
+    /// (green) or worse (red); without it, by A larger (blue) or smaller (orange).
+    public static func ratios(title: String, items: [(name: String, ratio: Double, better: Bool?)]) -> String {
         let finite = items.filter { $0.ratio > 0 && $0.ratio.isFinite }
         let logs = finite.map { log10($0.ratio) }
         let span = max(logs.map(abs).max() ?? 1, 0.5).rounded(.up)
@@ -190,7 +192,7 @@ public enum SVGChart {
             let v = log10(item.ratio)
             let (a, b) = (xs(min(v, 0)), xs(max(v, 0)))
             s += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 14))\" class=\"tick\" text-anchor=\"end\">\(escape(item.name))</text>"
-            s += "<rect x=\"\(f(a))\" y=\"\(f(y + 3))\" width=\"\(f(max(b - a, 1)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(v >= 0 ? palette[0] : palette[1])\"><title>\(escape(item.name)): \(String(format: "%.3g", item.ratio))x</title></rect>"
+            s += "<rect x=\"\(f(a))\" y=\"\(f(y + 3))\" width=\"\(f(max(b - a, 1)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(item.better.map { $0 ? palette[2] : palette[3] } ?? (v >= 0 ? palette[0] : palette[1]))\"><title>\(escape(item.name)): \(String(format: "%.3g", item.ratio))x\(item.better.map { $0 ? ", A better" : ", A worse" } ?? "")</title></rect>"
             // The value sits outside the bar's end, or inside it where outside would run into the names.
             let inside = v < 0 && a - 50 < labelWidth
             s += "<text x=\"\(f(v >= 0 ? b + 4 : (inside ? a + 4 : a - 4)))\" y=\"\(f(y + 14))\" class=\"tick\"\(inside ? " fill=\"#fff\"" : "") text-anchor=\"\(v >= 0 || inside ? "start" : "end")\">\(String(format: "%.3g", item.ratio))x</text>"
@@ -200,7 +202,8 @@ public enum SVGChart {
         for e in stride(from: -span, through: span, by: 1) {
             s += "<text x=\"\(f(xs(e)))\" y=\"\(f(axisY + 14))\" class=\"tick\" text-anchor=\"middle\">\(label(pow(10, e)))x</text>"
         }
-        s += "<text x=\"\(f(x0))\" y=\"\(f(axisY + 32))\" class=\"label\" text-anchor=\"middle\">A / B (log scale; right of 1: A larger)</text>"
+        let key = items.contains { $0.better != nil } ? "; green: A better, red: A worse" : ""
+        s += "<text x=\"\(f(x0))\" y=\"\(f(axisY + 32))\" class=\"label\" text-anchor=\"middle\">A / B (log scale; right of 1: A larger\(key))</text>"
         return s + "</svg>"
     }
 }
