@@ -12,8 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "insitu", targets: ["insitu"]),
-        // The library: load an arch file, load data, train, read and write the report.
-        .library(name: "Insitu", targets: ["InsituArchFile", "InsituData", "InsituTraining", "InsituDigital", "InsituReport"]),
+        // The library behind one `import Insitu`: load an arch file, load data, train, read and write the report.
+        .library(name: "Insitu", targets: ["Insitu"]),
         .library(name: "InsituEngine", targets: ["InsituEngine"]),
         .library(name: "InsituHardware", targets: ["InsituHardware", "InsituDevices", "InsituMapping"]),
         .library(name: "InsituTraining", targets: ["InsituTraining"]),
@@ -45,6 +45,10 @@ let package = Package(
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",
             "InsituArchFile", "InsituData", "InsituReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "Insitu", dependencies: [
+            "InsituArchFile", "InsituData", "InsituDevices", "InsituDigital", "InsituEngine", "InsituHardware", "InsituMapping",
+            "InsituReport", "InsituTraining",
         ]),
         .executableTarget(name: "insitu", dependencies: ["InsituCLI"]),
         // Fuzz targets: built with -sanitize=fuzzer -DFUZZING by scripts/fuzz.sh; otherwise they

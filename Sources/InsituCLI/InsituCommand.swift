@@ -40,7 +40,7 @@ public struct InsituCommand: ParsableCommand {
     }
 }
 
-/// The version printed by `--version`.
+/// The version printed by `--version`; releases are tagged with it (X.Y.Z, semantic versioning).
 public enum InsituVersion {
-    public static let string = "0.1.0"
+    public static let string = "0.2.0"
 }

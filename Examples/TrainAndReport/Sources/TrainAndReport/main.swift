@@ -3,10 +3,7 @@
 //
 //     swift run TrainAndReport ../../arch/li2018.yaml [images] [output folder]
 import Foundation
-import InsituArchFile
-import InsituData
-import InsituReport
-import InsituTraining
+import Insitu
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
