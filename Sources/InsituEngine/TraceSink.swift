@@ -36,6 +36,8 @@ public struct TraceSpan: Sendable {
     public var end: SimTime
     /// The energy the ledger was charged for this span, in quanta.
     public var energy: EnergyQuanta
+    /// Further integers a span carries, in order (a programmed row: its row and the devices it set and reset).
+    public var details: [(name: String, value: Int)] = []
 
     public init(component: String, server: Int? = nil, action: String, phase: String, layer: Int = 0, slot: Int? = nil,
                 requested: SimTime, start: SimTime, end: SimTime, energy: EnergyQuanta = EnergyQuanta()) {

@@ -229,13 +229,15 @@ extension Chip {
     /// action, phase, layer (0-based here), image slot and the joules charged for it.
     @inline(__always)
     func span(_ c: Component, _ action: String, _ grant: Resource.Grant, phase p: Phase? = nil, layer l: Int, slot s: Int?,
-              joules: Double, more: Double = 0) {
+              joules: Double, more: Double = 0, details: @autoclosure () -> [(name: String, value: Int)] = []) {
         guard let trace, trace.isRecording else { return }
         var energy = EnergyQuanta(joules: joules)
         if more > 0 { energy.add(joules: more) }
-        trace.record(TraceSpan(component: c.name, server: c.servers > 1 ? grant.server : nil, action: action,
+        var traced = TraceSpan(component: c.name, server: c.servers > 1 ? grant.server : nil, action: action,
                                phase: (p ?? phase).name, layer: l + 1, slot: s, requested: grant.requested, start: grant.start,
-                               end: grant.end, energy: energy))
+                               end: grant.end, energy: energy)
+        traced.details = details()
+        trace.record(traced)
     }
 
     /// The TIAs of a tile are powered for its array's read and settle at its end.

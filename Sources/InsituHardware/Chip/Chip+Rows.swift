@@ -129,7 +129,8 @@ extension Chip {
         }
         let gates = controllerUnit.charge(ControllerModel.gateDrive, phase, layer: layer, count: UInt64(result.columnsDriven), busy: duration)
         span(controllerUnit, ControllerModel.gateDrive.name, grant, layer: job.layer, slot: nil, joules: gates)
-        span(array, "program", arrayGrant, layer: job.layer, slot: nil, joules: reset, more: set)
+        span(array, "program", arrayGrant, layer: job.layer, slot: nil, joules: reset, more: set,
+             details: [("row", job.row), ("devices", result.columnsDriven), ("sets", p.sets), ("resets", p.resets)])
     }
 
     /// Every row is ready at the start of a read-back: all rows ask for their row drivers

@@ -33,6 +33,7 @@ public enum PerfettoTrace {
         if s.layer > 0 { args += ",\"layer\":\(s.layer)" }
         if let image { args += image.test ? ",\"test_image\":\(image.index)" : ",\"image\":\(image.index)" }
         if s.start > s.requested { args += ",\"queued_us\":" + micros(s.start.picoseconds - s.requested.picoseconds) }
+        for d in s.details { args += ",\"\(d.name)\":\(d.value)" }
         args += ",\"energy_J\":\(s.energy.joules),\"energy_yJ\":\"\(s.energy.exact)\""
         return "{\"ph\":\"X\",\"name\":\"\(s.action)\",\"cat\":\"\(s.phase)\",\"pid\":1,\"tid\":\(track),\"ts\":\(micros(s.start.picoseconds)),"
             + "\"dur\":\(micros(s.end.picoseconds - s.start.picoseconds)),\"args\":{\(args)}}"

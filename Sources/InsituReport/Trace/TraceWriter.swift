@@ -93,8 +93,14 @@ public final class TraceWriter: TraceSink {
         for l in leakage { total.add(l.energy) }
         let inTime = window.time.map { end.picoseconds > $0.lowerBound && start.picoseconds < $0.upperBound } ?? true
         if inTime && (end > start || !total.isZero) {
-            segment.append(TraceSpan(component: Self.leakageTrack, action: "leakage", phase: phase, requested: start, start: start, end: end,
-                                     energy: total))
+            // A mark, not a span over the segment (static energy is not activity): at the segment's
+            // end, moved into the time window when the segment only overlaps it.
+            var at = end.picoseconds
+            if let time = window.time { at = min(max(at, time.lowerBound), time.upperBound) }
+            let t = SimTime(picoseconds: at)
+            var mark = TraceSpan(component: Self.leakageTrack, action: "leakage", phase: phase, requested: t, start: t, end: t, energy: total)
+            mark.details = [("segment_start_ps", Int(start.picoseconds)), ("segment_ps", Int(end.picoseconds - start.picoseconds))]
+            segment.append(mark)
         }
         flushSegment(leakage: inTime ? leakage : [], from: start, to: end)
         if let time = window.time, end.picoseconds >= time.upperBound { timePassed = true }
@@ -175,6 +181,7 @@ public final class TraceWriter: TraceSink {
             }
         }
         let seconds = Double(end.picoseconds - start.picoseconds) * 1e-12
+        let leaks = Set(seconds > 0 ? leakage.map(\.component) : [])
         if seconds > 0 {
             for l in leakage {
                 note(l.component)
@@ -195,6 +202,8 @@ public final class TraceWriter: TraceSink {
                         i += 1
                     }
                     if active == 0 { watts = 0 }
+                    // A leaking component's power goes on into the next segment: no drop to 0 W at the boundary.
+                    if t == end.picoseconds && leaks.contains(c) { continue }
                     out += ",\n" + PerfettoTrace.counter("power " + c, at: t, key: "W", value: "\(max(watts, 0))")
                 }
             }
