@@ -16,6 +16,9 @@ struct Compare: ParsableCommand {
         Examples:
           insitu compare arch/li2018.yaml arch/digital-32nm.yaml
           insitu compare arch/li2018.yaml arch/digital-45nm-fp32.yaml --inference --out runs/cmp
+          insitu compare arch/li2018.yaml arch/digital-32nm.yaml --seeds 3
+        With --seeds both designs train once per seed (in parallel); each figure is the mean over the
+        seeds with its sd, and the ratios are of the means.
         """)
 
     @Argument(help: "Design A, e.g. arch/li2018.yaml.") var archA: String
@@ -27,6 +30,8 @@ struct Compare: ParsableCommand {
     @Option(help: "Folder for compare.json, compare.csv and each design's report in a subfolder.") var out: String?
     @OptionGroup var tracing: TraceOptions
     @Flag(help: "Replace the outputs of an earlier comparison in --out.") var force = false
+    @Option(help: "Train both designs once per seed: N (seeds 1 to N) or a list such as 1,5,9; figures are means.") var seeds: String?
+    @Option(parsing: .unconditional, help: "Worker threads for --seeds (default: one per run, at most 64).") var threads: Int?
 
     func run() throws {
         var (a, resolvedA) = try loadResolvedDesign(path: archA, overrides: [])
@@ -41,8 +46,15 @@ struct Compare: ParsableCommand {
             throw usageError("\(archA) and \(archB) describe different workloads: \(difference); compare needs the same network, training schedule, seed and inputs (a digital design can 'extends:' the crossbar design it is compared with)")
         }
         if tracing.trace && out == nil { throw usageError("--trace needs --out DIR") }
+        let seedList = try seeds.map(Train.parseSeeds)
+        if seedList != nil {
+            if seed != nil { throw usageError("--seed and --seeds both choose seeds; give one of them") }
+            if tracing.trace { throw usageError("--trace records one run; drop --seeds, or trace one seed with --seed") }
+        }
+        if let threads, threads < 1 || threads > 1024 { throw usageError("--threads must be from 1 to 1024") }
         let window = try tracing.window()
         let trainingData = try data.load(for: a)
+        if let seedList { return try runSeeds(seedList, a, b, resolved: [resolvedA, resolvedB], data: trainingData) }
         let folder = try out.map { try takeRunFolder($0, force: force) }
         var files: [String] = []
         let folders = Self.folderNames(a.name, b.name)
@@ -81,6 +93,44 @@ struct Compare: ParsableCommand {
             }
             print("written: \(out)/compare.json, compare.csv, \(folders[0])/, \(folders[1])/")
         }
+    }
+
+    /// Both designs once per seed, in parallel; the table of means, and with --out each run in NAME/seed-S/.
+    func runSeeds(_ seeds: [UInt64], _ a: ArchDesign, _ b: ArchDesign, resolved: [Data], data trainingData: TrainingData) throws {
+        let folder = try out.map { try takeRunFolder($0, force: force) }
+        let designs = [a, b], paths = [archA, archB]
+        let n = seeds.count
+        let runs: [TrainingRun]
+        do {
+            runs = try parallelMap(2 * n, threads: threads ?? min(2 * n, 64)) { k in
+                let d = designs[k / n]
+                var t = d.training
+                t.seed = seeds[k % n]
+                do {
+                    return try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: t, data: trainingData.unshared)
+                } catch let failure as LayerMapping.Failure {
+                    throw usageError("\(paths[k / n]): \(failure)")
+                }
+            }
+        }
+        let table = ComparisonTable(Array(runs[0..<n]), Array(runs[n...]), seeds: seeds, nameA: a.name, nameB: b.name, inference: inference)
+        print("A: \(a.name) (\(runs[0].outcome.method.rawValue)), B: \(b.name) (\(runs[n].outcome.method.rawValue)); \(a.network.layers.map(String.init).joined(separator: "-")) on \(trainingData.source), \(a.training.images) training images, means over seeds \(seeds.map(String.init).joined(separator: ", ")) (+/- sd)")
+        print(table.text())
+        guard let out, let folder else { return }
+        let folders = Self.folderNames(a.name, b.name)
+        try writingOutputs(to: out) {
+            var files: [String] = []
+            for (k, run) in runs.enumerated() {
+                let name = folders[k / n] + "/seed-\(seeds[k % n])"
+                let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
+                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+                files += try RunWriter.write(run, design: designs[k / n].name, to: sub, resolved: resolved[k / n], overrides: []).map { name + "/" + $0 }
+            }
+            try table.write(to: out)
+            try AtomicFile.write(ReportPages.compare(table, runs[0], runs[n]), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
+            try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"])
+        }
+        print("written: \(out)/compare.json, compare.csv, \(folders[0])/seed-*/, \(folders[1])/seed-*/")
     }
 
     /// The first way two designs' workloads differ, or nil when they train the same thing.

@@ -18,6 +18,9 @@ public struct ComparisonTable {
         public var difference: Double?
         /// a / b (for accuracy: a - b in percentage points); nil when b is 0.
         public var ratio: Double?
+        /// With several seeds: `a` and `b` are means, these their sample standard deviations.
+        public var sd_a: Double?
+        public var sd_b: Double?
     }
 
     public var nameA: String
@@ -26,25 +29,44 @@ public struct ComparisonTable {
     public private(set) var rows: [Row] = []
     /// Components without an area in each design's arch file (their area counts as 0).
     public private(set) var withoutArea: (a: [String], b: [String]) = ([], [])
+    /// The seeds behind each figure (nil: one run per design).
+    public private(set) var seeds: [UInt64]?
 
     /// Builds the rows; `inference` keeps only the test passes of the trained networks.
     public init(_ a: TrainingRun, _ b: TrainingRun, nameA: String, nameB: String, inference: Bool) {
+        self.init([a], [b], seeds: nil, nameA: nameA, nameB: nameB, inference: inference)
+    }
+
+    /// Each design trained once per seed (`a[k]` and `b[k]` with `seeds[k]`): every figure is
+    /// the mean over the seeds, with its sd, and the ratios are of the means.
+    public init(_ a: [TrainingRun], _ b: [TrainingRun], seeds: [UInt64]?, nameA: String, nameB: String, inference: Bool) {
+        precondition(!a.isEmpty && a.count == b.count)
         self.nameA = nameA
         self.nameB = nameB
         self.inference = inference
-        for (x, y) in zip(RunFigures.of(a, inference: inference), RunFigures.of(b, inference: inference)) {
-            rows.append(x.unit == "fraction"
-                ? Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, difference: x.value - y.value)
-                : Row(key: x.key, measure: x.measure, unit: x.unit, a: x.value, b: y.value, ratio: y.value != 0 ? x.value / y.value : nil))
+        self.seeds = seeds
+        func figures(_ runs: [TrainingRun]) -> [(figure: RunFigure, stats: SampleStatistics)] {
+            let each = runs.map { RunFigures.of($0, inference: inference) }
+            return each[0].indices.map { i in (each[0][i], SampleStatistics(each.map { $0[i].value })) }
         }
+        let seeded = seeds != nil
+        func row(_ key: String, _ measure: String, _ unit: String, _ x: SampleStatistics, _ y: SampleStatistics) -> Row {
+            var r = unit == "fraction"
+                ? Row(key: key, measure: measure, unit: unit, a: x.mean, b: y.mean, difference: x.mean - y.mean)
+                : Row(key: key, measure: measure, unit: unit, a: x.mean, b: y.mean, ratio: y.mean != 0 ? x.mean / y.mean : nil)
+            if seeded { (r.sd_a, r.sd_b) = (x.sd, y.sd) }
+            return r
+        }
+        for (x, y) in zip(figures(a), figures(b)) { rows.append(row(x.figure.key, x.figure.measure, x.figure.unit, x.stats, y.stats)) }
         // Energy per image by component kind, side by side (training phases per training image, or the test pass).
-        let ka = Self.kindEnergyPerImage(a, inference: inference), kb = Self.kindEnergyPerImage(b, inference: inference)
+        let ka = a.map { Self.kindEnergyPerImage($0, inference: inference) }, kb = b.map { Self.kindEnergyPerImage($0, inference: inference) }
         let at = rows.firstIndex { $0.key == (inference ? "test_energy_per_image_J" : "training_latency_per_image_s") } ?? rows.count
-        let kindRows = Set(ka.keys).union(kb.keys).sorted().map { kind in
-            let x = ka[kind] ?? 0, y = kb[kind] ?? 0
-            return Row(key: "\(kind)_energy_per_image_J", measure: "  kind \(kind)", unit: "J", a: x, b: y, ratio: y != 0 ? x / y : nil)
+        let kinds = Set(ka.flatMap(\.keys)).union(kb.flatMap(\.keys)).sorted()
+        let kindRows = kinds.map { kind in
+            row("\(kind)_energy_per_image_J", "  kind \(kind)", "J", SampleStatistics(ka.map { $0[kind] ?? 0 }), SampleStatistics(kb.map { $0[kind] ?? 0 }))
         }
         rows.insert(contentsOf: kindRows, at: inference ? at + 1 : at)
+        let (a, b) = (a[0], b[0])
         let ca = CostBreakdown(run: a), cb = CostBreakdown(run: b)
         withoutArea = (ca.area.filter { $0.value == 0 }.map(\.key).sorted(), cb.area.filter { $0.value == 0 }.map(\.key).sorted())
     }
@@ -81,12 +103,17 @@ public struct ComparisonTable {
 
     /// The table for the terminal.
     public func text() -> String {
-        let w0 = 28, wa = max(16, nameA.count + 5), wb = max(18, nameB.count + 5)
+        let extra = seeds == nil ? 0 : 14
+        let w0 = 28, wa = max(16, nameA.count + 5) + extra, wb = max(18, nameB.count + 5) + extra
         var lines = [CostTable.pad(inference ? "inference" : "measure", w0) + CostTable.lpad("A: " + nameA, wa)
                      + CostTable.lpad("B: " + nameB, wb) + CostTable.lpad("A/B", 12)]
         for r in rows {
-            lines.append(CostTable.pad(r.measure, w0) + CostTable.lpad(Self.render(r.a, r.unit), wa)
-                         + CostTable.lpad(Self.render(r.b, r.unit), wb) + CostTable.lpad(r.comparison, 12))
+            func cell(_ v: Double, _ sd: Double?) -> String {
+                // An sd at the mean's rounding (the digital chip's runs differ by a few ulps at most) reads as 0.
+                Self.render(v, r.unit) + (sd.map { $0 <= 1e-9 * abs(v) ? " +/- 0" : " +/- " + (r.unit == "fraction" ? String(format: "%.2f", 100 * $0) : Self.render($0, r.unit)) } ?? "")
+            }
+            lines.append(CostTable.pad(r.measure, w0) + CostTable.lpad(cell(r.a, r.sd_a), wa)
+                         + CostTable.lpad(cell(r.b, r.sd_b), wb) + CostTable.lpad(r.comparison, 12))
         }
         for (name, missing) in [(nameA, withoutArea.a), (nameB, withoutArea.b)] where !missing.isEmpty && rows.contains(where: { $0.unit == "m^2" }) {
             lines.append("area of \(name) leaves out components its arch file gives no area for: \(missing.joined(separator: ", "))")
@@ -103,19 +130,22 @@ public struct ComparisonTable {
             var rows: [Row]
             var components_without_area_a: [String]
             var components_without_area_b: [String]
+            var seeds: [UInt64]?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(Document(a: nameA, b: nameB, inference: inference, rows: rows,
-                                            components_without_area_a: withoutArea.a, components_without_area_b: withoutArea.b))
+                                            components_without_area_a: withoutArea.a, components_without_area_b: withoutArea.b, seeds: seeds))
     }
 
     public func csv() -> String {
-        var out = "key,measure,unit,a,b,ratio,difference\n"
+        var out = "key,measure,unit,a,b,ratio,difference" + (seeds == nil ? "" : ",sd_a,sd_b") + "\n"
         for r in rows {
             let trimmed = r.measure.trimmingCharacters(in: .whitespaces)
             let measure = r.measure.hasPrefix(" ") ? (inference ? "test energy per image: " : "training energy per image: ") + trimmed : trimmed
-            out += "\(r.key),\(measure),\(r.unit),\(r.a),\(r.b),\(r.ratio.map { "\($0)" } ?? ""),\(r.difference.map { "\($0)" } ?? "")\n"
+            out += "\(r.key),\(measure),\(r.unit),\(r.a),\(r.b),\(r.ratio.map { "\($0)" } ?? ""),\(r.difference.map { "\($0)" } ?? "")"
+            if seeds != nil { out += ",\(r.sd_a ?? 0),\(r.sd_b ?? 0)" }
+            out += "\n"
         }
         return out
     }

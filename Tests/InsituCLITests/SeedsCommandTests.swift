@@ -41,6 +41,24 @@ import Testing
         #expect(names.contains("seed-2/report.json") && names.contains("seeds.json") && names.contains("report.html"))
     }
 
+    @Test func compareSeedsAreMeansOfTheSeedsRuns() throws {
+        let out = try CLI.scratch([:]).appendingPathComponent("cmp")
+        let r = try CLI.run(["compare", "arch/li2018.yaml", "arch/digital-32nm.yaml", "--images", "300", "--seeds", "2", "--out", out.path])
+        #expect(r.status == 0, "\(r.err)")
+        let doc = try Self.json(out.appendingPathComponent("compare.json"))
+        #expect(doc["seeds"] as! [Int] == [1, 2])
+        let rows = doc["rows"] as! [[String: Any]]
+        for (side, folder) in [("a", "li2018"), ("b", "digital-32nm")] {
+            let x = try Self.json(out.appendingPathComponent("\(folder)/seed-1/report.json"))["test_accuracy"] as! Double
+            let y = try Self.json(out.appendingPathComponent("\(folder)/seed-2/report.json"))["test_accuracy"] as! Double
+            let accuracy = rows.first { $0["key"] as! String == "test_accuracy" }!
+            #expect(abs(accuracy[side] as! Double - (x + y) / 2) < 1e-12)
+            #expect(abs(accuracy["sd_" + side] as! Double - abs(x - y) / 2.0.squareRoot()) < 1e-12)
+        }
+        let energy = rows.first { $0["key"] as! String == "training_energy_per_image_J" }!
+        #expect(abs(energy["ratio"] as! Double - (energy["a"] as! Double) / (energy["b"] as! Double)) < 1e-12)
+    }
+
     @Test(arguments: [
         (["--seeds", "0"], "--seeds takes a count from 1 to 1000"),
         (["--seeds", "1,1"], "lists a seed twice"),
