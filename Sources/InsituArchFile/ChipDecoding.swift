@@ -120,6 +120,8 @@ enum ChipDecoding {
                 + c.digital.registerJoulesPerBit * Double(format.bits + accumulator.bits)
             c.digital.addJoules = table.addJoules(accumulator)
             c.digital.registerWordBits = accumulator.bits
+            c.digital.format = format
+            c.digital.accumulatorFormat = accumulator
         } else {
             try dig.quantity("register_energy_per_bit", .joule, min: 0, max: 1e-9, into: &c.digital.registerJoulesPerBit)
             try dig.quantity("mac_energy", .joule, min: 0, max: 1e-6, into: &c.digital.macJoules)

@@ -13,7 +13,10 @@ public enum ChipBuilder {
     /// A fresh chip; `device` replaces the device model the spec describes.
     public static func chip(_ spec: ChipSpec, network: NetworkSpec, seed: UInt64, accounting: Bool = true,
                             device: (any DeviceModel)? = nil) throws -> Chip {
-        try Chip(spec: spec, widths: network.layers, placements: placements(chip: spec, network: network), seed: seed,
-                 accounting: accounting, device: device)
+        let chip = try Chip(spec: spec, widths: network.layers, placements: placements(chip: spec, network: network), seed: seed,
+                            accounting: accounting, device: device)
+        // Errors and gradients are stored in units of the softmax's scale, as loss scaling keeps them near 1.
+        chip.errorUnit = Float(network.outputScalePerAmp)
+        return chip
     }
 }

@@ -42,13 +42,29 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
                 for i in values.indices { values[i] = roundFloat(values[i] / unit) * unit }
             }
         case .int8, .int32:
-            let scale = integerScale(UnsafeBufferPointer(values))
-            guard scale > 0 else { return }
-            let limit = integerLimit
-            for i in values.indices {
-                values[i] = min(max((values[i] / scale).rounded(.toNearestOrEven), -limit), limit) * scale
-            }
+            Self.roundSymmetric(values, limit: integerLimit)
         }
+    }
+
+    /// Rounds `values` in place to symmetric integers of at most `limit` in magnitude, one
+    /// scale for the whole buffer (max |x| maps to `limit`), as an integer format or a narrow
+    /// memory word holds them.
+    public static func roundSymmetric(_ values: UnsafeMutableBufferPointer<Float>, limit: Float) {
+        var m: Float = 0
+        for v in values where v.isFinite { m = max(m, abs(v)) }
+        let scale = m / limit
+        guard scale > 0 else { return }
+        for i in values.indices {
+            values[i] = min(max((values[i] / scale).rounded(.toNearestOrEven), -limit), limit) * scale
+        }
+    }
+
+    /// Rounds `values` in place as words of `bits` bits hold them: a value of this format
+    /// that is wider than the word is kept as a symmetric integer of `bits` bits (2^(bits-1) - 1
+    /// at most in magnitude), one scale for the whole buffer; a word as wide as the format keeps it.
+    public func roundToWord(_ values: UnsafeMutableBufferPointer<Float>, bits: Int) {
+        guard bits < self.bits, bits >= 2 else { return }
+        Self.roundSymmetric(values, limit: Float((1 << (bits - 1)) - 1))
     }
 
     /// Rounds an array in place (see `round(_:unit:)`).

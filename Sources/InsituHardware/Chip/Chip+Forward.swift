@@ -32,8 +32,11 @@ extension Chip {
                 }
                 slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
                 pass.predictions[s] = slot.prediction
-                pass.setActivations(layer: 0, image: s, slot.inputs[0])
-                for l in 1..<widths.count - 1 { pass.setActivations(layer: l, image: s, slot.digital[l - 1]) }
+                // What backpropagation reads back from the buffer: the codes as its words hold them.
+                pass.setActivations(layer: 0, image: s, inputWord.map { w in slot.inputs[0].map(w.quantize) } ?? slot.inputs[0])
+                for l in 1..<widths.count - 1 {
+                    pass.setActivations(layer: l, image: s, codeWord.map { w in slot.digital[l - 1].map(w.quantize) } ?? slot.digital[l - 1])
+                }
                 pass.setOutputs(image: s, slot.digital[lastLayer])
             }
             if accounting {

@@ -86,7 +86,7 @@ extension Chip {
         let layer = crossbars[l]
         let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
-        let q = adcQuantizer
+        let q = adcQuantizer, codeWord = self.codeWord
         let noise = layer.devices.readNoise
         let wires = layer.wireOhms ?? []
         var saturated: UInt64 = 0
@@ -102,7 +102,8 @@ extension Chip {
                     let gi = Double(wires.isEmpty ? g[i] : CrossbarLayer.throughWires(g[i], ohms: wires[i]))
                     let read = noise > 0 ? gi * (1 + noise * readRNG.gaussian()) : gi
                     if q.saturates(Float(scale * read)) { saturated += 1 }
-                    out[i] = Float(Double(q.quantize(Float(scale * read))) / scale)
+                    let code = q.quantize(Float(scale * read))
+                    out[i] = Float(Double(codeWord?.quantize(code) ?? code) / scale)
                 }
             }
         }

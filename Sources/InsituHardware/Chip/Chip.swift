@@ -99,6 +99,12 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) public internal(set) var rangeCounts: RangeCounts
     /// The network layer of each crossbar (copies after the first copies of every layer).
     let layerOfCrossbar: [Int]
+    /// The unit errors and gradients are stored in (the softmax's scale, per ampere; 1 until set).
+    @exclusivity(unchecked) public var errorUnit: Float = 1
+    /// A buffer word narrower than the inputs' DAC codes or the ADC's codes keeps fewer bits
+    /// of each stored input, activation and read-back value (nil: the word holds the code).
+    let inputWord: Quantizer?
+    let codeWord: Quantizer?
     /// Where the next segment starts.
     @exclusivity(unchecked) public internal(set) var cursor: SimTime = .zero
     @exclusivity(unchecked) var phase: Phase = .forward
@@ -178,6 +184,9 @@ public final class Chip: ProgrammableCrossbar {
         measured = built.map { $0.devices.conductance }
         dacQuantizer = Quantizer(bits: spec.dac.bits, fullScale: spec.dac.rangeVolts, signed: false)
         adcQuantizer = Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: true)
+        let word = spec.buffer.wordBits
+        inputWord = word < spec.dac.bits ? Quantizer(bits: word, fullScale: spec.dac.rangeVolts, signed: false) : nil
+        codeWord = word < spec.adc.bits ? Quantizer(bits: word, fullScale: spec.adc.fullScaleVolts, signed: true) : nil
         programRNG = RandomStream(seed: seed, stream: "programming")
         readRNG = RandomStream(seed: seed, stream: "reads")
         ledger.isEnabled = accounting
@@ -362,5 +371,22 @@ struct CountedWork {
             counted = DigitalWork.counted(now)
         }
         return counted
+    }
+}
+
+/// Backpropagation's errors and gradient sums as the digital unit computes and the buffer
+/// stores them: in the unit's formats (in units of `errorUnit`), then in the buffer's words
+/// when those are narrower than the format (`NumberFormat.roundToWord`).
+extension Chip: TensorRounding {
+    public func roundErrors(_ values: UnsafeMutableBufferPointer<Float>) {
+        let format = spec.digital.format ?? .fp32
+        format.round(values, unit: errorUnit)
+        format.roundToWord(values, bits: spec.buffer.wordBits)
+    }
+
+    public func roundGradients(_ values: UnsafeMutableBufferPointer<Float>) {
+        let format = spec.digital.accumulatorFormat ?? .fp32
+        format.round(values, unit: errorUnit)
+        format.roundToWord(values, bits: spec.buffer.wordBits)
     }
 }

@@ -254,6 +254,10 @@ public struct DigitalSpec: Sendable, Equatable {
     public var expJoules = 5.0e-12
     /// Cycles one lane needs for one exponential.
     public var expCycles = 8
+    /// The formats the unit computes errors (operands) and gradient sums (accumulator) in, when
+    /// priced from the operation table; nil (explicit energies) computes in fp32.
+    public var format: NumberFormat?
+    public var accumulatorFormat: NumberFormat?
     /// How the weight gradient is formed (see `GradientDataflow`).
     public var gradientDataflow = GradientDataflow.batch
     /// Words of the register file next to the lanes that holds accumulators.

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import InsituArchFile
+@testable import InsituHardware
+@testable import InsituTraining
+import InsituEngine
+
+/// Every precision setting of the crossbar chip is functional: the digital unit's formats
+/// round errors and gradient sums, and buffer words narrower than a value keep fewer bits.
+@Suite struct PrecisionTests {
+    /// 4-bit words hold a symmetric integer of at most 7: scale = max |x| / 7 = 1/7 for
+    /// (0.3, -1, 0.05, 0.6): 2.1 -> 2, -7, 0.35 -> 0, 4.2 -> 4, times the scale.
+    @Test func fourBitWordsRoundAsTheEquationSays() throws {
+        var (design, _) = try DeterminismTests.small()
+        design.chip.buffer.wordBits = 4
+        design.chip.digital.format = .fp32
+        design.chip.digital.accumulatorFormat = .fp32
+        let chip = try ChipBuilder.chip(design.chip, network: design.network, seed: 1)
+        chip.errorUnit = 1
+        var g: [Float] = [0.3, -1, 0.05, 0.6]
+        g.withUnsafeMutableBufferPointer { chip.roundGradients($0) }
+        #expect(g == [2, -7, 0, 4].map { Float($0) * (1 / Float(7)) })
+        var e: [Float] = [0.3, -1, 0.05, 0.6]
+        e.withUnsafeMutableBufferPointer { chip.roundErrors($0) }
+        #expect(e == g)
+        // fp16 in units of 1e5: 0.1 / 1e5 rounds to fp16's nearest, then scales back.
+        design.chip.buffer.wordBits = 16
+        design.chip.digital.format = .fp16
+        let half = try ChipBuilder.chip(design.chip, network: design.network, seed: 1)
+        #expect(half.errorUnit == Float(design.network.outputScalePerAmp))
+        var x: [Float] = [0.1234567 * half.errorUnit]
+        x.withUnsafeMutableBufferPointer { half.roundErrors($0) }
+        #expect(x[0] == Float(Float16(Float(0.1234567 * half.errorUnit) / half.errorUnit)) * half.errorUnit)
+    }
+
+    /// The same training with 16- and 4-bit buffer words: different trained states, and the
+    /// narrow words train worse.
+    @Test func narrowWordsChangeTheTrainedWeights() throws {
+        var (design, data) = try DeterminismTests.small()
+        design.training.images = 2000
+        design.training.evaluationInterval = 2000
+        func run(word: Int) throws -> TrainingRun {
+            var d = design
+            d.chip.buffer.wordBits = word
+            return try TrainingRun.execute(chip: d.chip, network: d.network, training: d.training, data: data)
+        }
+        let wide = try run(word: 16), narrow = try run(word: 4)
+        let a = (wide.accelerator as! Chip).states, b = (narrow.accelerator as! Chip).states
+        #expect(a != b)
+        #expect(narrow.outcome.finalAccuracy < wide.outcome.finalAccuracy)
+    }
+}
