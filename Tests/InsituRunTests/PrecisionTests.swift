@@ -50,3 +50,18 @@ import InsituEngine
         #expect(narrow.outcome.finalAccuracy < wide.outcome.finalAccuracy)
     }
 }
+
+/// The fast binary16 rounding is the standard conversion's, value for value.
+@Suite struct Binary16Tests {
+    @Test func matchesFloat16OnEdgesAndRandomBits() {
+        var values: [Float] = [0, -0, 1, -1, 65504, 65519.99, 65520, 65536, -65520, 1e-8, 2.98e-8, 5.96e-8, 6.1035156e-5, 6.1e-5,
+                               0x1p-14, 0x1p-24, 0x1.8p-25, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        var rng = RandomStream(seed: 1, stream: "binary16")
+        for _ in 0..<200_000 { values.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))) }
+        for _ in 0..<200_000 { values.append(Float(rng.uniform() * 140_000 - 70_000)) }
+        for x in values where !x.isNaN {
+            #expect(NumberFormat.binary16(x) == Float(Float16(x)), "\(x)")
+        }
+        #expect(NumberFormat.binary16(.nan).isNaN)
+    }
+}

@@ -6,4 +6,13 @@ public protocol TensorRounding: AnyObject {
     func roundErrors(_ values: UnsafeMutableBufferPointer<Float>)
     /// Rounds a layer's gradient sum as the machine accumulates it.
     func roundGradients(_ values: UnsafeMutableBufferPointer<Float>)
+    /// The rounding of one gradient sum on its own, when the machine rounds each element
+    /// apart (a float format): the algorithm then rounds only the sums an image changed,
+    /// which gives the same values, since a rounded sum rounds to itself. Nil: a layer's sum
+    /// is rounded as a whole (an integer format's scale depends on every element).
+    var gradientElementRounding: (@Sendable (Float) -> Float)? { get }
+}
+
+extension TensorRounding {
+    public var gradientElementRounding: (@Sendable (Float) -> Float)? { nil }
 }

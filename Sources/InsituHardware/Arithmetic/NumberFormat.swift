@@ -24,7 +24,7 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
     public func roundFloat(_ x: Float) -> Float {
         switch self {
         case .fp32, .int8, .int32: return x
-        case .fp16: return Float(Float16(x))
+        case .fp16: return Self.binary16(x)
         case .bf16: return Self.bfloat16(x)
         }
     }
@@ -78,6 +78,25 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
         var m: Float = 0
         for v in values where v.isFinite { m = max(m, abs(v)) }
         return m / integerLimit
+    }
+
+    /// binary16 (fp16), round to nearest even: the same value as `Float(Float16(x))`, computed
+    /// on the binary32 bits where the result is normal (no library call on machines without
+    /// half-precision instructions); subnormals in steps of 2^-24, beyond 65520 infinity.
+    @inlinable
+    public static func binary16(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        let exponent = (bits >> 23) & 0xFF
+        if exponent >= 113 && exponent <= 142 {
+            // Normal in binary16: keep 10 of the 23 fraction bits, ties to even.
+            let r = Float(bitPattern: (bits &+ 0x0FFF &+ ((bits >> 13) & 1)) & 0xFFFF_E000)
+            return abs(r) < 65536 ? r : (x < 0 ? -.infinity : .infinity)
+        }
+        if x.isNaN { return x }
+        if exponent > 142 { return x < 0 ? -.infinity : .infinity }
+        // Below 2^-14: binary16's subnormals, multiples of 2^-24.
+        let quantum: Float = 0x1p-24
+        return (x / quantum).rounded(.toNearestOrEven) * quantum
     }
 
     /// bfloat16: the top 16 bits of a binary32, rounded to nearest even; NaN stays NaN.

@@ -389,4 +389,13 @@ extension Chip: TensorRounding {
         format.round(values, unit: errorUnit)
         format.roundToWord(values, bits: spec.buffer.wordBits)
     }
+
+    /// Element by element when the accumulator is a float format its words hold whole.
+    public var gradientElementRounding: (@Sendable (Float) -> Float)? {
+        let format = spec.digital.accumulatorFormat ?? .fp32
+        guard !format.isInteger && spec.buffer.wordBits >= format.bits else { return nil }
+        let unit = errorUnit
+        if unit == 1 { return { @Sendable x in format.roundFloat(x) } }
+        return { @Sendable x in format.roundFloat(x / unit) * unit }
+    }
 }
