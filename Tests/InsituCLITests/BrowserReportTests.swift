@@ -25,20 +25,26 @@ import Testing
     }
 
     @Test(.enabled(if: BrowserReportTests.chromium != nil, "Chromium is not installed (.ci/run installs Debian's chromium)"),
-          arguments: ["train", "compare", "sweep", "experiment"])
+          arguments: ["train", "compare", "sweep", "experiment", "seeds", "constrained-sweep"])
     func reportRendersInABrowser(_ kind: String) throws {
         let out = Self.folder()
         let command: [String] = switch kind {
         case "train": ["train", "arch/li2018.yaml", "--images", "400", "--set", "training.evaluation_interval=100", "--quiet", "--out", out]
         case "compare": ["compare", "arch/li2018.yaml", "arch/digital-32nm.yaml", "--images", "200", "--out", out]
         case "sweep": ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=4,8", "--images", "100", "--quiet", "--out", out]
+        case "seeds": ["train", "arch/li2018.yaml", "--images", "300", "--set", "training.evaluation_interval=100", "--seeds", "2", "--quiet", "--out", out]
+        case "constrained-sweep": ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=4,8", "--images", "200", "--seeds", "2", "--min-accuracy", "0.3",
+                                   "--minimize", "training_energy", "--quiet", "--out", out]
         default: ["experiment", "stuck-devices", "--fractions", "0,10%", "--seeds", "1", "--images", "200", "--out", out]
         }
         #expect(try CLI.run(command).status == 0)
         let page = out + "/report.html"
-        let expected = ["train": 7, "compare": 2, "sweep": 2, "experiment": 1][kind]!
+        let expected = ["train": 7, "compare": 2, "sweep": 2, "experiment": 1, "seeds": 1, "constrained-sweep": 2][kind]!
         let dom = try Self.browse(page, ["--dump-dom"])
         #expect(dom.contains("data-rendered=\"\(expected) charts\""), "the page's script did not run to the end")
+        // Seeds draw their spread as error bars; a constrained sweep names its constraints and draws its front.
+        if kind == "seeds" || kind == "constrained-sweep" { #expect(dom.contains("class=\"error-bar\"")) }
+        if kind == "constrained-sweep" { #expect(dom.contains("test_accuracy &gt;= 0.3") && dom.contains("class=\"front\"")) }
         let shot = out + "/shot.png"
         _ = try Self.browse(page, ["--screenshot=\(shot)"]) { FileManager.default.fileExists(atPath: shot) }
         let png = try Data(contentsOf: URL(fileURLWithPath: shot))
