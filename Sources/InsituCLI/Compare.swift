@@ -150,8 +150,17 @@ struct Compare: ParsableCommand {
         return nil
     }
 
-    /// Subfolders for the two runs: the design names, told apart when equal.
+    /// Subfolders for the two runs: the design names as one safe path component each (letters,
+    /// digits, '.', '-' and '_' kept, anything else '_'; never '.' or '..'), told apart when equal,
+    /// so that no name can write outside --out or into the other design's folder.
     static func folderNames(_ a: String, _ b: String) -> [String] {
-        a == b ? ["a-" + a, "b-" + b] : [a, b]
+        func safe(_ name: String) -> String {
+            let kept = String(name.unicodeScalars.map { c in
+                CharacterSet.alphanumerics.contains(c) && c.isASCII || "._-".unicodeScalars.contains(c) ? Character(c) : "_"
+            })
+            return kept.isEmpty || kept.allSatisfy({ $0 == "." }) ? "design" + kept.replacingOccurrences(of: ".", with: "_") : kept
+        }
+        let (x, y) = (safe(a), safe(b))
+        return x == y ? ["a-" + x, "b-" + y] : [x, y]
     }
 }

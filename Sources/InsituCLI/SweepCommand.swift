@@ -86,6 +86,7 @@ struct SweepCommand: ParsableCommand {
         let designs = try (0..<plan.count).map { try design(spec, point: $0) }
         if let slurm {
             guard slurm >= 1 && slurm <= plan.count else { throw usageError("--slurm takes 1 to \(plan.count) shards (one per point at most)") }
+            try checkScriptable(out)
             try prepare(out, spec)
             return try writeSlurmScript(out, shards: slurm)
         }
@@ -272,12 +273,25 @@ struct SweepCommand: ParsableCommand {
         try finish(folder, spec.plan, seeds: spec.seeds)
     }
 
+    /// The script names its paths on #SBATCH and comment lines, where a quote cannot help: a
+    /// line break or other control character in one would start a line of its own. Refused
+    /// before anything is written.
+    func checkScriptable(_ out: String) throws {
+        let here = FileManager.default.currentDirectoryPath
+        let named = [("--out", out), ("the working folder", here), ("the executable", CommandLine.arguments[0]), ("the arch file", arch ?? ""),
+                     ("--data", data.data ?? "")] + overrides.map { ("--set", $0) } + vary.map { ("--vary", $0) }
+        if let (what, text) = named.first(where: { $0.1.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw usageError("\(what) \(text.debugDescription) holds a control character (a line break, say), which a Slurm script cannot carry safely; give it without one")
+        }
+    }
+
     /// An sbatch script whose array tasks each run one shard of this sweep.
     func writeSlurmScript(_ out: String, shards: Int) throws {
         let here = FileManager.default.currentDirectoryPath
         let exe = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: here)).standardizedFileURL.path
         let outPath = URL(fileURLWithPath: out).standardizedFileURL.path
         func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
         var args = ["sweep", URL(fileURLWithPath: arch!).standardizedFileURL.path] + vary.flatMap { ["--vary", $0] } + overrides.flatMap { ["--set", $0] }
         if zip { args.append("--zip") }
         if let images { args += ["--images", String(images)] }
