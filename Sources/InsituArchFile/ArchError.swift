@@ -18,7 +18,8 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         return l
     }
 
-    public var description: String { option.map { "option --set \($0)" } ?? "\(file):\(line):\(column)" }
+    /// A `--set` value is named as such; another option (`--vary ...`, `--zip`) by itself.
+    public var description: String { option.map { $0.hasPrefix("--") ? "option \($0)" : "option --set \($0)" } ?? "\(file):\(line):\(column)" }
 }
 
 /// One clear message about a bad architecture file: where, what was expected, how to fix it.

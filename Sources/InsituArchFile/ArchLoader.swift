@@ -88,6 +88,10 @@ public enum ArchLoader {
             guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty }) else {
                 throw ArchError(location, "expected a dotted key path before '=', e.g. training.batch=50")
             }
+            guard path[0] != "extends" else {
+                throw ArchError(location, "'extends' is followed when the file is read, before any --set applies, so it cannot be overridden",
+                                hint: "write the file that extends the one you want, or --set the keys themselves")
+            }
             guard path.count <= maximumPathDepth else {
                 throw ArchError(location, "the key path has \(path.count) segments; arch keys have at most \(maximumPathDepth)")
             }

@@ -20,9 +20,12 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         guard !vary.isEmpty else { throw ArchError(.option("--vary"), "a sweep needs at least one --vary KEY=V1,V2,...") }
         axes = try vary.map(Self.axis)
         self.zipped = zipped
+        // A key on two axes would label rows with values it did not run with: each key once.
         var seen = Set<String>()
-        for a in axes where !seen.insert(a.key).inserted {
-            throw ArchError(.option("--vary \(a.key)"), "'\(a.key)' is varied twice", hint: "give each key one --vary with all its values")
+        for a in axes {
+            for k in a.keys where !seen.insert(k).inserted {
+                throw ArchError(.option("--vary \(a.key)"), "'\(k)' is varied twice", hint: "give each key one --vary with all its values")
+            }
         }
         if zipped, let n = axes.first?.values.count, axes.contains(where: { $0.values.count != n }) {
             throw ArchError(.option("--zip"), "--zip needs the same number of values on every --vary (\(axes.map { "\($0.key): \($0.values.count)" }.joined(separator: ", ")))")
@@ -36,8 +39,15 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     public static let maximumPoints = 100_000
 
     /// Number of points.
+    /// (Saturates at Int.max rather than overflow: the check against `maximumPoints` then refuses it.)
     public var count: Int {
-        zipped ? (axes.first?.values.count ?? 0) : axes.reduce(1) { $0 * $1.values.count }
+        if zipped { return axes.first?.values.count ?? 0 }
+        var n = 1
+        for a in axes {
+            let (product, overflow) = n.multipliedReportingOverflow(by: a.values.count)
+            n = overflow ? .max : product
+        }
+        return n
     }
 
     /// The values of point `index` (one per axis), the last axis varying fastest.

@@ -91,7 +91,8 @@ struct SweepCommand: ParsableCommand {
             return try writeSlurmScript(out, shards: slurm)
         }
         let trainingData = try data.load(for: designs[0])
-        let perPointData = plan.axes.contains { $0.key.hasPrefix("input.") }
+        // The data depend on the input section and on how many test images a point scores on.
+        let perPointData = plan.axes.contains { $0.keys.contains { $0.hasPrefix("input.") || $0 == "training.test_images" } }
         try prepare(out, spec)
         // Jobs: a point, or with --seeds a point and one of its seeds, not yet done.
         let seedSlots: [UInt64?] = seedList.map { $0.map { Optional($0) } } ?? [nil]

@@ -11,7 +11,7 @@ struct TraceOptions: ParsableArguments {
 
     @Flag(help: "Write trace.json (Perfetto / chrome://tracing) and trace.vcd (waveform viewers) of the hardware activity into --out (by default of the first 100 training images; see --trace-images).")
     var trace = false
-    @Option(help: ArgumentHelp("Trace training images A..B (A included, B not; from 0), or 'all' for the whole run.", valueName: "A..B"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Trace training images A..B (A included, B not; from 0), or 'all' for the whole run.", valueName: "A..B"))
     var traceImages: String?
     @Option(help: ArgumentHelp("Trace only simulated time T0..T1, e.g. 10 ms..12 ms.", valueName: "T0..T1"))
     var traceTime: String?
