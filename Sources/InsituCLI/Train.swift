@@ -82,9 +82,8 @@ struct Train: ParsableCommand {
         let fingerprint = checkpointEvery == nil && resume == nil ? "" : runFingerprint(design, resolved: resolved ?? Data())
         var resumeFrom: RunCheckpoint?
         if let resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
-            guard let data = FileManager.default.contents(atPath: checkpointPath),
-                  let saved = try? JSONDecoder().decode(RunCheckpoint.self, from: data) else {
-                throw usageError("--resume \(resume): checkpoint.json cannot be read; remove it to start the run afresh")
+            guard let data = FileManager.default.contents(atPath: checkpointPath), let saved = CheckpointFile.decode(data) else {
+                throw usageError("--resume \(resume): checkpoint.json is damaged or not a checkpoint (it cannot be read, or its checksum does not match); remove it to start the run afresh")
             }
             guard saved.fingerprint == fingerprint else {
                 throw usageError("--resume \(resume): the checkpoint belongs to another design or other options; give the same arch file and options")
@@ -93,7 +92,7 @@ struct Train: ParsableCommand {
         }
         let saver: (interval: Int, fingerprint: String, save: (RunCheckpoint) throws -> Void)? = checkpointEvery.flatMap { n in
             checkpointPath.map { path in
-                (n, fingerprint, { (c: RunCheckpoint) in try AtomicFile.write(JSONEncoder().encode(c), to: path) })
+                (n, fingerprint, { (c: RunCheckpoint) in try AtomicFile.write(CheckpointFile.encode(c), to: path) })
             }
         }
         let sink = try out.flatMap { try tracing.writer(window, in: $0) }

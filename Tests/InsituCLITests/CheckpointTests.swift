@@ -55,6 +55,33 @@ import Testing
         #expect(float.status == 2 && float.err.contains("in-situ"))
     }
 
+    /// checkpoint.json is sealed with a CRC-32: any one flipped bit, anywhere in it, is refused
+    /// with one message (never a crash, a hang or a different result).
+    @Test func flippedBitsInACheckpointAreRefused() throws {
+        let dir = Self.folder()
+        let args = ["train", "arch/li2018.yaml", "--images", "4000", "--quiet", "--checkpoint-every", "1"]
+        var made = false
+        for d in Self.delays(10, from: 0.4, to: 1.2) where !made {
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try Self.runKilled(args + ["--out", dir], after: d)
+            made = FileManager.default.fileExists(atPath: dir + "/checkpoint.json")
+        }
+        guard made else { return }
+        let original = try Data(contentsOf: URL(fileURLWithPath: dir + "/checkpoint.json"))
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<30 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            let copy = Self.folder()
+            try FileManager.default.copyItem(atPath: dir, toPath: copy)
+            var bytes = original
+            let at = Int((x >> 20) % UInt64(bytes.count))
+            bytes[at] ^= UInt8(1 << ((x >> 8) % 8))
+            try bytes.write(to: URL(fileURLWithPath: copy + "/checkpoint.json"))
+            let r = try CLI.run(args + ["--resume", copy])
+            #expect(r.status == 2 && r.err.contains("checkpoint.json is damaged"), "byte \(at): \(r.status) \(r.err)")
+        }
+    }
+
     @Test func killedSweepResumesToTheSameTable() throws {
         let whole = Self.folder(), killed = Self.folder()
         let args = ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=4,6,8", "--vary", "chip.adc.per_tile=1,8", "--images", "300",
