@@ -100,17 +100,14 @@ struct Compare: ParsableCommand {
         let folder = try out.map { try takeRunFolder($0, force: force) }
         let designs = [a, b], paths = [archA, archB]
         let n = seeds.count
-        let runs: [TrainingRun]
-        do {
-            runs = try parallelMap(2 * n, threads: threads ?? min(2 * n, 64)) { k in
-                let d = designs[k / n]
-                var t = d.training
-                t.seed = seeds[k % n]
-                do {
-                    return try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: t, data: trainingData.unshared)
-                } catch let failure as LayerMapping.Failure {
-                    throw usageError("\(paths[k / n]): \(failure)")
-                }
+        let runs = try parallelMap(2 * n, threads: threads ?? min(2 * n, 64)) { k in
+            let d = designs[k / n]
+            var t = d.training
+            t.seed = seeds[k % n]
+            do {
+                return try TrainingRun.execute(chip: d.chip, accelerator: d.accelerator, network: d.network, training: t, data: trainingData.unshared)
+            } catch let failure as LayerMapping.Failure {
+                throw usageError("\(paths[k / n]): \(failure)")
             }
         }
         let table = ComparisonTable(Array(runs[0..<n]), Array(runs[n...]), seeds: seeds, nameA: a.name, nameB: b.name, inference: inference)

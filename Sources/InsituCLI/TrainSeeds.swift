@@ -29,20 +29,15 @@ extension Train {
     func runSeeds(_ seeds: [UInt64], design: ArchDesign, resolved: Data, data trainingData: TrainingData, out: String?) throws {
         let folder = try out.map { try takeRunFolder($0, force: force) }
         let progress = quiet ? nil : ProgressLine(label: "seeds", total: seeds.count, unit: "runs")
-        let finished = WorkCounter(), lock = NSLock()
         let runs: [TrainingRun]
         do {
             // One thread per seed by default: the operating system shares the cores, so N seeds on
             // fewer cores end together instead of the last ones running alone.
-            runs = try parallelMap(seeds.count, threads: threads ?? min(seeds.count, 64)) { i in
+            runs = try parallelMap(seeds.count, threads: threads ?? min(seeds.count, 64), finished: { done, _ in progress?.update(done.count) }) { i in
                 var t = design.training
                 t.seed = seeds[i]
-                let run = try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network, training: t,
-                                                  data: trainingData.unshared)
-                lock.lock()
-                progress?.update((finished.take(below: .max) ?? 0) + 1)
-                lock.unlock()
-                return run
+                return try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network, training: t,
+                                               data: trainingData.unshared)
             }
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(arch.arch): \(failure)")

@@ -32,9 +32,8 @@ public struct SweepTable {
         }
         for (f, m) in keys {
             let accs = results.filter { $0.job.fraction == f && $0.job.method.rawValue == m }.map(\.accuracy)
-            let mean = accs.reduce(0, +) / Double(accs.count)
-            let sd = accs.count > 1 ? (accs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accs.count - 1)).squareRoot() : 0
-            rows.append(Row(stuck_fraction: f, method: m, mean_accuracy: mean, sd_accuracy: sd, accuracies: accs,
+            let stats = SampleStatistics(accs)
+            rows.append(Row(stuck_fraction: f, method: m, mean_accuracy: stats.mean, sd_accuracy: stats.sd, accuracies: accs,
                             paper_accuracy: Self.paper(fraction: f, method: m, layers: layers.count - 1)))
         }
     }

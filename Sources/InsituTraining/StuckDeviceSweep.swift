@@ -47,45 +47,18 @@ public struct StuckDeviceSweep: Sendable {
             throw MethodMismatch(description: "the stuck-device experiment needs a device model with stuck devices; '\(chip.device.model.kind)' has none")
         }
         let jobs = self.jobs
-        let box = ResultBox(count: jobs.count, done: done)
-        let next = WorkCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
-            while let i = next.take(below: jobs.count) {
-                let job = jobs[i]
-                var c = chip
-                c.device = AnyDeviceModel(c.device.model.withStuckLow(fraction: job.fraction)!)
-                var t = training
-                t.method = job.method
-                t.seed = job.seed
-                t.evaluationInterval = 0
-                do {
-                    let run = try TrainingRun.execute(chip: c, network: network, training: t, data: data, accounting: false)
-                    box.store(i, .success(Result(job: job, accuracy: run.outcome.finalAccuracy)))
-                } catch {
-                    box.store(i, .failure(error))
-                }
-            }
+        let (chip, network, training) = (self.chip, self.network, self.training)
+        return try parallelMap(jobs.count, threads: threads, finished: done) { i in
+            let job = jobs[i]
+            var c = chip
+            c.device = AnyDeviceModel(c.device.model.withStuckLow(fraction: job.fraction)!)
+            var t = training
+            t.method = job.method
+            t.seed = job.seed
+            t.evaluationInterval = 0
+            let run = try TrainingRun.execute(chip: c, network: network, training: t, data: data, accounting: false)
+            return Result(job: job, accuracy: run.outcome.finalAccuracy)
         }
-        return try box.results.map { try $0!.get() }
-    }
-}
-
-/// Results filled in by worker threads, each slot written once.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    @exclusivity(unchecked) private(set) var results: [Result<StuckDeviceSweep.Result, Error>?]
-    private let done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?
-
-    init(count: Int, done: (@Sendable ([StuckDeviceSweep.Result], Int) -> Void)?) {
-        results = Array(repeating: nil, count: count)
-        self.done = done
-    }
-
-    func store(_ i: Int, _ r: Result<StuckDeviceSweep.Result, Error>) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[i] = r
-        done?(results.compactMap { try? $0?.get() }, results.count)
     }
 }
 

@@ -204,13 +204,13 @@ extension Chip {
         for l in 0..<layerCount {
             if l == 0 || !drivesNextAnalog(l - 1) {
                 main += [.buffer(write: false, bits: inBits(l), layer: l), .transfer(bits: inBits(l), layer: l)]
-                main.append(planes > 1 ? .serialRead(layer: l) : .drive(layer: l, plane: 0))
+                main.append(planes > 1 ? .serialRead(layer: l) : .drive(layer: l))
             }
             if drivesNextAnalog(l) {
                 sides.append(conversion(l))
-                main.append(.read(layer: l, fork: sides.count, plane: 0))
+                main.append(.read(layer: l, fork: sides.count))
             } else {
-                if planes == 1 { main.append(.read(layer: l, fork: nil, plane: 0)) }
+                if planes == 1 { main.append(.read(layer: l, fork: nil)) }
                 main += conversion(l)
                 // A hidden layer joined digitally has its ReLU and clip on the digital unit: two comparisons per output.
                 if digitalSums[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l)) }
@@ -267,7 +267,7 @@ final class ImageFlow: Entity {
             let hop = chip.hops[i]
             chip.record(image: true, index: i, unit: s, at: sim.now)
             let end = try chip.perform(hop, slot: s, at: sim.now)
-            let fork: Int? = if case .read(_, let f, _) = hop { f } else { nil }
+            let fork: Int? = if case .read(_, let f) = hop { f } else { nil }
             guard i < last else {
                 if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20 | Int64(chip.chainEnds[fork - 1])) }
                 return

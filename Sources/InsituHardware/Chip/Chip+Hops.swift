@@ -9,11 +9,10 @@ enum Hop {
     case buffer(write: Bool, bits: Int, phase: Phase? = nil, layer: Int = -1)
     /// Interconnect between the tiles and the buffer.
     case transfer(bits: Int, layer: Int)
-    /// Row drivers of every tile holding the layer, with the inputs' levels or their bit `plane`.
-    case drive(layer: Int, plane: Int)
-    /// Arrays and TIAs of every tile holding the layer (inputs at their levels, or bit `plane`);
-    /// `fork` starts a side chain when done.
-    case read(layer: Int, fork: Int?, plane: Int)
+    /// Row drivers of every tile holding the layer, the inputs at their levels.
+    case drive(layer: Int)
+    /// Arrays and TIAs of every tile holding the layer; `fork` starts a side chain when done.
+    case read(layer: Int, fork: Int?)
     /// Stage `index` of `ChipSpec.stages` on every tile holding the layer, one sample a column.
     case stage(index: Int, layer: Int)
     /// ADC banks of every tile holding the layer.
@@ -35,8 +34,8 @@ extension Chip {
         case .buffer(let write, let bits, let p, let l):
             return try bufferAccess(write: write, bits: bits, phase: p ?? phase, layer: l, slot: s, at: now)
         case .transfer(let bits, let l): return try transfer(bits: bits, layer: l, slot: s, at: now)
-        case .drive(let l, let k): return try drive(l, plane: k, slot: s ?? 0, at: now)
-        case .read(let l, _, let k): return try read(l, plane: k, slot: s ?? 0, at: now)
+        case .drive(let l): return try drive(l, volts: slots[s ?? 0].inputs[l], slot: s ?? 0, at: now)
+        case .read(let l, _): return try read(l, volts: slots[s ?? 0].inputs[l], slot: s ?? 0, at: now)
         case .serialRead(let l): return try serialRead(l, slot: s ?? 0, at: now)
         case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
@@ -46,10 +45,9 @@ extension Chip {
 
     /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2
     /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair), or,
-    /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt. Bit-serial
-    /// inputs drive one plane: the full range on the rows whose bit is set.
-    func drive(_ l: Int, plane k: Int, slot s: Int, at now: SimTime) throws -> SimTime {
-        let v = planes == 1 ? slots[s].inputs[l] : planeVolts(l, slot: s, plane: k)
+    /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt. `volts` are
+    /// layer l's inputs, or a bit plane of them (the full range on the rows whose bit is set).
+    func drive(_ l: Int, volts v: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
         var end = now
         for p in blocks(l, slot: s) {
             var line = 0.0
@@ -67,10 +65,9 @@ extension Chip {
     /// Array read with the TIAs: each tile's array is busy for its settling plus the TIA's and
     /// dissipates t x sum V^2 G over its own inputs and conductances; each column's TIA costs
     /// one sample. With an analog interlayer the TIAs of the block holding the layer's first
-    /// inputs also charge the next layer's row lines for their columns. Bit-serial inputs read one plane.
-    func read(_ l: Int, plane k: Int, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// inputs also charge the next layer's row lines for their columns. `volts` as for `drive`.
+    func read(_ l: Int, volts inputs: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
         let slot = slots[s]
-        let inputs = planes == 1 ? slot.inputs[l] : planeVolts(l, slot: s, plane: k)
         let drivesNext = drivesNextAnalog(l)
         let devices = crossbar(l, slot: s)
         var end = now
@@ -169,7 +166,8 @@ extension Chip {
     func serialRead(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         var start = now, end = now
         for k in 0..<planes {
-            let read = try read(l, plane: k, slot: s, at: try drive(l, plane: k, slot: s, at: start))
+            let volts = planeVolts(l, slot: s, plane: k)
+            let read = try read(l, volts: volts, slot: s, at: try drive(l, volts: volts, slot: s, at: start))
             var t = read
             for stage in 0..<stageCount { t = try pass(stage: stage, layer: l, slot: s, at: t) }
             end = max(end, try shiftAdd(l, slot: s, at: try convert(l, slot: s, at: t)))
