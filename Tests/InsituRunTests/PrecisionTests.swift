@@ -33,6 +33,27 @@ import InsituEngine
         #expect(x[0] == Float(Float16(Float(0.1234567 * half.errorUnit) / half.errorUnit)) * half.errorUnit)
     }
 
+    /// Rounding only the sums an image changed gives what rounding the whole sum gives, in
+    /// fp16 and bf16; fp32 in 32-bit words leaves the sums as they are.
+    @Test func changedSumsRoundAsTheWhole() throws {
+        var (design, _) = try DeterminismTests.small()
+        for (format, word) in [(NumberFormat.fp16, 16), (.bf16, 16), (.fp32, 32)] {
+            design.chip.digital.accumulatorFormat = format
+            design.chip.buffer.wordBits = word
+            let chip = try ChipBuilder.chip(design.chip, network: design.network, seed: 1)
+            let inputs: [Float] = [0.2, 0, 0.1], errors: [Float] = [0.3, -2e-3, 0]
+            let sums: [Float] = (0..<9).map { Float($0) * 1234.567 - 4321.1 }
+            var whole = sums, changed = sums
+            whole.withUnsafeMutableBufferPointer { chip.roundGradients($0) }
+            let done = changed.withUnsafeMutableBufferPointer { g in
+                inputs.withUnsafeBufferPointer { a in errors.withUnsafeBufferPointer { d in chip.roundChangedGradients(g, inputs: a, errors: d) } }
+            }
+            #expect(done)
+            // Rows of non-zero inputs and columns of non-zero errors: sums 0, 1, 6, 7 rounded, the rest as they were.
+            for k in 0..<9 { #expect(changed[k] == ([0, 1, 6, 7].contains(k) ? whole[k] : sums[k]), "\(format) \(k)") }
+        }
+    }
+
     /// The same training with 16- and 4-bit buffer words: different trained states, and the
     /// narrow words train worse.
     @Test func narrowWordsChangeTheTrainedWeights() throws {

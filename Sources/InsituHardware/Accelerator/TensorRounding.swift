@@ -6,13 +6,16 @@ public protocol TensorRounding: AnyObject {
     func roundErrors(_ values: UnsafeMutableBufferPointer<Float>)
     /// Rounds a layer's gradient sum as the machine accumulates it.
     func roundGradients(_ values: UnsafeMutableBufferPointer<Float>)
-    /// The rounding of one gradient sum on its own, when the machine rounds each element
-    /// apart (a float format): the algorithm then rounds only the sums an image changed,
-    /// which gives the same values, since a rounded sum rounds to itself. Nil: a layer's sum
-    /// is rounded as a whole (an integer format's scale depends on every element).
-    var gradientElementRounding: (@Sendable (Float) -> Float)? { get }
+    /// Rounds only the sums of a layer's gradient that one image's product of `inputs` and
+    /// `errors` changed (rows of non-zero inputs, columns of non-zero errors), when the machine
+    /// rounds each sum apart (a float format): the same values as `roundGradients`, since a
+    /// rounded sum rounds to itself. False, having done nothing, when a sum's rounding depends
+    /// on the others (an integer format's scale): the caller then rounds the whole.
+    func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                               errors: UnsafeBufferPointer<Float>) -> Bool
 }
 
 extension TensorRounding {
-    public var gradientElementRounding: (@Sendable (Float) -> Float)? { nil }
+    public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                                      errors: UnsafeBufferPointer<Float>) -> Bool { false }
 }

@@ -391,11 +391,19 @@ extension Chip: TensorRounding {
     }
 
     /// Element by element when the accumulator is a float format its words hold whole.
-    public var gradientElementRounding: (@Sendable (Float) -> Float)? {
+    public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                                      errors: UnsafeBufferPointer<Float>) -> Bool {
         let format = spec.digital.accumulatorFormat ?? .fp32
-        guard !format.isInteger && spec.buffer.wordBits >= format.bits else { return nil }
-        let unit = errorUnit
-        if unit == 1 { return { @Sendable x in format.roundFloat(x) } }
-        return { @Sendable x in format.roundFloat(x / unit) * unit }
+        guard !format.isInteger && spec.buffer.wordBits >= format.bits else { return false }
+        // fp32 in words that hold it: `roundGradients` leaves every sum as it is.
+        if format == .fp32 { return true }
+        let unit = errorUnit, m = errors.count
+        for i in 0..<inputs.count where inputs[i] != 0 {
+            for j in 0..<m where errors[j] != 0 {
+                // As `NumberFormat.round(_:unit:)` rounds one element.
+                values[i * m + j] = unit == 1 ? format.roundFloat(values[i * m + j]) : format.roundFloat(values[i * m + j] / unit) * unit
+            }
+        }
+        return true
     }
 }

@@ -29,7 +29,6 @@ public struct Backprop {
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the errors.
     public mutating func accumulate(_ pass: ForwardPass, labels: [Int], weights: [[Float]]) {
         let L = widths.count - 1
-        let elementRounding = rounding?.gradientElementRounding
         let k = activation.outputScalePerAmp
         for s in 0..<pass.count {
             let label = labels[s]
@@ -68,15 +67,7 @@ public struct Backprop {
                     deltas[l].withUnsafeBufferPointer { d in
                         gradients[l].withUnsafeMutableBufferPointer { g in
                             DigitalMath.accumulate(a, d, into: g)
-                            if let element = elementRounding {
-                                // Only the sums this image changed: rows of non-zero inputs, columns of non-zero errors.
-                                let m = d.count
-                                for i in 0..<a.count where a[i] != 0 {
-                                    for j in 0..<m where d[j] != 0 { g[i * m + j] = element(g[i * m + j]) }
-                                }
-                            } else {
-                                rounding?.roundGradients(g)
-                            }
+                            if let rounding, !rounding.roundChangedGradients(g, inputs: a, errors: d) { rounding.roundGradients(g) }
                         }
                     }
                 }
