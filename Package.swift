@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "InsituFuzzSupport"),
         .executableTarget(name: "InsituFuzzArch", dependencies: ["InsituArchFile", "InsituFuzzSupport"]),
         .executableTarget(name: "InsituFuzzData", dependencies: ["InsituData", "InsituTraining", "InsituFuzzSupport"]),
+        .executableTarget(name: "InsituFuzzRunFiles", dependencies: ["InsituArchFile", "InsituData", "InsituReport", "InsituTraining", "InsituFuzzSupport"]),
         .testTarget(name: "InsituEngineTests", dependencies: ["InsituEngine"]),
         .testTarget(name: "InsituArchFileTests", dependencies: ["InsituArchFile", "InsituDevices", "InsituEngine", "InsituDigital", "InsituHardware", "InsituTraining"]),
         .testTarget(name: "InsituPhysicsTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining"]),

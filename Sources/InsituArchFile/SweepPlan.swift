@@ -20,6 +20,35 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         guard !vary.isEmpty else { throw ArchError(.option("--vary"), "a sweep needs at least one --vary KEY=V1,V2,...") }
         axes = try vary.map(Self.axis)
         self.zipped = zipped
+        try check()
+    }
+
+    /// A plan read back from a sweep's folder (sweep-spec.json) passes the checks a plan from
+    /// `--vary` passes, so a damaged or hand-made file cannot make a sweep that `--vary` refuses.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        axes = try c.decode([Axis].self, forKey: .axes)
+        zipped = try c.decode(Bool.self, forKey: .zipped)
+        do {
+            guard !axes.isEmpty else { throw ArchError(.option("--vary"), "a sweep has at least one axis") }
+            for a in axes {
+                guard !a.values.isEmpty, a.values.count <= Self.maximumPoints else { throw ArchError(.option("--vary \(a.key)"), "'\(a.key)' has \(a.values.count) values") }
+                try Self.checkKey(a.key, at: .option("--vary \(a.key)"))
+            }
+            try check()
+        } catch let e as ArchError {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: e.description))
+        }
+    }
+
+    /// Most axes a sweep may have (each doubles the points at least).
+    public static let maximumAxes = 16
+
+    /// The checks every plan passes: each key on one axis, zipped axes alike, few enough points.
+    func check() throws {
+        guard axes.count <= Self.maximumAxes else {
+            throw ArchError(.option("--vary"), "a sweep has at most \(Self.maximumAxes) --vary axes, found \(axes.count)", hint: "join keys that move together with '+', or split the sweep")
+        }
         // A key on two axes would label rows with values it did not run with: each key once.
         var seen = Set<String>()
         for a in axes {
@@ -73,17 +102,22 @@ public struct SweepPlan: Sendable, Equatable, Codable {
             throw ArchError(location, "expected KEY=V1,V2,..., e.g. --vary chip.adc.bits=4,6,8")
         }
         let key = String(text[..<eq])
-        for part in key.split(separator: "+", omittingEmptySubsequences: false) {
-            guard !part.isEmpty, part.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
-                throw ArchError(location, "expected a dotted key (or keys joined by '+') before '=', e.g. chip.tile.rows+chip.tile.columns")
-            }
-        }
+        try checkKey(key, at: location)
         var values: [String] = []
         for item in split(String(text[text.index(after: eq)...])) {
             values += try expand(item, at: location)
         }
         guard !values.isEmpty else { throw ArchError(location, "'\(key)' has no values") }
         return Axis(key: key, values: values)
+    }
+
+    /// A dotted key, or dotted keys joined by '+'.
+    static func checkKey(_ key: String, at location: SourceLocation) throws {
+        for part in key.split(separator: "+", omittingEmptySubsequences: false) {
+            guard !part.isEmpty, part.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
+                throw ArchError(location, "expected a dotted key (or keys joined by '+') before '=', e.g. chip.tile.rows+chip.tile.columns")
+            }
+        }
     }
 
     /// Splits on commas that are not inside brackets.

@@ -67,9 +67,9 @@ func prepareOutputFolder(_ folder: String) throws {
 
 /// Takes a run's output folder (locked, refused if it holds another run unless `force`);
 /// a refusal is a usage error, exit code 2.
-func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false) throws -> RunFolder {
+func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false, shared: Bool = false, own: Set<String> = []) throws -> RunFolder {
     do {
-        return try RunFolder(path, force: force, resuming: resuming)
+        return try RunFolder(path, force: force, resuming: resuming, shared: shared, own: own)
     } catch let refusal as RunFolder.Refusal {
         throw usageError(refusal.description)
     }
@@ -79,8 +79,13 @@ func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false) throws -
 func writingOutputs(to folder: String, _ body: () throws -> Void) throws {
     do {
         try body()
+    } catch let failure as AtomicFile.Failure {
+        printError("error: \(failure)")
+        throw ExitCode(1)
     } catch let error as CocoaError {
-        printError("error: cannot write into \(folder): \(error.localizedDescription)")
+        let path = error.userInfo[NSFilePathErrorKey] as? String ?? folder
+        let reason = (error.userInfo[NSUnderlyingErrorKey] as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? "the system refused it"
+        printError("error: cannot write \(path): \(reason)")
         throw ExitCode(1)
     }
 }

@@ -22,6 +22,7 @@ struct CalibrationCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Input vectors to stream.") var images = 200
     @Option(parsing: .unconditional, help: "Seed of the random states and inputs.") var seed = 1
     @Option(help: "Folder for calibration.csv.") var out: String?
+    @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
 
     static let tables = ["isaac-tile": PublishedTable.isaacTile, "isaac-ima": PublishedTable.isaacIMA]
 
@@ -31,15 +32,20 @@ struct CalibrationCommand: ParsableCommand {
         }
         guard images >= 1 && images <= 100_000 else { throw usageError("--images must be from 1 to 100,000") }
         guard seed >= 0 else { throw usageError("--seed must be at least 0") }
-        let design = try loadDesign(path: arch, overrides: overrides)
+        let (design, resolved) = try loadResolvedDesign(path: arch, overrides: overrides)
         if let own = design.accelerator {
             throw usageError("--arch \(arch) describes a \(own.spec.kind) accelerator; give a crossbar design such as arch/isaac-tile.yaml")
         }
-        if let out { try prepareOutputFolder(out) }
+        let folder = try out.map { try takeRunFolder($0, force: force) }
         let measured = try Calibration.run(chip: design.chip, images: images, seed: UInt64(seed))
         let text = CalibrationTable(published: table, measured: measured)
         print("\(design.name) against \(table.name) (\(table.source)): \(images) vectors through a \(measured.widths[0])x\(measured.widths[1]) layer in \(String(format: "%.3f", measured.seconds * 1e6)) us")
         print(text.text())
-        if let out { try writingOutputs(to: out) { try AtomicFile.write(text.csv(), to: out + "/calibration.csv") } }
+        if let out, let folder {
+            try writingOutputs(to: out) {
+                try AtomicFile.write(text.csv(), to: URL(fileURLWithPath: out).appendingPathComponent("calibration.csv").path)
+                try folder.finish(files: ["calibration.csv"], fingerprint: Fingerprint.of([resolved] + [reference, "\(images)", "\(seed)"].map { Data($0.utf8) }))
+            }
+        }
     }
 }

@@ -89,10 +89,16 @@ struct Compare: ParsableCommand {
             try writingOutputs(to: out) {
                 try table.write(to: out)
                 try AtomicFile.write(ReportPages.compare(table, runs[0], runs[1]), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
-                try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"])
+                try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"],
+                                  fingerprint: fingerprint([resolvedA, resolvedB], a, seeds: [a.training.seed]))
             }
             print("written: \(out)/compare.json, compare.csv, \(folders[0])/, \(folders[1])/")
         }
+    }
+
+    /// What the comparison depended on: both resolved designs, the seeds, images, data and mode.
+    func fingerprint(_ resolved: [Data], _ a: ArchDesign, seeds: [UInt64]) -> String {
+        Fingerprint.of(resolved + ["seeds \(seeds)", "\(a.training.images)", inference ? "inference" : "training", data.fingerprint].map { Data($0.utf8) })
     }
 
     /// Both designs once per seed, in parallel; the table of means, and with --out each run in NAME/seed-S/.
@@ -125,7 +131,7 @@ struct Compare: ParsableCommand {
             }
             try table.write(to: out)
             try AtomicFile.write(ReportPages.compare(table, runs[0], runs[n]), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
-            try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"])
+            try folder.finish(files: files + ["compare.json", "compare.csv", "report.html"], fingerprint: fingerprint(resolved, a, seeds: seeds))
         }
         print("written: \(out)/compare.json, compare.csv, \(folders[0])/seed-*/, \(folders[1])/seed-*/")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import InsituArchFile
 import InsituData
+import InsituReport
 import InsituTraining
 
 /// Where training data comes from: the embedded 8x8 set or a user's MNIST folder.
@@ -29,5 +30,10 @@ struct DataOptions: ParsableArguments {
         } catch let e as DataError {
             throw inputError(e.description)
         }
+    }
+
+    /// What the data contribute to a run's fingerprint: the set, and the bytes of the files in --data.
+    var fingerprint: String {
+        dataset.rawValue + ":" + (data.map(Fingerprint.folder) ?? "embedded")
     }
 }

@@ -37,6 +37,10 @@ struct StuckDevices: ParsableCommand {
     @Option(parsing: .unconditional, help: "Training images per run (default: the arch file's).") var images: Int?
     @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for sweep.json, sweep.csv and report.html.") var out: String?
+    @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
+
+    /// Most runs one experiment may plan (fractions x methods x seeds).
+    static let maximumRuns = 100_000
 
     static let singleLayerDefaults = ["chip.tia.output_gain=500 V/A", "training.learning_rate=0.005 V^2"]
 
@@ -49,7 +53,7 @@ struct StuckDevices: ParsableCommand {
             let given = Set(overrides.compactMap { $0.split(separator: "=").first.map(String.init) })
             sets = Self.singleLayerDefaults.filter { !given.contains(String($0.split(separator: "=")[0])) } + overrides
         }
-        var design = try loadDesign(path: arch, overrides: sets)
+        var (design, resolved) = try loadResolvedDesign(path: arch, overrides: sets)
         if let own = design.accelerator {
             throw usageError("--arch \(arch) describes a \(own.spec.kind) accelerator, which has no devices to make stuck; give a crossbar design such as arch/li2018.yaml")
         }
@@ -66,14 +70,19 @@ struct StuckDevices: ParsableCommand {
                                                               count: design.network.layers.count - 1)
         }
         let fractionList = try parseFractions(fractions)
-        let methodList = try methods.split(separator: ",").map { name -> TrainingSpec.Method in
+        let methodList = try methods.split(separator: ",", omittingEmptySubsequences: false).map { name -> TrainingSpec.Method in
             let m = TrainingSpec.Method(rawValue: String(name))
             guard m == .inSitu || m == .exSitu else {
                 throw usageError("--methods takes in-situ and ex-situ, found '\(name)'")
             }
             return m
         }
-        if let out { try prepareOutputFolder(out) }
+        guard !fractionList.isEmpty else { throw usageError("--fractions needs at least one fraction, e.g. 0,5%,10%") }
+        guard !methodList.isEmpty else { throw usageError("--methods needs in-situ, ex-situ or both") }
+        let (runs, overflow) = fractionList.count.multipliedReportingOverflow(by: methodList.count * seeds)
+        guard !overflow && runs <= Self.maximumRuns else {
+            throw usageError("--fractions x --methods x --seeds: \(fractionList.count) x \(methodList.count) x \(seeds) runs is more than \(Self.maximumRuns); give fewer")
+        }
         let trainingData = try data.load(for: design)
         let sweep = StuckDeviceSweep(chip: design.chip, network: design.network, training: design.training,
                                      fractions: fractionList, methods: methodList, seeds: (1...seeds).map(UInt64.init))
@@ -82,6 +91,8 @@ struct StuckDevices: ParsableCommand {
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(arch): \(failure)")
         }
+        // The folder is taken once every input has been checked.
+        let runFolder = try out.map { try takeRunFolder($0, force: force) }
         let layers = design.network.layers, name = design.name, folder = out
         // Each finished run is written at once, so an interrupted sweep keeps what it finished.
         let progress = ProgressLine(label: "stuck-devices", total: sweep.jobs.count, unit: "runs")
@@ -92,11 +103,20 @@ struct StuckDevices: ParsableCommand {
         progress.finish()
         let table = SweepTable(results: results, layers: layers, design: name)
         print(table.text())
-        if let out { try writingOutputs(to: out) { try table.write(to: out) } }
+        if let out, let runFolder {
+            try writingOutputs(to: out) {
+                try table.write(to: out)
+                try runFolder.finish(files: ["sweep.json", "sweep.csv", "report.html"], fingerprint: Fingerprint.of([resolved] + [
+                    "\(fractionList)", "\(methodList.map(\.rawValue))", "seeds \(seeds)", "layers \(layers)", "\(design.training.images)", data.fingerprint,
+                ].map { Data($0.utf8) }))
+            }
+        }
     }
 
     func parseFractions(_ text: String) throws -> [Double] {
-        try text.split(separator: ",").map { item in
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard items.count <= 1000 else { throw usageError("--fractions lists \(items.count) fractions; give at most 1000") }
+        return try items.map { item in
             let t = item.trimmingCharacters(in: .whitespaces)
             let v = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
             guard let v, v >= 0, v <= 1 else { throw usageError("--fractions: '\(t)' is not a fraction from 0 to 1 (or 0% to 100%)") }

@@ -51,18 +51,6 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A figure to make large (repeatable; after the --minimize ones).", valueName: "key")) var maximize: [String] = []
     @Flag(help: "Do not print progress.") var quiet = false
 
-    /// What a sweep folder records of its sweep, so that a resume or a merge runs the same one.
-    struct Spec: Codable, Equatable {
-        var arch: String
-        var plan: SweepPlan
-        var overrides: [String]
-        var images: Int?
-        var dataset: String
-        var data: String?
-        /// The seeds every point trains with (nil: the arch file's seed, one run per point).
-        var seeds: [UInt64]?
-    }
-
     func run() throws {
         if let merge { return try mergeShards(merge) }
         guard let arch else { throw usageError("give an architecture file, e.g. insitu sweep arch/li2018.yaml --vary chip.adc.bits=4,8 --out runs/s") }
@@ -79,25 +67,33 @@ struct SweepCommand: ParsableCommand {
         if plan.axes.contains(where: { $0.keys.contains("training.seed") }) {
             throw usageError("--vary training.seed makes the seed a design axis, and the front would mix seeds; use --seeds N to train every point with N seeds")
         }
+        if let seedList, plan.count.multipliedReportingOverflow(by: seedList.count).overflow || plan.count * seedList.count > SweepPlan.maximumPoints {
+            throw usageError("--seeds: \(plan.count) points x \(seedList.count) seeds is more than \(SweepPlan.maximumPoints) runs; use fewer points or seeds")
+        }
         _ = try analysis()
-        let spec = Spec(arch: URL(fileURLWithPath: arch).standardizedFileURL.path, plan: plan, overrides: overrides, images: images,
-                        dataset: data.dataset.rawValue, data: data.data.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, seeds: seedList)
+        let archPath = URL(fileURLWithPath: arch).standardizedFileURL.path
+        let base = try loadResolvedDesign(path: archPath, overrides: overrides).resolvedJSON
+        let spec = Spec(arch: archPath, plan: plan, overrides: overrides, images: images,
+                        dataset: data.dataset.rawValue, data: data.data.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, seeds: seedList,
+                        fingerprint: Fingerprint.of([base, Data("\(images.map(String.init) ?? "arch")|\(data.fingerprint)".utf8)]))
         // Every point's design is checked before anything is written.
         let designs = try (0..<plan.count).map { try design(spec, point: $0) }
         if let slurm {
             guard slurm >= 1 && slurm <= plan.count else { throw usageError("--slurm takes 1 to \(plan.count) shards (one per point at most)") }
             try checkScriptable(out)
-            try prepare(out, spec)
+            let folder = try prepare(out, spec)
+            defer { folder.release() }
             return try writeSlurmScript(out, shards: slurm)
         }
         let trainingData = try data.load(for: designs[0])
         // The data depend on the input section and on how many test images a point scores on.
         let perPointData = plan.axes.contains { $0.keys.contains { $0.hasPrefix("input.") || $0 == "training.test_images" } }
-        try prepare(out, spec)
+        let folder = try prepare(out, spec)
+        defer { folder.release() }
         // Jobs: a point, or with --seeds a point and one of its seeds, not yet done.
         let seedSlots: [UInt64?] = seedList.map { $0.map { Optional($0) } } ?? [nil]
         let mine = (0..<plan.count).filter { $0 % of == index }
-        let todo = mine.flatMap { p in seedSlots.filter { Self.seedRow(out, p, $0) == nil }.map { (point: p, seed: $0) } }
+        let todo = mine.flatMap { p in seedSlots.filter { Self.seedRow(out, p, $0, spec.fingerprint) == nil }.map { (point: p, seed: $0) } }
         let pointsLeft = Set(todo.map(\.point)).count
         if !quiet { printError("sweep: \(plan.count) points\(seedList.map { " x \($0.count) seeds" } ?? ""), \(mine.count - pointsLeft) already done\(of > 1 ? " (shard \(index)/\(of))" : ""), \(min(threads, max(todo.count, 1))) at once") }
         let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: seedList == nil ? "points" : "runs")
@@ -130,7 +126,7 @@ struct SweepCommand: ParsableCommand {
             print("shard \(index)/\(of) done: \(todo.count) point(s) written to \(out)/points; join the shards with: insitu sweep --merge \(out)")
             return
         }
-        try finish(out, plan, seeds: seedList)
+        try finish(out, spec)
     }
 
     /// The constraints (--min-accuracy, --constrain) and objectives (--minimize, --maximize) asked for.
@@ -187,19 +183,38 @@ struct SweepCommand: ParsableCommand {
         return (i, n)
     }
 
-    /// Creates the folder and records the sweep, or checks that the folder holds this sweep.
-    func prepare(_ out: String, _ spec: Spec) throws {
+    /// Takes the folder (shared with the sweep's other shards, refused while another command
+    /// writes there or when it holds another command's outputs), clears temporaries an
+    /// interrupted run left in its points, and records the sweep, or checks that the folder
+    /// holds this very sweep. Of two sweeps started into one folder at once, one records its
+    /// spec (created exclusively) and the other finds it and is refused.
+    func prepare(_ out: String, _ spec: Spec) throws -> RunFolder {
         try prepareOutputFolder(out)
+        let folder = try takeRunFolder(out, force: false, shared: true, own: RunFolder.sweepFiles)
         let file = URL(fileURLWithPath: out).appendingPathComponent("sweep-spec.json")
-        if let existing = try? Data(contentsOf: file) {
-            guard let old = try? JSONDecoder().decode(Spec.self, from: existing), old == spec else {
-                throw usageError("--out \(out) holds another sweep (its sweep-spec.json differs); give a new folder, or run the same sweep to resume it")
+        Self.clearPointTemporaries(out)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            let held = RunFolder.sweepFiles.filter { FileManager.default.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent($0).path) }
+            if !held.isEmpty {
+                throw usageError("--out \(out) holds \(held.sorted().joined(separator: ", ")) but no sweep-spec.json (another command's outputs, or a damaged sweep); give a new folder")
             }
-            return
+            try writingOutputs(to: out) { _ = try AtomicFile.create(spec.sealed(), at: file.path) }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writingOutputs(to: out) { try AtomicFile.write(encoder.encode(spec), to: file.path) }
+        guard let existing = try? Data(contentsOf: file), let old = try? Spec(sealed: existing), old == spec else {
+            throw usageError("--out \(out) holds another sweep (its sweep-spec.json differs: other keys, values, options, or the arch file or data changed since); give a new folder, or run the same sweep to resume it")
+        }
+        return folder
+    }
+
+    /// Removes temporary files an interrupted run left in the points' folders.
+    static func clearPointTemporaries(_ out: String) {
+        let points = URL(fileURLWithPath: out).appendingPathComponent("points")
+        guard let walk = FileManager.default.enumerator(atPath: points.path) else { return }
+        while let name = walk.nextObject() as? String {
+            if (name as NSString).lastPathComponent.contains(AtomicFile.temporaryMarker) {
+                try? FileManager.default.removeItem(atPath: points.appendingPathComponent(name).path)
+            }
+        }
     }
 
     static func pointFolder(_ out: String, _ point: Int) -> URL {
@@ -213,37 +228,48 @@ struct SweepCommand: ParsableCommand {
 
     /// A finished run's row (its point.json, written last), or nil when it is not done or its
     /// row cannot be read (written in an older report vocabulary, say): such a run runs again.
-    static func seedRow(_ out: String, _ point: Int, _ seed: UInt64?) -> SweepRow? {
-        guard let bytes = try? Data(contentsOf: runFolder(out, point, seed).appendingPathComponent("point.json")) else { return nil }
-        return try? JSONDecoder().decode(SweepRow.self, from: bytes)
+    /// A row of another sweep (another fingerprint, point or seed) is not this run's either.
+    static func seedRow(_ out: String, _ point: Int, _ seed: UInt64?, _ fingerprint: String) -> SweepRow? {
+        let folder = runFolder(out, point, seed)
+        guard RunFolder.isComplete(folder.path, requiring: ["point.json"]),
+              let bytes = try? Data(contentsOf: folder.appendingPathComponent("point.json")),
+              let row = try? JSONDecoder().decode(SweepRow.self, from: bytes),
+              row.fingerprint == fingerprint, row.point == point else { return nil }
+        return row
     }
 
     /// A point's row: its run's, or the mean over its seeds once every seed is done.
-    static func row(_ out: String, _ point: Int, seeds: [UInt64]?) -> SweepRow? {
-        guard let seeds else { return seedRow(out, point, nil) }
-        let rows = seeds.compactMap { seedRow(out, point, $0) }
+    static func row(_ out: String, _ point: Int, _ spec: Spec) -> SweepRow? {
+        guard let seeds = spec.seeds else { return seedRow(out, point, nil, spec.fingerprint) }
+        let rows = seeds.compactMap { seedRow(out, point, $0, spec.fingerprint) }
         return rows.count == seeds.count ? SweepRow.mean(of: rows, seeds: seeds) : nil
     }
 
-    /// A run's folder: the run's report files, design.json, then point.json last (its presence marks the run done).
+    /// A run's folder: the run's report files, design.json, point.json, then manifest.json last (it marks the run done).
     static func write(_ run: TrainingRun, design: String, spec: Spec, plan: SweepPlan, point: Int, seed: UInt64?, to out: String) throws {
         let folder = runFolder(out, point, seed)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RunWriter.write(run, design: design, to: folder.path)
+        let files = try RunWriter.write(run, design: design, to: folder.path)
         try AtomicFile.write(ArchDesign.resolvedJSON(path: spec.arch, overrides: spec.overrides + plan.overrides(at: point)),
                              to: folder.appendingPathComponent("design.json").path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(SweepRow(point: point, values: plan.values(at: point), run: run)),
+        var row = SweepRow(point: point, values: plan.values(at: point), run: run)
+        row.fingerprint = spec.fingerprint
+        try AtomicFile.write(encoder.encode(row),
                              to: folder.appendingPathComponent("point.json").path)
+        // The manifest, last, marks the run done: a point whose files do not match it runs again.
+        try RunFolder.writeManifest(in: folder.path, files: files + ["design.json", "point.json"],
+                                    fingerprint: Fingerprint.of([spec.fingerprint, "point \(point)", "seed \(seed.map(String.init) ?? "arch")"]))
     }
 
     /// Gathers every point into sweep.csv and sweep.json and prints the table.
-    func finish(_ out: String, _ plan: SweepPlan, seeds: [UInt64]?) throws {
+    func finish(_ out: String, _ spec: Spec) throws {
+        let plan = spec.plan
         var rows: [SweepRow] = []
         var missing: [Int] = []
         for p in 0..<plan.count {
-            if let r = Self.row(out, p, seeds: seeds) { rows.append(r) } else { missing.append(p) }
+            if let r = Self.row(out, p, spec) { rows.append(r) } else { missing.append(p) }
         }
         guard missing.isEmpty else {
             printError("error: \(missing.count) point(s) not done in \(out): \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""); run the missing shards, then merge again")
@@ -268,10 +294,31 @@ struct SweepCommand: ParsableCommand {
     func mergeShards(_ folder: String) throws {
         guard arch == nil, vary.isEmpty else { throw usageError("--merge takes only the sweep folder: insitu sweep --merge DIR") }
         let file = URL(fileURLWithPath: folder).appendingPathComponent("sweep-spec.json")
-        guard let bytes = try? Data(contentsOf: file), let spec = try? JSONDecoder().decode(Spec.self, from: bytes) else {
+        guard let bytes = try? Data(contentsOf: file) else {
             throw usageError("--merge \(folder): no sweep-spec.json there (is it a sweep's --out folder?)")
         }
-        try finish(folder, spec.plan, seeds: spec.seeds)
+        let spec: Spec
+        do { spec = try Spec(sealed: bytes) } catch {
+            throw usageError("--merge \(folder): sweep-spec.json is damaged or not a sweep's (\(Self.reason(error))); run the sweep again into a new folder")
+        }
+        if let seeds = spec.seeds, seeds.isEmpty || seeds.count > Train.maximumSeeds || spec.plan.count.multipliedReportingOverflow(by: seeds.count).overflow {
+            throw usageError("--merge \(folder): sweep-spec.json lists \(seeds.count) seeds; a sweep has 1 to \(Train.maximumSeeds)")
+        }
+        let folderLock = try takeRunFolder(folder, force: false, shared: true, own: RunFolder.sweepFiles)
+        defer { folderLock.release() }
+        try finish(folder, spec)
+    }
+
+    /// What a decoder found wrong, in a line.
+    static func reason(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): c.debugDescription
+        case DecodingError.keyNotFound(let k, _): "no '\(k.stringValue)'"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            "'\(c.codingPath.map(\.stringValue).joined(separator: "."))' is not what a sweep records"
+        case let damaged as SpecDamaged: damaged.description
+        default: "not JSON"
+        }
     }
 
     /// The script names its paths on #SBATCH and comment lines, where a quote cannot help: a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InsituArchFile
 import InsituEngine
+import InsituHardware
 import InsituMapping
 import InsituReport
 import InsituTraining
@@ -79,8 +80,12 @@ struct Train: ParsableCommand {
         let checkpointPath = out.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }
         // The design as run (extends merged, overrides applied): recorded in report.json and fingerprinted for checkpoints.
         let resolved = out == nil ? nil : resolvedJSON
-        let fingerprint = checkpointEvery == nil && resume == nil ? "" : runFingerprint(design, resolved: resolved ?? Data())
+        let fingerprint = out == nil ? "" : runFingerprint(design, resolved: resolved ?? Data())
         var resumeFrom: RunCheckpoint?
+        if let resume { try checkResumable(resume, fingerprint: fingerprint) }
+        if let out, checkpointEvery != nil {
+            try writingOutputs(to: out) { try AtomicFile.write(fingerprint, to: URL(fileURLWithPath: out).appendingPathComponent(RunFolder.fingerprintName).path) }
+        }
         if let resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
             guard let data = FileManager.default.contents(atPath: checkpointPath), let saved = CheckpointFile.decode(data) else {
                 throw usageError("--resume \(resume): checkpoint.json is damaged or not a checkpoint (it cannot be read, or its checksum does not match); remove it to start the run afresh")
@@ -111,6 +116,8 @@ struct Train: ParsableCommand {
             }
         } catch let failure as LayerMapping.Failure {
             throw usageError("\(arch.arch): \(failure)")
+        } catch let mismatch as CheckpointMismatch {
+            throw usageError("--resume \(resume ?? ""): checkpoint.json is not this run's: \(mismatch); remove it to start the run afresh")
         }
         progress?.finish()
         print(RunSummary.text(run, design: design.name, perTile: perTile))
@@ -130,7 +137,8 @@ struct Train: ParsableCommand {
                 files.append("report.html")
                 if let sink { files += try sink.finish() }
                 if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
-                try folder.finish(files: files)
+                try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: out).appendingPathComponent(RunFolder.fingerprintName).path)
+                try folder.finish(files: files, fingerprint: fingerprint)
             }
             if let sink { print(TraceOptions.summary(sink, folder: out)) }
         }
@@ -142,10 +150,28 @@ extension TrainingSpec.Method: ExpressibleByArgument {
 }
 
 extension Train {
+    /// `--resume DIR` continues only an interrupted run of this design and these options: a
+    /// finished run, a run that kept no checkpoint, or another design's run is refused (a folder
+    /// with nothing of a run in it starts one).
+    func checkResumable(_ dir: String, fingerprint: String) throws {
+        let at = { (name: String) in URL(fileURLWithPath: dir).appendingPathComponent(name).path }
+        if FileManager.default.fileExists(atPath: at(RunFolder.manifestName)) {
+            throw usageError("--resume \(dir): the folder holds a finished run (its manifest.json); nothing to resume. Run again with --out \(dir) --force to replace it")
+        }
+        if let recorded = try? String(contentsOfFile: at(RunFolder.fingerprintName), encoding: .utf8) {
+            guard recorded == fingerprint else {
+                throw usageError("--resume \(dir): the checkpoint belongs to another design or other options; give the same arch file and options")
+            }
+            return
+        }
+        let held = RunFolder.runFiles.filter { FileManager.default.fileExists(atPath: at($0)) }
+        if !held.isEmpty && !held.contains("checkpoint.json") {
+            throw usageError("--resume \(dir): the folder holds a run that kept no checkpoint (\(held.joined(separator: ", "))); nothing to resume. Give a new folder, or --out \(dir) --force to replace it")
+        }
+    }
+
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
     func runFingerprint(_ design: ArchDesign, resolved: Data) -> String {
-        var text = String(decoding: resolved, as: UTF8.self)
-        text += "|\(design.training.seed)|\(design.training.images)|\(design.training.method.rawValue)|\(data.dataset.rawValue)|\(data.data ?? "")"
-        return String(format: "%08x-%d", RunFolder.crc32(Data(text.utf8)), text.utf8.count)
+        Fingerprint.of([resolved] + ["\(design.training.seed)", "\(design.training.images)", design.training.method.rawValue, data.fingerprint].map { Data($0.utf8) })
     }
 }

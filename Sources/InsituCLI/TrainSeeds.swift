@@ -7,11 +7,14 @@ import InsituTraining
 
 extension Train {
     /// `--seeds N` (seeds 1 to N) or a comma-separated list of distinct seeds.
+    /// Most seeds one --seeds may give.
+    static let maximumSeeds = 1000
+
     static func parseSeeds(_ text: String) throws -> [UInt64] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if items.count == 1 {
-            guard let n = Int(items[0]), n >= 1, n <= 1000 else {
-                throw usageError("--seeds takes a count from 1 to 1000 (seeds 1 to N) or a list of seeds such as 1,5,9; found '\(text)'")
+            guard let n = Int(items[0]), n >= 1, n <= maximumSeeds else {
+                throw usageError("--seeds takes a count from 1 to \(maximumSeeds) (seeds 1 to N) or a list of seeds such as 1,5,9; found '\(text)'")
             }
             return (1...UInt64(n)).map { $0 }
         }
@@ -19,7 +22,7 @@ extension Train {
             guard let s = UInt64(item) else { throw usageError("--seeds: '\(item)' is not a seed (a whole number from 0)") }
             return s
         }
-        guard seeds.count <= 1000 else { throw usageError("--seeds lists \(seeds.count) seeds; give at most 1000") }
+        guard seeds.count <= maximumSeeds else { throw usageError("--seeds lists \(seeds.count) seeds; give at most \(maximumSeeds)") }
         guard Set(seeds).count == seeds.count else { throw usageError("--seeds lists a seed twice: \(text)") }
         return seeds
     }
@@ -60,7 +63,8 @@ extension Train {
             files += try table.write(to: out)
             try AtomicFile.write(ReportPages.seeds(table), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
             files.append("report.html")
-            try folder.finish(files: files)
+            try folder.finish(files: files, fingerprint: Fingerprint.of([resolved] + ["seeds \(seeds)", "\(design.training.images)",
+                                                                                      design.training.method.rawValue, data.fingerprint].map { Data($0.utf8) }))
         }
     }
 }

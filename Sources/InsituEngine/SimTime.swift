@@ -8,6 +8,9 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(picoseconds: UInt64) { self.picoseconds = picoseconds }
 
     public static let zero = SimTime(picoseconds: 0)
+    /// Latest time a checkpoint may hold (2^60 ps, 13 simulated days): far beyond any run, and
+    /// far enough below UInt64's end that a restored time cannot overflow what is added to it.
+    public static let checkpointLimitPicoseconds: UInt64 = 1 << 60
 
     public static func nanoseconds(_ ns: UInt64) throws -> SimTime {
         let (v, o) = ns.multipliedReportingOverflow(by: 1_000)

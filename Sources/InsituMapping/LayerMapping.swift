@@ -107,11 +107,12 @@ public struct LayerMapping: Sendable, Equatable {
                 var covered = [UInt8](repeating: 0, count: n * m)
                 for b in given where b.layer == l && b.replica == r {
                     for i in b.firstInput..<(b.firstInput + b.inputs) {
-                        for j in b.firstOutput..<(b.firstOutput + b.outputs) { covered[i * m + j] &+= 1 }
+                        // Counted up to 2 ("more than one"), so no number of blocks can wrap the count back to 1.
+                        for j in b.firstOutput..<(b.firstOutput + b.outputs) where covered[i * m + j] < 2 { covered[i * m + j] += 1 }
                     }
                 }
                 if let k = covered.firstIndex(where: { $0 != 1 }) {
-                    let what = covered[k] == 0 ? "is in no block" : "is in \(covered[k]) blocks"
+                    let what = covered[k] == 0 ? "is in no block" : "is in more than one block"
                     let copy = copies > 1 ? " (replica \(r))" : ""
                     throw Failure(description: "chip.placement: weight (input \(k / m), output \(k % m)) of layer \(l + 1)\(copy) \(what); every weight needs exactly one in every replica")
                 }

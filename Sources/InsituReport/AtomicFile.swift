@@ -8,21 +8,72 @@ public enum AtomicFile {
     /// Marks the name of a temporary file.
     public static let temporaryMarker = ".insitu-tmp-"
 
+    /// Why a file could not be written: its path and the system's reason.
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
     public static func write(_ data: Data, to path: String) throws {
+        let temporary = try writeTemporary(data, beside: path)
+        defer { Interruption.untrack(temporary) }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Failure(path: path, reason: reason)
+        }
+    }
+
+    /// Creates `path` with `data` only if no file is there (a whole file, never a half one):
+    /// true when this call created it, false when another had.
+    public static func create(_ data: Data, at path: String) throws -> Bool {
+        let temporary = try writeTemporary(data, beside: path)
+        defer { Interruption.untrack(temporary); unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw Failure(path: path, reason: String(cString: strerror(errno)))
+        }
+        return true
+    }
+
+    /// Writes `data` to a temporary file beside `path` (tracked for interruption) and returns its path.
+    static func writeTemporary(_ data: Data, beside path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(path: path, reason: "cannot create its folder (is a parent a file, or not writable?)")
+        }
         let temporary = dir.appendingPathComponent("." + url.lastPathComponent + temporaryMarker + String(getpid())).path
         Interruption.track(temporary)
-        defer { Interruption.untrack(temporary) }
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            Interruption.untrack(temporary)
+            throw Failure(path: path, reason: reason)
         }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                done += n
+            }
+        }
+        if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure {
             unlink(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+            Interruption.untrack(temporary)
+            throw Failure(path: path, reason: failure)
         }
+        return temporary
     }
 
     public static func write(_ text: String, to path: String) throws {

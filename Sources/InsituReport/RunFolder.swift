@@ -7,7 +7,7 @@ import Foundation
 /// of the run with its size and CRC-32, so a complete folder is recognisable.
 public final class RunFolder {
     public let path: String
-    let lockPath: String
+    var lock: FolderLock?
 
     /// Why a folder cannot be used.
     public struct Refusal: Error, CustomStringConvertible {
@@ -16,16 +16,24 @@ public final class RunFolder {
 
     public static let manifestName = "manifest.json"
     public static let lockName = ".insitu.lock"
-    /// Files a run writes (and a forced re-run removes when the old manifest is missing).
+    /// Files a run of any command writes (and a forced re-run removes when the old manifest is
+    /// missing): train's, compare's, the seeds', a sweep's and the experiments'.
     public static let runFiles = ["report.json", "ledger.json", "costs.csv", "phases.csv", "components.csv", "layers.csv", "curve.csv",
-                                  "trace.json", "trace.json.gz", "trace.vcd", "compare.json", "compare.csv", "report.html", manifestName]
+                                  "trace.json", "trace.json.gz", "trace.vcd", "compare.json", "compare.csv", "report.html", "seeds.json",
+                                  "seeds.csv", "checkpoint.json", fingerprintName, "sweep-spec.json", "sweep.csv", "sweep.json", "sweep.sbatch",
+                                  "points", "calibration.csv", manifestName]
+    /// What a checkpointed run records of its design and options before its first checkpoint.
+    public static let fingerprintName = ".insitu-fingerprint"
+    /// A sweep's own files: a sweep run again into its folder resumes among them.
+    public static let sweepFiles: Set<String> = ["sweep-spec.json", "sweep.csv", "sweep.json", "sweep.sbatch", "points", "report.html"]
 
     /// Takes `path` for a run: creates it, locks it, and refuses it if it holds another run
     /// (with `force`, that run's files are removed first).
     /// With `resuming`, files already there are the interrupted run's own and are kept.
-    public init(_ path: String, force: Bool, resuming: Bool = false) throws {
+    /// `own` names the files a command keeps between its runs (a sweep's spec, table and
+    /// points): they are not another run's. A `shared` lock lets the shards of one sweep in together.
+    public init(_ path: String, force: Bool, resuming: Bool = false, shared: Bool = false, own: Set<String> = []) throws {
         self.path = path
-        lockPath = URL(fileURLWithPath: path).appendingPathComponent(Self.lockName).path
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw Refusal(description: "\(path) is a file; give a folder for the run's outputs")
@@ -35,10 +43,14 @@ public final class RunFolder {
         } catch {
             throw Refusal(description: "\(path): cannot create the folder (is a parent a file, or not writable?)")
         }
-        try takeLock()
+        do {
+            lock = try FolderLock(path: file(Self.lockName), shared: shared, folder: path)
+        } catch let refusal as FolderLock.Refusal {
+            throw Refusal(description: refusal.description)
+        }
         do {
             try clearTemporaries()
-            let earlier = Self.runFiles.filter { FileManager.default.fileExists(atPath: self.file($0)) }
+            let earlier = Self.runFiles.filter { !own.contains($0) && FileManager.default.fileExists(atPath: self.file($0)) }
             if !earlier.isEmpty && !resuming {
                 guard force else {
                     throw Refusal(description: "\(path) holds the outputs of another run (\(earlier.joined(separator: ", "))); give a new folder, or --force to replace them")
@@ -54,39 +66,6 @@ public final class RunFolder {
     deinit { release() }
 
     func file(_ name: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(name).path }
-
-    /// Creates the lock file exclusively; a lock whose process is gone is taken over.
-    func takeLock() throws {
-        for _ in 0..<2 {
-            let fd = open(lockPath, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-            if fd >= 0 {
-                let pid = "\(getpid())\n"
-                _ = pid.withCString { write(fd, $0, strlen($0)) }
-                close(fd)
-                Interruption.track(lockPath)
-                return
-            }
-            guard errno == EEXIST else { throw Refusal(description: "\(path): cannot create \(Self.lockName) (is the folder writable?)") }
-            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let holder, holder != getpid(), Self.isAlive(holder) {
-                throw Refusal(description: "another insitu run (process \(holder)) is writing into \(path); wait for it or give another folder")
-            }
-            unlink(lockPath)   // left by a run that no longer exists
-        }
-        throw Refusal(description: "\(path): cannot take \(Self.lockName)")
-    }
-
-    /// Whether process `pid` runs: on Linux from /proc (a zombie, killed but not yet reaped, is
-    /// not running), elsewhere by signal 0.
-    static func isAlive(_ pid: Int32) -> Bool {
-        if FileManager.default.fileExists(atPath: "/proc/self/stat") {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-            return state != "Z" && state != "X"
-        }
-        return kill(pid, 0) == 0 || errno == EPERM
-    }
 
     /// Removes temporary files that a killed run left behind.
     func clearTemporaries() throws {
@@ -110,31 +89,46 @@ public final class RunFolder {
             public var crc32: String
         }
         public var files: [Entry]
+        /// The fingerprint of the resolved design, data and options the run depended on.
+        public var fingerprint: String?
         /// The report vocabulary its files follow (absent in folders written before version 2).
         public var schema_version: Int? = ReportSchema.version
     }
 
     /// Writes manifest.json (last) for the files of the run, then releases the lock.
-    public func finish(files names: [String]) throws {
+    public func finish(files names: [String], fingerprint: String? = nil) throws {
+        try Self.writeManifest(in: path, files: names, fingerprint: fingerprint)
+        release()
+    }
+
+    /// Writes `folder`/manifest.json listing `names` (those that exist) with their sizes and
+    /// CRC-32s, and the fingerprint of what the run depended on.
+    public static func writeManifest(in folder: String, files names: [String], fingerprint: String? = nil) throws {
+        let at = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
         var entries: [Manifest.Entry] = []
         for name in names.sorted() {
-            guard let (bytes, crc) = Self.crc32(file: file(name)) else { continue }
+            guard let (bytes, crc) = crc32(file: at(name)) else { continue }
             entries.append(.init(name: name, bytes: bytes, crc32: String(format: "%08x", crc)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(Manifest(files: entries)), to: file(Self.manifestName))
-        release()
+        try AtomicFile.write(encoder.encode(Manifest(files: entries, fingerprint: fingerprint)), to: at(manifestName))
     }
 
-    /// Removes the lock (once).
-    public func release() {
-        guard FileManager.default.fileExists(atPath: lockPath),
-              let text = try? String(contentsOfFile: lockPath, encoding: .utf8),
-              Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) == getpid() else { return }
-        unlink(lockPath)
-        Interruption.untrack(lockPath)
+    /// Whether `folder` is complete: its manifest.json reads, lists `required`, and every file
+    /// it lists has its recorded size and CRC-32 (a damaged or half-copied folder is not).
+    public static func isComplete(_ folder: String, requiring required: [String]) -> Bool {
+        let at = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
+        guard let data = FileManager.default.contents(atPath: at(manifestName)),
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+              Set(required).isSubset(of: manifest.files.map(\.name)) else { return false }
+        return manifest.files.allSatisfy { e in
+            !e.name.contains("..") && !e.name.hasPrefix("/") && crc32(file: at(e.name)).map { $0.bytes == e.bytes && String(format: "%08x", $0.crc) == e.crc32 } == true
+        }
     }
+
+    /// Releases the lock (once).
+    public func release() { lock?.release() }
 
     /// CRC-32 (zlib's) of `data`.
     /// Size and CRC-32 of a file, read a megabyte at a time (traces can be large); nil if unreadable.

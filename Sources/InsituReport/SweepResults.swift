@@ -35,6 +35,9 @@ public struct SweepRow: Codable, Equatable, Sendable {
     public var spread: [String: Spread]?
     /// With constraints: whether the point meets them; with objectives: the best feasible point.
     public var feasible: Bool?
+    /// The fingerprint of the sweep (design, data, options) the run belongs to; a resume or a
+    /// merge takes only rows that carry the sweep's own.
+    public var fingerprint: String?
     public var best: Bool?
 
     /// Sample standard deviation (n - 1), minimum and maximum of a figure over the seeds.

@@ -59,6 +59,17 @@ public struct TrainingData: Sendable {
             rng = RandomStream(seed: seed, stream: "minibatches")
         }
 
+        /// Whether a restored sampler is one over `count` images: its order a permutation of them, its position inside it.
+        func isValid(count expected: Int) -> Bool {
+            guard count == expected, order.isEmpty || order.count == count, position >= 0, position <= order.count else { return false }
+            var seen = [Bool](repeating: false, count: order.count)
+            for i in order {
+                guard i >= 0 && i < count && !seen[i] else { return false }
+                seen[i] = true
+            }
+            return true
+        }
+
         public mutating func next(_ size: Int) -> [Int] {
             var batch: [Int] = []
             batch.reserveCapacity(size)

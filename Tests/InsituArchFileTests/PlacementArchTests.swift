@@ -35,10 +35,19 @@ import Testing
         func message(_ name: String) -> String { Fixtures.error(loading: name, in: dir)?.description ?? "" }
         #expect(message("overlap.yaml").contains("placement[2] (layer 2) overlaps placement[1] on tile 1"))
         #expect(message("gap.yaml").contains("weight (input 32, output 0) of layer 1 is in no block"))
-        #expect(message("twice.yaml").contains("is in 2 blocks"))
+        #expect(message("twice.yaml").contains("is in more than one block"))
         #expect(message("tile.yaml").contains("tile 1 is not on the chip"))
         #expect(message("range.yaml").contains("A <= B"))
         #expect(message("nomap.yaml").contains("chip.mapping is 'packed'"))
+    }
+
+    /// 257 blocks over one weight: its count of blocks cannot wrap back to one (it once was a
+    /// byte, and 256 extra blocks passed as "exactly one").
+    @Test func manyBlocksOverOneWeightAreRefused() throws {
+        let extra = (2..<258).map { "    - {layer: 1, tile: \($0), inputs: 0..0, outputs: 0..0, row: 0, column: 0}\n" }.joined()
+        let dir = try Fixtures.folder(["many.yaml": Self.file(Self.good + extra, count: 258)])
+        let message = Fixtures.error(loading: "many.yaml", in: dir)?.description ?? ""
+        #expect(message.contains("weight (input 0, output 0) of layer 1 is in more than one block"), "\(message)")
     }
 
     /// A second copy of layer 1 on a third tile: listed with `replica: 1`, checked like the first.

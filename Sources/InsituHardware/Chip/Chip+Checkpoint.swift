@@ -74,6 +74,7 @@ extension Chip {
               s.phasePicoseconds.count == phasePicoseconds.count else {
             throw CheckpointMismatch(description: "the checkpoint is of a chip with other layers or tiles")
         }
+        try checkRanges(s)
         for (l, layer) in crossbars.enumerated() {
             layer.withDevices { $0.restore(conductance: s.conductance[l].values) }
             layer.states = s.states[l].values
@@ -107,6 +108,37 @@ extension Chip {
             (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values)
         }
     }
+}
+
+extension Chip {
+    /// Every value of a saved state within what this chip can hold, before any is used: a
+    /// checkpoint that passes its checksum but was forged or written by another build must not
+    /// crash, hang or silently change the run.
+    func checkRanges(_ s: ChipState) throws {
+        func refuse(_ what: String) -> CheckpointMismatch { CheckpointMismatch(description: "the checkpoint's \(what) is out of range") }
+        let range = deviceModel.stateRange
+        let slack = (range.upperBound - range.lowerBound) * 1e-3
+        let states = (range.lowerBound - slack)...(range.upperBound + slack)
+        for layer in s.conductance where !layer.values.allSatisfy({ $0.isFinite && $0 >= 0 }) { throw refuse("device conductance") }
+        for layer in s.states where !layer.values.allSatisfy({ states.contains(Double($0)) }) { throw refuse("programmed device state") }
+        for layer in s.readback + s.measured where !layer.values.allSatisfy(\.isFinite) { throw refuse("read-back weight") }
+        let limit = SimTime.checkpointLimitPicoseconds
+        guard s.cursorPicoseconds <= limit, s.simulatorNowPicoseconds <= limit, s.phasePicoseconds.allSatisfy({ $0 <= limit }) else {
+            throw refuse("simulated time")
+        }
+        let names = Set(components.components.map(\.name))
+        for e in s.ledger {
+            guard names.contains(e.component), e.busy <= limit, e.count <= limit, e.magnitude.isFinite,
+                  (e.layer ?? 0) >= 0, (e.layer ?? 0) <= crossbars.count, !e.quanta.hasPrefix("-") else { throw refuse("ledger entry \(e.component) \(e.action)") }
+        }
+        if let t = s.timeline, !components.timeline.isValid(t, over: components.components) { throw refuse("utilisation timeline") }
+        if let idle = s.idle, !idle.allSatisfy({ $0.allSatisfy { $0 <= limit } }) { throw refuse("power-gating state") }
+        if let r = s.ranges, !r.layers.allSatisfy({ $0.saturated <= $0.conversions && $0.clipped <= $0.activations && $0.saturatedReadbacks <= $0.readbacks && $0.clippedUpdates <= $0.updates && $0.conversions <= limit && $0.activations <= limit && $0.readbacks <= limit && $0.updates <= limit }) { throw refuse("range counts") }
+        for seg in s.segments where (seg.images ?? 1) < 1 || (seg.images ?? 1) > slotLimit { throw refuse("recorded segment") }
+    }
+
+    /// Most images a recorded segment may hold (a batch).
+    var slotLimit: Int { 1 << 20 }
 }
 
 /// An array of plain values kept as its bytes (base64 in JSON), so that a checkpoint of many

@@ -48,6 +48,12 @@ extension Chip {
     func runEvents(_ key: SegmentReplay.Key, start: () throws -> Void) throws {
         if let steps = replay.steps(for: key), trace?.isRecording != true {
             for s in steps {
+                // Steps restored from a checkpoint name hops of this segment, or the checkpoint is not this run's.
+                let (index, unit) = (Int(s.index), Int(s.unit))
+                guard index >= 0, unit >= 0, s.offset <= SimTime.checkpointLimitPicoseconds,
+                      s.image != 0 ? index < hops.count && unit < slots.count : unit < rowJobs.count && index < 5 + stageCount else {
+                    throw CheckpointMismatch(description: "a recorded segment in the checkpoint names a step this chip does not have")
+                }
                 let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
                 if s.image != 0 {
                     _ = try perform(hops[Int(s.index)], slot: Int(s.unit), at: at)

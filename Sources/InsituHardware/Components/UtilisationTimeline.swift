@@ -16,9 +16,13 @@ public final class UtilisationTimeline {
     public private(set) var busy: [[Double]] = []
     private var lastBusy: [UInt64] = []
 
+    /// Width of a bin before any merge.
+    public let initialBinPicoseconds: UInt64
+
     public init(maxBins: Int = 128, initialBinPicoseconds: UInt64 = 1_000_000) {
         precondition(maxBins >= 2 && initialBinPicoseconds > 0)
         self.maxBins = maxBins
+        self.initialBinPicoseconds = initialBinPicoseconds
         binPicoseconds = initialBinPicoseconds
     }
 
@@ -80,6 +84,16 @@ public final class UtilisationTimeline {
     }
 
     public var state: State { State(binPicoseconds: binPicoseconds, components: components, servers: servers, busy: busy) }
+
+    /// Whether a saved state is one this timeline over `all` components can have reached: a bin
+    /// width of the initial one doubled, at most `maxBins` bins, the same queued components.
+    func isValid(_ s: State, over all: [Component]) -> Bool {
+        let queued = all.filter { $0.resource != nil }
+        guard s.binPicoseconds >= initialBinPicoseconds, s.binPicoseconds <= SimTime.checkpointLimitPicoseconds,
+              s.binPicoseconds % initialBinPicoseconds == 0, (s.binPicoseconds / initialBinPicoseconds).nonzeroBitCount == 1,
+              s.components == queued.map(\.name), s.servers == queued.map(\.servers), s.busy.count <= maxBins else { return false }
+        return s.busy.allSatisfy { row in row.count == s.components.count && row.allSatisfy { $0.isFinite && $0 >= 0 } }
+    }
 
     /// Continues from a saved state, with resources whose busy counters start again at 0.
     public func restore(_ s: State) {

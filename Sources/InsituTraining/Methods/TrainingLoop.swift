@@ -25,6 +25,13 @@ public struct TrainingLoop {
         public var curve: [TrainingOutcome.Point]
         public var batchAccuracy: [Double]
         public var updates: Int
+
+        /// Whether every value is one a run of `images` images over `trainCount` training images can reach.
+        func isValid(images: Int, trainCount: Int) -> Bool {
+            seen >= 0 && seen <= images && nextEvaluation > 0 && updates >= 0 && updates <= seen && batchAccuracy.count == updates
+                && batchAccuracy.allSatisfy { $0 >= 0 && $0 <= 1 } && sampler.isValid(count: trainCount)
+                && curve.allSatisfy { $0.images >= 0 && $0.images <= images && $0.accuracy >= 0 && $0.accuracy <= 1 }
+        }
     }
 
     public init(accelerator: any Accelerator, training: TrainingSpec, activation: Activation, rule: any UpdateRule,
@@ -47,6 +54,9 @@ public struct TrainingLoop {
         var seen = 0
         var nextEvaluation = training.evaluationInterval > 0 ? training.evaluationInterval : Int.max
         if let resume {
+            guard resume.isValid(images: training.images, trainCount: data.trainCount) else {
+                throw CheckpointMismatch(description: "the checkpoint's training position (images seen, evaluations, sampler or curve) is out of range")
+            }
             sampler = resume.sampler
             seen = resume.seen
             nextEvaluation = resume.nextEvaluation

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import InsituReport
+
+/// Whole files or none, and failures that name the file and the system's reason.
+@Suite struct AtomicFileTests {
+    static func folder() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("insitu-af-\(UUID().uuidString)").path }
+
+    @Test func failedWritesNameTheFileAndTheReason() throws {
+        let dir = Self.folder()
+        try FileManager.default.createDirectory(atPath: dir + "/report.json/inside", withIntermediateDirectories: true)
+        #expect {
+            try AtomicFile.write("{}", to: dir + "/report.json")
+        } throws: { error in
+            "\(error)" == "cannot write \(dir)/report.json: Is a directory"
+        }
+        try "x".write(toFile: dir + "/file", atomically: false, encoding: .utf8)
+        #expect {
+            try AtomicFile.write("{}", to: dir + "/file/report.json")
+        } throws: { error in
+            "\(error)".hasPrefix("cannot write \(dir)/file/report.json: cannot create its folder")
+        }
+        // Nothing half-written is left beside the target.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["file", "report.json"])
+    }
+
+    /// Of many threads creating one file at once, exactly one creates it, and it is whole.
+    @Test func exclusiveCreationHasOneWinner() throws {
+        for round in 0..<20 {
+            let path = Self.folder() + "/spec.json"
+            let winners = Counter()
+            DispatchQueue.concurrentPerform(iterations: 8) { k in
+                if (try? AtomicFile.create(Data("writer \(k) round \(round)".utf8), at: path)) == true { winners.add() }
+            }
+            #expect(winners.value == 1)
+            #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("writer "))
+        }
+    }
+
+    /// Threads racing for one folder lock, many times: never two holders at once.
+    @Test func aFolderLockHasOneHolderAtATime() throws {
+        let dir = Self.folder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let holders = Counter(), most = Counter(), taken = Counter()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<200 {
+                guard let lock = try? FolderLock(path: dir + "/.insitu.lock", shared: false, folder: dir) else { continue }
+                taken.add()
+                most.raise(to: holders.add())
+                usleep(50)
+                holders.subtract()
+                lock.release()
+            }
+        }
+        #expect(most.value == 1)
+        #expect(taken.value > 0)
+        // Shared holders coexist; an exclusive taker is refused while they hold it, naming them.
+        let a = try FolderLock(path: dir + "/.insitu.lock", shared: true, folder: dir)
+        let b = try FolderLock(path: dir + "/.insitu.lock", shared: true, folder: dir)
+        #expect(throws: FolderLock.Refusal.self) { try FolderLock(path: dir + "/.insitu.lock", shared: false, folder: dir) }
+        a.release()
+        b.release()
+        #expect((try? FolderLock(path: dir + "/.insitu.lock", shared: false, folder: dir)) != nil)
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var value = 0
+        @discardableResult func add() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+        func subtract() { lock.lock(); value -= 1; lock.unlock() }
+        func raise(to v: Int) { lock.lock(); value = max(value, v); lock.unlock() }
+    }
+}
