@@ -97,7 +97,8 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     }
 
     static func axis(_ text: String) throws -> Axis {
-        let location = SourceLocation.option("--vary \(text)")
+        // A long option is named by its start, so the message stays one readable line.
+        let location = SourceLocation.option("--vary \(text.count > 80 ? text.prefix(72) + "..." : text)")
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw ArchError(location, "expected KEY=V1,V2,..., e.g. --vary chip.adc.bits=4,6,8")
         }
@@ -106,6 +107,8 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         var values: [String] = []
         for item in split(String(text[text.index(after: eq)...])) {
             values += try expand(item, at: location)
+            // Counted as it grows, so a long list of long ranges is refused before it fills the memory.
+            if values.count > maximumPoints { throw ArchError(location, "'\(key)' has more than \(maximumPoints) values", hint: "split the sweep, or use fewer values") }
         }
         guard !values.isEmpty else { throw ArchError(location, "'\(key)' has no values") }
         return Axis(key: key, values: values)

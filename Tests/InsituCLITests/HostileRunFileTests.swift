@@ -222,6 +222,9 @@ import Testing
         (["experiment", "stuck-devices", "--fractions", ""], "is not a fraction"),
         (["experiment", "stuck-devices", "--methods", ""], "--methods takes in-situ and ex-situ"),
         (["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=1..1000", "--seeds", "1000", "--out", "/tmp/insitu-never-sweep"], "1000 points x 1000 seeds"),
+        // 1,500 ranges of 99,999 values in 12 KB: refused as the list grows, not after 150 M values.
+        (["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=" + Array(repeating: "1..99999", count: 1500).joined(separator: ","), "--out", "/tmp/insitu-never-sweep"],
+         "'chip.adc.bits' has more than 100000 values"),
     ])
     func oversizedPlansAreRefused(_ arguments: [String], _ message: String) throws {
         let r = try CLI.run(arguments)
