@@ -49,6 +49,12 @@ import Testing
                 var ch = c["chip"] as! [String: Any]; var g = ch["conductance"] as! [String]
                 var bytes = Data(base64Encoded: g[0])!; bytes.replaceSubrange(0..<4, with: nan); g[0] = bytes.base64EncodedString()
                 ch["conductance"] = g; c["chip"] = ch }),
+            // Found by the fuzzer: a finite but huge read-back weight made the update's targets NaN
+            // and an energy charge not finite (a precondition trap).
+            ("huge read-back weight", { c in
+                var ch = c["chip"] as! [String: Any]; var w = ch["readback"] as! [String]
+                var bytes = Data(base64Encoded: w[1])!; bytes.replaceSubrange(0..<4, with: Data([0xD0, 0xCC, 0xCC, 0xE4])); w[1] = bytes.base64EncodedString()
+                ch["readback"] = w; c["chip"] = ch }),
             ("sampler position", { c in
                 var l = c["loop"] as! [String: Any]; var s = l["sampler"] as! [String: Any]; s["position"] = 1_000_000_000; l["sampler"] = s; c["loop"] = l }),
         ]

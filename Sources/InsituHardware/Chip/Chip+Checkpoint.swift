@@ -119,9 +119,12 @@ extension Chip {
         let range = deviceModel.stateRange
         let slack = (range.upperBound - range.lowerBound) * 1e-3
         let states = (range.lowerBound - slack)...(range.upperBound + slack)
-        for layer in s.conductance where !layer.values.allSatisfy({ $0.isFinite && $0 >= 0 }) { throw refuse("device conductance") }
+        // No device of this chip conducts more than a thousand times its window's top (or 1 S):
+        // a larger value is not a state it reached, and its read energy could overflow.
+        let most = Float(max(1, 1000 * deviceModel.windowMaxSiemens, 1000 * deviceModel.reachableMaxSiemens))
+        for layer in s.conductance where !layer.values.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= most }) { throw refuse("device conductance") }
         for layer in s.states where !layer.values.allSatisfy({ states.contains(Double($0)) }) { throw refuse("programmed device state") }
-        for layer in s.readback + s.measured where !layer.values.allSatisfy(\.isFinite) { throw refuse("read-back weight") }
+        for layer in s.readback + s.measured where !layer.values.allSatisfy({ $0.isFinite && abs($0) <= most }) { throw refuse("read-back weight") }
         let limit = SimTime.checkpointLimitPicoseconds
         guard s.cursorPicoseconds <= limit, s.simulatorNowPicoseconds <= limit, s.phasePicoseconds.allSatisfy({ $0 <= limit }) else {
             throw refuse("simulated time")
