@@ -75,6 +75,15 @@ func takeRunFolder(_ path: String, force: Bool, resuming: Bool = false, shared: 
     }
 }
 
+/// Creates a folder below a run's folder (never through a symbolic link); a refusal is a usage error.
+func makeSubfolder(_ path: String) throws {
+    do {
+        try RunFolder.subfolder(path)
+    } catch let refusal as RunFolder.Refusal {
+        throw usageError(refusal.description)
+    }
+}
+
 /// Runs an output step; a file that cannot be written ends the command with one message and exit code 1.
 func writingOutputs(to folder: String, _ body: () throws -> Void) throws {
     do {

@@ -63,7 +63,7 @@ struct Compare: ParsableCommand {
             let name = folders[runs.count]
             let sink = try out.flatMap { out in
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
-                try prepareOutputFolder(sub)
+                try makeSubfolder(sub)
                 return try tracing.writer(window, in: sub)
             }
             do {
@@ -126,7 +126,8 @@ struct Compare: ParsableCommand {
             for (k, run) in runs.enumerated() {
                 let name = folders[k / n] + "/seed-\(seeds[k % n])"
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
-                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+                try makeSubfolder(URL(fileURLWithPath: out).appendingPathComponent(folders[k / n]).path)
+                try makeSubfolder(sub)
                 files += try RunWriter.write(run, design: designs[k / n].name, to: sub, resolved: resolved[k / n], overrides: []).map { name + "/" + $0 }
             }
             try table.write(to: out)

@@ -234,7 +234,7 @@ struct SweepCommand: ParsableCommand {
         guard RunFolder.isComplete(folder.path, requiring: ["point.json"]),
               let bytes = try? Data(contentsOf: folder.appendingPathComponent("point.json")),
               let row = try? JSONDecoder().decode(SweepRow.self, from: bytes),
-              row.fingerprint == fingerprint, row.point == point else { return nil }
+              row.fingerprint == fingerprint, row.point == point, row.isPlausible else { return nil }
         return row
     }
 
@@ -248,7 +248,10 @@ struct SweepCommand: ParsableCommand {
     /// A run's folder: the run's report files, design.json, point.json, then manifest.json last (it marks the run done).
     static func write(_ run: TrainingRun, design: String, spec: Spec, plan: SweepPlan, point: Int, seed: UInt64?, to out: String) throws {
         let folder = runFolder(out, point, seed)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Never through a symbolic link planted in the sweep's folder.
+        try RunFolder.subfolder(URL(fileURLWithPath: out).appendingPathComponent("points").path)
+        try RunFolder.subfolder(pointFolder(out, point).path)
+        if seed != nil { try RunFolder.subfolder(folder.path) }
         let files = try RunWriter.write(run, design: design, to: folder.path)
         try AtomicFile.write(ArchDesign.resolvedJSON(path: spec.arch, overrides: spec.overrides + plan.overrides(at: point)),
                              to: folder.appendingPathComponent("design.json").path)

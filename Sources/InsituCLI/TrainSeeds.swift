@@ -54,7 +54,7 @@ extension Train {
             for (seed, run) in zip(seeds, runs) {
                 let name = "seed-\(seed)"
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
-                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+                try makeSubfolder(sub)
                 var written = try RunWriter.write(run, design: design.name, to: sub, resolved: resolved, overrides: arch.overrides)
                 try AtomicFile.write(ReportPages.train(run, design: design.name), to: sub + "/report.html")
                 written.append("report.html")

@@ -8,7 +8,8 @@ import InsituTraining
 /// Fuzz target: arbitrary bytes as the files a run leaves to be read again. The first byte
 /// chooses the file: "c" a checkpoint's content (past its seal) restored into a small in-situ
 /// run that then continues; "s" a sweep's plan (sweep-spec.json's), expanded point by point;
-/// "r" sweep rows (point.json's) joined into a table with constraints and objectives.
+/// "r" sweep rows (point.json's), checked as a sweep checks them and joined into a table and
+/// a page with a constraint and an objective.
 /// Anything may be refused with an error; nothing may crash, hang or blow up.
 enum FuzzRunFiles {
     /// The run checkpoints are restored into: li2018 with 4 hidden units, 20 images in batches of 5, 10 test images.
@@ -46,13 +47,18 @@ enum FuzzRunFiles {
     }
 
     static func rows(_ body: Data) {
-        guard let rows = try? JSONDecoder().decode([SweepRow].self, from: body), !rows.isEmpty, rows.count <= 1000 else { return }
+        guard let decoded = try? JSONDecoder().decode([SweepRow].self, from: body), decoded.count <= 1000 else { return }
+        // The table and the page take the rows a sweep takes from its points: plausible ones.
+        for row in decoded { _ = row.isPlausible }
+        let rows = decoded.filter(\.isPlausible)
+        guard !rows.isEmpty else { return }
         let constraints = [SweepConstraint(key: "test_accuracy", atMost: false, value: 0.5)]
         let objectives = [SweepObjective(key: "training_energy_per_image_J", minimize: true)]
         let results = SweepResults(keys: (0..<(rows.map(\.values.count).max() ?? 0)).map { "k\($0)" }, rows: rows, constraints: constraints, objectives: objectives)
         _ = results.text()
         _ = results.csv()
         _ = try? results.json()
+        _ = ReportPages.sweep(results)
     }
 
     /// Writes seed inputs into `folder`: a real checkpoint of the fuzzed run, a plan, rows.

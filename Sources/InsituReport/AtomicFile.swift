@@ -48,7 +48,12 @@ public enum AtomicFile {
         }
         let temporary = dir.appendingPathComponent("." + url.lastPathComponent + temporaryMarker + String(getpid())).path
         Interruption.track(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Created afresh, never through a link planted under the temporary's name.
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        if fd < 0 && errno == EEXIST {
+            unlink(temporary)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        }
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             Interruption.untrack(temporary)

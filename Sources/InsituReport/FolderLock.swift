@@ -23,9 +23,11 @@ public final class FolderLock {
         // A holder that releases unlinks the file: a lock taken on the unlinked file is taken
         // again on the new one (a few rounds at most, when runs race).
         for _ in 0..<100 {
-            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+            // Never through a link: a lock planted as a link to another file would have that file overwritten.
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o644)
             guard fd >= 0 else {
-                throw Refusal(description: "\(folder): cannot create \(URL(fileURLWithPath: path).lastPathComponent): \(String(cString: strerror(errno)))")
+                let reason = errno == ELOOP ? "it is a symbolic link; remove it" : String(cString: strerror(errno))
+                throw Refusal(description: "\(folder): cannot take \(URL(fileURLWithPath: path).lastPathComponent): \(reason)")
             }
             if flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
                 let holder = Self.holder(fd)

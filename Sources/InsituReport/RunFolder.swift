@@ -127,13 +127,33 @@ public final class RunFolder {
         }
     }
 
+    /// Creates the folder `path` below a run's folder, refusing one that is a symbolic link (or
+    /// a file): every file of a run stays inside the folder asked for.
+    public static func subfolder(_ path: String) throws {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                let what = info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a folder"
+                throw Refusal(description: "\(path) is \(what); every file of a run stays inside the folder asked for: remove it, or give another folder")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        } catch {
+            throw Refusal(description: "\(path): cannot create the folder (\(String(describing: (error as NSError).localizedFailureReason ?? "is it writable?")))")
+        }
+    }
+
     /// Releases the lock (once).
     public func release() { lock?.release() }
 
     /// CRC-32 (zlib's) of `data`.
     /// Size and CRC-32 of a file, read a megabyte at a time (traces can be large); nil if unreadable.
+    /// Only a regular file counts (not a link, a FIFO or a device, which could be endless).
     static func crc32(file path: String) -> (bytes: Int, crc: UInt32)? {
-        guard let f = fopen(path, "rb") else { return nil }
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var crc: uLong = 0, total = 0

@@ -55,6 +55,18 @@ public struct SweepRow: Codable, Equatable, Sendable {
     public static let spreadFigures = ["test_accuracy", "training_energy_per_image_J", "training_latency_per_image_s", "test_energy_per_image_J",
                                        "test_latency_per_image_s", "training_TOPS_per_W", "inference_TOPS_per_W"]
 
+    /// Whether every figure is one a run can report: finite, not negative, below 1e30, an
+    /// accuracy within 0-1, a latency a simulated time can hold. A row read back from disk that is not (hand-made, or damaged behind its manifest)
+    /// is not taken.
+    public var isPlausible: Bool {
+        let figures = Self.fixedFigures.compactMap(figure) + kind_energy_per_image_J.values + (kind_static_energy_per_image_J?.values.map { $0 } ?? [])
+            + kind_utilisation.values + (spread?.values.flatMap { [$0.sd, $0.min, $0.max] } ?? [])
+        // A simulated time of at most 2^60 ps (about 1.15e6 s) per image.
+        let latencies = [training_latency_per_image_s, test_latency_per_image_s] + (spread?.filter { $0.key.contains("latency") }.map { $0.value.max } ?? [])
+        return point >= 0 && tiles >= 0 && devices >= 0 && test_accuracy <= 1 && figures.allSatisfy { $0.isFinite && $0 >= 0 && $0 < 1e30 }
+            && latencies.allSatisfy { $0 < 1.15e6 }
+    }
+
     /// The value of a sweep.csv column (a fixed figure, or K_energy_per_image_J,
     /// K_static_energy_per_image_J, K_utilisation for a component kind K), nil if the row has none.
     public func figure(_ key: String) -> Double? {
@@ -272,6 +284,11 @@ public struct SweepResults {
                                            objectives: objectives.isEmpty ? nil : objectives.map(\.description), rows: rows))
     }
 
+    /// A latency as the simulator prints times, or in seconds when no simulated time can hold it.
+    public static func latencyText(_ seconds: Double) -> String {
+        seconds.isFinite && seconds >= 0 && seconds < 1e7 ? SimTime.format(UInt64((seconds * 1e12).rounded())) : String(format: "%.4g s", seconds)
+    }
+
     /// A short table for the terminal: values, accuracy (with its sd over seeds), energy and
     /// latency per training image, area, Pareto mark, and under constraints feasibility and the best point.
     public func text() -> String {
@@ -282,7 +299,7 @@ public struct SweepResults {
         for r in rows {
             let accuracy = String(format: "%.2f%%", 100 * r.test_accuracy) + (r.spread?["test_accuracy"].map { String(format: " +/- %.2f", 100 * $0.sd) } ?? "")
             var cells = ["\(r.point)"] + r.values + [accuracy, Ledger.humanEnergy(joules: r.training_energy_per_image_J),
-                                                     SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())),
+                                                     Self.latencyText(r.training_latency_per_image_s),
                                                      String(format: "%.4g", r.area_m2 * 1e6), r.pareto ? "*" : ""]
             if !constraints.isEmpty { cells.append(r.feasible == true ? "yes" : "no") }
             if !objectives.isEmpty { cells.append(r.best == true ? "best" : "") }

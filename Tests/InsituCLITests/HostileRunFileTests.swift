@@ -185,6 +185,31 @@ import Testing
         }
     }
 
+    /// A row whose manifest matches but whose figures no run can report (a latency of 1e300 s,
+    /// as a fuzzed point once crashed the table with): not taken, the point runs again.
+    @Test func implausibleRowsAreNotTaken() throws {
+        let out = Self.folder()
+        let args = ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=6,8", "--images", "100", "--quiet", "--out", out]
+        #expect(try CLI.run(args).status == 0)
+        let table = try Data(contentsOf: URL(fileURLWithPath: out + "/sweep.csv"))
+        let point = out + "/points/00001/point.json"
+        var row = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: point))) as! [String: Any]
+        row["training_latency_per_image_s"] = 1e300
+        let bytes = try JSONSerialization.data(withJSONObject: row)
+        try bytes.write(to: URL(fileURLWithPath: point))
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/points/00001/manifest.json"))) as! [String: Any]
+        manifest["files"] = (manifest["files"] as! [[String: Any]]).map { e in
+            var e = e
+            if e["name"] as! String == "point.json" { e["bytes"] = bytes.count; e["crc32"] = Self.crc32(bytes) }
+            return e
+        }
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: out + "/points/00001/manifest.json"))
+        let merged = try CLI.run(["sweep", "--merge", out])
+        #expect(merged.status == 1 && merged.err.contains("1 point(s) not done"), "\(merged.err)")
+        #expect(try CLI.run(args).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/sweep.csv")) == table)
+    }
+
     /// Two different sweeps started into one folder at once: exactly one runs, the other is
     /// refused, and the folder holds only the one's points (run several times).
     @Test func concurrentDifferentSweepsDoNotMix() throws {
@@ -220,6 +245,48 @@ import Testing
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try "\(getpid())\n".write(toFile: out + "/.insitu.lock", atomically: true, encoding: .utf8)
         #expect(try CLI.run(["train", "arch/li2018.yaml", "--images", "100", "--quiet", "--out", out]).status == 0)
+    }
+
+    /// Links planted in a run's folder never lead a write outside it: a lock that links to a
+    /// file, a design's subfolder or a sweep's points that link elsewhere, a manifest entry that
+    /// links to an endless device. The file linked to is untouched; nothing hangs.
+    @Test func plantedLinksAreNotFollowed() throws {
+        let victim = Self.folder()
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        try "precious".write(toFile: victim + "/file", atomically: false, encoding: .utf8)
+
+        let lockOut = Self.folder()
+        try FileManager.default.createDirectory(atPath: lockOut, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: lockOut + "/.insitu.lock", withDestinationPath: victim + "/file")
+        let locked = try CLI.run(["train", "arch/li2018.yaml", "--images", "100", "--quiet", "--out", lockOut])
+        #expect(locked.status == 2 && locked.err.contains("symbolic link"), "\(locked.err)")
+        #expect(try String(contentsOfFile: victim + "/file", encoding: .utf8) == "precious")
+
+        let compareOut = Self.folder()
+        try FileManager.default.createDirectory(atPath: compareOut, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: compareOut + "/li2018", withDestinationPath: victim)
+        let compared = try CLI.run(["compare", "arch/li2018.yaml", "arch/digital-32nm.yaml", "--images", "100", "--out", compareOut])
+        #expect(compared.status == 2 && compared.err.contains("is a symbolic link"), "\(compared.err)")
+
+        let sweepOut = Self.folder()
+        try FileManager.default.createDirectory(atPath: sweepOut, withIntermediateDirectories: true)
+        let args = ["sweep", "arch/li2018.yaml", "--vary", "chip.adc.bits=6,8", "--images", "100", "--quiet", "--out", sweepOut]
+        #expect(try CLI.run(args).status == 0)
+        try FileManager.default.removeItem(atPath: sweepOut + "/points")
+        try FileManager.default.createSymbolicLink(atPath: sweepOut + "/points", withDestinationPath: victim)
+        let swept = try CLI.run(args)
+        #expect(swept.status == 1 && swept.err.contains("is a symbolic link"), "\(swept.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: victim) == ["file"])
+
+        // A point's manifest naming a link to /dev/zero: the point is not done (no endless read).
+        try FileManager.default.removeItem(atPath: sweepOut + "/points")
+        #expect(try CLI.run(args).status == 0)
+        try FileManager.default.createSymbolicLink(atPath: sweepOut + "/points/00000/zero", withDestinationPath: "/dev/zero")
+        var manifest = try String(contentsOfFile: sweepOut + "/points/00000/manifest.json", encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "\"files\" : [", with: "\"files\" : [{\"name\": \"zero\", \"bytes\": 0, \"crc32\": \"00000000\"},")
+        try manifest.write(toFile: sweepOut + "/points/00000/manifest.json", atomically: true, encoding: .utf8)
+        let merged = try CLI.run(["sweep", "--merge", sweepOut])
+        #expect(merged.status == 1 && merged.err.contains("1 point(s) not done"), "\(merged.err)")
     }
 
     /// Plans too large to hold are refused with both figures before anything is built.

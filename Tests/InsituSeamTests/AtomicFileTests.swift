@@ -24,6 +24,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["file", "report.json"])
     }
 
+    /// A link planted under the temporary's name is replaced, not written through.
+    @Test func aPlantedTemporaryLinkIsNotFollowed() throws {
+        let dir = Self.folder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "precious".write(toFile: dir + "/victim", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/.report.json" + AtomicFile.temporaryMarker + String(getpid()), withDestinationPath: dir + "/victim")
+        try AtomicFile.write("{}", to: dir + "/report.json")
+        #expect(try String(contentsOfFile: dir + "/victim", encoding: .utf8) == "precious")
+        #expect(try String(contentsOfFile: dir + "/report.json", encoding: .utf8) == "{}")
+    }
+
     /// Of many threads creating one file at once, exactly one creates it, and it is whole.
     @Test func exclusiveCreationHasOneWinner() throws {
         for round in 0..<20 {

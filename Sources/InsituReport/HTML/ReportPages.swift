@@ -192,7 +192,7 @@ public enum ReportPages {
             var cells: [String] = ["\(r.point)"] + r.values + [String(format: "%.2f%%", 100 * r.test_accuracy)]
             if seeded { cells.append(r.spread?["test_accuracy"].map { String(format: "%.2f", 100 * $0.sd) } ?? "") }
             cells.append(Ledger.humanEnergy(joules: r.training_energy_per_image_J))
-            cells.append(SimTime.format(UInt64((r.training_latency_per_image_s * 1e12).rounded())))
+            cells.append(SweepResults.latencyText(r.training_latency_per_image_s))
             cells.append(String(format: "%.4g", r.area_m2 * 1e6))
             cells.append(r.pareto ? "yes" : "")
             if !results.constraints.isEmpty { cells.append(r.feasible == true ? "yes" : "no") }

@@ -23,9 +23,13 @@ public final class StreamedFile {
         temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + AtomicFile.temporaryMarker
                                                                               + String(getpid())).path
         Interruption.track(temporary)
-        guard let h = fopen(temporary, "wb") else {
+        // Created afresh, never through a link planted under the temporary's name.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0, let h = fdopen(fd, "wb") else {
+            let reason = String(cString: strerror(errno))
             Interruption.untrack(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+            throw AtomicFile.Failure(path: path, reason: reason)
         }
         handle = h
         compressed = []
