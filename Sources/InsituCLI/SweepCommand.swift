@@ -206,12 +206,13 @@ struct SweepCommand: ParsableCommand {
         return folder
     }
 
-    /// Removes temporary files an interrupted run left in the points' folders.
+    /// Removes temporary files an interrupted run left in the points' folders (not those of a
+    /// shard still writing).
     static func clearPointTemporaries(_ out: String) {
         let points = URL(fileURLWithPath: out).appendingPathComponent("points")
         guard let walk = FileManager.default.enumerator(atPath: points.path) else { return }
         while let name = walk.nextObject() as? String {
-            if (name as NSString).lastPathComponent.contains(AtomicFile.temporaryMarker) {
+            if RunFolder.isLeftBehind((name as NSString).lastPathComponent, shared: true) {
                 try? FileManager.default.removeItem(atPath: points.appendingPathComponent(name).path)
             }
         }

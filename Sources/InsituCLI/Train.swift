@@ -38,7 +38,11 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads for --seeds (default: one per seed, at most 64; results do not depend on it).")
     var threads: Int?
 
-    func run() throws {
+    func run() throws { try execute() }
+
+    /// Trains as the options say and returns the runs (one, or one per seed).
+    @discardableResult
+    func execute() throws -> [TrainingRun] {
         var (design, resolvedJSON) = try arch.loadResolved()
         if let images {
             guard images > 0 else { throw usageError("--images must be at least 1") }
@@ -142,6 +146,7 @@ struct Train: ParsableCommand {
             }
             if let sink { print(TraceOptions.summary(sink, folder: out)) }
         }
+        return [run]
     }
 }
 

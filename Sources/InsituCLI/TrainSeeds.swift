@@ -29,7 +29,7 @@ extension Train {
 
     /// Trains the design once per seed on up to `threads` threads and reports every figure's
     /// mean, sd, min and max; with --out, each seed's run in seed-N/ beside seeds.json, seeds.csv and report.html.
-    func runSeeds(_ seeds: [UInt64], design: ArchDesign, resolved: Data, data trainingData: TrainingData, out: String?) throws {
+    func runSeeds(_ seeds: [UInt64], design: ArchDesign, resolved: Data, data trainingData: TrainingData, out: String?) throws -> [TrainingRun] {
         let folder = try out.map { try takeRunFolder($0, force: force) }
         let progress = quiet ? nil : ProgressLine(label: "seeds", total: seeds.count, unit: "runs")
         let runs: [TrainingRun]
@@ -48,7 +48,7 @@ extension Train {
         progress?.finish()
         let table = SeedTable(runs, seeds: seeds, design: design.name, inference: design.training.method == .exSitu)
         print(table.text())
-        guard let out, let folder else { return }
+        guard let out, let folder else { return runs }
         try writingOutputs(to: out) {
             var files: [String] = []
             for (seed, run) in zip(seeds, runs) {
@@ -66,5 +66,6 @@ extension Train {
             try folder.finish(files: files, fingerprint: Fingerprint.of([resolved] + ["seeds \(seeds)", "\(design.training.images)",
                                                                                       design.training.method.rawValue, data.fingerprint].map { Data($0.utf8) }))
         }
+        return runs
     }
 }

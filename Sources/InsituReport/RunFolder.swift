@@ -49,7 +49,7 @@ public final class RunFolder {
             throw Refusal(description: refusal.description)
         }
         do {
-            try clearTemporaries()
+            try clearTemporaries(shared: shared)
             let earlier = Self.runFiles.filter { !own.contains($0) && FileManager.default.fileExists(atPath: self.file($0)) }
             if !earlier.isEmpty && !resuming {
                 guard force else {
@@ -68,11 +68,22 @@ public final class RunFolder {
     func file(_ name: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(name).path }
 
     /// Removes temporary files that a killed run left behind.
-    func clearTemporaries() throws {
+    func clearTemporaries(shared: Bool) throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where name.contains(AtomicFile.temporaryMarker) || name.hasPrefix(".dat.nosync") {
+        for name in names where Self.isLeftBehind(name, shared: shared) {
             try? FileManager.default.removeItem(atPath: file(name))
         }
+    }
+
+    /// Whether `name` is a temporary a killed run left. Under an exclusive lock every temporary
+    /// is; under a shared one (a sweep's shards) only one whose writer (the process id in its
+    /// name) is gone, so a shard never removes a file another shard is writing.
+    public static func isLeftBehind(_ name: String, shared: Bool) -> Bool {
+        if name.hasPrefix(".dat.nosync") { return !shared }
+        guard let marker = name.range(of: AtomicFile.temporaryMarker) else { return false }
+        guard shared else { return true }
+        guard let pid = Int32(name[marker.upperBound...]) else { return true }
+        return pid != getpid() && kill(pid, 0) != 0 && errno != EPERM
     }
 
     func listedInManifest() -> [String] {
