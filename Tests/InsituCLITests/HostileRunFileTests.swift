@@ -42,6 +42,9 @@ import Testing
             ("images seen below 0", { c in var l = c["loop"] as! [String: Any]; l["seen"] = -5; c["loop"] = l }),
             ("zero bin width", { c in var ch = c["chip"] as! [String: Any]; var t = ch["timeline"] as! [String: Any]; t["binPicoseconds"] = 0; ch["timeline"] = t; c["chip"] = ch }),
             ("time near UInt64's end", { c in var ch = c["chip"] as! [String: Any]; ch["cursorPicoseconds"] = UInt64.max - 5; c["chip"] = ch }),
+            // Found by the fuzzer: the next segment was scheduled before the simulator's clock (a trap).
+            ("clock after the cursor", { c in
+                var ch = c["chip"] as! [String: Any]; ch["simulatorNowPicoseconds"] = (ch["cursorPicoseconds"] as! Int) + 1000; c["chip"] = ch }),
             ("unknown component", { c in
                 var ch = c["chip"] as! [String: Any]; var ledger = ch["ledger"] as! [[String: Any]]
                 ledger[0]["component"] = "nobody"; ch["ledger"] = ledger; c["chip"] = ch }),

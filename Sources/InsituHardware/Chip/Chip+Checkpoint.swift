@@ -126,7 +126,8 @@ extension Chip {
         for layer in s.states where !layer.values.allSatisfy({ states.contains(Double($0)) }) { throw refuse("programmed device state") }
         for layer in s.readback + s.measured where !layer.values.allSatisfy({ $0.isFinite && abs($0) <= most }) { throw refuse("read-back weight") }
         let limit = SimTime.checkpointLimitPicoseconds
-        guard s.cursorPicoseconds <= limit, s.simulatorNowPicoseconds <= limit, s.phasePicoseconds.allSatisfy({ $0 <= limit }) else {
+        // Between segments the next one starts at the cursor, never before the simulator's clock.
+        guard s.cursorPicoseconds <= limit, s.simulatorNowPicoseconds <= s.cursorPicoseconds, s.phasePicoseconds.allSatisfy({ $0 <= limit }) else {
             throw refuse("simulated time")
         }
         let names = Set(components.components.map(\.name))
