@@ -164,7 +164,12 @@ struct Compare: ParsableCommand {
             })
             return kept.isEmpty || kept.allSatisfy({ $0 == "." }) ? "design" + kept.replacingOccurrences(of: ".", with: "_") : kept
         }
-        let (x, y) = (safe(a), safe(b))
+        var (x, y) = (safe(a), safe(b))
+        // A name that is one of the folder's own files (report.html, manifest.json, the lock, ...)
+        // or a hidden name gets the design's letter in front, as equal names do.
+        let reserved = Set(RunFolder.runFiles + [RunFolder.lockName])
+        if reserved.contains(x) || x.hasPrefix(".") { x = "a-" + x }
+        if reserved.contains(y) || y.hasPrefix(".") { y = "b-" + y }
         return x == y ? ["a-" + x, "b-" + y] : [x, y]
     }
 }
