@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes files so that a reader never sees a half-written one: a temporary file beside the
-/// target (`.NAME.insitu-tmp-PID`), then a rename. Temporary files in flight are removed if
+/// target (`.NAME.insitu-tmp-PID-N`, N counting the process's writes), then a rename. Temporary files in flight are removed if
 /// the process is interrupted (see `Interruption`), and a run folder removes ones an earlier,
 /// killed process left.
 public enum AtomicFile {
@@ -37,6 +37,17 @@ public enum AtomicFile {
         return true
     }
 
+    private static let counterLock = NSLock()
+    nonisolated(unsafe) private static var writes = 0
+
+    /// A number no other write of this process has.
+    static func nextWrite() -> Int {
+        counterLock.lock()
+        defer { counterLock.unlock() }
+        writes += 1
+        return writes
+    }
+
     /// Writes `data` to a temporary file beside `path` (tracked for interruption) and returns its path.
     static func writeTemporary(_ data: Data, beside path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
@@ -46,7 +57,8 @@ public enum AtomicFile {
         } catch {
             throw Failure(path: path, reason: "cannot create its folder (is a parent a file, or not writable?)")
         }
-        let temporary = dir.appendingPathComponent("." + url.lastPathComponent + temporaryMarker + String(getpid())).path
+        // One name per write (the process, then a count), so threads writing one file never share a temporary.
+        let temporary = dir.appendingPathComponent("." + url.lastPathComponent + temporaryMarker + "\(getpid())-\(nextWrite())").path
         Interruption.track(temporary)
         // Created afresh, never through a link planted under the temporary's name.
         var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)

@@ -82,7 +82,7 @@ public final class RunFolder {
         if name.hasPrefix(".dat.nosync") { return !shared }
         guard let marker = name.range(of: AtomicFile.temporaryMarker) else { return false }
         guard shared else { return true }
-        guard let pid = Int32(name[marker.upperBound...]) else { return true }
+        guard let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }) else { return true }
         return pid != getpid() && kill(pid, 0) != 0 && errno != EPERM
     }
 

@@ -29,7 +29,11 @@ import Testing
         let dir = Self.folder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "precious".write(toFile: dir + "/victim", atomically: false, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: dir + "/.report.json" + AtomicFile.temporaryMarker + String(getpid()), withDestinationPath: dir + "/victim")
+        // The next writes' temporaries (other tests of this process may write in between).
+        let next = AtomicFile.nextWrite()
+        for k in (next + 1)...(next + 200) {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/.report.json" + AtomicFile.temporaryMarker + "\(getpid())-\(k)", withDestinationPath: dir + "/victim")
+        }
         try AtomicFile.write("{}", to: dir + "/report.json")
         #expect(try String(contentsOfFile: dir + "/victim", encoding: .utf8) == "precious")
         #expect(try String(contentsOfFile: dir + "/report.json", encoding: .utf8) == "{}")
