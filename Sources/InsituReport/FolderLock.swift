@@ -40,6 +40,8 @@ public final class FolderLock {
                 continue
             }
             descriptor = fd
+            // Held shared, no exclusive holder exists: a process named in the file is a killed one's.
+            if shared { _ = ftruncate(fd, 0) }
             if !shared {
                 let text = Self.identity()
                 _ = ftruncate(fd, 0)

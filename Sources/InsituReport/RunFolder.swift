@@ -141,18 +141,17 @@ public final class RunFolder {
     /// Creates the folder `path` below a run's folder, refusing one that is a symbolic link (or
     /// a file): every file of a run stays inside the folder asked for.
     public static func subfolder(_ path: String) throws {
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFDIR else {
-                let what = info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a folder"
-                throw Refusal(description: "\(path) is \(what); every file of a run stays inside the folder asked for: remove it, or give another folder")
-            }
-            return
+        // mkdir(2) itself, so that of two threads creating it at once the loser finds it made (EEXIST), then checks what is there.
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw Refusal(description: "\(path): cannot create the folder: \(String(cString: strerror(errno)))")
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-        } catch {
-            throw Refusal(description: "\(path): cannot create the folder (\(String(describing: (error as NSError).localizedFailureReason ?? "is it writable?")))")
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw Refusal(description: "\(path): cannot create the folder: \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            let what = info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a folder"
+            throw Refusal(description: "\(path) is \(what); every file of a run stays inside the folder asked for: remove it, or give another folder")
         }
     }
 

@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    /// Threads creating one subfolder at once (a sweep's points/, by two point runs): none fails.
+    @Test func racingSubfoldersAllSucceed() throws {
+        for _ in 0..<50 {
+            let dir = Self.folder()
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let failures = Counter()
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { try RunFolder.subfolder(dir + "/points") } catch { failures.add() }
+            }
+            #expect(failures.value == 0)
+        }
+    }
+
     /// Threads racing for one folder lock, many times: never two holders at once.
     @Test func aFolderLockHasOneHolderAtATime() throws {
         let dir = Self.folder()
