@@ -44,7 +44,7 @@ struct CalibrationCommand: ParsableCommand {
         if let out, let folder {
             try writingOutputs(to: out) {
                 try AtomicFile.write(text.csv(), to: URL(fileURLWithPath: out).appendingPathComponent("calibration.csv").path)
-                try folder.finish(files: ["calibration.csv"], fingerprint: Fingerprint.of([resolved] + [reference, "\(images)", "\(seed)"].map { Data($0.utf8) }))
+                try folder.finish(files: ["calibration.csv"], fingerprint: Fingerprint.of([resolved], [reference, "\(images)", "\(seed)"]))
             }
         }
     }

@@ -13,13 +13,13 @@ enum CheckpointFile {
 
     static func encode(_ c: RunCheckpoint) throws -> Data {
         let body = try JSONEncoder().encode(c)
-        return try JSONEncoder().encode(Sealed(crc32: String(format: "%08x", RunFolder.crc32(body)), checkpoint: body))
+        return try JSONEncoder().encode(Sealed(crc32: RunFolder.hex(RunFolder.crc32(body)), checkpoint: body))
     }
 
     /// The checkpoint, or nil when the file is not a sealed checkpoint or its checksum does not match.
     static func decode(_ data: Data) -> RunCheckpoint? {
         guard let sealed = try? JSONDecoder().decode(Sealed.self, from: data),
-              sealed.crc32 == String(format: "%08x", RunFolder.crc32(sealed.checkpoint)) else { return nil }
+              sealed.crc32 == RunFolder.hex(RunFolder.crc32(sealed.checkpoint)) else { return nil }
         return try? JSONDecoder().decode(RunCheckpoint.self, from: sealed.checkpoint)
     }
 }

@@ -98,7 +98,7 @@ struct Compare: ParsableCommand {
 
     /// What the comparison depended on: both resolved designs, the seeds, images, data and mode.
     func fingerprint(_ resolved: [Data], _ a: ArchDesign, seeds: [UInt64]) -> String {
-        Fingerprint.of(resolved + ["seeds \(seeds)", "\(a.training.images)", inference ? "inference" : "training", data.fingerprint].map { Data($0.utf8) })
+        Fingerprint.of(resolved, ["seeds \(seeds)", "\(a.training.images)", inference ? "inference" : "training", data.fingerprint])
     }
 
     /// Both designs once per seed, in parallel; the table of means, and with --out each run in NAME/seed-S/.

@@ -106,9 +106,9 @@ struct StuckDevices: ParsableCommand {
         if let out, let runFolder {
             try writingOutputs(to: out) {
                 try table.write(to: out)
-                try runFolder.finish(files: ["sweep.json", "sweep.csv", "report.html"], fingerprint: Fingerprint.of([resolved] + [
+                try runFolder.finish(files: ["sweep.json", "sweep.csv", "report.html"], fingerprint: Fingerprint.of([resolved], [
                     "\(fractionList)", "\(methodList.map(\.rawValue))", "seeds \(seeds)", "layers \(layers)", "\(design.training.images)", data.fingerprint,
-                ].map { Data($0.utf8) }))
+                ]))
             }
         }
     }

@@ -41,14 +41,14 @@ extension SweepCommand.Spec {
     func sealed() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Sealed(crc32: String(format: "%08x", RunFolder.crc32(Self.canonical(self))), spec: self))
+        return try encoder.encode(Sealed(crc32: RunFolder.hex(RunFolder.crc32(Self.canonical(self))), spec: self))
     }
 
     /// The spec of a sealed sweep-spec.json; throws when it does not decode, its plan fails the
     /// checks a plan from --vary passes, or its checksum does not match.
     init(sealed data: Data) throws {
         let file = try JSONDecoder().decode(Sealed.self, from: data)
-        guard file.crc32 == String(format: "%08x", RunFolder.crc32(try Self.canonical(file.spec))) else {
+        guard file.crc32 == RunFolder.hex(RunFolder.crc32(try Self.canonical(file.spec))) else {
             throw SweepCommand.SpecDamaged(description: "its checksum does not match its content")
         }
         self = file.spec

@@ -177,6 +177,6 @@ extension Train {
 
     /// What a checkpoint must match to be continued: the resolved design, seed, images, method and data.
     func runFingerprint(_ design: ArchDesign, resolved: Data) -> String {
-        Fingerprint.of([resolved] + ["\(design.training.seed)", "\(design.training.images)", design.training.method.rawValue, data.fingerprint].map { Data($0.utf8) })
+        Fingerprint.of([resolved], ["\(design.training.seed)", "\(design.training.images)", design.training.method.rawValue, data.fingerprint])
     }
 }

@@ -6,10 +6,10 @@ import InsituReport
 import InsituTraining
 
 extension Train {
-    /// `--seeds N` (seeds 1 to N) or a comma-separated list of distinct seeds.
     /// Most seeds one --seeds may give.
     static let maximumSeeds = 1000
 
+    /// `--seeds N` (seeds 1 to N) or a comma-separated list of distinct seeds.
     static func parseSeeds(_ text: String) throws -> [UInt64] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if items.count == 1 {
@@ -63,8 +63,8 @@ extension Train {
             files += try table.write(to: out)
             try AtomicFile.write(ReportPages.seeds(table), to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
             files.append("report.html")
-            try folder.finish(files: files, fingerprint: Fingerprint.of([resolved] + ["seeds \(seeds)", "\(design.training.images)",
-                                                                                      design.training.method.rawValue, data.fingerprint].map { Data($0.utf8) }))
+            try folder.finish(files: files, fingerprint: Fingerprint.of([resolved], ["seeds \(seeds)", "\(design.training.images)",
+                                                                                     design.training.method.rawValue, data.fingerprint]))
         }
         return runs
     }

@@ -48,8 +48,9 @@ public enum AtomicFile {
         return writes
     }
 
-    /// Writes `data` to a temporary file beside `path` (tracked for interruption) and returns its path.
-    static func writeTemporary(_ data: Data, beside path: String) throws -> String {
+    /// Creates a fresh temporary file beside `path` (`.NAME.insitu-tmp-PID-N`, never through a
+    /// link planted under that name), tracked for interruption: its path and an open descriptor.
+    static func openTemporary(beside path: String) throws -> (path: String, descriptor: Int32) {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         do {
@@ -60,7 +61,6 @@ public enum AtomicFile {
         // One name per write (the process, then a count), so threads writing one file never share a temporary.
         let temporary = dir.appendingPathComponent("." + url.lastPathComponent + temporaryMarker + "\(getpid())-\(nextWrite())").path
         Interruption.track(temporary)
-        // Created afresh, never through a link planted under the temporary's name.
         var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 && errno == EEXIST {
             unlink(temporary)
@@ -71,6 +71,12 @@ public enum AtomicFile {
             Interruption.untrack(temporary)
             throw Failure(path: path, reason: reason)
         }
+        return (temporary, fd)
+    }
+
+    /// Writes `data` to a temporary file beside `path` (tracked for interruption) and returns its path.
+    static func writeTemporary(_ data: Data, beside path: String) throws -> String {
+        let (temporary, fd) = try openTemporary(beside: path)
         var failure: String?
         data.withUnsafeBytes { raw in
             var done = 0

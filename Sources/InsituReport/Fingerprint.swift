@@ -22,17 +22,18 @@ public enum Fingerprint {
         return String(format: "%08x%08x-%d", UInt32(crc), UInt32(adler), length)
     }
 
-    public static func of(_ texts: [String]) -> String { of(texts.map { Data($0.utf8) }) }
+    public static func of(_ texts: [String]) -> String { of([], texts) }
+
+    /// Resolved designs (JSON) followed by options as text.
+    public static func of(_ designs: [Data], _ options: [String]) -> String { of(designs + options.map { Data($0.utf8) }) }
 
     /// The regular files directly inside `folder`, by name, size and content (a data folder).
     public static func folder(_ folder: String) -> String {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         var parts: [String] = []
+        // Regular files, through links (data folders are often links to a shared copy).
         for name in names where !name.hasPrefix(".") {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let (bytes, crc) = RunFolder.crc32(file: path) else { continue }
+            guard let (bytes, crc) = RunFolder.crc32(file: URL(fileURLWithPath: folder).appendingPathComponent(name).path, followingLinks: true) else { continue }
             parts.append("\(name):\(bytes):\(crc)")
         }
         return of(parts)

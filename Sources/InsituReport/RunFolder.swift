@@ -87,9 +87,13 @@ public final class RunFolder {
     }
 
     func listedInManifest() -> [String] {
-        guard let data = FileManager.default.contents(atPath: file(Self.manifestName)),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else { return [] }
-        return manifest.files.map(\.name).filter { !$0.contains("..") && !$0.hasPrefix("/") && !$0.hasPrefix(".") }
+        (Self.manifest(in: path)?.files ?? []).filter { $0.staysInside && !$0.name.hasPrefix(".") }.map(\.name)
+    }
+
+    /// The manifest of `folder`, if it reads.
+    static func manifest(in folder: String) -> Manifest? {
+        FileManager.default.contents(atPath: URL(fileURLWithPath: folder).appendingPathComponent(manifestName).path)
+            .flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
     }
 
     /// What a complete run folder holds.
@@ -98,6 +102,8 @@ public final class RunFolder {
             public var name: String
             public var bytes: Int
             public var crc32: String
+            /// Whether the name stays inside the folder (no "..", not absolute).
+            var staysInside: Bool { !name.contains("..") && !name.hasPrefix("/") }
         }
         public var files: [Entry]
         /// The fingerprint of the resolved design, data and options the run depended on.
@@ -119,7 +125,7 @@ public final class RunFolder {
         var entries: [Manifest.Entry] = []
         for name in names.sorted() {
             guard let (bytes, crc) = crc32(file: at(name)) else { continue }
-            entries.append(.init(name: name, bytes: bytes, crc32: String(format: "%08x", crc)))
+            entries.append(.init(name: name, bytes: bytes, crc32: hex(crc)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -130,11 +136,9 @@ public final class RunFolder {
     /// it lists has its recorded size and CRC-32 (a damaged or half-copied folder is not).
     public static func isComplete(_ folder: String, requiring required: [String]) -> Bool {
         let at = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
-        guard let data = FileManager.default.contents(atPath: at(manifestName)),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
-              Set(required).isSubset(of: manifest.files.map(\.name)) else { return false }
+        guard let manifest = manifest(in: folder), Set(required).isSubset(of: manifest.files.map(\.name)) else { return false }
         return manifest.files.allSatisfy { e in
-            !e.name.contains("..") && !e.name.hasPrefix("/") && crc32(file: at(e.name)).map { $0.bytes == e.bytes && String(format: "%08x", $0.crc) == e.crc32 } == true
+            e.staysInside && crc32(file: at(e.name)).map { $0.bytes == e.bytes && hex($0.crc) == e.crc32 } == true
         }
     }
 
@@ -160,10 +164,12 @@ public final class RunFolder {
 
     /// CRC-32 (zlib's) of `data`.
     /// Size and CRC-32 of a file, read a megabyte at a time (traces can be large); nil if unreadable.
-    /// Only a regular file counts (not a link, a FIFO or a device, which could be endless).
-    static func crc32(file path: String) -> (bytes: Int, crc: UInt32)? {
+    /// Only a regular file counts (not a FIFO or a device, which could be endless), and not a
+    /// link unless `followingLinks` (a run's files are never links; a data folder's may be).
+    static func crc32(file path: String, followingLinks: Bool = false) -> (bytes: Int, crc: UInt32)? {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let f = fopen(path, "rb") else { return nil }
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0, info.st_mode & S_IFMT == S_IFREG,
+              let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var crc: uLong = 0, total = 0
@@ -175,6 +181,9 @@ public final class RunFolder {
         }
         return ferror(f) == 0 ? (total, UInt32(crc)) : nil
     }
+
+    /// A CRC-32 as files record it: eight hex digits.
+    public static func hex(_ crc: UInt32) -> String { String(format: "%08x", crc) }
 
     public static func crc32(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { raw in

@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    /// A data folder whose files are links to a shared copy: the fingerprint follows the links,
+    /// so it changes when the linked data do.
+    @Test func dataFingerprintsFollowLinks() throws {
+        let shared = Self.folder(), data = Self.folder()
+        for dir in [shared, data] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try "images v1".write(toFile: shared + "/train-images", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: data + "/train-images", withDestinationPath: shared + "/train-images")
+        let before = Fingerprint.folder(data)
+        try "images v2".write(toFile: shared + "/train-images", atomically: false, encoding: .utf8)
+        #expect(Fingerprint.folder(data) != before)
+        #expect(before != Fingerprint.of([String]()))
+    }
+
     /// Threads creating one subfolder at once (a sweep's points/, by two point runs): none fails.
     @Test func racingSubfoldersAllSucceed() throws {
         for _ in 0..<50 {

@@ -54,7 +54,7 @@ extension Chip {
                 .init(component: $0.key.component, action: $0.key.action, phase: $0.key.phase, layer: $0.key.layer, quanta: $0.energyQuanta.description,
                       busy: $0.busyPicoseconds, count: $0.count, magnitude: $0.magnitude)
             },
-            segments: replay.recorded.map { key, steps in
+            segments: replay.recorded.map { key, steps, _ in
                 switch key {
                 case .forward(let images, let work): .init(images: images, work: work, steps: Packed(steps))
                 case .readBack: .init(images: nil, work: nil, steps: Packed(steps))
@@ -105,7 +105,7 @@ extension Chip {
             throw CheckpointMismatch(description: "the checkpoint's power-gating state does not fit this chip's components")
         }
         replay.recorded = s.segments.map { seg in
-            (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values)
+            (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values, false)
         }
     }
 }

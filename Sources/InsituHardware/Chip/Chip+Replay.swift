@@ -29,11 +29,11 @@ struct SegmentReplay {
         var reserved: Int32 = 0
     }
 
-    var recorded: [(key: Key, steps: [Step])] = []
+    /// Each segment's steps; `checked` is false for steps restored from a checkpoint until the
+    /// first replay has checked them against the chip's hops.
+    var recorded: [(key: Key, steps: [Step], checked: Bool)] = []
     /// The steps of the segment being recorded, if one is.
     var recording: [Step]?
-
-    func steps(for key: Key) -> [Step]? { recorded.first { $0.key == key }?.steps }
 }
 
 extension Chip {
@@ -46,14 +46,13 @@ extension Chip {
 
     /// Runs a segment's events, or replays its recorded hops when it has run before.
     func runEvents(_ key: SegmentReplay.Key, start: () throws -> Void) throws {
-        if let steps = replay.steps(for: key), trace?.isRecording != true {
-            for s in steps {
-                // Steps restored from a checkpoint name hops of this segment, or the checkpoint is not this run's.
-                let (index, unit) = (Int(s.index), Int(s.unit))
-                guard index >= 0, unit >= 0, s.offset <= SimTime.checkpointLimitPicoseconds,
-                      s.image != 0 ? index < hops.count && unit < slots.count : unit < rowJobs.count && index < 5 + stageCount else {
-                    throw CheckpointMismatch(description: "a recorded segment in the checkpoint names a step this chip does not have")
-                }
+        let known = replay.recorded.firstIndex { $0.key == key }
+        if let k = known, trace?.isRecording != true {
+            if !replay.recorded[k].checked {
+                try checkRestored(replay.recorded[k].steps)
+                replay.recorded[k].checked = true
+            }
+            for s in replay.recorded[k].steps {
                 let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
                 if s.image != 0 {
                     _ = try perform(hops[Int(s.index)], slot: Int(s.unit), at: at)
@@ -63,13 +62,24 @@ extension Chip {
             }
             return
         }
-        let fresh = replay.steps(for: key) == nil
-        if fresh { replay.recording = [] }
+        if known == nil { replay.recording = [] }
         try start()
         try simulator.run()
-        if fresh {
-            replay.recorded.append((key, replay.recording!))
+        if known == nil {
+            replay.recorded.append((key, replay.recording!, true))
             replay.recording = nil
+        }
+    }
+
+    /// Steps restored from a checkpoint name hops of this segment (image hops of its slots, row
+    /// hops of its row jobs), or the checkpoint is not this run's: checked once, before their first replay.
+    func checkRestored(_ steps: [SegmentReplay.Step]) throws {
+        for s in steps {
+            let (index, unit) = (Int(s.index), Int(s.unit))
+            guard index >= 0, unit >= 0, s.offset <= SimTime.checkpointLimitPicoseconds,
+                  s.image != 0 ? index < hops.count && unit < slots.count : unit < rowJobs.count && index < 5 + stageCount else {
+                throw CheckpointMismatch(description: "a recorded segment in the checkpoint names a step this chip does not have")
+            }
         }
     }
 }

@@ -19,15 +19,12 @@ public final class StreamedFile {
     /// Opens the temporary file for `path`; `gzip` compresses at zlib's default level.
     public init(path: String, gzip: Bool = false) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + AtomicFile.temporaryMarker
-                                                                              + String(getpid())).path
-        Interruption.track(temporary)
-        // Created afresh, never through a link planted under the temporary's name.
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0, let h = fdopen(fd, "wb") else {
+        let (temporary, fd) = try AtomicFile.openTemporary(beside: path)
+        self.temporary = temporary
+        guard let h = fdopen(fd, "wb") else {
             let reason = String(cString: strerror(errno))
+            close(fd)
+            unlink(temporary)
             Interruption.untrack(temporary)
             throw AtomicFile.Failure(path: path, reason: reason)
         }
