@@ -68,6 +68,6 @@ let package = Package(
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining", "InsituArchFile", "InsituData", "InsituReport",
             "InsituCLI",
         ]),
-        .testTarget(name: "InsituRunTests", dependencies: ["InsituEngine", "InsituHardware", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
+        .testTarget(name: "InsituRunTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
     ]
 )

@@ -10,8 +10,11 @@ public protocol DeviceModel: Sendable, Equatable {
     var kind: String { get }
     /// Unit of the programmed state, for reports ("V" for a gate voltage).
     var stateUnit: String { get }
-    /// States programming may aim at; the update rule clips to it.
+    /// States programming may aim at; the update rule clips to it when `clipsTargets`.
     var stateRange: ClosedRange<Double> { get }
+    /// Whether an update's targets are clipped to `stateRange` before programming (true), or
+    /// handed over as steps that the device itself saturates (a pulse count from the step).
+    var clipsTargets: Bool { get }
     /// State a fresh device is remembered at before its first programming.
     var freshState: Float { get }
     /// Programmable conductance window, siemens: the nominal conductance at the ends of `stateRange`.
@@ -35,9 +38,12 @@ public protocol DeviceModel: Sendable, Equatable {
     /// conductance `g` and says which pulses it took and at what conductances.
     func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
                  rng: inout RandomStream) -> Pulses
+    /// What the controller remembers of a device it programmed towards `target` and left at
+    /// `conductance`: the target (default), or where the device landed.
+    func rememberedState(target: Float, conductance: Float) -> Float
     /// Programs `count` consecutive devices remembered at `states` to `targets` (skipping
-    /// those already there, updating the states): one call per row instead of per device.
-    /// Returns the pulses and how many devices were driven.
+    /// those already there, updating the states to `rememberedState`): one call per row
+    /// instead of per device. Returns the pulses and how many devices took a pulse.
     func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
                  states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int,
                  rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
@@ -92,9 +98,11 @@ extension DeviceModel {
         for k in 0..<count {
             let old = states[k], new = targets[k]
             if new == old { continue }
+            let p = program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
+            states[k] = rememberedState(target: new, conductance: g[k])
+            guard p.sets + p.resets > 0 else { continue }
             driven += 1
-            states[k] = new
-            pulses += program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
+            pulses += p
         }
         return (pulses, driven)
     }
@@ -102,6 +110,8 @@ extension DeviceModel {
 
 extension DeviceModel {
     public var reachableMaxSiemens: Double { windowMaxSiemens }
+    public var clipsTargets: Bool { true }
+    public func rememberedState(target: Float, conductance: Float) -> Float { target }
     public var rangeWarnings: [String] { [] }
 
     /// The report entry as `name value` lines.

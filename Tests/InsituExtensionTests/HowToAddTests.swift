@@ -6,7 +6,7 @@ import Testing
 /// library target holds it.
 @Suite struct HowToAddTests {
     static let extensions: [(file: String, type: String, registration: String)] = [
-        ("PulsedDevice.swift", "struct PulsedDevice", "DeviceModels.register(PulsedDevice.entry)"),
+        ("ExamplePulsedDevice.swift", "struct ExamplePulsedDevice", "DeviceModels.register(ExamplePulsedDevice.entry)"),
         ("SampleHold.swift", "struct SampleHold", "PeripheralStages.register(SampleHold.entry)"),
         ("MACChip.swift", "struct MACChipSpec", "AcceleratorKinds.register(MACChipSpec.entry)"),
         ("ReplicatedMapping.swift", "struct ReplicateFirstLayer", "MappingStrategies.register(ReplicateFirstLayer())"),

@@ -49,7 +49,7 @@ import Testing
         let w = spec.operatingPointWarnings
         #expect(w.count == 2)
         #expect(w[0].contains("2190 uS") && w[0].contains("chip.device.conductance_ceiling") && w[0].contains("slope"))
-        #expect(w[1].contains("1250 uS") && w[1].contains("chip.tia.readback_gain") && w[1].contains("chip.tile.read_voltage"))
+        #expect(w[1].contains("1.25 mS") && w[1].contains("chip.tia.readback_gain") && w[1].contains("chip.tile.read_voltage"))
         d.slopeSiemensPerVolt = 950e-6
         spec.device = d.spec
         #expect(spec.operatingPointWarnings.isEmpty)

@@ -25,6 +25,7 @@ public enum DeviceModels {
     static let registry = Registry<DeviceModelEntry>([
         (GateControlledDecoding.gateControlled.name, GateControlledDecoding.gateControlled),
         (GateControlledDecoding.ideal.name, GateControlledDecoding.ideal),
+        (PulsedDecoding.entry.name, PulsedDecoding.entry),
     ])
 
     /// Makes `entry.name` a model arch files may name.

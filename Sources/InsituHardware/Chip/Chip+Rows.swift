@@ -41,7 +41,7 @@ extension Chip {
                 layers[l].states.withUnsafeBufferPointer { old in
                     for k in 0..<new.count where new[k] != old[k] {
                         changed += 1
-                        if new[k] == lo || new[k] == hi { clipped += 1 }
+                        if new[k] <= lo || new[k] >= hi { clipped += 1 }
                     }
                 }
             }

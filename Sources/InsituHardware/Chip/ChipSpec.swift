@@ -121,10 +121,16 @@ extension ChipSpec {
         let readbackFull = adc.fullScaleVolts / (tia.readbackGainVoltsPerAmp * tile.readVolts)
         let top = model.reachableMaxSiemens
         if readbackFull < top {
-            warnings.append(String(format: "the read-back full scale is %.0f uS (chip.adc.full_scale / (chip.tia.readback_gain x chip.tile.read_voltage)), below the %.0f uS the devices reach: conductances above it read as %.0f uS; lower readback_gain or read_voltage, or raise adc.full_scale",
-                                   readbackFull * 1e6, top * 1e6, readbackFull * 1e6))
+            let full = Self.siemens(readbackFull)
+            warnings.append("the read-back full scale is \(full) (chip.adc.full_scale / (chip.tia.readback_gain x chip.tile.read_voltage)), below the \(Self.siemens(top)) the devices reach: conductances above it read as \(full); lower readback_gain or read_voltage, or raise adc.full_scale")
         }
         return warnings
+    }
+
+    /// A conductance for messages, in nS, uS or mS as its size asks (three significant digits).
+    static func siemens(_ g: Double) -> String {
+        let (scale, unit) = g < 1e-6 ? (1e9, "nS") : g < 1e-3 ? (1e6, "uS") : (1e3, "mS")
+        return String(format: "%.3g", g * scale) + " " + unit
     }
 
     /// Energy of one conversion (see `ADCSpec.conversionJoules`).

@@ -15,7 +15,7 @@ public struct UpdateRuleMismatch: Error, CustomStringConvertible {
 
 /// In-situ update of Li et al. 2018 on a programmable crossbar: dState = -eta_l x slope x
 /// mean dL/dW on the unit cell's plus row (G+) and the opposite on its minus row (G-),
-/// clipped to the device model's state range, then programmed by the update controller
+/// clipped to the device model's state range (when the model clips targets), then programmed by the update controller
 /// (its arithmetic charged to the digital unit first). A cell's other rows keep their states.
 public struct StateUpdate: UpdateRule {
     /// Per-layer learning rate in state units squared (V^2 for gate voltages).
@@ -36,7 +36,9 @@ public struct StateUpdate: UpdateRule {
                         device: any DeviceModel, cell: UnitCell = .differentialPair) -> [[Float]] {
         let r = cell.rowsPerInput, plusRow = cell.plusRow, minusRow = cell.minusRow
         let slope = device.slopeSiemensPerState
-        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        let clips = device.clipsTargets
+        let lo = clips ? Float(device.stateRange.lowerBound) : -.greatestFiniteMagnitude
+        let hi = clips ? Float(device.stateRange.upperBound) : .greatestFiniteMagnitude
         return states.enumerated().map { l, old in
             var t = old
             let inputs = widths[l], outputs = widths[l + 1]

@@ -11,7 +11,7 @@ import InsituEngine
 /// state is a pulse number in 0...levels; programming from state a to b takes |round(b) -
 /// round(a)| pulses. Each pulse costs V^2 G t at the conductance it leaves (RESET) or reaches
 /// (SET). Defined outside the library, with its own arch keys, as an extension is.
-struct PulsedDevice: DeviceModel {
+struct ExamplePulsedDevice: DeviceModel {
     var minSiemens = 10e-6
     var maxSiemens = 100e-6
     var levels = 32
@@ -21,7 +21,7 @@ struct PulsedDevice: DeviceModel {
     var pulseVolts = 3.0
     var pulseWidth = SimTime(picoseconds: 10_000)
 
-    var kind: String { "pulsed" }
+    var kind: String { "example-pulsed" }
     var stateUnit: String { "pulse" }
     var stateRange: ClosedRange<Double> { 0...Double(levels) }
     var freshState: Float { 0 }
@@ -74,10 +74,10 @@ struct PulsedDevice: DeviceModel {
          ("potentiation_A_pulses", "\(potentiationPulses)"), ("depression_A_pulses", "\(depressionPulses)")]
     }
 
-    /// `chip.device` with `model: pulsed`.
-    static let entry = DeviceModelEntry(name: "pulsed", keys: ["conductance_min", "conductance_max", "levels", "potentiation_a",
+    /// `chip.device` with `model: example-pulsed`.
+    static let entry = DeviceModelEntry(name: "example-pulsed", keys: ["conductance_min", "conductance_max", "levels", "potentiation_a",
                                                                "depression_a", "pulse_voltage", "pulse_width"]) { r in
-        var d = PulsedDevice()
+        var d = ExamplePulsedDevice()
         try r.quantity("conductance_min", .siemens, min: 0, max: 1, into: &d.minSiemens)
         try r.quantity("conductance_max", .siemens, min: 0, max: 1, exclusiveMin: true, into: &d.maxSiemens)
         try r.integer("levels", min: 1, max: 1 << 16, into: &d.levels)

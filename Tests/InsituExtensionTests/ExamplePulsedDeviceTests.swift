@@ -8,9 +8,9 @@ import InsituHardware
 import InsituReport
 import InsituTraining
 
-/// The pulse-programmed device of `PulsedDevice.swift`, added with one registration line, read
+/// The pulse-programmed device of `ExamplePulsedDevice.swift`, added with one registration line, read
 /// from an arch file with its own keys, costed by hand, and trained end to end.
-@Suite struct PulsedDeviceTests {
+@Suite struct ExamplePulsedDeviceTests {
     static var li2018: String { EndToEnd.li2018 }
 
     /// The li2018 chip with the pulsed device in place of the 1T1R cell (the `model:` change
@@ -21,7 +21,7 @@ import InsituTraining
         name: pulsed
         chip:
           device:
-            model: pulsed
+            model: example-pulsed
             conductance_min: 100 uS
             conductance_max: 1 mS
             levels: 64
@@ -44,7 +44,7 @@ import InsituTraining
     }
 
     static func design(_ text: String) throws -> ArchDesign {
-        DeviceModels.register(PulsedDevice.entry)
+        DeviceModels.register(ExamplePulsedDevice.entry)
         return try EndToEnd.scratch { dir in
             let file = dir.appendingPathComponent("pulsed.yaml")
             try text.write(to: file, atomically: true, encoding: .utf8)
@@ -62,7 +62,7 @@ import InsituTraining
 
     @Test func archKeysAreTheModelsOwn() throws {
         let d = try Self.design(Self.yaml(network: "", images: 100))
-        let model = try #require(d.chip.device.model as? PulsedDevice)
+        let model = try #require(d.chip.device.model as? ExamplePulsedDevice)
         #expect(model.levels == 64 && model.pulseWidth.picoseconds == 50_000 && model.maxSiemens == 1e-3)
         #expect(d.training.initialGateVolts == 8 && d.training.learningRatesVoltsSquared == [180, 90])
         // A gate key under the pulsed model is refused with the model's own keys.

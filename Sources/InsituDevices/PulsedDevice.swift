@@ -1,0 +1,200 @@
+import Foundation
+import InsituEngine
+
+/// A pulse-programmed analog synapse with nonlinear, asymmetric potentiation and depression,
+/// as MLP+NeuroSim V3.0 models one (Cell.cpp `RealDevice`, formula.cpp): each direction
+/// follows its own curve G(x) = Gmin + B (1 - e^(-x/A)) over x = 0...levels pulses, with
+/// B = (Gmax - Gmin) / (1 - e^(-levels/A)) and A from the direction's nonlinearity label.
+/// A write of n pulses finds where the device's conductance sits on that direction's curve
+/// and moves n pulses along it; cycle-to-cycle variation adds N(0, sigma sqrt(n)); the
+/// conductance stays inside the window.
+///
+/// The state is the device's position in its window, (G - Gmin) / (Gmax - Gmin), in `window`
+/// units: NeuroSim's weight is 2 x state - 1. A step of the state by d takes
+/// round(|d| x levels) pulses of its direction (halves away from zero, NeuroSim's
+/// `truncate`), and after a write the controller holds the position the device reached,
+/// as NeuroSim reads each weight back from its conductance after every write.
+public struct PulsedDevice: DeviceModel {
+    /// One programming direction: potentiation (SET, LTP) or depression (RESET, LTD).
+    public struct Direction: Sendable, Equatable {
+        /// Pulses that take a device across the whole window.
+        public var levels: Int
+        /// NeuroSim's nonlinearity label: 0 linear; positive, steps shrink as the pulse count
+        /// grows; negative, they grow. |label| <= 9 (NeuroSim's table).
+        public var nonlinearity: Double
+        public var volts: Double
+        public var pulse: SimTime
+
+        public init(levels: Int, nonlinearity: Double, volts: Double, pulse: SimTime) {
+            self.levels = levels
+            self.nonlinearity = nonlinearity
+            self.volts = volts
+            self.pulse = pulse
+        }
+    }
+
+    public var minSiemens: Double
+    public var maxSiemens: Double
+    public var potentiation: Direction
+    public var depression: Direction
+    /// Cycle-to-cycle variation: sigma of a write's conductance error per sqrt(pulse), as a
+    /// fraction of the window (NeuroSim: 0.035).
+    public var cycleVariation: Double
+    /// Device-to-device variation: sigma of each device's nonlinearity labels (one draw per
+    /// device, added to both directions' labels).
+    public var deviceVariation: Double
+    public var readNoise: Double
+
+    /// Normalised A (A / levels) of each direction's nominal label, 0 for a linear one.
+    let upShape: Double
+    let downShape: Double
+
+    public init(minSiemens: Double, maxSiemens: Double, potentiation: Direction, depression: Direction,
+                cycleVariation: Double = 0, deviceVariation: Double = 0, readNoise: Double = 0) {
+        precondition(maxSiemens > minSiemens && minSiemens >= 0, "a window with Gmax above Gmin >= 0")
+        precondition(potentiation.levels >= 1 && depression.levels >= 1, "at least one pulse across the window")
+        self.minSiemens = minSiemens
+        self.maxSiemens = maxSiemens
+        self.potentiation = potentiation
+        self.depression = depression
+        self.cycleVariation = cycleVariation
+        self.deviceVariation = deviceVariation
+        self.readNoise = readNoise
+        upShape = Self.normalisedA(label: potentiation.nonlinearity)
+        downShape = Self.normalisedA(label: depression.nonlinearity)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.minSiemens == b.minSiemens && a.maxSiemens == b.maxSiemens && a.potentiation == b.potentiation
+            && a.depression == b.depression && a.cycleVariation == b.cycleVariation
+            && a.deviceVariation == b.deviceVariation && a.readNoise == b.readNoise
+    }
+
+    public var kind: String { "pulsed" }
+    public var stateUnit: String { "window" }
+    public var stateRange: ClosedRange<Double> { 0...1 }
+    public var freshState: Float { 0 }
+    public var windowMinSiemens: Double { minSiemens }
+    public var windowMaxSiemens: Double { maxSiemens }
+    public var slopeSiemensPerState: Double { maxSiemens - minSiemens }
+    public func state(forConductance siemens: Double) -> Double {
+        min(max((siemens - minSiemens) / (maxSiemens - minSiemens), 0), 1)
+    }
+    public var setPulse: SimTime { potentiation.pulse }
+    public var resetPulse: SimTime { depression.pulse }
+    /// V^2 G t of one pulse (the energy NeuroSim's analog write charges the cell).
+    public var setJoulesPerSiemens: Double { potentiation.volts * potentiation.volts * potentiation.pulse.seconds }
+    public var resetJoulesPerSiemens: Double { depression.volts * depression.volts * depression.pulse.seconds }
+    /// A pulse count follows from the step alone; the device saturates at its window's ends.
+    public var clipsTargets: Bool { false }
+
+    /// NeuroSim's nonlinearity label as the shape of the curve: the label is the largest
+    /// distance between the normalised curve f(x) = (1 - e^(-x/a)) / (1 - e^(-1/a)) and the
+    /// line x, over 0.07 sqrt(2) (which reproduces its Nonlinearity-NormA table to five
+    /// digits). Returns the signed normalised a (negative for a negative label); 0 for 0.
+    public static func normalisedA(label: Double) -> Double {
+        guard label != 0 else { return 0 }
+        let target = min(abs(label), 10) * 0.07 * 2.0.squareRoot()
+        // The distance falls as a grows: bisect on log a.
+        var lo = -12.0, hi = 12.0
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if deviation(exp(mid)) > target { lo = mid } else { hi = mid }
+        }
+        let a = exp((lo + hi) / 2)
+        return label > 0 ? a : -a
+    }
+
+    /// max over x in [0, 1] of f(x) - x for the normalised curve of shape a > 0.
+    static func deviation(_ a: Double) -> Double {
+        let den = -expm1(-1 / a)
+        let x = min(max(-a * log(a * den), 0), 1)
+        return -expm1(-x / a) / den - x
+    }
+
+    /// The conductance after x pulses along a curve of `levels` pulses and absolute shape A
+    /// (pulses; 0 for linear).
+    func conductance(pulses x: Double, levels: Int, shape a: Double) -> Double {
+        let span = maxSiemens - minSiemens, l = Double(levels)
+        guard a != 0 else { return minSiemens + x / l * span }
+        return minSiemens + span * expm1(-x / a) / expm1(-l / a)
+    }
+
+    /// Where conductance g sits on a curve, in pulses (NeuroSim's InvNonlinearWeight).
+    func position(of g: Double, levels: Int, shape a: Double) -> Double {
+        let span = maxSiemens - minSiemens, l = Double(levels)
+        guard a != 0 else { return (g - minSiemens) / span * l }
+        return -a * log1p((g - minSiemens) / span * expm1(-l / a))
+    }
+
+    /// Pulses a state step of `d` takes in a direction of `levels` (NeuroSim's `truncate`
+    /// with threshold 0.5: halves away from zero).
+    public static func pulseCount(step d: Double, levels: Int) -> Int {
+        let v = abs(d) * Double(levels)
+        let whole = v.rounded(.down)
+        return Int(v - whole >= 0.5 ? whole + 1 : whole)
+    }
+
+    /// Absolute A (pulses) of each direction for a device whose factor is its variation draw z.
+    func shapes(factor z: Float) -> (up: Double, down: Double) {
+        guard deviceVariation > 0 && z != 0 else {
+            return (upShape * Double(potentiation.levels), downShape * Double(depression.levels))
+        }
+        let dz = deviceVariation * Double(z)
+        return (Self.normalisedA(label: potentiation.nonlinearity + dz) * Double(potentiation.levels),
+                Self.normalisedA(label: depression.nonlinearity + dz) * Double(depression.levels))
+    }
+
+    /// Every device starts at Gmin; with device variation, its factor is its own N(0, 1) draw.
+    public func fresh(count: Int, rng: inout RandomStream) -> DeviceArray.Fresh {
+        var f = DeviceArray.Fresh(count: count, conductance: Float(minSiemens))
+        if deviceVariation > 0 { for k in 0..<count { f.slopeFactor[k] = Float(rng.gaussian()) } }
+        else { for k in 0..<count { f.slopeFactor[k] = 0 } }
+        return f
+    }
+
+    /// Pulses for the step new - old in its direction, each one along that direction's curve
+    /// from where the device sits; then cycle-to-cycle variation and the window's ends.
+    public func program(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to new: Float,
+                        rng: inout RandomStream) -> Pulses {
+        var pulses = Pulses()
+        let step = Double(new) - Double(old)
+        let up = step > 0
+        let direction = up ? potentiation : depression
+        let n = Self.pulseCount(step: step, levels: direction.levels)
+        guard n > 0 else { return pulses }
+        let shape = shapes(factor: factor)
+        let a = up ? shape.up : shape.down
+        var siemens = Double(g)
+        let start = position(of: siemens, levels: direction.levels, shape: a)
+        for k in 1...n {
+            let before = siemens
+            if fault == .none {
+                let x = up ? start + Double(k) : start - Double(k)
+                siemens = min(max(conductance(pulses: x, levels: direction.levels, shape: a), minSiemens), maxSiemens)
+            }
+            if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
+        }
+        if fault == .none && cycleVariation > 0 {
+            siemens += cycleVariation * (maxSiemens - minSiemens) * Double(n).squareRoot() * rng.gaussian()
+            siemens = min(max(siemens, minSiemens), maxSiemens)
+        }
+        g = Float(siemens)
+        return pulses
+    }
+
+    /// The position the device's conductance reached (NeuroSim reads each weight back from its
+    /// conductance after every write).
+    public func rememberedState(target: Float, conductance: Float) -> Float {
+        Float(state(forConductance: Double(conductance)))
+    }
+
+    public var reportEntry: [(String, String)] {
+        [("model", kind), ("window_min_S", "\(minSiemens)"), ("window_max_S", "\(maxSiemens)"),
+         ("set_levels", "\(potentiation.levels)"), ("reset_levels", "\(depression.levels)"),
+         ("set_nonlinearity", "\(potentiation.nonlinearity)"), ("reset_nonlinearity", "\(depression.nonlinearity)"),
+         ("set_V", "\(potentiation.volts)"), ("reset_V", "\(depression.volts)"),
+         ("set_pulse_s", "\(potentiation.pulse.seconds)"), ("reset_pulse_s", "\(depression.pulse.seconds)"),
+         ("cycle_variation", "\(cycleVariation)"), ("device_variation", "\(deviceVariation)"), ("read_noise", "\(readNoise)")]
+    }
+}

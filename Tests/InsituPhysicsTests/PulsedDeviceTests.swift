@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import InsituDevices
+import InsituEngine
+
+/// The pulse-programmed device against MLP+NeuroSim V3.0's formulas, written out again here:
+/// its curves (formula.cpp NonlinearWeight), its table of A by nonlinearity label
+/// (formula.cpp getParamA, documents/Nonlinearity-NormA.htm), its pulse count (Cell.cpp
+/// RealDevice::Write with formula.cpp truncate) and its cycle-to-cycle variation.
+@Suite struct PulsedDeviceTests {
+    /// NeuroSim's default Ag:a-Si device (Cell.cpp RealDevice).
+    static func agSi(cycle: Double = 0, device: Double = 0) -> PulsedDevice {
+        PulsedDevice(minSiemens: 3.0769e-9, maxSiemens: 3.8462e-8,
+                     potentiation: .init(levels: 97, nonlinearity: 2.4, volts: 3.2, pulse: SimTime(picoseconds: 300_000_000)),
+                     depression: .init(levels: 100, nonlinearity: -4.88, volts: 2.8, pulse: SimTime(picoseconds: 300_000_000)),
+                     cycleVariation: cycle, deviceVariation: device)
+    }
+
+    /// NeuroSim's curve: G(x) = B (1 - e^(-x/A)) + Gmin, B = (Gmax - Gmin) / (1 - e^(-levels/A)).
+    static func neuroSim(_ x: Double, levels: Double, a: Double, gMin: Double, gMax: Double) -> Double {
+        let b = (gMax - gMin) / (1 - exp(-levels / a))
+        return b * (1 - exp(-x / a)) + gMin
+    }
+
+    @Test func normalisedAReproducesNeuroSimsTable() {
+        // (label, normalised A) from formula.cpp's table (six digits) and the htm table (four).
+        let six: [(Double, Double)] = [(0.01, 126.268958), (0.02, 63.134314), (0.05, 25.253264), (0.07, 18.037668), (0.10, 12.625807)]
+        for (label, a) in six {
+            #expect(abs(PulsedDevice.normalisedA(label: label) / a - 1) < 1e-5, "label \(label)")
+            #expect(abs(PulsedDevice.normalisedA(label: -label) / -a - 1) < 1e-5, "label -\(label)")
+        }
+        let four: [(Double, Double)] = [(1.51, 0.8195), (1.60, 0.7714), (3.01, 0.3853), (4.51, 0.2266), (6.01, 0.1351), (7.51, 0.0702)]
+        for (label, a) in four { #expect(abs(PulsedDevice.normalisedA(label: label) - a) < 0.0001, "label \(label)") }
+        #expect(PulsedDevice.normalisedA(label: 0) == 0)
+    }
+
+    @Test func potentiationFromMinimumToMaximumFollowsTheCurve() {
+        let d = Self.agSi()
+        let a = PulsedDevice.normalisedA(label: 2.4) * 97
+        var g = Float(d.minSiemens)
+        var rng = RandomStream(seed: 1, stream: "t")
+        var state: Float = 0
+        for k in 1...97 {
+            let p = d.program(&g, fault: .none, factor: 0, from: state, to: state + 1 / 97, rng: &rng)
+            state += 1 / 97
+            #expect(p.sets == 1 && p.resets == 0)
+            let expected = Self.neuroSim(Double(k), levels: 97, a: a, gMin: d.minSiemens, gMax: d.maxSiemens)
+            #expect(abs(Double(g) - expected) <= 1e-6 * d.maxSiemens, "pulse \(k): \(g) vs \(expected)")
+            #expect(abs(p.setToSiemens - Double(g)) <= 1e-6 * d.maxSiemens, "a SET's energy is priced at the conductance it reaches")
+        }
+        #expect(abs(Double(g) - d.maxSiemens) <= 1e-6 * d.maxSiemens)
+        // A whole-window step from Gmin in one write: 97 pulses to Gmax, each priced at its point on the curve.
+        var h = Float(d.minSiemens)
+        let p = d.program(&h, fault: .none, factor: 0, from: 0, to: 1, rng: &rng)
+        let sum = (1...97).reduce(0.0) { $0 + Self.neuroSim(Double($1), levels: 97, a: a, gMin: d.minSiemens, gMax: d.maxSiemens) }
+        #expect(p.sets == 97 && abs(p.setToSiemens / sum - 1) < 1e-6)
+    }
+
+    @Test func depressionFromMaximumFollowsTheNegativeLabelsCurve() {
+        let d = Self.agSi()
+        // NeuroSim's LTD curve: a negative label gives a negative A; the device moves down it.
+        let a = PulsedDevice.normalisedA(label: -4.88) * 100
+        #expect(a < 0)
+        var g = Float(d.maxSiemens)
+        var rng = RandomStream(seed: 1, stream: "t")
+        var state: Float = 1
+        for k in 1...100 {
+            let before = Double(g)
+            let p = d.program(&g, fault: .none, factor: 0, from: state, to: state - 0.01, rng: &rng)
+            state -= 0.01
+            #expect(p.resets == 1 && abs(p.resetFromSiemens - before) < 1e-20, "a RESET is priced at the conductance it leaves")
+            let expected = Self.neuroSim(Double(100 - k), levels: 100, a: a, gMin: d.minSiemens, gMax: d.maxSiemens)
+            #expect(abs(Double(g) - expected) <= 1e-6 * d.maxSiemens, "pulse \(k): \(g) vs \(expected)")
+        }
+        // Convex in pulses: the first depression steps are the largest.
+        let first = d.maxSiemens - Self.neuroSim(99, levels: 100, a: a, gMin: d.minSiemens, gMax: d.maxSiemens)
+        let last = Self.neuroSim(1, levels: 100, a: a, gMin: d.minSiemens, gMax: d.maxSiemens) - d.minSiemens
+        #expect(first > 10 * last)
+    }
+
+    @Test func pulseCountIsNeuroSimsTruncation() {
+        // NeuroSim: numPulse = truncate(dW / (maxW - minW), levels) x levels, halves away from zero.
+        // Weights in [-1, 1] are 2 x state - 1, so a weight step dW is a state step dW / 2.
+        let cases: [(dW: Double, levels: Int, pulses: Int)] = [
+            (0.031, 97, 2),    // 0.0155 x 97 = 1.5035
+            (0.0306, 97, 1),   // 0.0153 x 97 = 1.4841
+            (-0.01, 100, 1),   // 0.5 exactly: away from zero
+            (-0.0098, 100, 0), // 0.49
+            (0.4, 97, 19),     // 19.4
+            (2.0, 97, 97),     // the whole window
+        ]
+        for c in cases {
+            #expect(PulsedDevice.pulseCount(step: c.dW / 2, levels: c.levels) == c.pulses, "dW \(c.dW)")
+        }
+        // And the device takes that many pulses from the middle of its window (away from an exact
+        // half, which a state held in single precision need not keep).
+        let d = Self.agSi()
+        var rng = RandomStream(seed: 2, stream: "t")
+        for c in cases where abs(c.dW) < 1 && abs(c.dW) != 0.01 {
+            var g = Float((d.minSiemens + d.maxSiemens) / 2)
+            let p = d.program(&g, fault: .none, factor: 0, from: 0.5, to: Float(0.5 + c.dW / 2), rng: &rng)
+            #expect(p.sets + p.resets == c.pulses && (c.dW > 0 ? p.resets == 0 : p.sets == 0))
+        }
+    }
+
+    @Test func cycleToCycleVariationHasItsSigmaTimesRootPulses() {
+        let d = Self.agSi(cycle: 0.035)
+        let ideal = Self.agSi()
+        let span = d.maxSiemens - d.minSiemens
+        var rng = RandomStream(seed: 3, stream: "t")
+        let n = 20_000, pulses = 4
+        var errors: [Double] = []
+        for _ in 0..<n {
+            var g = Float(d.minSiemens + 0.4 * span), h = g
+            _ = d.program(&g, fault: .none, factor: 0, from: 0.4, to: 0.4 + Float(pulses) / 97, rng: &rng)
+            _ = ideal.program(&h, fault: .none, factor: 0, from: 0.4, to: 0.4 + Float(pulses) / 97, rng: &rng)
+            errors.append((Double(g) - Double(h)) / span)
+        }
+        let mean = errors.reduce(0, +) / Double(n)
+        let sd = (errors.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
+        let sigma = 0.035 * Double(pulses).squareRoot()
+        #expect(abs(mean) < 4 * sigma / Double(n).squareRoot(), "mean \(mean)")
+        #expect(abs(sd / sigma - 1) < 0.03, "sd \(sd) vs \(sigma)")
+    }
+
+    @Test func deviceVariationShiftsEachDevicesLabels() {
+        let d = Self.agSi(device: 0.5)
+        var rng = RandomStream(seed: 4, stream: "t")
+        let fresh = d.fresh(count: 20_000, rng: &rng)
+        let z = fresh.slopeFactor.map(Double.init)
+        let mean = z.reduce(0, +) / Double(z.count)
+        let sd = (z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(z.count - 1)).squareRoot()
+        #expect(abs(mean) < 0.03 && abs(sd - 1) < 0.03, "draws N(0, 1): mean \(mean), sd \(sd)")
+        // A device drawn at z behaves as a nominal device whose labels are shifted by 0.5 z.
+        for factor: Float in [-1.3, 0.7] {
+            let shifted = PulsedDevice(minSiemens: d.minSiemens, maxSiemens: d.maxSiemens,
+                                       potentiation: .init(levels: 97, nonlinearity: 2.4 + 0.5 * Double(factor), volts: 3.2, pulse: d.setPulse),
+                                       depression: .init(levels: 100, nonlinearity: -4.88 + 0.5 * Double(factor), volts: 2.8, pulse: d.resetPulse))
+            var g = Float(d.minSiemens), h = g
+            _ = d.program(&g, fault: .none, factor: factor, from: 0, to: 0.3, rng: &rng)
+            _ = shifted.program(&h, fault: .none, factor: 0, from: 0, to: 0.3, rng: &rng)
+            #expect(g == h)
+            _ = d.program(&g, fault: .none, factor: factor, from: 0.3, to: 0.1, rng: &rng)
+            _ = shifted.program(&h, fault: .none, factor: 0, from: 0.3, to: 0.1, rng: &rng)
+            #expect(g == h)
+        }
+    }
+
+    @Test func rowProgrammingRemembersWhereEachDeviceLanded() {
+        // The controller then holds the window position of each device's conductance, as
+        // NeuroSim reads each weight back from its conductance after a write.
+        let d = Self.agSi()
+        var rng = RandomStream(seed: 5, stream: "t")
+        var g: [Float] = [Float(d.minSiemens), Float(d.minSiemens), Float(d.maxSiemens)]
+        let faults: [DeviceArray.Fault] = [.none, .none, .none], factors: [Float] = [0, 0, 0]
+        var states: [Float] = [0, 0, 1]
+        // 0.004 x 97 = 0.39: no pulse; a device at Gmax stepped by 0.3 still takes its 29 pulses (as NeuroSim pulses it) and stays.
+        let targets: [Float] = [0.5, 0.004, 1.3]
+        let (pulses, driven) = d.program(&g, faults: faults, factors: factors, states: &states, targets: targets, count: 3, rng: &rng)
+        #expect(driven == 2 && pulses.sets == 49 + 29 && pulses.setRounds == 49, "0.5 x 97 = 48.5 rounds to 49 pulses")
+        #expect(abs(Double(states[0]) - d.state(forConductance: Double(g[0]))) < 1e-7 && states[0] > 0.5, "LTP with a positive label overshoots the linear position")
+        #expect(abs(states[1]) < 1e-6 && states[2] == 1 && Double(g[2]) == Double(Float(d.maxSiemens)))
+        #expect(!d.clipsTargets)
+    }
+}
