@@ -41,7 +41,8 @@ public struct ArchDesign: Sendable, Equatable {
         try top.string("description", into: &design.summary)
         design.chip = try ChipDecoding.chip(top.mapping("chip", keys: ChipDecoding.chipKeys, optional: ChipDecoding.optionalChipKeys))
         design.chip.name = design.name
-        design.network = try TrainingDecoding.network(top.mapping("network", keys: ["layers", "output_scale"]))
+        design.network = try TrainingDecoding.network(top.mapping("network", keys: TrainingDecoding.networkKeys,
+                                                                  optional: TrainingDecoding.optionalNetworkKeys))
         design.training = try TrainingDecoding.training(top.mapping("training", keys: TrainingDecoding.trainingKeys,
                                                                     optional: TrainingDecoding.optionalTrainingKeys),
                                                         layers: design.network.layers.count - 1, stateUnit: design.chip.device.model.stateUnit)
@@ -120,6 +121,20 @@ public struct ArchDesign: Sendable, Equatable {
             throw ArchError(top.value("network")?.location ?? top.location,
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
+        }
+        if d.network.hidden == .sigmoid {
+            let at = top.value("network").flatMap { v -> SourceLocation? in
+                if case .mapping(let entries, _) = v { return entries.first { $0.key == "hidden" }?.value.location }
+                return nil
+            } ?? top.location
+            if let own = d.accelerator {
+                throw ArchError(at, "'network.hidden: sigmoid' runs on the crossbar chip's digital unit; the \(own.spec.kind) accelerator's hidden layers are ReLUs",
+                                hint: "use 'network.hidden: relu' with this accelerator")
+            }
+            if d.chip.interlayer == .analog {
+                throw ArchError(at, "'network.hidden: sigmoid' is computed on the digital unit after the ADC, but chip.interlayer is analog (the TIA's ReLU drives the next layer)",
+                                hint: "set 'chip.interlayer: digital', or use 'network.hidden: relu'")
+            }
         }
         if d.accelerator == nil {
             do {

@@ -6,10 +6,14 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping", "placement", "stages", "shift_add"]
+                           "mapping", "placement", "stages", "shift_add", "cell"]
     /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
     /// listed only for the `explicit` mapping; a chip has no stages between TIAs and ADCs unless listed.
-    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add"]
+    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add", "cell"]
+
+    /// How `chip.cell` holds a weight: a differential pair (default) or one device against a
+    /// reference column at the middle of the device's window.
+    enum CellKind: String, CaseIterable { case pair, reference }
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -89,6 +93,11 @@ enum ChipDecoding {
         c.stages = try PeripheralStages.decode(r)
 
         try r.choice("interlayer", into: &c.interlayer)
+        var cell = CellKind.pair
+        try r.choice("cell", into: &cell)
+        if cell == .reference {
+            c.cell = .reference(siemens: (c.device.model.windowMinSiemens + c.device.model.windowMaxSiemens) / 2)
+        }
         try shiftAdd(r, coding: dac.value("input_coding")?.location ?? dac.location, &c)
 
         let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "charge_pump_efficiency", "leakage", "area", "power"],

@@ -9,16 +9,30 @@ enum TrainingDecoding {
             throw ArchError(v.location, "network.layers needs at least an input and an output width, e.g. [64, 10]")
         }
         try r.quantity("output_scale", .perAmpere, min: 0, max: 1e12, exclusiveMin: true, into: &n.outputScalePerAmp)
+        try r.choice("hidden", into: &n.hidden)
+        try r.choice("output", into: &n.output)
+        try r.quantity("hidden_scale", .perAmpere, min: 0, max: 1e15, exclusiveMin: true, into: &n.hiddenScalePerAmp)
+        if n.hidden == .sigmoid && !r.has("hidden_scale") {
+            throw ArchError(r.value("hidden")?.location ?? r.location, "'network.hidden: sigmoid' needs 'network.hidden_scale', the k_h of 1 / (1 + e^(-k_h I)) in 1/A",
+                            hint: "add e.g. 'hidden_scale: 1e6 1/A' (a microampere then moves the sigmoid by one unit)")
+        }
+        if n.hidden == .relu, let v = r.value("hidden_scale") {
+            throw ArchError(v.location, "'network.hidden_scale' sets the sigmoid's k_h, but network.hidden is relu (whose gain is chip.tia.gain)",
+                            hint: "drop hidden_scale, or set 'network.hidden: sigmoid'")
+        }
         return n
     }
 
+    static let networkKeys = ["layers", "output_scale", "hidden", "hidden_scale", "output"]
+    static let optionalNetworkKeys: Set<String> = ["hidden", "hidden_scale", "output"]
+
     static let trainingKeys = [
         "method", "batch", "images", "learning_rate", "evaluation_interval", "test_images",
-        "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed",
+        "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed", "readback",
     ]
     /// The initial state goes by either name: `initial_gate` (the 1T1R cell's gate voltage) or
     /// `initial_state` (any device model's state), one pair of the two.
-    static let optionalTrainingKeys: Set<String> = ["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread"]
+    static let optionalTrainingKeys: Set<String> = ["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "readback"]
 
     /// Reads `training:`; learning rates and the initial state are in `stateUnit`, the device
     /// model's unit of programmed state (V for a gate voltage).
@@ -58,6 +72,7 @@ enum TrainingDecoding {
         try r.stateQuantity(mean, unit: stateUnit, min: 0, max: most, into: &t.initialGateVolts)
         try r.stateQuantity(spread, unit: stateUnit, min: 0, max: most, into: &t.initialGateSpreadVolts)
         try r.choice("ex_situ_mapping", into: &t.exSituMapping)
+        try r.choice("readback", into: &t.readback)
         var seed = Int(t.seed)
         try r.integer("seed", min: 0, max: Int.max, into: &seed)
         t.seed = UInt64(seed)

@@ -142,6 +142,11 @@ struct Compare: ParsableCommand {
         if a.network.layers != b.network.layers {
             return "network.layers \(a.network.layers) vs \(b.network.layers)"
         }
+        if a.network.hidden != b.network.hidden { return "network.hidden \(a.network.hidden.rawValue) vs \(b.network.hidden.rawValue)" }
+        if a.network.output != b.network.output { return "network.output \(a.network.output.rawValue) vs \(b.network.output.rawValue)" }
+        if a.network.hiddenScalePerAmp != b.network.hiddenScalePerAmp {
+            return "network.hidden_scale \(a.network.hiddenScalePerAmp) vs \(b.network.hiddenScalePerAmp)"
+        }
         if a.network != b.network { return "network.output_scale \(a.network.outputScalePerAmp) vs \(b.network.outputScalePerAmp)" }
         if a.input != b.input { return "input section (crop, side or max_voltage)" }
         var ta = a.training, tb = b.training

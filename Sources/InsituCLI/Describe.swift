@@ -141,7 +141,9 @@ enum DesignDescription {
         lines += area(c, tiles: mapping.tilesUsed)
         lines += drawing(mapping)
         let n = d.network
-        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.deviceCount) devices, k = \(n.outputScalePerAmp) 1/A")
+        let hidden = n.hidden == .sigmoid ? "sigmoid hidden layers (k_h = \(n.hiddenScalePerAmp) 1/A)" : "ReLU hidden layers"
+        let output = n.output == .softmax ? "softmax" : "sigmoid, squared error"
+        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.deviceCount) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
         let tr = d.training
         lines.append("training: \(tr.method.rawValue), batch \(tr.batchSize), \(tr.images) images (\((tr.images + tr.batchSize - 1) / tr.batchSize) updates), learning rate \(tr.learningRatesVoltsSquared.map { "\($0) V^2" }.joined(separator: ", "))")
         lines.append("input: central \(d.input.cropSide) x \(d.input.cropSide) crop, bicubic to \(d.input.side) x \(d.input.side), max \(d.input.maxVolts) V")

@@ -26,6 +26,12 @@ public enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var output = Data()
+        // The trailer's ISIZE (the last member's size mod 2^32) sizes the output once, so that
+        // growing it never holds an old and a new copy at the same time.
+        if data.count >= 18 {
+            let t = data.suffix(4).map(Int.init)
+            output.reserveCapacity(min(t[0] | t[1] << 8 | t[2] << 16 | t[3] << 24, limit))
+        }
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
         let input = [UInt8](data)

@@ -30,36 +30,40 @@ public enum IDXReader {
             case .failure(let problem): throw DataError(file: path, problem.description)
             }
         }
-        return try parse([UInt8](data), file: path)
+        // Parsed in place: the file's bytes are not copied before the payload is.
+        return try parse(data, file: path)
     }
 
     /// Parses IDX bytes: 0x00 0x00 type ndim, then ndim big-endian UInt32 sizes, then data.
-    public static func parse(_ b: [UInt8], file: String) throws -> Array {
-        guard b.count >= 4, b[0] == 0, b[1] == 0 else {
+    public static func parse<Bytes: RandomAccessCollection>(_ bytes: Bytes, file: String) throws -> Array
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        let s = bytes.startIndex, n = bytes.count
+        let b = { (i: Int) in bytes[s + i] }
+        guard n >= 4, b(0) == 0, b(1) == 0 else {
             throw DataError(file: file, "not an IDX file (expected magic bytes 00 00 08 NN at offset 0)")
         }
-        guard b[2] == 0x08 else {
-            throw DataError(file: file, "IDX element type 0x\(String(b[2], radix: 16)) is not supported (expected 0x08, unsigned bytes)")
+        guard b(2) == 0x08 else {
+            throw DataError(file: file, "IDX element type 0x\(String(b(2), radix: 16)) is not supported (expected 0x08, unsigned bytes)")
         }
-        let ndim = Int(b[3])
-        guard ndim >= 1, b.count >= 4 + 4 * ndim else { throw DataError(file: file, "IDX header truncated") }
+        let ndim = Int(b(3))
+        guard ndim >= 1, n >= 4 + 4 * ndim else { throw DataError(file: file, "IDX header truncated") }
         var dims: [Int] = []
         var count = 1
         for d in 0..<ndim {
             let o = 4 + 4 * d
-            let size = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
+            let size = Int(b(o)) << 24 | Int(b(o + 1)) << 16 | Int(b(o + 2)) << 8 | Int(b(o + 3))
             dims.append(size)
             // Sizes are checked against the data as they are multiplied, so the product cannot overflow.
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= b.count else {
-                throw DataError(file: file, "IDX header promises \(dims.map(String.init).joined(separator: " x "))\(d + 1 < ndim ? " x ..." : "") values, more than the file's \(b.count) bytes hold")
+            guard !overflow, product <= n else {
+                throw DataError(file: file, "IDX header promises \(dims.map(String.init).joined(separator: " x "))\(d + 1 < ndim ? " x ..." : "") values, more than the file's \(n) bytes hold")
             }
             count = product
         }
         let start = 4 + 4 * ndim
-        guard b.count - start == count else {
-            throw DataError(file: file, "IDX data holds \(b.count - start) bytes but the header promises \(count) (\(dims.map(String.init).joined(separator: " x ")))")
+        guard n - start == count else {
+            throw DataError(file: file, "IDX data holds \(n - start) bytes but the header promises \(count) (\(dims.map(String.init).joined(separator: " x ")))")
         }
-        return Array(dimensions: dims, bytes: Swift.Array(b[start...]))
+        return Array(dimensions: dims, bytes: Swift.Array(bytes[(s + start)...]))
     }
 }

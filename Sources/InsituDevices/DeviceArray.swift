@@ -66,14 +66,14 @@ public struct DeviceArray: Sendable {
     /// Programs devices `range` from the remembered `states` (one per device of the range,
     /// updated) to `targets` (see `DeviceModel.program(_:faults:factors:states:targets:count:rng:)`).
     public mutating func program(_ range: Range<Int>, states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>,
-                                 rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
+                                 verified: Bool = false, rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
         let model = self.model
         return conductance.withUnsafeMutableBufferPointer { g in
             faults.withUnsafeBufferPointer { f in
                 slopeFactor.withUnsafeBufferPointer { s in
                     model.program(g.baseAddress! + range.lowerBound, faults: f.baseAddress! + range.lowerBound,
                                   factors: s.baseAddress! + range.lowerBound, states: states, targets: targets,
-                                  count: range.count, rng: &rng)
+                                  count: range.count, verified: verified, rng: &rng)
                 }
             }
         }

@@ -45,8 +45,12 @@ public protocol DeviceModel: Sendable, Equatable {
     /// those already there, updating the states to `rememberedState`): one call per row
     /// instead of per device. Returns the pulses and how many devices took a pulse.
     func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
-                 states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int,
+                 states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                  rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
+    /// Programs one device to state `target` with program-and-verify (an initial write): as
+    /// near the state's nominal conductance as its pulses reach. Open loop (`program`) by default.
+    func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
+                         rng: inout RandomStream) -> Pulses
     /// What a report states about this model: (name, value) pairs with units in the names.
     var reportEntry: [(String, String)] { get }
     /// Lines that `insitu describe` prints for this model (window, state, defects, pulses).
@@ -92,13 +96,14 @@ public struct Pulses: Sendable, Equatable {
 
 extension DeviceModel {
     public func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
-                        states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int,
+                        states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                         rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
         var pulses = Pulses(), driven = 0
         for k in 0..<count {
             let old = states[k], new = targets[k]
             if new == old { continue }
-            let p = program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
+            let p = verified ? programVerified(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
+                : program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
             states[k] = rememberedState(target: new, conductance: g[k])
             guard p.sets + p.resets > 0 else { continue }
             driven += 1
@@ -112,6 +117,10 @@ extension DeviceModel {
     public var reachableMaxSiemens: Double { windowMaxSiemens }
     public var clipsTargets: Bool { true }
     public func rememberedState(target: Float, conductance: Float) -> Float { target }
+    public func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
+                                rng: inout RandomStream) -> Pulses {
+        program(&g, fault: fault, factor: factor, from: old, to: target, rng: &rng)
+    }
     public var rangeWarnings: [String] { [] }
 
     /// The report entry as `name value` lines.

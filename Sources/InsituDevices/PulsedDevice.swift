@@ -131,8 +131,11 @@ public struct PulsedDevice: DeviceModel {
     /// with threshold 0.5: halves away from zero).
     public static func pulseCount(step d: Double, levels: Int) -> Int {
         let v = abs(d) * Double(levels)
-        let whole = v.rounded(.down)
-        return Int(v - whole >= 0.5 ? whole + 1 : whole)
+        // A non-finite step programs nothing; a finite one at most 2^30 pulses (a device saturates long before).
+        guard v.isFinite else { return 0 }
+        guard v < 0x1p30 else { return 1 << 30 }
+        let whole = Int(v)   // truncation: the whole part of a non-negative value
+        return v - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 
     /// Absolute A (pulses) of each direction for a device whose factor is its variation draw z.
@@ -167,7 +170,9 @@ public struct PulsedDevice: DeviceModel {
         let a = up ? shape.up : shape.down
         var siemens = Double(g)
         let start = position(of: siemens, levels: direction.levels, shape: a)
-        for k in 1...n {
+        // Past twice the levels a device sits at its window's end: the rest of the pulses leave it there.
+        let walked = min(n, 2 * direction.levels)
+        for k in 1...walked {
             let before = siemens
             if fault == .none {
                 let x = up ? start + Double(k) : start - Double(k)
@@ -175,9 +180,39 @@ public struct PulsedDevice: DeviceModel {
             }
             if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
         }
+        let rest = n - walked
+        if rest > 0 {
+            if up { pulses.sets += rest; pulses.setToSiemens += Double(rest) * siemens }
+            else { pulses.resets += rest; pulses.resetFromSiemens += Double(rest) * siemens }
+        }
         if fault == .none && cycleVariation > 0 {
             siemens += cycleVariation * (maxSiemens - minSiemens) * Double(n).squareRoot() * rng.gaussian()
             siemens = min(max(siemens, minSiemens), maxSiemens)
+        }
+        g = Float(siemens)
+        return pulses
+    }
+
+    /// Program-and-verify: pulses one at a time along the curve of the direction that leads to
+    /// Gmin + target (Gmax - Gmin), stopping at the pulse that lands nearest it (the verify reads
+    /// after each pulse correct the cycle-to-cycle error, so none is added).
+    public func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
+                                rng: inout RandomStream) -> Pulses {
+        var pulses = Pulses()
+        let goal = minSiemens + Double(min(max(target, 0), 1)) * (maxSiemens - minSiemens)
+        var siemens = Double(g)
+        guard fault == .none, siemens != goal else { return pulses }
+        let up = goal > siemens
+        let direction = up ? potentiation : depression
+        let shape = shapes(factor: factor)
+        let a = up ? shape.up : shape.down
+        let start = position(of: siemens, levels: direction.levels, shape: a)
+        for k in 1...direction.levels {
+            let x = up ? start + Double(k) : start - Double(k)
+            let next = min(max(conductance(pulses: x, levels: direction.levels, shape: a), minSiemens), maxSiemens)
+            guard abs(next - goal) < abs(siemens - goal) else { break }
+            if up { pulses.sets += 1; pulses.setToSiemens += next } else { pulses.resets += 1; pulses.resetFromSiemens += siemens }
+            siemens = next
         }
         g = Float(siemens)
         return pulses

@@ -14,7 +14,7 @@ public enum ChipBuilder {
     public static func chip(_ spec: ChipSpec, network: NetworkSpec, seed: UInt64, accounting: Bool = true,
                             device: (any DeviceModel)? = nil) throws -> Chip {
         let chip = try Chip(spec: spec, widths: network.layers, placements: placements(chip: spec, network: network), seed: seed,
-                            accounting: accounting, device: device)
+                            accounting: accounting, device: device, hidden: network.hidden, hiddenScalePerAmp: network.hiddenScalePerAmp)
         // Errors and gradients are stored in units of the softmax's scale, as loss scaling keeps them near 1.
         chip.errorUnit = Float(network.outputScalePerAmp)
         return chip

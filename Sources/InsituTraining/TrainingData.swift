@@ -1,24 +1,32 @@
 import InsituEngine
 
-/// A data split turned into row voltages, with the paper's sampling of minibatches.
+/// A data split turned into row voltages, with the paper's sampling of minibatches. Pixels
+/// stay bytes (a quarter of the memory of their voltages) and become voltages as images are
+/// taken: p / 255 x maxVolts, one scale factor for every image.
 public struct TrainingData: Sendable {
     public let inputCount: Int
-    public let trainVolts: [Float]
+    let trainPixels: [UInt8]
     public let trainLabels: [Int]
-    public let testVolts: [Float]
+    let testPixels: [UInt8]
     public let testLabels: [Int]
     public let source: String
+    /// Volts per pixel level: maxVolts / 255.
+    let scale: Float
 
-    /// Pixels p become p / 255 x maxVolts: one scale factor for every image.
     public init(split: DataSplit, maxVolts: Double, testImages: Int = 0) {
-        let scale = Float(maxVolts / 255)
+        scale = Float(maxVolts / 255)
         inputCount = split.train.inputCount
-        trainVolts = split.train.pixels.map { Float($0) * scale }
+        trainPixels = split.train.pixels
         trainLabels = split.train.labels.map(Int.init)
         let test = split.test.prefix(testImages)
-        testVolts = test.pixels.map { Float($0) * scale }
+        testPixels = test.pixels
         testLabels = test.labels.map(Int.init)
         source = split.source
+    }
+
+    /// Voltages of test images `images`, packed.
+    public func testVolts(_ images: Range<Int>) -> [Float] {
+        testPixels[(images.lowerBound * inputCount)..<(images.upperBound * inputCount)].map { Float($0) * scale }
     }
 
     public var trainCount: Int { trainLabels.count }
@@ -33,17 +41,18 @@ public struct TrainingData: Sendable {
     }
 
     private mutating func own() {
-        self = TrainingData(inputCount: inputCount, trainVolts: trainVolts.map { $0 }, trainLabels: trainLabels.map { $0 },
-                            testVolts: testVolts.map { $0 }, testLabels: testLabels.map { $0 }, source: source)
+        self = TrainingData(inputCount: inputCount, trainPixels: trainPixels.map { $0 }, trainLabels: trainLabels.map { $0 },
+                            testPixels: testPixels.map { $0 }, testLabels: testLabels.map { $0 }, source: source, scale: scale)
     }
 
-    private init(inputCount: Int, trainVolts: [Float], trainLabels: [Int], testVolts: [Float], testLabels: [Int], source: String) {
+    private init(inputCount: Int, trainPixels: [UInt8], trainLabels: [Int], testPixels: [UInt8], testLabels: [Int], source: String, scale: Float) {
         self.inputCount = inputCount
-        self.trainVolts = trainVolts
+        self.trainPixels = trainPixels
         self.trainLabels = trainLabels
-        self.testVolts = testVolts
+        self.testPixels = testPixels
         self.testLabels = testLabels
         self.source = source
+        self.scale = scale
     }
 
     /// Yields minibatches drawn without replacement; a new permutation starts when the
@@ -90,7 +99,8 @@ public struct TrainingData: Sendable {
     public func batch(_ indices: [Int]) -> (volts: [Float], labels: [Int]) {
         var volts: [Float] = []
         volts.reserveCapacity(indices.count * inputCount)
-        for i in indices { volts += trainVolts[(i * inputCount)..<((i + 1) * inputCount)] }
+        let scale = self.scale
+        for i in indices { volts += trainPixels[(i * inputCount)..<((i + 1) * inputCount)].lazy.map { Float($0) * scale } }
         return (volts, indices.map { trainLabels[$0] })
     }
 }

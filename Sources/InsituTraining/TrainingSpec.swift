@@ -24,7 +24,17 @@ public struct TrainingSpec: Sendable, Equatable {
         case minimum
     }
 
+    /// Where in-situ training takes the weights that backpropagation uses.
+    public enum Readback: String, Sendable, CaseIterable {
+        /// Read every device back after every update (Li 2018).
+        case everyUpdate = "every-update"
+        /// Never read back: the controller's states, each device at its state's nominal
+        /// conductance (MLP+NeuroSim, which takes each weight from its conductance for free).
+        case never
+    }
+
     public var method: Method = .inSitu
+    public var readback: Readback = .everyUpdate
     public var batchSize = 50
     public var images = 80_000
     /// Per-layer learning rate in V^2 (gate-voltage space: dVg = -eta x slope x dL/dW).

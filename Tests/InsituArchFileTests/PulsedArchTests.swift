@@ -38,4 +38,34 @@ import InsituDevices
         // Without the set-direction's required keys the section is incomplete.
         #expect(Fixtures.error(loading: "p.yaml", in: dir, overrides: ["chip.device.set_levels=~"])?.message.contains("set_levels") == true)
     }
+
+    @Test func neuroSimPresetHoldsItsNetworkAndCell() throws {
+        let d = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/neurosim-mlp.yaml").path)
+        #expect(d.network.layers == [400, 100, 10] && d.network.hidden == .sigmoid && d.network.output == .sigmoid)
+        #expect(d.network.hiddenScalePerAmp == 5.652e7 && d.network.outputScalePerAmp == 5.652e7)
+        #expect(d.chip.cell == .reference(siemens: (3.0769e-9 + 3.8462e-8) / 2) && d.chip.cell.rowsPerInput == 1)
+        #expect(d.training.batchSize == 1 && d.training.readback == .never && d.training.learningRatesVoltsSquared == [0.4, 0.1])
+        #expect(d.chip.dac.bits == 1 && d.chip.adc.bits == 8 && d.chip.adc.perTile == 7 && d.input.side == 20)
+    }
+
+    @Test func sigmoidSettingsAreCheckedTogether() throws {
+        let base = Fixtures.root.appendingPathComponent("arch/neurosim-mlp.yaml").path
+        let dir = try Fixtures.folder(["p.yaml": "extends: \(base)\n"])
+        let cases: [([String], String)] = [
+            (["network.hidden_scale=~"], "needs 'network.hidden_scale'"),
+            (["network.hidden=relu"], "hidden_scale' sets the sigmoid"),
+            (["chip.interlayer=analog"], "chip.interlayer is analog"),
+            (["network.hidden=tanh"], "network.hidden"),
+            (["network.output=mse"], "network.output"),
+            (["chip.cell=single"], "chip.cell"),
+            (["training.readback=sometimes"], "training.readback"),
+        ]
+        for (overrides, named) in cases {
+            let e = Fixtures.error(loading: "p.yaml", in: dir, overrides: overrides)
+            #expect(e?.message.contains(named) == true, "\(overrides): \(e?.message ?? "accepted")")
+        }
+        // The li2018 chip keeps its pair, ReLU and softmax unless told.
+        let li = try ArchDesign.load(path: Fixtures.li2018)
+        #expect(li.chip.cell == .differentialPair && li.network.hidden == .relu && li.network.output == .softmax && li.training.readback == .everyUpdate)
+    }
 }

@@ -156,10 +156,31 @@ import InsituEngine
         var states: [Float] = [0, 0, 1]
         // 0.004 x 97 = 0.39: no pulse; a device at Gmax stepped by 0.3 still takes its 29 pulses (as NeuroSim pulses it) and stays.
         let targets: [Float] = [0.5, 0.004, 1.3]
-        let (pulses, driven) = d.program(&g, faults: faults, factors: factors, states: &states, targets: targets, count: 3, rng: &rng)
+        let (pulses, driven) = d.program(&g, faults: faults, factors: factors, states: &states, targets: targets, count: 3, verified: false, rng: &rng)
         #expect(driven == 2 && pulses.sets == 49 + 29 && pulses.setRounds == 49, "0.5 x 97 = 48.5 rounds to 49 pulses")
         #expect(abs(Double(states[0]) - d.state(forConductance: Double(g[0]))) < 1e-7 && states[0] > 0.5, "LTP with a positive label overshoots the linear position")
         #expect(abs(states[1]) < 1e-6 && states[2] == 1 && Double(g[2]) == Double(Float(d.maxSiemens)))
         #expect(!d.clipsTargets)
+    }
+
+    @Test func programAndVerifyLandsNearestTheTarget() {
+        // An initial write pulses along the curve until the next pulse would move away from
+        // Gmin + target x (Gmax - Gmin); NeuroSim's preparation writes set that conductance.
+        let d = Self.agSi(cycle: 0.035)
+        let a = PulsedDevice.normalisedA(label: 2.4) * 97
+        var rng = RandomStream(seed: 6, stream: "t")
+        for target: Float in [0.1, 0.5, 0.9] {
+            var g = Float(d.minSiemens)
+            let p = d.programVerified(&g, fault: .none, factor: 0, from: 0, to: target, rng: &rng)
+            let goal = d.minSiemens + Double(target) * (d.maxSiemens - d.minSiemens)
+            let curve = (0...97).map { Self.neuroSim(Double($0), levels: 97, a: a, gMin: d.minSiemens, gMax: d.maxSiemens) }
+            let nearest = curve.indices.min { abs(curve[$0] - goal) < abs(curve[$1] - goal) }!
+            #expect(p.sets == nearest && p.resets == 0, "target \(target): \(p.sets) pulses, nearest point \(nearest)")
+            #expect(abs(Double(g) - curve[nearest]) <= 1e-6 * d.maxSiemens, "no cycle-to-cycle error after a verify")
+        }
+        // Downwards from Gmax along the depression curve, likewise.
+        var g = Float(d.maxSiemens)
+        let p = d.programVerified(&g, fault: .none, factor: 0, from: 1, to: 0.5, rng: &rng)
+        #expect(p.resets > 0 && p.sets == 0 && abs(Double(g) - (d.minSiemens + d.maxSiemens) / 2) < (d.maxSiemens - d.minSiemens) / 10)
     }
 }

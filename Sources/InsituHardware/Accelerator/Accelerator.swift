@@ -48,6 +48,9 @@ public protocol ProgrammableCrossbar: Accelerator {
     func program(targets: [[Float]], phase: Phase, after work: [DigitalWork]) throws
     /// Reads every device back; `backpropWeights` become the measured G+ - G-.
     func readBack() throws
+    /// Makes `backpropWeights` the weights the controller's states imply, each device at its
+    /// state's nominal conductance, without reading anything (no time, no energy).
+    func takeWeightsFromStates()
 }
 
 /// An accelerator whose weights are numbers it stores (a digital machine, a toy).

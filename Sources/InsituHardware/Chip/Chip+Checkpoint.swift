@@ -66,6 +66,7 @@ extension Chip {
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
     /// and seed; it then continues exactly as the chip that was saved.
     public func restore(_ s: ChipState) throws {
+        inputsChanged = nil
         guard s.conductance.count == crossbars.count, s.states.count == crossbars.count, s.readback.count == crossbars.count,
               zip(s.conductance, crossbars).allSatisfy({ $0.values.count == $1.devices.conductance.count }),
               zip(s.states, crossbars).allSatisfy({ $0.values.count == $1.states.count }),

@@ -152,7 +152,15 @@ extension Chip {
             }
         }
         slot.currents[l] = exact
-        if hidden {
+        if hidden && self.hidden == .sigmoid {
+            // The joined sum in volts is gain x I: the sigmoid of k_h I, driven at that fraction of the DAC range.
+            let dac = dacQuantizer, k = hiddenScalePerAmp / Double(gain), full = Float(spec.dac.rangeVolts)
+            for j in 0..<m {
+                slot.digital[l][j] = full * HiddenActivation.logistic(k * Double(sums[j]))
+                slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
+            }
+            count(layer: l, conversions: conversions, saturated: saturated, activations: m)
+        } else if hidden {
             let clip = self.clip, dac = dacQuantizer
             var clipped: UInt64 = 0
             for j in 0..<m {
@@ -212,8 +220,16 @@ extension Chip {
             } else {
                 if planes == 1 { main.append(.read(layer: l, fork: nil)) }
                 main += conversion(l)
-                // A hidden layer joined digitally has its ReLU and clip on the digital unit: two comparisons per output.
-                if digitalSums[l] && l < lastLayer { main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l)) }
+                // A hidden layer joined digitally has its ReLU and clip on the digital unit (two comparisons per
+                // output), or its sigmoid (an exponential, and a division and the scaling as two MACs, per output).
+                if digitalSums[l] && l < lastLayer {
+                    if hidden == .sigmoid {
+                        main += [.digital(DigitalUnitModel.exp, ops: widths[l + 1], phase: nil, layer: l),
+                                 .digital(DigitalUnitModel.mac, ops: 2 * widths[l + 1], phase: nil, layer: l)]
+                    } else {
+                        main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l))
+                    }
+                }
             }
         }
         main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil, layer: lastLayer))

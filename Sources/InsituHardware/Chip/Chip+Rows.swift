@@ -19,7 +19,12 @@ extension Chip {
                 return targets[job.layer].withUnsafeBufferPointer { all in
                     let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
                     return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
-                                                 rng: &programRNG)
+                                                 verified: phase == .program, rng: &programRNG)
+                }
+            }
+            if inputsChanged != nil {
+                for (index, job) in rowJobs.enumerated() where rowResults[index].statesChanged {
+                    inputsChanged![copyIndex[job.layer][job.replica]][job.row / rowsPerInput] = true
                 }
             }
         }, start: {
@@ -58,9 +63,40 @@ extension Chip {
         }, start: {
             try startRows(.read, at: cursor)
         })
+        takeWeights(from: measured)
+    }
+
+    /// The nominal conductance of every device at its remembered state: G_min of the window
+    /// plus the slope times the state's distance from the low end, within the window.
+    /// After the first time, only the inputs whose states changed since are taken again (the others'
+    /// states and weights stand).
+    public func takeWeightsFromStates() {
+        let model = deviceModel, low = model.stateRange.lowerBound, slope = model.slopeSiemensPerState
+        let gMin = model.windowMinSiemens, gMax = model.windowMaxSiemens
+        let nominal = { (state: Float) in Float(min(max(gMin + slope * (Double(state) - low), gMin), gMax)) }
+        guard let changed = inputsChanged else {
+            takeWeights(from: crossbars.map { $0.states.map(nominal) })
+            inputsChanged = crossbars.map { [Bool](repeating: false, count: $0.inputs) }
+            return
+        }
         for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
-            measured[k].withUnsafeBufferPointer { g in
+            layer.states.withUnsafeBufferPointer { states in
+                layer.readback.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<layer.inputs where changed[k][i] {
+                        for j in 0..<m { w[i * m + j] = cell.weight { nominal(states[(r * i + $0) * m + j]) } }
+                    }
+                }
+            }
+            inputsChanged![k] = [Bool](repeating: false, count: layer.inputs)
+        }
+    }
+
+    /// Sets every crossbar's read-back weights from conductances `g` (device layout).
+    func takeWeights(from conductances: [[Float]]) {
+        for (k, layer) in crossbars.enumerated() {
+            let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
+            conductances[k].withUnsafeBufferPointer { g in
                 layer.readback.withUnsafeMutableBufferPointer { w in
                     for i in 0..<layer.inputs {
                         if cell.isDifferentialPair {
@@ -76,8 +112,17 @@ extension Chip {
 
     /// Issues the first row job at `time`; each row job's first hop issues the next one at
     /// the same time, which keeps the queue short without changing the order.
+    /// Programming issues only the rows a pulse reaches: a row without one takes no time.
     func startRows(_ kind: RowKind, at time: SimTime) throws {
-        if !rowJobs.isEmpty { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 8, payload: 0) }
+        let first = kind == .program ? nextProgrammedRow(after: -1) : 0
+        if first < rowJobs.count { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 8, payload: Int64(first)) }
+    }
+
+    /// The first row job after `index` whose programming pulses a device (rowJobs.count if none).
+    func nextProgrammedRow(after index: Int) -> Int {
+        var next = index + 1
+        while next < rowJobs.count && rowResults[next].columnsDriven == 0 { next += 1 }
+        return next
     }
 
     /// Measures the given columns of row r of crossbar l: each device's current at the read
@@ -212,8 +257,9 @@ final class RowWork: Entity {
                 try chip.startRows(.program, at: end)
             }
         case .program:
-            if index + 1 < chip.rowJobs.count {
-                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+            let next = chip.nextProgrammedRow(after: index)
+            if next < chip.rowJobs.count {
+                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: Int64(next))
             }
             try chip.programRow(index, at: sim.now)
         case .read:

@@ -27,6 +27,9 @@ public final class Chip: ProgrammableCrossbar {
     /// Per layer: its outputs are sums joined digitally (split by rows, or read in bit planes),
     /// so the activation runs on the digital unit and the next layer is driven by DACs.
     let digitalSums: [Bool]
+    /// The hidden layers' nonlinearity, and k_h of a sigmoid (1/A).
+    public let hidden: HiddenActivation
+    public let hiddenScalePerAmp: Double
     /// Reads per input vector (`DACSpec.planes`): bit planes of bit-serial inputs, else 1.
     let planes: Int
     /// Sum of the unit cell's squared row factors (2 for a pair): an input's drive per volt squared.
@@ -89,6 +92,9 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var prelude: [Hop] = []
     /// What programming each row job did in the segment in flight, for its time and energy.
     @exclusivity(unchecked) var rowResults: [UpdateController.RowResult] = []
+    /// Per crossbar and input: whether the states of the input's rows changed since the weights were
+    /// last taken from the states (nil until they first are: then every input is taken).
+    @exclusivity(unchecked) var inputsChanged: [[Bool]]?
     @exclusivity(unchecked) var flow: EntityID!
     @exclusivity(unchecked) var rowWork: EntityID!
     /// Hops of segments that repeat, recorded the first time (see `SegmentReplay`).
@@ -114,7 +120,8 @@ public final class Chip: ProgrammableCrossbar {
     /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
     /// `device` replaces the model the spec's device parameters describe.
     public init(spec: ChipSpec, widths: [Int], placements: [[Placement]], seed: UInt64,
-                accounting: Bool = true, device: (any DeviceModel)? = nil) throws {
+                accounting: Bool = true, device: (any DeviceModel)? = nil,
+                hidden: HiddenActivation = .relu, hiddenScalePerAmp: Double = 0) throws {
         precondition(widths.count >= 2 && placements.count == widths.count - 1)
         self.spec = spec
         self.widths = widths
@@ -131,7 +138,10 @@ public final class Chip: ProgrammableCrossbar {
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
         planes = spec.dac.planes
-        digitalSums = rowSplit.map { $0 || spec.dac.inputCoding == .bitSerial }
+        self.hidden = hidden
+        self.hiddenScalePerAmp = hiddenScalePerAmp
+        // A sigmoid is applied to the converted (and joined) sum on the digital unit.
+        digitalSums = rowSplit.enumerated().map { l, split in split || spec.dac.inputCoding == .bitSerial || (hidden == .sigmoid && l < widths.count - 2) }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         driveFactor = spec.cell.driveFactor
         chargeFactor = spec.cell.chargeFactor

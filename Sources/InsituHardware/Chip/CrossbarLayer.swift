@@ -150,11 +150,14 @@ public final class CrossbarLayer {
         if let wires, let b = wires.blocks.first(where: { $0.firstInput == rows.lowerBound && $0.firstOutput == columns.lowerBound }) {
             loaded(v, block: b, inputs: rows, columns: columns, into: out, at: 0)
         } else {
+            // Row by row (each column's sum in the same order as column by column), skipping
+            // undriven rows: contiguous, vectorisable, and a binary input's zeros cost nothing.
+            let first = columns.lowerBound, n = columns.count
+            for k in 0..<n { out[k] = 0 }
             weights.withUnsafeBufferPointer { w in
-                for (k, j) in columns.enumerated() {
-                    var sum: Float = 0
-                    for i in rows { sum += v[i] * w[i * m + j] }
-                    out[k] = sum
+                for i in rows where v[i] != 0 {
+                    let x = v[i], row = w.baseAddress! + i * m + first
+                    for k in 0..<n { out[k] += x * row[k] }
                 }
             }
         }
@@ -177,7 +180,10 @@ public final class CrossbarLayer {
             }
         }
         let currents = wires!.currents(drive: drive, g: g, rows: n, columns: columns.count, rowOffset: b.rowOffset, columnOffset: b.columnOffset)
-        for c in 0..<columns.count { out[offset + c] = Float(currents[c]) }
+        // The reference column's current (its own wires' drop aside) is subtracted after the read.
+        var reference = 0.0
+        if cell.hasReference { for i in inputs { reference += cell.referenceSiemens * cell.rowFactors.reduce(0, +) * Double(v[i]) } }
+        for c in 0..<columns.count { out[offset + c] = Float(currents[c] - reference) }
     }
 
     /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):

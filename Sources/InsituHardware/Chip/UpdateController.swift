@@ -17,27 +17,35 @@ public struct UpdateController: Sendable {
     public struct RowResult: Sendable, Equatable {
         public var pulses = Pulses()
         public var columnsDriven = 0
+        /// Whether any device's remembered state changed.
+        public var statesChanged = false
         public init() {}
     }
 
     /// Programs `columns` of row `row` of `layer` to the states `targets` (one per column of
-    /// the row). All columns by default.
+    /// the row), open loop or, `verified`, with program-and-verify. All columns by default.
     public func programRow(_ row: Int, of layer: CrossbarLayer, targets: UnsafeBufferPointer<Float>,
-                           columns: Range<Int>? = nil, rng: inout RandomStream) -> RowResult {
+                           columns: Range<Int>? = nil, verified: Bool = false, rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = layer.outputs
         let cols = columns ?? 0..<m
         guard !cols.isEmpty else { return result }
+        let first = row * m + cols.lowerBound
+        result.statesChanged = layer.states.withUnsafeBufferPointer { states in
+            cols.enumerated().contains { c, j in states[first + c] != targets[j] }
+        }
+        // A row whose every target is its state is not driven at all.
+        guard result.statesChanged else { return result }
         layer.withDevices { d in
             layer.states.withUnsafeMutableBufferPointer { states in
-                let first = row * m + cols.lowerBound
                 let done = d.program(first..<(first + cols.count), states: states.baseAddress! + first,
-                                     targets: targets.baseAddress! + cols.lowerBound, rng: &rng)
+                                     targets: targets.baseAddress! + cols.lowerBound, verified: verified, rng: &rng)
                 result.pulses = done.pulses
                 result.columnsDriven = done.driven
             }
         }
-        layer.refresh(input: row / layer.cell.rowsPerInput)
+        // A row no pulse reached holds the conductances it had: its weights stand.
+        if result.columnsDriven > 0 { layer.refresh(input: row / layer.cell.rowsPerInput) }
         return result
     }
 

@@ -23,7 +23,7 @@ public struct Backprop {
 
     /// Sets every gradient to zero (after an update).
     public mutating func clear() {
-        for l in gradients.indices { for k in gradients[l].indices { gradients[l][k] = 0 } }
+        for l in gradients.indices { gradients[l].withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
     }
 
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the errors.
@@ -35,11 +35,19 @@ public struct Backprop {
             let m = widths[L]
             pass.outputs.withUnsafeBufferPointer { all in
                 let out = UnsafeBufferPointer(rebasing: all[(s * m)..<((s + 1) * m)])
-                probabilities.withUnsafeMutableBufferPointer { p in _ = DigitalMath.softmax(out, k: k, label: label, into: p) }
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    switch activation.output {
+                    case .softmax: DigitalMath.softmax(out, k: k, label: label, into: p)
+                    case .sigmoid: DigitalMath.sigmoid(out, k: k, label: label, into: p)
+                    }
+                }
             }
             probabilities.withUnsafeBufferPointer { p in
                 deltas[L - 1].withUnsafeMutableBufferPointer { d in
-                    DigitalMath.outputDelta(p, k: k, label: label, into: d)
+                    switch activation.output {
+                    case .softmax: DigitalMath.outputDelta(p, k: k, label: label, into: d)
+                    case .sigmoid: DigitalMath.sigmoidOutputDelta(p, k: k, label: label, into: d)
+                    }
                     rounding?.roundErrors(d)
                 }
             }
@@ -51,8 +59,14 @@ public struct Backprop {
                         pass.activations[l + 1].withUnsafeBufferPointer { all in
                             let h = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
                             deltas[l].withUnsafeMutableBufferPointer { d in
-                                DigitalMath.hiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
-                                                        gain: activation.gain, clip: activation.clip, into: d)
+                                switch activation.hidden {
+                                case .relu:
+                                    DigitalMath.hiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
+                                                            gain: activation.gain, clip: activation.clip, into: d)
+                                case .sigmoid:
+                                    DigitalMath.sigmoidHiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
+                                                                   scale: activation.hiddenScalePerAmp, volts: activation.hiddenVolts, into: d)
+                                }
                                 rounding?.roundErrors(d)
                             }
                         }
@@ -81,17 +95,20 @@ public struct Backprop {
     /// stationary, read from the buffer) and the mask (two comparisons per unit); then per
     /// layer the outer product a delta^T into the gradient accumulators, read and written.
     /// A counting machine sums these (`DigitalWork.counted`); a tiling one runs them.
-    public static func work(widths: [Int]) -> [DigitalWork] {
+    /// A sigmoid output takes m exponentials, m divisions and three multiplies per output for
+    /// its error (4 m MACs); a sigmoid hidden layer's derivative a (1 - a) k_h V times the
+    /// product, three multiplies per unit, in place of the ReLU's two comparisons.
+    public static func work(widths: [Int], hidden: HiddenActivation = .relu, output: OutputActivation = .softmax) -> [DigitalWork] {
         let L = widths.count - 1, m = widths[L]
         typealias T = DigitalWork.Tensor
         var work = [DigitalWork(.exp, m, phase: .backward, layer: L, reads: [T(.activations, layer: L, elements: m)]),
-                    DigitalWork(.mac, 2 * m, phase: .backward, layer: L, writes: [T(.errors, layer: L, elements: m)])]
+                    DigitalWork(.mac, (output == .softmax ? 2 : 4) * m, phase: .backward, layer: L, writes: [T(.errors, layer: L, elements: m)])]
         for l in stride(from: L - 1, through: 1, by: -1) {
             let n = widths[l], k = widths[l + 1]
             work.append(DigitalWork(.read, n * k, phase: .backward, layer: l + 1))
             work.append(.product(.init(m: 1, k: k, n: n, batched: .m, stationary: (.weights, l), streamed: (.errors, l + 1),
                                        output: (.errors, l)), phase: .backward, layer: l + 1))
-            work.append(DigitalWork(.compare, 2 * n, phase: .backward, layer: l))
+            work.append(hidden == .relu ? DigitalWork(.compare, 2 * n, phase: .backward, layer: l) : DigitalWork(.mac, 3 * n, phase: .backward, layer: l))
         }
         for l in 0..<L {
             let n = widths[l], k = widths[l + 1]

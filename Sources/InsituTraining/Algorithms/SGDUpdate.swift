@@ -20,10 +20,15 @@ public struct SGDUpdate: UpdateRule {
         var w = store.storedWeights
         for l in w.indices {
             let step = Float(steps[l] / Double(batchSize))
-            for k in w[l].indices {
-                var x = w[l][k] - step * gradients[l][k]
-                if let limit { x = min(max(x, -limit), limit) }
-                w[l][k] = x
+            w[l].withUnsafeMutableBufferPointer { w in
+                gradients[l].withUnsafeBufferPointer { g in
+                    if let limit {
+                        for k in 0..<w.count { w[k] = min(max(w[k] - step * g[k], -limit), limit) }
+                    } else {
+                        // A zero gradient leaves its weight as it is (w - 0 = w).
+                        for k in 0..<w.count where g[k] != 0 { w[k] -= step * g[k] }
+                    }
+                }
             }
         }
         try store.store(w, phase: .update, after: Self.work(widths: store.widths))

@@ -14,7 +14,8 @@ public struct UpdateRuleMismatch: Error, CustomStringConvertible {
 }
 
 /// In-situ update of Li et al. 2018 on a programmable crossbar: dState = -eta_l x slope x
-/// mean dL/dW on the unit cell's plus row (G+) and the opposite on its minus row (G-),
+/// mean dL/dW on the unit cell's plus row (G+) and the opposite on its minus row (G-, when
+/// the cell has one; one device against a reference takes the step alone),
 /// clipped to the device model's state range (when the model clips targets), then programmed by the update controller
 /// (its arithmetic charged to the digital unit first). A cell's other rows keep their states.
 public struct StateUpdate: UpdateRule {
@@ -46,11 +47,16 @@ public struct StateUpdate: UpdateRule {
             gradients[l].withUnsafeBufferPointer { g in
                 t.withUnsafeMutableBufferPointer { t in
                     for i in 0..<inputs {
+                        // A row whose gradient is zero (an undriven input) keeps its states.
+                        if !(0..<outputs).contains(where: { g[i * outputs + $0] != 0 }) { continue }
                         for j in 0..<outputs {
                             let dv = scale * g[i * outputs + j]
-                            let plus = (r * i + plusRow) * outputs + j, minus = (r * i + minusRow) * outputs + j
+                            let plus = (r * i + plusRow) * outputs + j
                             t[plus] = min(max(t[plus] + dv, lo), hi)
-                            t[minus] = min(max(t[minus] - dv, lo), hi)
+                            if let minusRow {
+                                let minus = (r * i + minusRow) * outputs + j
+                                t[minus] = min(max(t[minus] - dv, lo), hi)
+                            }
                         }
                     }
                 }

@@ -7,13 +7,16 @@ import InsituHardware
 /// ideal chip would take (dW = -2 eta slope^2 mean dL/dW), on the same training loop.
 public enum FloatTraining {
     /// Trains a software copy; `weightLimit` bounds |w| (ex-situ uses the device window).
+    /// `devicesPerStep`: the devices an in-situ step moves per weight (2 for a pair, 1 for one
+    /// device against a reference), so that the float line takes the ideal chip's step.
     public static func run(widths: [Int], training: TrainingSpec, activation: Activation, slopeSiemensPerState slope: Double,
-                           data: TrainingData, weightLimit: Double? = nil) throws -> (network: SoftwareNetwork, outcome: TrainingOutcome) {
+                           data: TrainingData, weightLimit: Double? = nil, devicesPerStep: Int = 2) throws -> (network: SoftwareNetwork, outcome: TrainingOutcome) {
         let wallStart = Date()
         let network = SoftwareNetwork(widths: widths, activation: activation,
                                       weights: initialWeights(widths: widths, training: training, slopeSiemensPerState: slope))
         var outcome = TrainingOutcome(method: .float)
-        let rule = SGDUpdate(steps: steps(training: training, slopeSiemensPerState: slope), limit: weightLimit.map(Float.init))
+        let rule = SGDUpdate(steps: steps(training: training, slopeSiemensPerState: slope).map { $0 * Double(devicesPerStep) / 2 },
+                             limit: weightLimit.map(Float.init))
         try TrainingLoop(accelerator: network, training: training, activation: activation, rule: rule).run(on: data, into: &outcome)
         try outcome.finish(testing: network, on: data, since: wallStart)
         return (network, outcome)

@@ -4,7 +4,8 @@ import InsituHardware
 
 /// In-situ training (Li et al. 2018, section 3 of docs/model.md): every device programmed to
 /// an initial state N(mean, spread), then forward passes on the crossbars, errors from
-/// read-back weights, state updates by pulses, and a read-back after every update.
+/// read-back weights, state updates by pulses, and a read-back after every update (or, with
+/// `training.readback: never`, the weights the controller's states imply).
 public enum InSituTraining {
     /// Trains `chip`; with `checkpoints`, its state is handed out every so many updates, and a
     /// run given `resume` (a state saved that way, already put into `chip`) continues from it.
@@ -16,10 +17,11 @@ public enum InSituTraining {
         if resume == nil {
             try chip.program(targets: initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts,
                                                     seed: training.seed), phase: .program, after: [])
-            try chip.readBack()
+            if training.readback == .never { chip.takeWeightsFromStates() } else { try chip.readBack() }
         }
+        let afterUpdate: () throws -> Void = training.readback == .never ? { chip.takeWeightsFromStates() } : chip.readBack
         var loop = TrainingLoop(accelerator: chip, training: training, activation: activation,
-                                rule: StateUpdate(learningRates: training.learningRatesVoltsSquared), afterUpdate: chip.readBack)
+                                rule: StateUpdate(learningRates: training.learningRatesVoltsSquared), afterUpdate: afterUpdate)
         loop.resume = resume
         if let checkpoints {
             loop.checkpointInterval = checkpoints.interval

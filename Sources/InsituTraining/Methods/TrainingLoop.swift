@@ -49,7 +49,7 @@ public struct TrainingLoop {
         let widths = accelerator.widths
         var backprop = Backprop(widths: widths, activation: activation)
         backprop.rounding = accelerator as? any TensorRounding
-        let work = accelerator.isCosted ? Backprop.work(widths: widths) : []
+        let work = accelerator.isCosted ? Backprop.work(widths: widths, hidden: activation.hidden, output: activation.output) : []
         var sampler = TrainingData.Sampler(count: data.trainCount, seed: training.seed)
         var seen = 0
         var nextEvaluation = training.evaluationInterval > 0 ? training.evaluationInterval : Int.max
@@ -100,7 +100,7 @@ public enum Evaluation {
         var start = 0
         while start < data.testCount {
             let end = min(start + chunk, data.testCount)
-            let volts = Array(data.testVolts[(start * data.inputCount)..<(end * data.inputCount)])
+            let volts = data.testVolts(start..<end)
             let labels = Array(data.testLabels[start..<end])
             accelerator.trace?.beginImages(first: start, count: end - start, training: false)
             correct += try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .test, perImage: []).correct(labels)

@@ -118,7 +118,8 @@ struct FloatMethod: TrainingMethod {
     var summary: String { "floating-point training only (the paper's TensorFlow line)" }
     func run(_ job: TrainingJob) throws -> TrainingRun {
         let (net, outcome) = try FloatTraining.run(widths: job.network.layers, training: job.training, activation: job.activation,
-                                                   slopeSiemensPerState: job.workload.slopeSiemensPerState, data: job.data)
+                                                   slopeSiemensPerState: job.workload.slopeSiemensPerState, data: job.data,
+                                                   devicesPerStep: job.chip.cell.minusRow == nil ? 1 : 2)
         return TrainingRun(chipSpec: job.chip, network: job.network, training: job.training, outcome: outcome, accelerator: net)
     }
 }
