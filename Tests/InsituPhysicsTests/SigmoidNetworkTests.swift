@@ -60,6 +60,9 @@ import InsituHardware
         let v: [Float] = [0.2, 0.5]
         v.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { layer.columnCurrents(v, into: $0, rng: &rng) } }
         #expect(abs(Double(out[0]) - 0.7 * -20e-6) < 1e-12)
+        // The read dissipates v^2 over the device and the reference column's device of each row.
+        let power = v.withUnsafeBufferPointer { layer.readPower($0, inputs: 0..<2, block: 0) }
+        #expect(abs(power / ((0.04 + 0.25) * (10e-6 + 30e-6)) - 1) < 1e-6)
         // The in-situ step moves the one device (no minus row to move the other way).
         let rule = StateUpdate(learningRates: [0.1])
         let targets = rule.targets([[-1e6, 2e6]], batchSize: 1, states: [[0.5, 0.5]], widths: [2, 1], device: device, cell: cell)

@@ -68,6 +68,9 @@ import InsituEngine
                 #expect(abs(layer.devices.conductance[k] - g) < 1e-13)
             }
         }
+        // Each read of a block converts its columns and its reference column: (20 + 1) + (10 + 1) per test image.
+        let conversions = a.ledger.entries.filter { $0.key.action == "convert" && $0.key.phase == "test" }.reduce(0) { $0 + $1.count }
+        #expect(conversions == 200 * (21 + 11))
         // The hidden sigmoids are computed on the digital unit: an exponential per hidden unit per image.
         let exps = a.ledger.entries.filter { $0.key.component == "digital" && $0.key.action == "exp" && $0.key.phase == "forward" }
         #expect(exps.reduce(0) { $0 + $1.count } >= UInt64(200 * 20))

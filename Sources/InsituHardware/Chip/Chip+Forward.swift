@@ -33,7 +33,10 @@ extension Chip {
                 slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
                 pass.predictions[s] = slot.prediction
                 // What backpropagation reads back from the buffer: the codes as its words hold them.
-                pass.setActivations(layer: 0, image: s, inputWord.map { w in slot.inputs[0].map(w.quantize) } ?? slot.inputs[0])
+                // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
+                // a coarser level, but backpropagation reads the input from the buffer.
+                let stored = spec.dac.bits < Self.inputBits ? Array(batch.volts[(s * m0)..<((s + 1) * m0)]) : slot.inputs[0]
+                pass.setActivations(layer: 0, image: s, inputWord.map { w in stored.map(w.quantize) } ?? stored)
                 for l in 1..<widths.count - 1 {
                     pass.setActivations(layer: l, image: s, codeWord.map { w in slot.digital[l - 1].map(w.quantize) } ?? slot.digital[l - 1])
                 }
@@ -49,6 +52,9 @@ extension Chip {
         })
         return pass
     }
+
+    /// Bits of an input as it arrives (MNIST pixels).
+    static let inputBits = 8
 
     var hiddenGain: Float { Float(spec.tia.gainVoltsPerAmp) }
     var clip: Float { Float(spec.tia.clipVolts) }

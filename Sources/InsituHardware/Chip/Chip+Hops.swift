@@ -64,7 +64,7 @@ extension Chip {
 
     /// Array read with the TIAs: each tile's array is busy for its settling plus the TIA's and
     /// dissipates t x sum V^2 G over its own inputs and conductances; each column's TIA costs
-    /// one sample. With an analog interlayer the TIAs of the block holding the layer's first
+    /// one sample (a block's reference column, when the cell has one, included). With an analog interlayer the TIAs of the block holding the layer's first
     /// inputs also charge the next layer's row lines for their columns. `volts` as for `drive`.
     func read(_ l: Int, volts inputs: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
         let slot = slots[s]
@@ -92,7 +92,8 @@ extension Chip {
                 }
                 supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: supply)
             }
-            let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs), magnitude: line, busy: spec.tia.settling)
+            let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs + referenceColumns), magnitude: line,
+                                    busy: spec.tia.settling)
             span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)
             senseSpan(t, grant, layer: l, slot: s, joules: tia)
             end = max(end, grant.end)
@@ -126,7 +127,7 @@ extension Chip {
     func convert(_ l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
         var end = now
         for p in blocks(l, slot: s ?? 0) {
-            let done = try convert(p.outputs, on: tiles[p.tile], layer: l, slot: s, at: now)
+            let done = try convert(p.outputs + referenceColumns, on: tiles[p.tile], layer: l, slot: s, at: now)
             end = max(end, done)
         }
         return end

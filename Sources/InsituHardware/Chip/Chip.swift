@@ -206,6 +206,8 @@ public final class Chip: ProgrammableCrossbar {
 
     public var layerCount: Int { layers.count }
     public var cell: UnitCell { spec.cell }
+    /// Columns a block reads beside its outputs: the reference column of a cell that has one.
+    var referenceColumns: Int { spec.cell.hasReference ? 1 : 0 }
 
     /// Whether hidden layer l's TIAs drive layer l + 1's rows directly (analog interlayer,
     /// and the layer whole on its columns' tile, so the TIA sees the whole sum).

@@ -93,13 +93,16 @@ public final class CrossbarLayer {
         }
     }
 
-    /// `refresh(input:)` for any unit cell: w = sum_k factor_k G_k, read energy sum_k factor_k^2 G_k.
+    /// `refresh(input:)` for any unit cell: w = sum_k factor_k G_k - G_ref, read energy
+    /// sum_k factor_k^2 G_k over the block's columns and its reference column.
     func refreshCell(input i: Int) {
         let r = cell.rowsPerInput, m = outputs
         let factors = cell.rowFactors
         for j in 0..<m { weights[i * m + j] = cell.weight { effectiveConductance((r * i + $0) * m + j) } }
+        // A block's reference column holds one device of G_ref on each of its rows.
+        let reference = cell.referenceSiemens * factors.reduce(0) { $0 + $1 * $1 }
         for (b, columns) in columnBlocks.enumerated() {
-            var sum = 0.0
+            var sum = reference
             for j in columns { for (k, f) in factors.enumerated() { sum += f * f * Double(effectiveConductance((r * i + k) * m + j)) } }
             rowPairSums[b * inputs + i] = sum
         }
