@@ -101,7 +101,8 @@ enum DesignDescription {
         var lines: [String] = []
         lines.append("\(d.name): \(d.summary)")
         lines.append("chip")
-        lines.append("  tiles: \(t.count) x \(t.rows) x \(t.columns) 1T1R = \(t.count * t.rows * t.columns) devices (\(mapping.tilesUsed) used)")
+        let cellName = c.cell.hasReference ? "one device per weight against a reference column" : c.cell.isDifferentialPair ? "differential pairs" : "\(c.cell.rowsPerInput)-row cells"
+        lines.append("  tiles: \(t.count) x \(t.rows) x \(t.columns) \(c.device.model.kind) = \(t.count * t.rows * t.columns) devices (\(mapping.tilesUsed) used), \(cellName)")
         lines.append("  mapping: \(c.mapping) (\(MappingStrategies.summary(c.mapping)))")
         for tile in 0..<mapping.tilesUsed {
             let blocks = mapping.blocks(onTile: tile)
@@ -117,7 +118,9 @@ enum DesignDescription {
                 lines.append("    TIAs: \(t.columns) (linear, \(c.tia.gainVoltsPerAmp) V/A; ReLU and clip at \(c.tia.clipVolts) V on the joined sum)")
             } else {
                 lines.append("    DACs: \(t.rows) x \(c.dac.bits)-bit, 0-\(c.dac.rangeVolts) V, \(SimTime.format(c.dac.latency.picoseconds))")
-                lines.append("    TIAs: \(t.columns) (ReLU \(c.tia.gainVoltsPerAmp) V/A clipped at \(c.tia.clipVolts) V)")
+                lines.append(d.network.hidden == .sigmoid
+                    ? "    TIAs: \(t.columns) (linear, \(c.tia.gainVoltsPerAmp) V/A; the sigmoid on the digital unit after the ADC)"
+                    : "    TIAs: \(t.columns) (ReLU \(c.tia.gainVoltsPerAmp) V/A clipped at \(c.tia.clipVolts) V)")
             }
             for s in c.stages {
                 let model = s.stage.model(columns: t.columns)
@@ -143,7 +146,7 @@ enum DesignDescription {
         let n = d.network
         let hidden = n.hidden == .sigmoid ? "sigmoid hidden layers (k_h = \(n.hiddenScalePerAmp) 1/A)" : "ReLU hidden layers"
         let output = n.output == .softmax ? "softmax" : "sigmoid, squared error"
-        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.deviceCount) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
+        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.weightCount * c.cell.rowsPerInput) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
         let tr = d.training
         lines.append("training: \(tr.method.rawValue), batch \(tr.batchSize), \(tr.images) images (\((tr.images + tr.batchSize - 1) / tr.batchSize) updates), learning rate \(tr.learningRatesVoltsSquared.map { "\($0) V^2" }.joined(separator: ", "))")
         lines.append("input: central \(d.input.cropSide) x \(d.input.cropSide) crop, bicubic to \(d.input.side) x \(d.input.side), max \(d.input.maxVolts) V")

@@ -15,6 +15,4 @@ public struct NetworkSpec: Sendable, Equatable {
 
     /// Weights in all layers.
     public var weightCount: Int { zip(layers, layers.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }
-    /// Devices: two per weight (differential pairs).
-    public var deviceCount: Int { 2 * weightCount }
 }
