@@ -37,6 +37,12 @@ public struct RunReport: Codable {
         public var learning_rates_per_unit2: [Double]?
         public var preprocessing: String
         public var ex_situ_mapping: String?
+        /// Choices other than the paper's, each absent at the paper's (ReLU, softmax, pairs, read-back after every update).
+        public var hidden_activation: String?
+        public var hidden_scale_per_A: Double?
+        public var output_activation: String?
+        public var cell: String?
+        public var readback: String?
     }
 
     public struct PhaseCost: Codable {
@@ -197,7 +203,12 @@ public struct RunReport: Codable {
             state_unit: volts ? nil : run.chipSpec.device.model.stateUnit, initial_state: volts ? nil : t.initialGateVolts,
             initial_state_spread: volts ? nil : t.initialGateSpreadVolts, learning_rates_per_unit2: volts ? nil : t.learningRatesVoltsSquared,
             preprocessing: "central crop, anti-aliased bicubic (Pillow's) resize, 8-bit, one scale factor to the maximum voltage",
-            ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil)
+            ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil,
+            hidden_activation: run.network.hidden == .relu ? nil : run.network.hidden.rawValue,
+            hidden_scale_per_A: run.network.hidden == .relu ? nil : run.network.hiddenScalePerAmp,
+            output_activation: run.network.output == .softmax ? nil : run.network.output.rawValue,
+            cell: run.chipSpec.cell.hasReference ? "reference" : nil,
+            readback: run.training.readback == .everyUpdate ? nil : run.training.readback.rawValue)
         if run.accelerator.isCosted {
             let b = CostBreakdown(run: run)
             let registry = run.accelerator.components
