@@ -80,6 +80,9 @@ import InsituEngine
         var rng = RandomStream(seed: 1, stream: "binary16")
         for _ in 0..<200_000 { values.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))) }
         for _ in 0..<200_000 { values.append(Float(rng.uniform() * 140_000 - 70_000)) }
+        // binary16's subnormals, and the ties halfway between them (rounded to even).
+        for _ in 0..<100_000 { values.append(Float((rng.uniform() * 2 - 1) * 0x1p-14)) }
+        for k in stride(from: -2047, through: 2047, by: 2) { values.append(Float(k) * 0x1p-25) }
         for x in values where !x.isNaN {
             #expect(NumberFormat.binary16(x) == Float(Float16(x)), "\(x)")
         }

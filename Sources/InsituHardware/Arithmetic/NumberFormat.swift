@@ -96,7 +96,9 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
         if exponent > 142 { return x < 0 ? -.infinity : .infinity }
         // Below 2^-14: binary16's subnormals, multiples of 2^-24.
         let quantum: Float = 0x1p-24
-        return (x / quantum).rounded(.toNearestOrEven) * quantum
+        // |x / quantum| < 2^10: adding and subtracting 1.5 x 2^23 rounds it to the nearest integer, ties to even.
+        let magic: Float = 0x1.8p23
+        return ((x / quantum + magic) - magic) * quantum
     }
 
     /// bfloat16: the top 16 bits of a binary32, rounded to nearest even; NaN stays NaN.

@@ -98,6 +98,17 @@ public final class CrossbarLayer {
     func refreshCell(input i: Int) {
         let r = cell.rowsPerInput, m = outputs
         let factors = cell.rowFactors
+        if factors == [1] && wireOhms == nil {
+            // One device per weight (against a reference, or none): the same sums without the closures.
+            let g = devices.conductance, reference = Float(cell.referenceSiemens)
+            for j in 0..<m { weights[i * m + j] = g[i * m + j] - reference }
+            for (b, columns) in columnBlocks.enumerated() {
+                var sum = cell.referenceSiemens
+                for j in columns { sum += Double(g[i * m + j]) }
+                rowPairSums[b * inputs + i] = sum
+            }
+            return
+        }
         for j in 0..<m { weights[i * m + j] = cell.weight { effectiveConductance((r * i + $0) * m + j) } }
         // A block's reference column holds one device of G_ref on each of its rows.
         let reference = cell.referenceSiemens * factors.reduce(0) { $0 + $1 * $1 }
