@@ -18,14 +18,14 @@ public enum Gzip {
     }
 
     /// Inflates every member in turn; fails past `limit` bytes of output.
-    public static func decompress(_ data: Data, limit: Int) -> Result<Data, Problem> {
+    public static func decompress(_ data: Data, limit: Int) -> Result<[UInt8], Problem> {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header.
         guard inflateInit2_(&stream, 16 + 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return .failure(.corrupt("zlib could not start"))
         }
         defer { inflateEnd(&stream) }
-        var output = Data()
+        var output: [UInt8] = []
         // The trailer's ISIZE (the last member's size mod 2^32) sizes the output once, so that
         // growing it never holds an old and a new copy at the same time.
         if data.count >= 18 {
@@ -34,9 +34,9 @@ public enum Gzip {
         }
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
-        let input = [UInt8](data)
         var problem: Problem?
-        input.withUnsafeBufferPointer { inBuf in
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let inBuf = raw.bindMemory(to: UInt8.self)
             stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
             stream.avail_in = uInt(inBuf.count)
             while problem == nil {
@@ -45,7 +45,7 @@ public enum Gzip {
                     stream.next_out = out.baseAddress
                     stream.avail_out = uInt(chunk)
                     status = inflate(&stream, Z_NO_FLUSH)
-                    output.append(out.baseAddress!, count: chunk - Int(stream.avail_out))
+                    output.append(contentsOf: UnsafeBufferPointer(start: out.baseAddress, count: chunk - Int(stream.avail_out)))
                 }
                 if output.count > limit { problem = .tooLarge(limit); break }
                 if status == Z_STREAM_END {

@@ -24,18 +24,31 @@ public enum IDXReader {
         guard data.count <= maximumBytes else {
             throw DataError(file: path, "the file has \(data.count) bytes, more than an IDX file may (\(maximumBytes))")
         }
+        var bytes: [UInt8]
         if Gzip.isCompressed(data) {
             switch Gzip.decompress(data, limit: maximumBytes) {
-            case .success(let plain): data = plain
+            case .success(let plain): bytes = plain
             case .failure(let problem): throw DataError(file: path, problem.description)
             }
+        } else {
+            bytes = [UInt8](data)
         }
-        // Parsed in place: the file's bytes are not copied before the payload is.
-        return try parse(data, file: path)
+        data = Data()
+        // The header is dropped in place: the payload is never copied.
+        let (dims, start) = try header(bytes, file: path)
+        bytes.removeSubrange(0..<start)
+        return Array(dimensions: dims, bytes: bytes)
     }
 
     /// Parses IDX bytes: 0x00 0x00 type ndim, then ndim big-endian UInt32 sizes, then data.
     public static func parse<Bytes: RandomAccessCollection>(_ bytes: Bytes, file: String) throws -> Array
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        let (dims, start) = try header(bytes, file: file)
+        return Array(dimensions: dims, bytes: Swift.Array(bytes[(bytes.startIndex + start)...]))
+    }
+
+    /// The dimensions an IDX file's header gives and where its data starts, checked against its size.
+    static func header<Bytes: RandomAccessCollection>(_ bytes: Bytes, file: String) throws -> (dimensions: [Int], start: Int)
     where Bytes.Element == UInt8, Bytes.Index == Int {
         let s = bytes.startIndex, n = bytes.count
         let b = { (i: Int) in bytes[s + i] }
@@ -64,6 +77,6 @@ public enum IDXReader {
         guard n - start == count else {
             throw DataError(file: file, "IDX data holds \(n - start) bytes but the header promises \(count) (\(dims.map(String.init).joined(separator: " x ")))")
         }
-        return Array(dimensions: dims, bytes: Swift.Array(bytes[(s + start)...]))
+        return (dims, start)
     }
 }
