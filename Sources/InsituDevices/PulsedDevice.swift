@@ -120,6 +120,12 @@ public struct PulsedDevice: DeviceModel {
         return minSiemens + span * expm1(-x / a) / expm1(-l / a)
     }
 
+    /// The conductance k pulses up (or down) a curve from position `start`, within the window.
+    func conductance(after k: Int, from start: Double, up: Bool, levels: Int, shape a: Double) -> Double {
+        let x = up ? start + Double(k) : start - Double(k)
+        return min(max(conductance(pulses: x, levels: levels, shape: a), minSiemens), maxSiemens)
+    }
+
     /// Where conductance g sits on a curve, in pulses (NeuroSim's InvNonlinearWeight).
     func position(of g: Double, levels: Int, shape a: Double) -> Double {
         let span = maxSiemens - minSiemens, l = Double(levels)
@@ -174,10 +180,7 @@ public struct PulsedDevice: DeviceModel {
         let walked = min(n, 2 * direction.levels)
         for k in 1...walked {
             let before = siemens
-            if fault == .none {
-                let x = up ? start + Double(k) : start - Double(k)
-                siemens = min(max(conductance(pulses: x, levels: direction.levels, shape: a), minSiemens), maxSiemens)
-            }
+            if fault == .none { siemens = conductance(after: k, from: start, up: up, levels: direction.levels, shape: a) }
             if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
         }
         let rest = n - walked
@@ -208,8 +211,7 @@ public struct PulsedDevice: DeviceModel {
         let a = up ? shape.up : shape.down
         let start = position(of: siemens, levels: direction.levels, shape: a)
         for k in 1...direction.levels {
-            let x = up ? start + Double(k) : start - Double(k)
-            let next = min(max(conductance(pulses: x, levels: direction.levels, shape: a), minSiemens), maxSiemens)
+            let next = conductance(after: k, from: start, up: up, levels: direction.levels, shape: a)
             guard abs(next - goal) < abs(siemens - goal) else { break }
             if up { pulses.sets += 1; pulses.setToSiemens += next } else { pulses.resets += 1; pulses.resetFromSiemens += siemens }
             siemens = next

@@ -162,7 +162,6 @@ public final class RunFolder {
     /// Releases the lock (once).
     public func release() { lock?.release() }
 
-    /// CRC-32 (zlib's) of `data`.
     /// Size and CRC-32 of a file, read a megabyte at a time (traces can be large); nil if unreadable.
     /// Only a regular file counts (not a FIFO or a device, which could be endless), and not a
     /// link unless `followingLinks` (a run's files are never links; a data folder's may be).
@@ -185,6 +184,7 @@ public final class RunFolder {
     /// A CRC-32 as files record it: eight hex digits.
     public static func hex(_ crc: UInt32) -> String { String(format: "%08x", crc) }
 
+    /// CRC-32 (zlib's) of `data`.
     public static func crc32(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { raw in
             UInt32(CZlib.crc32(0, raw.bindMemory(to: Bytef.self).baseAddress, uInt(raw.count)))

@@ -74,11 +74,7 @@ extension Chip {
         let model = deviceModel, low = model.stateRange.lowerBound, slope = model.slopeSiemensPerState
         let gMin = model.windowMinSiemens, gMax = model.windowMaxSiemens
         let nominal = { (state: Float) in Float(min(max(gMin + slope * (Double(state) - low), gMin), gMax)) }
-        guard let changed = inputsChanged else {
-            takeWeights(from: crossbars.map { $0.states.map(nominal) })
-            inputsChanged = crossbars.map { [Bool](repeating: false, count: $0.inputs) }
-            return
-        }
+        let changed = inputsChanged ?? crossbars.map { [Bool](repeating: true, count: $0.inputs) }
         for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
             layer.states.withUnsafeBufferPointer { states in
@@ -88,8 +84,8 @@ extension Chip {
                     }
                 }
             }
-            inputsChanged![k] = [Bool](repeating: false, count: layer.inputs)
         }
+        inputsChanged = crossbars.map { [Bool](repeating: false, count: $0.inputs) }
     }
 
     /// Sets every crossbar's read-back weights from conductances `g` (device layout).

@@ -32,7 +32,7 @@ public struct Activation: Sendable, Equatable {
 
     /// A hidden unit's output voltage for current `amps`.
     @inlinable
-    public func hiddenVolts(current amps: Float) -> Float {
+    public func hiddenOutput(current amps: Float) -> Float {
         switch hidden {
         case .relu: return min(max(gain * amps, 0), clip)
         case .sigmoid: return hiddenVolts * HiddenActivation.logistic(hiddenScalePerAmp * Double(amps))

@@ -42,7 +42,7 @@ public final class SoftwareNetwork: WeightStore {
                     }
                 }
                 if l < L - 1 {
-                    for j in 0..<m { out[j] = activation.hiddenVolts(current: out[j]) }
+                    for j in 0..<m { out[j] = activation.hiddenOutput(current: out[j]) }
                     pass.setActivations(layer: l + 1, image: s, out)
                 }
                 a = out
