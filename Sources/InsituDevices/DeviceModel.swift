@@ -41,6 +41,10 @@ public protocol DeviceModel: Sendable, Equatable {
     /// What the controller remembers of a device it programmed towards `target` and left at
     /// `conductance`: the target (default), or where the device landed.
     func rememberedState(target: Float, conductance: Float) -> Float
+    /// How the model rounds a state step to whole pulses, when it does (nil by default: every
+    /// step programs). A step that rounds to no pulse leaves the device, and the state the
+    /// controller remembers, as they are: the update rule drops it and a row skips it.
+    var stepRounding: StepRounding? { get }
     /// Programs `count` consecutive devices remembered at `states` to `targets` (skipping
     /// those already there, updating the states to `rememberedState`): one call per row
     /// instead of per device. Returns the pulses and how many devices took a pulse.
@@ -99,9 +103,10 @@ extension DeviceModel {
                         states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                         rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
         var pulses = Pulses(), driven = 0
+        let rounding = verified ? nil : stepRounding
         for k in 0..<count {
             let old = states[k], new = targets[k]
-            if new == old { continue }
+            if new == old || !(rounding?.pulses(from: old, to: new) ?? true) { continue }
             let p = verified ? programVerified(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
                 : program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
             states[k] = rememberedState(target: new, conductance: g[k])
@@ -117,6 +122,7 @@ extension DeviceModel {
     public var reachableMaxSiemens: Double { windowMaxSiemens }
     public var clipsTargets: Bool { true }
     public func rememberedState(target: Float, conductance: Float) -> Float { target }
+    public var stepRounding: StepRounding? { nil }
     public func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
                                 rng: inout RandomStream) -> Pulses {
         program(&g, fault: fault, factor: factor, from: old, to: target, rng: &rng)

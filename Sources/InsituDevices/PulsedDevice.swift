@@ -45,9 +45,9 @@ public struct PulsedDevice: DeviceModel {
     public var deviceVariation: Double
     public var readNoise: Double
 
-    /// Normalised A (A / levels) of each direction's nominal label, 0 for a linear one.
-    let upShape: Double
-    let downShape: Double
+    /// Each direction's nominal curve (A from the label; 0 for a linear one).
+    let upCurve: Curve
+    let downCurve: Curve
 
     public init(minSiemens: Double, maxSiemens: Double, potentiation: Direction, depression: Direction,
                 cycleVariation: Double = 0, deviceVariation: Double = 0, readNoise: Double = 0) {
@@ -60,8 +60,8 @@ public struct PulsedDevice: DeviceModel {
         self.cycleVariation = cycleVariation
         self.deviceVariation = deviceVariation
         self.readNoise = readNoise
-        upShape = Self.normalisedA(label: potentiation.nonlinearity)
-        downShape = Self.normalisedA(label: depression.nonlinearity)
+        upCurve = Curve(levels: potentiation.levels, shape: Self.normalisedA(label: potentiation.nonlinearity) * Double(potentiation.levels))
+        downCurve = Curve(levels: depression.levels, shape: Self.normalisedA(label: depression.nonlinearity) * Double(depression.levels))
     }
 
     public static func == (a: Self, b: Self) -> Bool {
@@ -112,46 +112,49 @@ public struct PulsedDevice: DeviceModel {
         return -expm1(-x / a) / den - x
     }
 
-    /// The conductance after x pulses along a curve of `levels` pulses and absolute shape A
-    /// (pulses; 0 for linear).
-    func conductance(pulses x: Double, levels: Int, shape a: Double) -> Double {
-        let span = maxSiemens - minSiemens, l = Double(levels)
-        guard a != 0 else { return minSiemens + x / l * span }
-        return minSiemens + span * expm1(-x / a) / expm1(-l / a)
-    }
-
-    /// The conductance k pulses up (or down) a curve from position `start`, within the window.
-    func conductance(after k: Int, from start: Double, up: Bool, levels: Int, shape a: Double) -> Double {
-        let x = up ? start + Double(k) : start - Double(k)
-        return min(max(conductance(pulses: x, levels: levels, shape: a), minSiemens), maxSiemens)
-    }
-
-    /// Where conductance g sits on a curve, in pulses (NeuroSim's InvNonlinearWeight).
-    func position(of g: Double, levels: Int, shape a: Double) -> Double {
-        let span = maxSiemens - minSiemens, l = Double(levels)
-        guard a != 0 else { return (g - minSiemens) / span * l }
-        return -a * log1p((g - minSiemens) / span * expm1(-l / a))
-    }
-
-    /// Pulses a state step of `d` takes in a direction of `levels` (NeuroSim's `truncate`
-    /// with threshold 0.5: halves away from zero).
-    public static func pulseCount(step d: Double, levels: Int) -> Int {
-        let v = abs(d) * Double(levels)
-        // A non-finite step programs nothing; a finite one at most 2^30 pulses (a device saturates long before).
-        guard v.isFinite else { return 0 }
-        guard v < 0x1p30 else { return 1 << 30 }
-        let whole = Int(v)   // truncation: the whole part of a non-negative value
-        return v - Double(whole) >= 0.5 ? whole + 1 : whole
-    }
-
-    /// Absolute A (pulses) of each direction for a device whose factor is its variation draw z.
-    func shapes(factor z: Float) -> (up: Double, down: Double) {
-        guard deviceVariation > 0 && z != 0 else {
-            return (upShape * Double(potentiation.levels), downShape * Double(depression.levels))
+    /// One direction's curve on one device: its pulses across the window, its absolute shape
+    /// A (pulses; 0 for linear) and e^(-levels/A) - 1, which every point of the curve divides by.
+    struct Curve {
+        let levels: Double
+        let a: Double
+        let den: Double
+        init(levels: Int, shape a: Double) {
+            self.levels = Double(levels)
+            self.a = a
+            den = a == 0 ? 0 : expm1(-Double(levels) / a)
         }
-        let dz = deviceVariation * Double(z)
-        return (Self.normalisedA(label: potentiation.nonlinearity + dz) * Double(potentiation.levels),
-                Self.normalisedA(label: depression.nonlinearity + dz) * Double(depression.levels))
+    }
+
+    /// The conductance after x pulses along `curve`.
+    func conductance(pulses x: Double, on curve: Curve) -> Double {
+        let span = maxSiemens - minSiemens
+        guard curve.a != 0 else { return minSiemens + x / curve.levels * span }
+        return minSiemens + span * expm1(-x / curve.a) / curve.den
+    }
+
+    /// The conductance k pulses up (or down) `curve` from position `start`, within the window.
+    func conductance(after k: Int, from start: Double, up: Bool, on curve: Curve) -> Double {
+        let x = up ? start + Double(k) : start - Double(k)
+        return min(max(conductance(pulses: x, on: curve), minSiemens), maxSiemens)
+    }
+
+    /// Where conductance g sits on `curve`, in pulses (NeuroSim's InvNonlinearWeight).
+    func position(of g: Double, on curve: Curve) -> Double {
+        let span = maxSiemens - minSiemens
+        guard curve.a != 0 else { return (g - minSiemens) / span * curve.levels }
+        return -curve.a * log1p((g - minSiemens) / span * curve.den)
+    }
+
+    /// Pulses a state step of `d` takes in a direction of `levels` (NeuroSim's `truncate`).
+    public static func pulseCount(step d: Double, levels: Int) -> Int { StepRounding.pulses(step: d, levels: levels) }
+
+    /// The curve of the direction `up` (potentiation) or not for a device whose factor is its
+    /// variation draw z: the nominal curve unless the device has its own labels.
+    func curve(up: Bool, factor z: Float) -> Curve {
+        guard deviceVariation > 0 && z != 0 else { return up ? upCurve : downCurve }
+        let direction = up ? potentiation : depression
+        let label = direction.nonlinearity + deviceVariation * Double(z)
+        return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
     }
 
     /// Every device starts at Gmin; with device variation, its factor is its own N(0, 1) draw.
@@ -172,15 +175,14 @@ public struct PulsedDevice: DeviceModel {
         let direction = up ? potentiation : depression
         let n = Self.pulseCount(step: step, levels: direction.levels)
         guard n > 0 else { return pulses }
-        let shape = shapes(factor: factor)
-        let a = up ? shape.up : shape.down
+        let curve = curve(up: up, factor: factor)
         var siemens = Double(g)
-        let start = position(of: siemens, levels: direction.levels, shape: a)
+        let start = position(of: siemens, on: curve)
         // Past twice the levels a device sits at its window's end: the rest of the pulses leave it there.
         let walked = min(n, 2 * direction.levels)
         for k in 1...walked {
             let before = siemens
-            if fault == .none { siemens = conductance(after: k, from: start, up: up, levels: direction.levels, shape: a) }
+            if fault == .none { siemens = conductance(after: k, from: start, up: up, on: curve) }
             if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
         }
         let rest = n - walked
@@ -207,11 +209,10 @@ public struct PulsedDevice: DeviceModel {
         guard fault == .none, siemens != goal else { return pulses }
         let up = goal > siemens
         let direction = up ? potentiation : depression
-        let shape = shapes(factor: factor)
-        let a = up ? shape.up : shape.down
-        let start = position(of: siemens, levels: direction.levels, shape: a)
+        let curve = curve(up: up, factor: factor)
+        let start = position(of: siemens, on: curve)
         for k in 1...direction.levels {
-            let next = conductance(after: k, from: start, up: up, levels: direction.levels, shape: a)
+            let next = conductance(after: k, from: start, up: up, on: curve)
             guard abs(next - goal) < abs(siemens - goal) else { break }
             if up { pulses.sets += 1; pulses.setToSiemens += next } else { pulses.resets += 1; pulses.resetFromSiemens += siemens }
             siemens = next
@@ -225,6 +226,9 @@ public struct PulsedDevice: DeviceModel {
     public func rememberedState(target: Float, conductance: Float) -> Float {
         Float(state(forConductance: Double(conductance)))
     }
+
+    /// round(|d| x levels) pulses per step d: one under half a pulse leaves the device where it is.
+    public var stepRounding: StepRounding? { StepRounding(upLevels: potentiation.levels, downLevels: depression.levels) }
 
     public var reportEntry: [(String, String)] {
         [("model", kind), ("window_min_S", "\(minSiemens)"), ("window_max_S", "\(maxSiemens)"),

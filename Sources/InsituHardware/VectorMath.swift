@@ -13,6 +13,15 @@ public enum VectorMath {
 
     /// sum of x[j] * y[j] over j < n
     @inline(__always)
+    /// Whether any of the `n` values at `x` differs from zero (NaN does): one OR over their
+    /// magnitudes' bits, branch-free, so that it vectorises.
+    @inlinable
+    public static func anyNonzero(_ x: UnsafePointer<Float>, _ n: Int) -> Bool {
+        var bits: UInt32 = 0
+        for i in 0..<n { bits |= x[i].bitPattern & 0x7FFF_FFFF }
+        return bits != 0
+    }
+
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
         var s: Float = 0
         var j = 0

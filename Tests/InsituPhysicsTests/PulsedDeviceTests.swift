@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import InsituDevices
 import InsituEngine
+import InsituHardware
+import InsituTraining
 
 /// The pulse-programmed device against MLP+NeuroSim V3.0's formulas, written out again here:
 /// its curves (formula.cpp NonlinearWeight), its table of A by nonlinearity label
@@ -76,6 +78,50 @@ import InsituEngine
         let first = d.maxSiemens - Self.neuroSim(99, levels: 100, a: a, gMin: d.minSiemens, gMax: d.maxSiemens)
         let last = Self.neuroSim(1, levels: 100, a: a, gMin: d.minSiemens, gMax: d.maxSiemens) - d.minSiemens
         #expect(first > 10 * last)
+    }
+
+    /// The update rule and the rows skip a step by `StepRounding.pulses(from:to:)`: it must say
+    /// "no pulse" exactly when the device's own count is zero, at the half-pulse edges too.
+    @Test func stepRoundingAgreesWithThePulseCount() throws {
+        let d = Self.agSi()
+        let rounding = try #require(d.stepRounding)
+        var rng = RandomStream(seed: 5, stream: "rounding")
+        var olds: [Float] = [0, 1, 0.5, 0.25]
+        for _ in 0..<500 { olds.append(Float(rng.uniform())) }
+        for old in olds {
+            for levels in [97.0, 100.0] {
+                for k in 0..<12 {
+                    // Steps just around half a pulse and one and a half pulses, both directions.
+                    let half = (k < 6 ? 0.5 : 1.5) / levels
+                    let nudge = Double(k % 6 - 3) * 1e-7
+                    for sign in [1.0, -1.0] {
+                        let new = Float(Double(old) + sign * (half + nudge))
+                        let step = Double(new) - Double(old)
+                        let count = PulsedDevice.pulseCount(step: step, levels: step > 0 ? 97 : 100)
+                        #expect(rounding.pulses(from: old, to: new) == (count > 0), "\(old) -> \(new)")
+                    }
+                }
+            }
+        }
+        #expect(!rounding.pulses(from: 0.5, to: .nan))
+        #expect(!rounding.pulses(from: 0.5, to: .infinity))
+        #expect(rounding.pulses(from: 0, to: .greatestFiniteMagnitude))
+        #expect(!rounding.pulses(from: 0.5, to: 0.5))
+    }
+
+    /// The in-situ update leaves a device whose step rounds to no pulse at its state (it is
+    /// neither programmed nor counted as an update) and steps the others by the full step.
+    @Test func subPulseStepsAreDroppedByTheUpdate() {
+        let d = Self.agSi()
+        let slope = d.slopeSiemensPerState
+        // dState = -eta x slope x g: with eta = 1, g = -step / slope.
+        let steps = [0.4 / 97, 0.6 / 97, -0.4 / 100, -0.6 / 100]
+        let g = steps.map { Float(-$0 / slope) }
+        let rule = StateUpdate(learningRates: [1])
+        let t = rule.targets([g], batchSize: 1, states: [[0.5, 0.5, 0.5, 0.5]], widths: [1, 4], device: d,
+                             cell: .reference(siemens: (d.minSiemens + d.maxSiemens) / 2))
+        #expect(t[0][0] == 0.5 && t[0][2] == 0.5)
+        #expect(abs(Double(t[0][1]) - (0.5 + 0.6 / 97)) < 1e-6 && abs(Double(t[0][3]) - (0.5 - 0.6 / 100)) < 1e-6)
     }
 
     @Test func pulseCountIsNeuroSimsTruncation() {

@@ -89,3 +89,21 @@ import InsituEngine
         #expect(NumberFormat.binary16(.nan).isNaN)
     }
 }
+
+/// The row tests of the update path: a row is skipped only when every value is zero.
+@Suite struct AnyNonzeroTests {
+    @Test func findsOneNonzeroAnywhereAndTreatsNaNAsNonzero() {
+        for n in [1, 3, 4, 7, 16, 100] {
+            var row = [Float](repeating: 0, count: n)
+            row[0] = -0.0
+            #expect(!row.withUnsafeBufferPointer { VectorMath.anyNonzero($0.baseAddress!, n) })
+            for k in 0..<n {
+                for v: Float in [1e-45, -3, .nan, -.infinity] {
+                    var r = [Float](repeating: 0, count: n)
+                    r[k] = v
+                    #expect(r.withUnsafeBufferPointer { VectorMath.anyNonzero($0.baseAddress!, n) }, "\(v) at \(k) of \(n)")
+                }
+            }
+        }
+    }
+}

@@ -87,18 +87,17 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
     public static func binary16(_ x: Float) -> Float {
         let bits = x.bitPattern
         let exponent = (bits >> 23) & 0xFF
-        if exponent >= 113 && exponent <= 142 {
-            // Normal in binary16: keep 10 of the 23 fraction bits, ties to even.
-            let r = Float(bitPattern: (bits &+ 0x0FFF &+ ((bits >> 13) & 1)) & 0xFFFF_E000)
-            return abs(r) < 65536 ? r : (x < 0 ? -.infinity : .infinity)
-        }
-        if x.isNaN { return x }
-        if exponent > 142 { return x < 0 ? -.infinity : .infinity }
-        // Below 2^-14: binary16's subnormals, multiples of 2^-24.
-        let quantum: Float = 0x1p-24
-        // |x / quantum| < 2^10: adding and subtracting 1.5 x 2^23 rounds it to the nearest integer, ties to even.
+        let infinity: Float = x < 0 ? -.infinity : .infinity
+        // Normal in binary16: keep 10 of the 23 fraction bits, ties to even.
+        let r = Float(bitPattern: (bits &+ 0x0FFF &+ ((bits >> 13) & 1)) & 0xFFFF_E000)
+        let normal = abs(r) < 65536 ? r : infinity
+        // Below 2^-14: binary16's subnormals, multiples of 2^-24; |x / 2^-24| < 2^10 there, so
+        // adding and subtracting 1.5 x 2^23 rounds it to the nearest integer, ties to even.
         let magic: Float = 0x1.8p23
-        return ((x / quantum + magic) - magic) * quantum
+        let subnormal = ((x * 0x1p24 + magic) - magic) * 0x1p-24
+        // Every case is computed and one selected: the loops that round whole rows vectorise.
+        let y = exponent >= 113 && exponent <= 142 ? normal : (exponent > 142 ? infinity : subnormal)
+        return x.isNaN ? x : y
     }
 
     /// bfloat16: the top 16 bits of a binary32, rounded to nearest even; NaN stays NaN.

@@ -12,7 +12,6 @@ extension Chip {
         let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
         precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
                      "one target per device of every layer")
-        if phase == .update { countUpdates(targets) }
         try segment(phase, work: {
             rowResults = rowJobs.map { job in
                 let m = layers[job.layer].outputs
@@ -20,6 +19,14 @@ extension Chip {
                     let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
                     return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
                                                  verified: phase == .program, rng: &programRNG)
+                }
+            }
+            // An update's changed states, and those at an end of the state range, in the range
+            // counts: each device once (on its layer's first copy).
+            if phase == .update {
+                for (index, job) in rowJobs.enumerated() where job.replica == 0 {
+                    rangeCounts.layers[job.layer].updates += UInt64(rowResults[index].changed)
+                    rangeCounts.layers[job.layer].clippedUpdates += UInt64(rowResults[index].atLimit)
                 }
             }
             if inputsChanged != nil {
@@ -35,24 +42,6 @@ extension Chip {
                 try startRows(.program, at: cursor)
             }
         })
-    }
-
-    /// Adds an update's changed states, and those at an end of the state range, to the range counts.
-    func countUpdates(_ targets: [[Float]]) {
-        let lo = Float(deviceModel.stateRange.lowerBound), hi = Float(deviceModel.stateRange.upperBound)
-        for (l, t) in targets.enumerated() {
-            var changed: UInt64 = 0, clipped: UInt64 = 0
-            t.withUnsafeBufferPointer { new in
-                layers[l].states.withUnsafeBufferPointer { old in
-                    for k in 0..<new.count where new[k] != old[k] {
-                        changed += 1
-                        if new[k] <= lo || new[k] >= hi { clipped += 1 }
-                    }
-                }
-            }
-            rangeCounts.layers[l].updates += changed
-            rangeCounts.layers[l].clippedUpdates += clipped
-        }
     }
 
     /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the

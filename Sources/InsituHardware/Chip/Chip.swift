@@ -410,11 +410,20 @@ extension Chip: TensorRounding {
         // fp32 in words that hold it: `roundGradients` leaves every sum as it is.
         if format == .fp32 { return true }
         let unit = errorUnit, m = errors.count
-        for i in 0..<inputs.count where inputs[i] != 0 {
-            for j in 0..<m where errors[j] != 0 {
-                // As `NumberFormat.round(_:unit:)` rounds one element.
-                values[i * m + j] = unit == 1 ? format.roundFloat(values[i * m + j]) : format.roundFloat(values[i * m + j] / unit) * unit
+        /// Rounds every element of a driven input's row and a nonzero error's column by `round`
+        /// (selected branch-free, so that a row's loop vectorises).
+        @inline(__always) func each(_ round: (Float) -> Float) {
+            for i in 0..<inputs.count where inputs[i] != 0 {
+                let row = values.baseAddress! + i * m
+                for j in 0..<m { row[j] = errors[j] != 0 ? round(row[j]) : row[j] }
             }
+        }
+        // As `NumberFormat.round(_:unit:)` rounds one element; fp16 (the common accumulator) unswitched.
+        switch (format, unit == 1) {
+        case (.fp16, true): each { NumberFormat.binary16($0) }
+        case (.fp16, false): each { NumberFormat.binary16($0 / unit) * unit }
+        case (_, true): each { format.roundFloat($0) }
+        case (_, false): each { format.roundFloat($0 / unit) * unit }
         }
         return true
     }

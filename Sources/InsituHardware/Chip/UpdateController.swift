@@ -19,6 +19,10 @@ public struct UpdateController: Sendable {
         public var columnsDriven = 0
         /// Whether any device's remembered state changed.
         public var statesChanged = false
+        /// Devices whose target differed from their state, and those of them whose target was
+        /// at or beyond an end of the state range (for the range counts).
+        public var changed = 0
+        public var atLimit = 0
         public init() {}
     }
 
@@ -31,9 +35,20 @@ public struct UpdateController: Sendable {
         let cols = columns ?? 0..<m
         guard !cols.isEmpty else { return result }
         let first = row * m + cols.lowerBound
-        result.statesChanged = layer.states.withUnsafeBufferPointer { states in
-            cols.enumerated().contains { c, j in states[first + c] != targets[j] }
+        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        layer.states.withUnsafeBufferPointer { states in
+            let old = states.baseAddress! + first, new = targets.baseAddress! + cols.lowerBound
+            var changed = 0, atLimit = 0
+            // Counted branch-free (it vectorises): most of a row is unchanged.
+            for c in 0..<cols.count {
+                let differs = old[c] != new[c] ? 1 : 0
+                changed &+= differs
+                atLimit &+= differs & ((new[c] <= lo ? 1 : 0) | (new[c] >= hi ? 1 : 0))
+            }
+            result.changed = changed
+            result.atLimit = atLimit
         }
+        result.statesChanged = result.changed > 0
         // A row whose every target is its state is not driven at all.
         guard result.statesChanged else { return result }
         layer.withDevices { d in

@@ -17,7 +17,8 @@ public struct UpdateRuleMismatch: Error, CustomStringConvertible {
 /// mean dL/dW on the unit cell's plus row (G+) and the opposite on its minus row (G-, when
 /// the cell has one; one device against a reference takes the step alone),
 /// clipped to the device model's state range (when the model clips targets), then programmed by the update controller
-/// (its arithmetic charged to the digital unit first). A cell's other rows keep their states.
+/// (its arithmetic charged to the digital unit first). A cell's other rows keep their states, and
+/// so does a device whose step rounds to no pulse (`DeviceModel.stepRounding`).
 public struct StateUpdate: UpdateRule {
     /// Per-layer learning rate in state units squared (V^2 for gate voltages).
     public var learningRates: [Double]
@@ -40,24 +41,31 @@ public struct StateUpdate: UpdateRule {
         let clips = device.clipsTargets
         let lo = clips ? Float(device.stateRange.lowerBound) : -.greatestFiniteMagnitude
         let hi = clips ? Float(device.stateRange.upperBound) : .greatestFiniteMagnitude
+        let rounding = device.stepRounding
         return states.enumerated().map { l, old in
             var t = old
             let inputs = widths[l], outputs = widths[l + 1]
             let scale = Float(-learningRates[l] * slope / Double(batchSize))
+            /// Steps the `outputs` devices at `row` by `sign` x the step of each column, written
+            /// branch-free so that it vectorises; a step that rounds to no pulse leaves its device.
+            func step(_ t: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, sign: Float) {
+                guard let rounding else {
+                    for j in 0..<outputs { t[j] = min(max(t[j] + sign * (scale * g[j]), lo), hi) }
+                    return
+                }
+                for j in 0..<outputs {
+                    let was = t[j], new = min(max(was + sign * (scale * g[j]), lo), hi)
+                    t[j] = rounding.pulses(from: was, to: new) ? new : was
+                }
+            }
             gradients[l].withUnsafeBufferPointer { g in
                 t.withUnsafeMutableBufferPointer { t in
                     for i in 0..<inputs {
+                        let row = g.baseAddress! + i * outputs
                         // A row whose gradient is zero (an undriven input) keeps its states.
-                        if !(0..<outputs).contains(where: { g[i * outputs + $0] != 0 }) { continue }
-                        for j in 0..<outputs {
-                            let dv = scale * g[i * outputs + j]
-                            let plus = (r * i + plusRow) * outputs + j
-                            t[plus] = min(max(t[plus] + dv, lo), hi)
-                            if let minusRow {
-                                let minus = (r * i + minusRow) * outputs + j
-                                t[minus] = min(max(t[minus] - dv, lo), hi)
-                            }
-                        }
+                        if !VectorMath.anyNonzero(row, outputs) { continue }
+                        step(t.baseAddress! + (r * i + plusRow) * outputs, row, sign: 1)
+                        if let minusRow { step(t.baseAddress! + (r * i + minusRow) * outputs, row, sign: -1) }
                     }
                 }
             }
