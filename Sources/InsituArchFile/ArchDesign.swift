@@ -109,6 +109,24 @@ public struct ArchDesign: Sendable, Equatable {
     }
 
     /// Checks that involve more than one key.
+    /// `training.update_threshold` belongs to the mixed-precision method, which needs it unless
+    /// the device's steps are whole pulses (one pulse is then the threshold).
+    private static func updateThresholdCheck(_ d: ArchDesign, _ top: MappingReader) throws {
+        let at = top.value("training").flatMap { v -> SourceLocation? in
+            if case .mapping(let entries, _) = v { return entries.first { $0.key == "update_threshold" }?.value.location ?? v.location }
+            return nil
+        } ?? top.location
+        if d.training.method != .mixedPrecision {
+            if d.training.updateThreshold != nil {
+                throw ArchError(at, "training.update_threshold is the mixed-precision method's device step, but training.method is \(d.training.method.rawValue)",
+                                hint: "drop update_threshold, or set 'training.method: mixed-precision'")
+            }
+        } else if MixedPrecisionUpdate.thresholds(device: d.chip.device.model, given: d.training.updateThreshold) == nil {
+            throw ArchError(at, "the mixed-precision method needs training.update_threshold: a \(d.chip.device.model.kind) device's steps are not whole pulses",
+                            hint: "give the state step a device is programmed by, e.g. 'update_threshold: 0.01 \(d.chip.device.model.stateUnit)'")
+        }
+    }
+
     private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         if d.estimatedBytes > available / 2 {
@@ -122,6 +140,7 @@ public struct ArchDesign: Sendable, Equatable {
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
         }
+        try updateThresholdCheck(d, top)
         if d.network.hidden == .sigmoid {
             let at = top.value("network").flatMap { v -> SourceLocation? in
                 if case .mapping(let entries, _) = v { return entries.first { $0.key == "hidden" }?.value.location }

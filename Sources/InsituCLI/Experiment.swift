@@ -9,7 +9,7 @@ import InsituTraining
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one of the paper's experiments.",
-        subcommands: [StuckDevices.self, CalibrationCommand.self, LargeNetworkCommand.self])
+        subcommands: [StuckDevices.self, CalibrationCommand.self, LargeNetworkCommand.self, AlgorithmsCommand.self])
 }
 
 /// Fig. 4b (two layers, in-situ vs ex-situ) and Fig. 4c (--layers 1) of Li et al. 2018.

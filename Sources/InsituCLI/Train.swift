@@ -60,6 +60,12 @@ struct Train: ParsableCommand {
             if let problem = TrainingMethods.mismatch(method, own: design.accelerator, sections: AcceleratorKinds.sections) {
                 throw usageError("--method \(method.rawValue): \(arch.arch): \(problem)")
             }
+            if method == .mixedPrecision && MixedPrecisionUpdate.thresholds(device: design.chip.device.model, given: design.training.updateThreshold) == nil {
+                throw usageError("--method mixed-precision: \(arch.arch): a \(design.chip.device.model.kind) device's steps are not whole pulses; add --set training.update_threshold='0.01 \(design.chip.device.model.stateUnit)' (the state step a device is programmed by)")
+            }
+            if method != .mixedPrecision && design.training.updateThreshold != nil {
+                throw usageError("--method \(method.rawValue): \(arch.arch) sets training.update_threshold, which only the mixed-precision method uses")
+            }
             design.training.method = method
         }
         var out = self.out

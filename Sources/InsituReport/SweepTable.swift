@@ -56,11 +56,7 @@ public struct SweepTable {
         return lines.joined(separator: "\n")
     }
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(rows)
-    }
+    public func json() throws -> Data { try ReportJSON.encode(rows) }
 
     /// Writes sweep.json and sweep.csv into `folder`, each atomically.
     public func write(to folder: String) throws {

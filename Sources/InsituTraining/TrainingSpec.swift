@@ -12,6 +12,8 @@ public struct TrainingSpec: Sendable, Equatable {
         public static let exSitu: Method = "ex-situ"
         /// Floating-point training only (the paper's TensorFlow line).
         public static let float: Method = "float"
+        /// In-situ training whose steps gather in digital accumulators until they reach a device step (Nandakumar 2020).
+        public static let mixedPrecision: Method = "mixed-precision"
         /// The float line's SGD on a digital accelerator, in its number formats (a design with `digital_chip`).
         public static let digital: Method = "digital"
     }
@@ -47,6 +49,9 @@ public struct TrainingSpec: Sendable, Equatable {
     public var initialGateVolts = 1.0
     public var initialGateSpreadVolts = 0.05
     public var exSituMapping: ExSituMapping = .middle
+    /// The mixed-precision method's device step, in state units (nil: one pulse of each
+    /// direction of a pulse-programmed device).
+    public var updateThreshold: Double?
     public var seed: UInt64 = 1
     public init() {}
 }

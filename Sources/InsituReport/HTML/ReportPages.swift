@@ -165,6 +165,33 @@ public enum ReportPages {
         return page.html
     }
 
+    /// Training algorithms on devices: accuracy against training energy per image (log scale,
+    /// bars from the lowest to the highest seed, the Pareto front marked), and the table.
+    public static func algorithms(_ table: AlgorithmTable) -> String {
+        var page = HTMLPage(title: "Training algorithms on devices: accuracy, energy, time and wear")
+        let rows = table.rows.filter { $0.training_energy_per_image_J > 0 }
+        let dominated = { (r: AlgorithmTable.Row) in
+            rows.contains { o in
+                o.mean_accuracy >= r.mean_accuracy && o.training_energy_per_image_J <= r.training_energy_per_image_J
+                    && (o.mean_accuracy > r.mean_accuracy || o.training_energy_per_image_J < r.training_energy_per_image_J)
+            }
+        }
+        if !rows.isEmpty {
+            page.chart(SVGChart.scatter(title: "Test accuracy against training energy per image", xLabel: "training energy per image (log10 J)",
+                                        yLabel: "test accuracy (%)", points: rows.map { r in
+                                            (log10(r.training_energy_per_image_J), 100 * r.mean_accuracy, "\(r.algorithm) on \(r.device)",
+                                             dominated(r) ? .dominated : .front,
+                                             (100 * (r.accuracies.min() ?? 0), 100 * (r.accuracies.max() ?? 0)))
+                                        }))
+        }
+        page.table([["algorithm", "device", "accuracy", "sd", "energy / image", "time / image", "pulses / image", "pulses / device"]] + table.rows.map { r in
+            [r.algorithm, r.device, String(format: "%.2f%%", 100 * r.mean_accuracy), String(format: "%.2f", 100 * r.sd_accuracy),
+             ComparisonTable.render(r.training_energy_per_image_J, "J"), ComparisonTable.render(r.training_latency_per_image_s, "s"),
+             String(format: "%.3g", r.pulses_per_image), String(format: "%.4g", r.pulses_per_device)]
+        })
+        return page.html
+    }
+
     /// A sweep: accuracy and area against training energy, the Pareto points marked, and the table.
     public static func sweep(_ results: SweepResults) -> String {
         var page = HTMLPage(title: "Sweep over \(results.keys.joined(separator: ", "))")

@@ -9,11 +9,13 @@ import InsituHardware
 public enum InSituTraining {
     /// Trains `chip`; with `checkpoints`, its state is handed out every so many updates, and a
     /// run given `resume` (a state saved that way, already put into `chip`) continues from it.
+    /// `rule` replaces the paper's state update (another in-situ method, reported as `method`).
     public static func run(on chip: any ProgrammableCrossbar, training: TrainingSpec, activation: Activation,
                            data: TrainingData, checkpoints: Checkpoints? = nil, resume: TrainingLoop.State? = nil,
+                           rule: (any UpdateRule)? = nil, method: TrainingSpec.Method = .inSitu,
                            progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingOutcome {
         let wallStart = Date()
-        var outcome = TrainingOutcome(method: .inSitu)
+        var outcome = TrainingOutcome(method: method)
         if resume == nil {
             try chip.program(targets: initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts,
                                                     seed: training.seed), phase: .program, after: [])
@@ -21,7 +23,7 @@ public enum InSituTraining {
         }
         let afterUpdate: () throws -> Void = training.readback == .never ? { chip.takeWeightsFromStates() } : chip.readBack
         var loop = TrainingLoop(accelerator: chip, training: training, activation: activation,
-                                rule: StateUpdate(learningRates: training.learningRatesVoltsSquared), afterUpdate: afterUpdate)
+                                rule: rule ?? StateUpdate(learningRates: training.learningRatesVoltsSquared), afterUpdate: afterUpdate)
         loop.resume = resume
         if let checkpoints {
             loop.checkpointInterval = checkpoints.interval
