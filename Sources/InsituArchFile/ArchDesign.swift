@@ -109,21 +109,34 @@ public struct ArchDesign: Sendable, Equatable {
     }
 
     /// Checks that involve more than one key.
-    /// `training.update_threshold` belongs to the mixed-precision method, which needs it unless
-    /// the device's steps are whole pulses (one pulse is then the threshold).
-    private static func updateThresholdCheck(_ d: ArchDesign, _ top: MappingReader) throws {
-        let at = top.value("training").flatMap { v -> SourceLocation? in
-            if case .mapping(let entries, _) = v { return entries.first { $0.key == "update_threshold" }?.value.location ?? v.location }
-            return nil
-        } ?? top.location
-        if d.training.method != .mixedPrecision {
-            if d.training.updateThreshold != nil {
-                throw ArchError(at, "training.update_threshold is the mixed-precision method's device step, but training.method is \(d.training.method.rawValue)",
-                                hint: "drop update_threshold, or set 'training.method: mixed-precision'")
+    /// `training.device_step` belongs to the methods that count pulses (`DeviceStep`), which
+    /// need it unless the device's steps are whole pulses; `pulse_train_length` and a batch of
+    /// one to the stochastic update.
+    private static func deviceStepCheck(_ d: ArchDesign, _ top: MappingReader) throws {
+        /// Where `training.key` is written (the training section when it is not).
+        func location(_ key: String) -> SourceLocation {
+            top.value("training").flatMap { v -> SourceLocation? in
+                if case .mapping(let entries, _) = v { return entries.first { $0.key == key }?.value.location ?? v.location }
+                return nil
+            } ?? top.location
+        }
+        let names = DeviceStep.methods.map(\.rawValue).joined(separator: " and ")
+        if !DeviceStep.methods.contains(d.training.method) {
+            if d.training.deviceStep != nil {
+                throw ArchError(location("device_step"), "training.device_step is the step per pulse of the \(names) methods, but training.method is \(d.training.method.rawValue)",
+                                hint: "drop device_step, or set 'training.method' to one of \(names)")
             }
-        } else if MixedPrecisionUpdate.thresholds(device: d.chip.device.model, given: d.training.updateThreshold) == nil {
-            throw ArchError(at, "the mixed-precision method needs training.update_threshold: a \(d.chip.device.model.kind) device's steps are not whole pulses",
-                            hint: "give the state step a device is programmed by, e.g. 'update_threshold: 0.01 \(d.chip.device.model.stateUnit)'")
+        } else if DeviceStep.of(d.chip.device.model, given: d.training.deviceStep) == nil {
+            throw ArchError(location("device_step"), "the \(d.training.method.rawValue) method needs training.device_step: a \(d.chip.device.model.kind) device's steps are not whole pulses",
+                            hint: "give the state step a device takes per pulse, e.g. 'device_step: 0.01 \(d.chip.device.model.stateUnit)'")
+        }
+        if d.training.method == .stochasticUpdate && d.training.batchSize != 1 {
+            throw ArchError(location("batch"), "the stochastic-update method updates from one image's outer product, but training.batch is \(d.training.batchSize)",
+                            hint: "set 'training.batch: 1'")
+        }
+        if d.training.method != .stochasticUpdate, d.training.pulseTrainLength != nil {
+            throw ArchError(location("pulse_train_length"), "training.pulse_train_length is the stochastic-update method's train length, but training.method is \(d.training.method.rawValue)",
+                            hint: "drop pulse_train_length, or set 'training.method: stochastic-update'")
         }
     }
 
@@ -140,7 +153,7 @@ public struct ArchDesign: Sendable, Equatable {
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
         }
-        try updateThresholdCheck(d, top)
+        try deviceStepCheck(d, top)
         if d.network.hidden == .sigmoid {
             let at = top.value("network").flatMap { v -> SourceLocation? in
                 if case .mapping(let entries, _) = v { return entries.first { $0.key == "hidden" }?.value.location }

@@ -29,12 +29,12 @@ enum TrainingDecoding {
     static let trainingKeys = [
         "method", "batch", "images", "learning_rate", "evaluation_interval", "test_images",
         "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed", "readback",
-        "update_threshold",
+        "device_step", "pulse_train_length",
     ]
     /// The initial state goes by either name: `initial_gate` (the 1T1R cell's gate voltage) or
     /// `initial_state` (any device model's state), one pair of the two.
     static let optionalTrainingKeys: Set<String> = ["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "readback",
-                                                    "update_threshold"]
+                                                    "device_step", "pulse_train_length"]
 
     /// Reads `training:`; learning rates and the initial state are in `stateUnit`, the device
     /// model's unit of programmed state (V for a gate voltage).
@@ -75,14 +75,19 @@ enum TrainingDecoding {
         try r.stateQuantity(spread, unit: stateUnit, min: 0, max: most, into: &t.initialGateSpreadVolts)
         try r.choice("ex_situ_mapping", into: &t.exSituMapping)
         try r.choice("readback", into: &t.readback)
-        if r.has("update_threshold") {
+        if r.has("device_step") {
             var threshold = 0.0
-            try r.stateQuantity("update_threshold", unit: stateUnit, min: 0, max: most, into: &threshold)
+            try r.stateQuantity("device_step", unit: stateUnit, min: 0, max: most, into: &threshold)
             if threshold == 0 {
-                throw ArchError(r.value("update_threshold")?.location ?? r.location, "training.update_threshold must be above 0 \(stateUnit)",
+                throw ArchError(r.value("device_step")?.location ?? r.location, "training.device_step must be above 0 \(stateUnit)",
                                 hint: "give the state step a device is programmed by, e.g. one pulse's share of the window")
             }
-            t.updateThreshold = threshold
+            t.deviceStep = threshold
+        }
+        if r.has("pulse_train_length") {
+            var length = StochasticUpdate.defaultTrainLength
+            try r.integer("pulse_train_length", min: 1, max: StochasticUpdate.maximumTrainLength, into: &length)
+            t.pulseTrainLength = length
         }
         var seed = Int(t.seed)
         try r.integer("seed", min: 0, max: Int.max, into: &seed)

@@ -13,7 +13,8 @@ struct AlgorithmsCommand: ParsableCommand {
         abstract: "Training algorithms x devices x seeds: accuracy, energy and time per image, pulses and wear, beside the digital chip.",
         discussion: """
         Devices: \(AlgorithmsCommand.devices.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
-        Algorithms: any crossbar training method (\(AlgorithmsCommand.crossbarMethods.joined(separator: ", "))).
+        Algorithms: any crossbar training method (\(AlgorithmsCommand.crossbarMethods.joined(separator: ", "))); the
+        stochastic update runs one image per update, at the arch's learning rates over its batch size, without read-back.
         The baseline row is --baseline trained by its own method (the digital chip's SGD); --baseline none drops it.
         Examples:
           insitu experiment algorithms --seeds 3 --out runs/algorithms
@@ -21,24 +22,25 @@ struct AlgorithmsCommand: ParsableCommand {
         """)
 
     /// A device of the experiment: an arch file and the overrides that make the device, and
-    /// those the mixed-precision method needs on it.
+    /// those the methods that count pulses need on it.
     struct Device {
         var name: String
         var summary: String
         var arch: String
         var overrides: [String]
-        var mixedPrecision: [String] = []
+        /// What the methods that count pulses (`DeviceStep`) need on this device.
+        var deviceStep: [String] = []
     }
 
     /// The devices the issue's comparison names: the paper's 1T1R cell, a symmetric linear
     /// pulsed device, and NeuroSim's asymmetric, nonlinear Ag:a-Si device (docs/model.md).
     static let devices = [
         Device(name: "1t1r", summary: "Li 2018's gate-controlled 1T1R pair, arch/li2018.yaml", arch: "arch/li2018.yaml", overrides: [],
-               mixedPrecision: ["training.update_threshold=0.01 V"]),
-        Device(name: "symmetric", summary: "a linear pulsed device of 97 levels each way, no variation",
+               deviceStep: ["training.device_step=0.01 V"]),
+        Device(name: "symmetric", summary: "a linear pulsed device of 1000 levels each way, no variation (Gokmen and Vlasov's RPU)",
                arch: "arch/li2018-agsi.yaml",
-               overrides: ["chip.device.set_nonlinearity=0", "chip.device.reset_nonlinearity=0", "chip.device.reset_levels=97",
-                           "chip.device.cycle_variation=0"]),
+               overrides: ["chip.device.set_nonlinearity=0", "chip.device.reset_nonlinearity=0", "chip.device.set_levels=1000",
+                           "chip.device.reset_levels=1000", "chip.device.cycle_variation=0"]),
         Device(name: "agsi", summary: "NeuroSim's Ag:a-Si pulsed device, arch/li2018-agsi.yaml", arch: "arch/li2018-agsi.yaml", overrides: []),
     ]
 
@@ -49,7 +51,7 @@ struct AlgorithmsCommand: ParsableCommand {
         }
     }
 
-    @Option(help: "Training algorithms, comma separated.") var algorithms = "in-situ,mixed-precision"
+    @Option(help: "Training algorithms, comma separated.") var algorithms = "in-situ,mixed-precision,stochastic-update"
     @Option(help: "Devices, comma separated (see above).") var devices = "1t1r,symmetric,agsi"
     @Option(help: "Seeds: N (seeds 1 to N) or a list such as 1,5,9.") var seeds = "3"
     @Option(help: "The baseline design (a digital chip of the same workload), or none.") var baseline = "arch/digital-32nm.yaml"
@@ -75,8 +77,10 @@ struct AlgorithmsCommand: ParsableCommand {
         var rows: [(algorithm: String, device: String, design: ArchDesign)] = []
         for device in chosen {
             for method in methods {
-                let extra = method == TrainingSpec.Method.mixedPrecision.rawValue ? device.mixedPrecision : []
-                var design = try loadDesign(path: device.arch, overrides: device.overrides + ["training.method=\(method)"] + extra)
+                let m = TrainingSpec.Method(rawValue: method)
+                let extra = DeviceStep.methods.contains(m) ? device.deviceStep : []
+                var design = try loadDesign(path: device.arch, overrides: device.overrides + Self.schedule(for: m, device.arch)
+                                            + ["training.method=\(method)"] + extra)
                 if let images { design.training.images = images }
                 rows.append((method, device.name, design))
             }
@@ -113,6 +117,17 @@ struct AlgorithmsCommand: ParsableCommand {
             try folder.finish(files: ["algorithms.json", "algorithms.csv", "report.html"],
                               fingerprint: Fingerprint.of([Data("\(algorithms)|\(devices)|\(seedList)|\(baseline)|\(images ?? 0)|\(data.fingerprint)".utf8)]))
         }
+    }
+
+    /// What a method needs of the arch's schedule: the stochastic update takes one image at a
+    /// time with the weights its states imply (no read-back after each of 80,000 updates), at the
+    /// batch's learning rates over the batch size (the same mean step per image).
+    static func schedule(for method: TrainingSpec.Method, _ arch: String) throws -> [String] {
+        guard method == .stochasticUpdate else { return [] }
+        let design = try loadDesign(path: arch, overrides: [])
+        let batch = Double(design.training.batchSize), unit = design.chip.device.model.stateUnit
+        let rates = design.training.learningRatesVoltsSquared.map { "\($0 / batch) \(unit)^2" }.joined(separator: ", ")
+        return ["training.batch=1", "training.readback=never", "training.learning_rate=[\(rates)]"]
     }
 
     /// The comma-separated names of `text`, each one of `known`, none twice.

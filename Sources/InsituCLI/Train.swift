@@ -60,11 +60,14 @@ struct Train: ParsableCommand {
             if let problem = TrainingMethods.mismatch(method, own: design.accelerator, sections: AcceleratorKinds.sections) {
                 throw usageError("--method \(method.rawValue): \(arch.arch): \(problem)")
             }
-            if method == .mixedPrecision && MixedPrecisionUpdate.thresholds(device: design.chip.device.model, given: design.training.updateThreshold) == nil {
-                throw usageError("--method mixed-precision: \(arch.arch): a \(design.chip.device.model.kind) device's steps are not whole pulses; add --set training.update_threshold='0.01 \(design.chip.device.model.stateUnit)' (the state step a device is programmed by)")
+            if DeviceStep.methods.contains(method) && DeviceStep.of(design.chip.device.model, given: design.training.deviceStep) == nil {
+                throw usageError("--method \(method.rawValue): \(arch.arch): a \(design.chip.device.model.kind) device's steps are not whole pulses; add --set training.device_step='0.01 \(design.chip.device.model.stateUnit)' (the state step a device takes per pulse)")
             }
-            if method != .mixedPrecision && design.training.updateThreshold != nil {
-                throw usageError("--method \(method.rawValue): \(arch.arch) sets training.update_threshold, which only the mixed-precision method uses")
+            if !DeviceStep.methods.contains(method) && design.training.deviceStep != nil {
+                throw usageError("--method \(method.rawValue): \(arch.arch) sets training.device_step, which only the \(DeviceStep.methods.map(\.rawValue).joined(separator: " and ")) methods use")
+            }
+            if method == .stochasticUpdate && design.training.batchSize != 1 {
+                throw usageError("--method stochastic-update: \(arch.arch) trains in batches of \(design.training.batchSize); the stochastic update is one image's outer product (set training.batch=1)")
             }
             design.training.method = method
         }

@@ -14,6 +14,8 @@ public struct TrainingSpec: Sendable, Equatable {
         public static let float: Method = "float"
         /// In-situ training whose steps gather in digital accumulators until they reach a device step (Nandakumar 2020).
         public static let mixedPrecision: Method = "mixed-precision"
+        /// In-situ training by stochastic pulse trains whose coincidences step the devices, the whole array at once (Gokmen and Vlasov 2016).
+        public static let stochasticUpdate: Method = "stochastic-update"
         /// The float line's SGD on a digital accelerator, in its number formats (a design with `digital_chip`).
         public static let digital: Method = "digital"
     }
@@ -49,9 +51,11 @@ public struct TrainingSpec: Sendable, Equatable {
     public var initialGateVolts = 1.0
     public var initialGateSpreadVolts = 0.05
     public var exSituMapping: ExSituMapping = .middle
-    /// The mixed-precision method's device step, in state units (nil: one pulse of each
-    /// direction of a pulse-programmed device).
-    public var updateThreshold: Double?
+    /// The state step a device takes per pulse in the methods that count pulses (`DeviceStep`),
+    /// in state units (nil: one pulse of each direction of a pulse-programmed device).
+    public var deviceStep: Double?
+    /// Pulse slots of the stochastic update's trains (BL; nil: `StochasticUpdate.defaultTrainLength`).
+    public var pulseTrainLength: Int?
     public var seed: UInt64 = 1
     public init() {}
 }

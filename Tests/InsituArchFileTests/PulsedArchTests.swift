@@ -69,25 +69,29 @@ import InsituDevices
         #expect(li.chip.cell == .differentialPair && li.network.hidden == .relu && li.network.output == .softmax && li.training.readback == .everyUpdate)
     }
 
-    /// training.update_threshold belongs to the mixed-precision method, which needs it unless the
+    /// training.device_step belongs to the mixed-precision method, which needs it unless the
     /// device's steps are whole pulses.
     @Test func mixedPrecisionThresholdIsCheckedWithItsMethod() throws {
         let agsi = Fixtures.root.appendingPathComponent("arch/li2018-agsi.yaml").path
         let dir = try Fixtures.folder(["p.yaml": "extends: \(agsi)\n", "g.yaml": "extends: \(Fixtures.li2018)\n"])
         let cases: [(String, [String], String)] = [
-            ("g.yaml", ["training.method=mixed-precision"], "needs training.update_threshold"),
-            ("g.yaml", ["training.update_threshold=0.1 V"], "but training.method is in-situ"),
-            ("g.yaml", ["training.method=mixed-precision", "training.update_threshold=0 V"], "must be above 0"),
-            ("p.yaml", ["training.method=mixed-precision", "training.update_threshold=0.01"], "state unit, window"),
+            ("g.yaml", ["training.method=mixed-precision"], "needs training.device_step"),
+            ("g.yaml", ["training.device_step=0.1 V"], "but training.method is in-situ"),
+            ("g.yaml", ["training.method=mixed-precision", "training.device_step=0 V"], "must be above 0"),
+            ("p.yaml", ["training.method=mixed-precision", "training.device_step=0.01"], "state unit, window"),
+            ("p.yaml", ["training.method=stochastic-update"], "but training.batch is 50"),
+            ("p.yaml", ["training.pulse_train_length=10"], "but training.method is in-situ"),
+            ("p.yaml", ["training.method=stochastic-update", "training.batch=1", "training.pulse_train_length=65"], "pulse_train_length"),
+            ("g.yaml", ["training.method=stochastic-update", "training.batch=1"], "needs training.device_step"),
         ]
         for (file, overrides, named) in cases {
             let e = Fixtures.error(loading: file, in: dir, overrides: overrides)
             #expect(e?.message.contains(named) == true, "\(overrides): \(e?.message ?? "accepted")")
         }
         let pulsed = try ArchDesign.load(path: dir.appendingPathComponent("p.yaml").path, overrides: ["training.method=mixed-precision"])
-        #expect(pulsed.training.method == .mixedPrecision && pulsed.training.updateThreshold == nil)
+        #expect(pulsed.training.method == .mixedPrecision && pulsed.training.deviceStep == nil)
         let gate = try ArchDesign.load(path: dir.appendingPathComponent("g.yaml").path,
-                                       overrides: ["training.method=mixed-precision", "training.update_threshold=20 mV"])
-        #expect(gate.training.updateThreshold.map { abs($0 - 0.02) < 1e-12 } == true)
+                                       overrides: ["training.method=mixed-precision", "training.device_step=20 mV"])
+        #expect(gate.training.deviceStep.map { abs($0 - 0.02) < 1e-12 } == true)
     }
 }

@@ -28,10 +28,10 @@ import InsituTraining
     /// A pulse-programmed device's threshold is one pulse of each direction: 1/97 up, 1/100 down.
     @Test func pulsedDevicesStepByOnePulse() throws {
         let d = PulsedDeviceTests.agSi()
-        let t = try #require(MixedPrecisionUpdate.thresholds(device: d, given: nil))
+        let t = try #require(DeviceStep.of(d, given: nil))
         #expect(t.up == 1.0 / 97 && t.down == 1.0 / 100)
-        #expect(MixedPrecisionUpdate.thresholds(device: d, given: 0.02)! == (0.02, 0.02))
-        #expect(MixedPrecisionUpdate.thresholds(device: handDevice(model: .gateControlled).deviceModel, given: nil) == nil)
+        #expect(DeviceStep.of(d, given: 0.02)! == (0.02, 0.02))
+        #expect(DeviceStep.of(handDevice(model: .gateControlled).deviceModel, given: nil) == nil)
     }
 
     /// On the hand 2 x 2 chip (pair cells, gates 0.6-1.7 V; G+ rows [1.0, 0.8] and [0.6, 0.6],

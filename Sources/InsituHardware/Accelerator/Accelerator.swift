@@ -53,6 +53,15 @@ public protocol ProgrammableCrossbar: Accelerator {
     func takeWeightsFromStates()
 }
 
+/// A crossbar whose tiles can also update all at once, by coincident stochastic pulse trains.
+public protocol ParallelProgrammable: ProgrammableCrossbar {
+    /// Runs `work` on the digital side, then sets every device to `targets` (device layout) in
+    /// one parallel update per tile, its pulse generators firing `trains` (one per layer).
+    func programInParallel(targets: [[Float]], trains: [PulseTrains], phase: Phase, after work: [DigitalWork]) throws
+    /// Whether the tiles have the pulse generators that update needs.
+    var hasPulseGenerators: Bool { get }
+}
+
 /// An accelerator whose weights are numbers it stores (a digital machine, a toy).
 public protocol WeightStore: Accelerator {
     /// Runs `work` on the digital side, then stores `weights` (per layer, inputs x outputs).

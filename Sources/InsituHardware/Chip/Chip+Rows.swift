@@ -2,7 +2,7 @@ import InsituEngine
 
 /// Row operations: programming by the update controller and the conductance read-back.
 /// Event kind: operation x 256 + hop; payload: row job (or prelude hop).
-enum RowKind: Int32 { case program = 0, read = 1, prelude = 2 }
+enum RowKind: Int32 { case program = 0, read = 1, prelude = 2, parallel = 3 }
 
 extension Chip {
     /// Runs `work` on the digital unit (gate-voltage arithmetic and its buffer traffic), then
@@ -13,28 +13,9 @@ extension Chip {
         precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
                      "one target per device of every layer")
         try segment(phase, work: {
-            rowResults = rowJobs.map { job in
-                let m = layers[job.layer].outputs
-                return targets[job.layer].withUnsafeBufferPointer { all in
-                    let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
-                    return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
-                                                 verified: phase == .program, rng: &programRNG)
-                }
-            }
-            // An update's changed states, and those at an end of the state range, in the range
-            // counts: each device once (on its layer's first copy).
-            if phase == .update {
-                for (index, job) in rowJobs.enumerated() where job.replica == 0 {
-                    rangeCounts.layers[job.layer].updates += UInt64(rowResults[index].changed)
-                    rangeCounts.layers[job.layer].clippedUpdates += UInt64(rowResults[index].atLimit)
-                }
-            }
-            if inputsChanged != nil {
-                for (index, job) in rowJobs.enumerated() where rowResults[index].statesChanged {
-                    inputsChanged![copyIndex[job.layer][job.replica]][job.row / rowsPerInput] = true
-                }
-            }
+            programRows(targets, phase: phase)
         }, start: {
+            parallelTrains = nil
             prelude = work.map(hop)
             if !prelude.isEmpty {
                 try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 8, payload: 0)
@@ -42,6 +23,32 @@ extension Chip {
                 try startRows(.program, at: cursor)
             }
         })
+    }
+
+    /// Sets every layer's devices to `targets` (device layout) through the controller, row job
+    /// by row job, keeping each job's result for its time and energy; an update's changed
+    /// states, and those at an end of the state range, go to the range counts (each device
+    /// once, on its layer's first copy).
+    func programRows(_ targets: [[Float]], phase: Phase) {
+        rowResults = rowJobs.map { job in
+            let m = layers[job.layer].outputs
+            return targets[job.layer].withUnsafeBufferPointer { all in
+                let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
+                return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
+                                             verified: phase == .program, rng: &programRNG)
+            }
+        }
+        if phase == .update {
+            for (index, job) in rowJobs.enumerated() where job.replica == 0 {
+                rangeCounts.layers[job.layer].updates += UInt64(rowResults[index].changed)
+                rangeCounts.layers[job.layer].clippedUpdates += UInt64(rowResults[index].atLimit)
+            }
+        }
+        if inputsChanged != nil {
+            for (index, job) in rowJobs.enumerated() where rowResults[index].statesChanged {
+                inputsChanged![copyIndex[job.layer][job.replica]][job.row / rowsPerInput] = true
+            }
+        }
     }
 
     /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
@@ -238,6 +245,8 @@ final class RowWork: Entity {
             let end = try chip.perform(chip.prelude[index], slot: nil, at: sim.now)
             if index + 1 < chip.prelude.count {
                 try sim.schedule(at: end, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
+            } else if chip.parallelTrains != nil {
+                try sim.schedule(at: end, to: chip.rowWork, kind: RowKind.parallel.rawValue << 8, payload: 0)
             } else {
                 try chip.startRows(.program, at: end)
             }
@@ -247,6 +256,8 @@ final class RowWork: Entity {
                 try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: Int64(next))
             }
             try chip.programRow(index, at: sim.now)
+        case .parallel:
+            try chip.updateInParallel(at: sim.now)
         case .read:
             if step == 0 { return try chip.requestRowDrivers(at: sim.now, kind: event.kind) }
             chip.record(image: false, index: step, unit: index, at: sim.now)

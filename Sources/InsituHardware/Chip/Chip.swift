@@ -90,6 +90,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var trainingBatch = 1
     /// Digital work run before the rows of a programming segment.
     @exclusivity(unchecked) var prelude: [Hop] = []
+    /// The pulse trains of a parallel update in progress (nil: programming row by row).
+    @exclusivity(unchecked) var parallelTrains: [PulseTrains]?
     /// What programming each row job did in the segment in flight, for its time and energy.
     @exclusivity(unchecked) var rowResults: [UpdateController.RowResult] = []
     /// Per crossbar and input: whether the states of the input's rows changed since the weights were
@@ -333,6 +335,8 @@ final class TileComponents {
     let shiftAdds: Component?
     /// One component per `ChipSpec.stages` entry, in signal order.
     let stages: [Component]
+    /// The stochastic pulse generators, on a chip that updates by coincident pulse trains.
+    let pulseGenerators: Component?
 
     init(index: Int, spec: ChipSpec, readSeconds: Double, device: any DeviceModel, registry: ComponentRegistry) {
         let name = "tile\(index)"
@@ -351,6 +355,7 @@ final class TileComponents {
             let repeated = spec.stages.filter { $0.stage.kind == kind }.count > 1
             return registry.register(name + "." + kind + (repeated ? "\(k)" : ""), model: s.stage.model(columns: spec.tile.columns), servers: 1)
         }
+        pulseGenerators = spec.pulseGenerators.map { registry.register(name + ".pulse-gen", model: PulseGeneratorModel(spec: $0), servers: 1) }
     }
 }
 

@@ -28,6 +28,9 @@ public struct ChipSpec: Sendable, Equatable {
     public var mapping = "packed"
     /// The blocks of an `explicit` mapping, each with its layer.
     public var placement: [Placement] = []
+    /// The stochastic pulse generators of every tile, when a training method updates by
+    /// coincident pulse trains (nil: none, the update controller programs row by row).
+    public var pulseGenerators: PulseGeneratorSpec?
 
     public init() {}
 

@@ -8,7 +8,9 @@ public struct Backprop {
     public let activation: Activation
     /// Weight gradients summed over the batch, per layer (inputs x outputs).
     public private(set) var gradients: [[Float]]
-    var deltas: [[Float]]
+    /// The last image's errors at each layer's outputs (widths[l + 1] values): layer l's
+    /// gradient for that image is its input times these.
+    public private(set) var deltas: [[Float]]
     var probabilities: [Float]
     /// The machine's number formats for errors and gradients, if it rounds them.
     public var rounding: (any TensorRounding)?

@@ -6,7 +6,7 @@ import InsituHardware
 /// buffer instead of being programmed; a device is programmed only when its chi reaches the
 /// device's step epsilon, by n = floor(|chi| / epsilon) steps of epsilon (n pulses of a
 /// pulse-programmed device), and chi keeps the rest. The cell's plus row takes the step and
-/// its minus row (if any) the opposite, as in the paper's scheme (`StateUpdate`).
+/// its minus row (if any) as many steps the other way, each of that direction's size.
 public final class MixedPrecisionUpdate: UpdateRule {
     /// Per-layer learning rate in state units squared, as `StateUpdate`'s.
     public let learningRates: [Double]
@@ -31,15 +31,6 @@ public final class MixedPrecisionUpdate: UpdateRule {
         self.downThreshold = Float(downThreshold)
         self.widths = widths
         accumulators = zip(widths, widths.dropFirst()).map { [Float](repeating: 0, count: $0 * $1) }
-    }
-
-    /// The thresholds a device model implies: one pulse of each direction (1 / levels of the
-    /// window) for a model that rounds steps to pulses, or `given` for both; nil when neither.
-    public static func thresholds(device: any DeviceModel, given: Double?) -> (up: Double, down: Double)? {
-        if let given { return (given, given) }
-        guard let rounding = device.stepRounding else { return nil }
-        let span = device.stateRange.upperBound - device.stateRange.lowerBound
-        return (span / Double(rounding.upLevels), span / Double(rounding.downLevels))
     }
 
     public func apply(_ gradients: [[Float]], batchSize: Int, to accelerator: any Accelerator) throws {
@@ -113,8 +104,10 @@ public final class MixedPrecisionUpdate: UpdateRule {
                 let plus = (r * i + cell.plusRow) * outputs + j
                 t[plus] = min(max(t[plus] + s, lo), hi)
                 if let minusRow = cell.minusRow {
+                    // The same number of steps the other way, each of that direction's size.
                     let minus = (r * i + minusRow) * outputs + j
-                    t[minus] = min(max(t[minus] - s, lo), hi)
+                    let other = s > 0 ? -(s / upThreshold).rounded() * downThreshold : (-s / downThreshold).rounded() * upThreshold
+                    t[minus] = min(max(t[minus] + other, lo), hi)
                 }
             }
             return t

@@ -7,6 +7,14 @@ public protocol UpdateRule {
     func apply(_ gradients: [[Float]], batchSize: Int, to accelerator: any Accelerator) throws
 }
 
+/// An update rule that takes each image's factors, the inputs of every layer and the errors at
+/// its outputs, instead of the batch's summed gradient: an update the array forms itself as an
+/// outer product (one image at a time: batches of one).
+public protocol OuterProductRule: UpdateRule {
+    /// Applies one image's update: `inputs[l]` (widths[l] values) and `errors[l]` (widths[l + 1]).
+    func apply(inputs: [[Float]], errors: [[Float]], to accelerator: any Accelerator) throws
+}
+
 /// Why an update rule cannot drive an accelerator.
 public struct UpdateRuleMismatch: Error, CustomStringConvertible {
     public let description: String

@@ -8,8 +8,8 @@ struct MixedPrecisionMethod: TrainingMethod {
     func run(_ job: TrainingJob) throws -> TrainingRun {
         let chip = try ChipBuilder.chip(job.chip, network: job.network, seed: job.training.seed, accounting: job.accounting)
         chip.trace = job.trace
-        guard let thresholds = MixedPrecisionUpdate.thresholds(device: chip.deviceModel, given: job.training.updateThreshold) else {
-            throw UpdateRuleMismatch(description: "the mixed-precision method needs training.update_threshold for a \(chip.deviceModel.kind) device (its steps are not whole pulses)")
+        guard let thresholds = DeviceStep.of(chip.deviceModel, given: job.training.deviceStep) else {
+            throw UpdateRuleMismatch(description: "the mixed-precision method needs training.device_step for a \(chip.deviceModel.kind) device (its steps are not whole pulses)")
         }
         let rule = MixedPrecisionUpdate(learningRates: job.training.learningRatesVoltsSquared, upThreshold: thresholds.up,
                                         downThreshold: thresholds.down, widths: job.network.layers)

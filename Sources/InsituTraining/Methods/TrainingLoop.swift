@@ -71,7 +71,12 @@ public struct TrainingLoop {
             let pass = try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: work)
             outcome.batchAccuracy.append(Double(pass.correct(labels)) / Double(size))
             backprop.accumulate(pass, labels: labels, weights: accelerator.backpropWeights)
-            try rule.apply(backprop.gradients, batchSize: size, to: accelerator)
+            if let outer = rule as? any OuterProductRule {
+                guard size == 1 else { throw UpdateRuleMismatch(description: "an outer-product update takes one image at a time (training.batch: 1)") }
+                try outer.apply(inputs: pass.activations, errors: backprop.deltas, to: accelerator)
+            } else {
+                try rule.apply(backprop.gradients, batchSize: size, to: accelerator)
+            }
             backprop.clear()
             try afterUpdate?()
             seen += size
