@@ -134,6 +134,16 @@ public struct ArchDesign: Sendable, Equatable {
             throw ArchError(location("batch"), "the stochastic-update method updates from one image's outer product, but training.batch is \(d.training.batchSize)",
                             hint: "set 'training.batch: 1'")
         }
+        if d.training.method != .tikiTaka && d.training.method != .tikiTaka2, d.training.transfer != nil {
+            let given = TrainingDecoding.transferKeys.first { key in
+                top.value("training").map { v in
+                    if case .mapping(let entries, _) = v { return entries.contains { $0.key == key } }
+                    return false
+                } ?? false
+            } ?? "transfer_rate"
+            throw ArchError(location(given), "training.\(given) is a Tiki-Taka transfer setting, but training.method is \(d.training.method.rawValue)",
+                            hint: "drop the transfer_ keys, or set 'training.method' to tiki-taka or tiki-taka-2")
+        }
         if d.training.method != .stochasticUpdate, d.training.pulseTrainLength != nil {
             throw ArchError(location("pulse_train_length"), "training.pulse_train_length is the stochastic-update method's train length, but training.method is \(d.training.method.rawValue)",
                             hint: "drop pulse_train_length, or set 'training.method: stochastic-update'")

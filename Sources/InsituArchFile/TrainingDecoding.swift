@@ -29,12 +29,14 @@ enum TrainingDecoding {
     static let trainingKeys = [
         "method", "batch", "images", "learning_rate", "evaluation_interval", "test_images",
         "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed", "readback",
-        "device_step", "pulse_train_length",
+        "device_step", "pulse_train_length", "transfer_gamma", "transfer_interval", "transfer_rate", "transfer_rows",
     ]
     /// The initial state goes by either name: `initial_gate` (the 1T1R cell's gate voltage) or
     /// `initial_state` (any device model's state), one pair of the two.
-    static let optionalTrainingKeys: Set<String> = ["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "readback",
-                                                    "device_step", "pulse_train_length"]
+    static let optionalTrainingKeys = Set(["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "readback",
+                                           "device_step", "pulse_train_length"] + transferKeys)
+    /// Tiki-Taka's transfer settings (`TransferSpec`).
+    static let transferKeys = ["transfer_gamma", "transfer_interval", "transfer_rate", "transfer_rows"]
 
     /// Reads `training:`; learning rates and the initial state are in `stateUnit`, the device
     /// model's unit of programmed state (V for a gate voltage).
@@ -83,6 +85,14 @@ enum TrainingDecoding {
                                 hint: "give the state step a device is programmed by, e.g. one pulse's share of the window")
             }
             t.deviceStep = threshold
+        }
+        if transferKeys.contains(where: r.has) {
+            var transfer = TransferSpec()
+            try r.number("transfer_gamma", min: 1e-6, max: 1e6, into: &transfer.gamma)
+            try r.integer("transfer_interval", min: 1, max: 1 << 30, into: &transfer.interval)
+            try r.number("transfer_rate", min: 0, max: 1e6, into: &transfer.rate)
+            try r.integer("transfer_rows", min: 1, max: 1 << 20, into: &transfer.rows)
+            t.transfer = transfer
         }
         if r.has("pulse_train_length") {
             var length = StochasticUpdate.defaultTrainLength

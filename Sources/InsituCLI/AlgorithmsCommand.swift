@@ -14,7 +14,8 @@ struct AlgorithmsCommand: ParsableCommand {
         discussion: """
         Devices: \(AlgorithmsCommand.devices.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
         Algorithms: any crossbar training method (\(AlgorithmsCommand.crossbarMethods.joined(separator: ", "))); the
-        stochastic update runs one image per update, at the arch's learning rates over its batch size, without read-back.
+        stochastic update runs one image per update, at the arch's learning rates over its batch size, without read-back;
+        Tiki-Taka on four times the tiles (its cells hold two pairs), without read-back.
         The baseline row is --baseline trained by its own method (the digital chip's SGD); --baseline none drops it.
         Examples:
           insitu experiment algorithms --seeds 3 --out runs/algorithms
@@ -51,7 +52,7 @@ struct AlgorithmsCommand: ParsableCommand {
         }
     }
 
-    @Option(help: "Training algorithms, comma separated.") var algorithms = "in-situ,mixed-precision,stochastic-update"
+    @Option(help: "Training algorithms, comma separated.") var algorithms = "in-situ,mixed-precision,stochastic-update,tiki-taka,tiki-taka-2"
     @Option(help: "Devices, comma separated (see above).") var devices = "1t1r,symmetric,agsi"
     @Option(help: "Seeds: N (seeds 1 to N) or a list such as 1,5,9.") var seeds = "3"
     @Option(help: "The baseline design (a digital chip of the same workload), or none.") var baseline = "arch/digital-32nm.yaml"
@@ -119,12 +120,18 @@ struct AlgorithmsCommand: ParsableCommand {
         }
     }
 
-    /// What a method needs of the arch's schedule: the stochastic update takes one image at a
-    /// time with the weights its states imply (no read-back after each of 80,000 updates), at the
-    /// batch's learning rates over the batch size (the same mean step per image).
+    /// What a method needs of the arch: the stochastic update takes one image at a time with the
+    /// weights its states imply (no read-back after each of 80,000 updates), at the batch's
+    /// learning rates over the batch size (the same mean step per image); Tiki-Taka needs room
+    /// for its four-row cells.
     static func schedule(for method: TrainingSpec.Method, _ arch: String) throws -> [String] {
-        guard method == .stochasticUpdate else { return [] }
         let design = try loadDesign(path: arch, overrides: [])
+        // Tiki-Taka's four-row cells take twice the rows of a pair: four times the tiles (the packed
+        // mapping splits its layers by rows), and backpropagation takes the weights its states imply.
+        if method == .tikiTaka || method == .tikiTaka2 {
+            return ["chip.tile.count=\(4 * design.chip.tile.count)", "training.readback=never"]
+        }
+        guard method == .stochasticUpdate else { return [] }
         let batch = Double(design.training.batchSize), unit = design.chip.device.model.stateUnit
         let rates = design.training.learningRatesVoltsSquared.map { "\($0 / batch) \(unit)^2" }.joined(separator: ", ")
         return ["training.batch=1", "training.readback=never", "training.learning_rate=[\(rates)]"]

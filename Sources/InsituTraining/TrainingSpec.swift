@@ -16,6 +16,10 @@ public struct TrainingSpec: Sendable, Equatable {
         public static let mixedPrecision: Method = "mixed-precision"
         /// In-situ training by stochastic pulse trains whose coincidences step the devices, the whole array at once (Gokmen and Vlasov 2016).
         public static let stochasticUpdate: Method = "stochastic-update"
+        /// Two arrays per layer: gradient steps on A, A's rows read and moved into C in turn (Gokmen and Haensch 2020).
+        public static let tikiTaka: Method = "tiki-taka"
+        /// Tiki-Taka with a digital low-pass buffer between A and C (Gokmen 2021).
+        public static let tikiTaka2: Method = "tiki-taka-2"
         /// The float line's SGD on a digital accelerator, in its number formats (a design with `digital_chip`).
         public static let digital: Method = "digital"
     }
@@ -54,8 +58,25 @@ public struct TrainingSpec: Sendable, Equatable {
     /// The state step a device takes per pulse in the methods that count pulses (`DeviceStep`),
     /// in state units (nil: one pulse of each direction of a pulse-programmed device).
     public var deviceStep: Double?
+    /// Tiki-Taka's transfer: A's factor in the weight (gamma), updates between transfers, the
+    /// fraction of A's read weight moved into C, and inputs per transfer (nil: `TransferSpec`'s defaults).
+    public var transfer: TransferSpec?
     /// Pulse slots of the stochastic update's trains (BL; nil: `StochasticUpdate.defaultTrainLength`).
     public var pulseTrainLength: Int?
     public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// Tiki-Taka's transfer settings (`training.transfer_*`); the defaults are the best of a scan
+/// on arch/li2018-agsi.yaml (docs/model.md).
+public struct TransferSpec: Sendable, Equatable {
+    /// A's factor in the weight, w = gamma (A+ - A-) + (C+ - C-).
+    public var gamma = 0.5
+    /// Updates between transfers.
+    public var interval = 1
+    /// The fraction of A's read weight moved into C per transfer.
+    public var rate = 0.02
+    /// Inputs (rows of A) read and moved per transfer.
+    public var rows = 4
     public init() {}
 }

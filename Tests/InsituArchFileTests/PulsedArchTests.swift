@@ -83,6 +83,10 @@ import InsituDevices
             ("p.yaml", ["training.pulse_train_length=10"], "but training.method is in-situ"),
             ("p.yaml", ["training.method=stochastic-update", "training.batch=1", "training.pulse_train_length=65"], "pulse_train_length"),
             ("g.yaml", ["training.method=stochastic-update", "training.batch=1"], "needs training.device_step"),
+            ("p.yaml", ["training.transfer_rows=2"], "training.transfer_rows is a Tiki-Taka transfer setting"),
+            ("p.yaml", ["training.method=tiki-taka", "training.transfer_interval=0"], "transfer_interval"),
+            ("p.yaml", ["training.method=tiki-taka-2", "training.transfer_rate=-1"], "transfer_rate"),
+            ("g.yaml", ["training.method=tiki-taka-2"], "needs training.device_step"),
         ]
         for (file, overrides, named) in cases {
             let e = Fixtures.error(loading: file, in: dir, overrides: overrides)

@@ -48,6 +48,9 @@ public protocol ProgrammableCrossbar: Accelerator {
     func program(targets: [[Float]], phase: Phase, after work: [DigitalWork]) throws
     /// Reads every device back; `backpropWeights` become the measured G+ - G-.
     func readBack() throws
+    /// Reads some device rows of one layer as a read-back reads them, charged to `phase`, and
+    /// returns their measured conductances; `backpropWeights` stay as they are.
+    func readRows(layer: Int, deviceRows: [Int], phase: Phase) throws -> [[Float]]
     /// Makes `backpropWeights` the weights the controller's states imply, each device at its
     /// state's nominal conductance, without reading anything (no time, no energy).
     func takeWeightsFromStates()

@@ -62,6 +62,24 @@ extension Chip {
         takeWeights(from: measured)
     }
 
+    /// Reads the given device rows of layer `layer` (on each of its copies) as `readBack` reads a
+    /// row, charged to `phase`, and returns their measured conductances (per row, the layer's
+    /// outputs, from its first copy); the weights for backpropagation are left as they are.
+    public func readRows(layer: Int, deviceRows: [Int], phase: Phase) throws -> [[Float]] {
+        let wanted = Set(deviceRows)
+        readSelection = rowJobs.map { $0.layer == layer && wanted.contains($0.row) }
+        defer { readSelection = nil }
+        try segment(phase, work: {
+            for (index, job) in rowJobs.enumerated() where readSelection![index] {
+                readRow(copyIndex[job.layer][job.replica], job.row, job.columns)
+            }
+        }, start: {
+            try startRows(.read, at: cursor)
+        })
+        let m = layers[layer].outputs, first = copyIndex[layer][0]
+        return deviceRows.map { r in Array(measured[first][(r * m)..<((r + 1) * m)]) }
+    }
+
     /// The nominal conductance of every device at its remembered state: G_min of the window
     /// plus the slope times the state's distance from the low end, within the window.
     /// After the first time, only the inputs whose states changed since are taken again (the others'
@@ -176,6 +194,8 @@ extension Chip {
     func requestRowDrivers(at now: SimTime, kind: Int32) throws {
         var job = 0
         while job < rowJobs.count {
+            // A read of some rows (`readRows`) drives only those.
+            if let selection = readSelection, !selection[job] { job += 1; continue }
             record(image: false, index: 0, unit: job, at: now)
             let end = try readRowHop(0, job, at: now)
             try simulator.schedule(at: end, to: rowWork, kind: kind + 1, payload: Int64(job))

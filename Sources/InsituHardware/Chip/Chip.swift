@@ -90,6 +90,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var trainingBatch = 1
     /// Digital work run before the rows of a programming segment.
     @exclusivity(unchecked) var prelude: [Hop] = []
+    /// The row jobs a read of some rows reads (nil: every row, a read-back).
+    @exclusivity(unchecked) var readSelection: [Bool]?
     /// The pulse trains of a parallel update in progress (nil: programming row by row).
     @exclusivity(unchecked) var parallelTrains: [PulseTrains]?
     /// What programming each row job did in the segment in flight, for its time and energy.

@@ -9,16 +9,18 @@ import InsituHardware
 public enum InSituTraining {
     /// Trains `chip`; with `checkpoints`, its state is handed out every so many updates, and a
     /// run given `resume` (a state saved that way, already put into `chip`) continues from it.
-    /// `rule` replaces the paper's state update (another in-situ method, reported as `method`).
+    /// `rule` replaces the paper's state update (another in-situ method, reported as `method`),
+    /// and `initial` adjusts the drawn initial states (device layout) before they are programmed.
     public static func run(on chip: any ProgrammableCrossbar, training: TrainingSpec, activation: Activation,
                            data: TrainingData, checkpoints: Checkpoints? = nil, resume: TrainingLoop.State? = nil,
                            rule: (any UpdateRule)? = nil, method: TrainingSpec.Method = .inSitu,
+                           initial: (([[Float]]) -> [[Float]])? = nil,
                            progress: ((Int, TrainingOutcome) -> Void)? = nil) throws -> TrainingOutcome {
         let wallStart = Date()
         var outcome = TrainingOutcome(method: method)
         if resume == nil {
-            try chip.program(targets: initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts,
-                                                    seed: training.seed), phase: .program, after: [])
+            let drawn = initialStates(chip, mean: training.initialGateVolts, spread: training.initialGateSpreadVolts, seed: training.seed)
+            try chip.program(targets: initial?(drawn) ?? drawn, phase: .program, after: [])
             if training.readback == .never { chip.takeWeightsFromStates() } else { try chip.readBack() }
         }
         let afterUpdate: () throws -> Void = training.readback == .never ? { chip.takeWeightsFromStates() } : chip.readBack

@@ -53,7 +53,7 @@ extension TrainingMethod {
 
 /// The training methods arch files and `--method` may name.
 public enum TrainingMethods {
-    static let builtIn: [any TrainingMethod] = [InSituMethod(), MixedPrecisionMethod(), StochasticMethod(), ExSituMethod(), FloatMethod(), AcceleratorTraining(name: .digital)]
+    static let builtIn: [any TrainingMethod] = [InSituMethod(), MixedPrecisionMethod(), StochasticMethod(), TikiTakaMethod(version: 1), TikiTakaMethod(version: 2), ExSituMethod(), FloatMethod(), AcceleratorTraining(name: .digital)]
     static let registry = Registry<any TrainingMethod>(builtIn.map { ($0.name.rawValue, $0) })
 
     /// Makes `method` a name arch files and `--method` may give.
