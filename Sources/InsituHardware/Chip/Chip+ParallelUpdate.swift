@@ -54,7 +54,8 @@ extension Chip: ParallelProgrammable {
         for (t, tile) in tiles.enumerated() {
             guard let generators = tile.pulseGenerators else { continue }
             var pulses = [Pulses](repeating: Pulses(), count: layers.count), draws: UInt64 = 0, farads = 0.0, slots = 0
-            var columnsSeen = Set<[Int]>()
+            // The column blocks already counted on this tile (a handful: a linear search).
+            var columnsSeen: [(layer: Int, replica: Int, first: Int)] = []
             for (index, job) in rowJobs.enumerated() where job.tile == t {
                 let train = trains[job.layer], r = rowsPerInput
                 slots = max(slots, train.slots)
@@ -63,7 +64,8 @@ extension Chip: ParallelProgrammable {
                 draws += UInt64(train.slots)
                 farads += 2 * Double(train.rowPulses[job.row / r]) * spec.tile.rowLineFarads
                 // The block's columns: each draws and fires once per update on this tile.
-                if columnsSeen.insert([job.layer, job.replica, job.columns.lowerBound, job.columns.upperBound]).inserted {
+                if !columnsSeen.contains(where: { $0 == (job.layer, job.replica, job.columns.lowerBound) }) {
+                    columnsSeen.append((job.layer, job.replica, job.columns.lowerBound))
                     draws += UInt64(train.slots * job.columns.count)
                     for j in job.columns { farads += Double(train.columnPulses[j]) * spec.tile.columnLineFarads }
                 }
