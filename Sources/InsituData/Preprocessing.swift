@@ -36,9 +36,23 @@ public enum Preprocessing {
 
     /// Crops the central `crop` x `crop` of a `side` x `side` image and resizes it to `out` x `out`.
     public static func image(_ src: ArraySlice<UInt8>, side: Int, crop: Int, out: Int) -> [UInt8] {
+        image(src, side: side, crop: crop, out: out, coefficients: coefficients(inSize: crop, outSize: out))
+    }
+
+    /// `image(_:side:crop:out:)` with the resize's coefficients computed once for a data set.
+    /// Resizing to the crop's own size is the crop itself (the kernel's weights at unit scale
+    /// are 1 at the sample and 0 at its neighbours, as Pillow copies an image resized to its size).
+    static func image(_ src: ArraySlice<UInt8>, side: Int, crop: Int, out: Int, coefficients co: [(first: Int, weights: [Double])]) -> [UInt8] {
         let offset = (side - crop) / 2
         let base = src.startIndex
-        let co = coefficients(inSize: crop, outSize: out)
+        if crop == out {
+            var result = [UInt8](repeating: 0, count: out * out)
+            for r in 0..<crop {
+                let row = base + (r + offset) * side + offset
+                for j in 0..<crop { result[r * out + j] = src[row + j] }
+            }
+            return result
+        }
         // Horizontal pass: crop rows x out columns.
         var mid = [UInt8](repeating: 0, count: crop * out)
         for r in 0..<crop {
@@ -80,9 +94,10 @@ public enum Preprocessing {
         }
         var pixels: [UInt8] = []
         pixels.reserveCapacity(n * input.side * input.side)
+        let co = coefficients(inSize: input.cropSide, outSize: input.side)
         for i in 0..<n {
             let src = images.bytes[(i * side * side)..<((i + 1) * side * side)]
-            pixels += image(src, side: side, crop: input.cropSide, out: input.side)
+            pixels += image(src, side: side, crop: input.cropSide, out: input.side, coefficients: co)
         }
         return Dataset(side: input.side, pixels: pixels, labels: labels.bytes)
     }

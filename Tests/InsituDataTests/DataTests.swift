@@ -27,6 +27,22 @@ import Testing
         for c in Preprocessing.coefficients(inSize: 20, outSize: 8) { #expect(abs(c.weights.reduce(0, +) - 1) < 1e-12) }
     }
 
+    /// A resize to the crop's own size is the crop: the unit-scale kernel weighs each sample 1
+    /// and its neighbours 0 (so the fast path takes the general path's bytes), as Pillow copies it.
+    @Test func resizeToTheSameSizeIsTheCrop() {
+        for c in Preprocessing.coefficients(inSize: 20, outSize: 20).enumerated() {
+            for (k, w) in c.element.weights.enumerated() {
+                let index = c.element.first + k
+                #expect(w == (index == c.offset ? 1.0 : 0.0), "output \(c.offset), input \(index): \(w)")
+            }
+        }
+        let image = (0..<784).map { UInt8((7 * $0) % 256) }
+        let crop = Preprocessing.image(image[...], side: 28, crop: 20, out: 20)
+        var expected: [UInt8] = []
+        for r in 4..<24 { for c in 4..<24 { expected.append(image[r * 28 + c]) } }
+        #expect(crop == expected)
+    }
+
     @Test func idxErrorsNameTheProblem() {
         #expect(throws: DataError.self) { try IDXReader.parse([1, 2, 3, 4], file: "x") }
         let truncated: [UInt8] = [0, 0, 8, 1, 0, 0, 0, 5, 1, 2]
