@@ -39,6 +39,30 @@ import InsituDevices
         #expect(Fixtures.error(loading: "p.yaml", in: dir, overrides: ["chip.device.set_levels=~"])?.message.contains("set_levels") == true)
     }
 
+    /// The other devices of NeuroSim's table, each on NeuroSim's workload: its window, levels,
+    /// labels, pulses and variation as listed, the gains and sigmoid scales following the window
+    /// (1 / (0.5 V x (Gmax - Gmin))) and the reference column at its middle.
+    @Test func neuroSimDevicePresetsHoldTheirDevices() throws {
+        let cases: [(file: String, gMin: Double, gMax: Double, levels: (Int, Int), labels: (Double, Double), volts: (Double, Double), pulse: Double, c2c: Double)] = [
+            ("neurosim-taox-hfox", 1e-6, 10e-6, (128, 128), (0.04, -0.63), (1.6, 1.6), 50e-9, 0.037),
+            ("neurosim-alox-hfo2", 13.357e-6, 59.172e-6, (40, 40), (1.94, -0.61), (0.9, 1.0), 100e-6, 0.05),
+            ("neurosim-epiram", 0.2459e-6, 12.35e-6, (256, 256), (0.5, -0.5), (5, 3), 5e-6, 0.02),
+        ]
+        for c in cases {
+            let d = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/\(c.file).yaml").path)
+            let device = try #require(d.chip.device.model as? PulsedDevice, "\(c.file)")
+            #expect(abs(device.minSiemens / c.gMin - 1) < 1e-3 && abs(device.maxSiemens / c.gMax - 1) < 1e-3, "\(c.file)")
+            #expect(device.potentiation.levels == c.levels.0 && device.depression.levels == c.levels.1)
+            #expect(device.potentiation.nonlinearity == c.labels.0 && device.depression.nonlinearity == c.labels.1)
+            #expect(device.potentiation.volts == c.volts.0 && device.depression.volts == c.volts.1)
+            #expect(abs(device.potentiation.pulse.seconds - c.pulse) < 1e-15 && abs(device.cycleVariation - c.c2c) < 1e-12)
+            let scale = 1 / (0.5 * (device.maxSiemens - device.minSiemens))
+            #expect(abs(d.network.hiddenScalePerAmp / scale - 1) < 1e-3 && abs(d.network.outputScalePerAmp / scale - 1) < 1e-3, "\(c.file)")
+            #expect(d.chip.cell == .reference(siemens: (device.minSiemens + device.maxSiemens) / 2))
+            #expect(d.network.layers == [400, 100, 10] && d.training.batchSize == 1)
+        }
+    }
+
     @Test func neuroSimPresetHoldsItsNetworkAndCell() throws {
         let d = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/neurosim-mlp.yaml").path)
         #expect(d.network.layers == [400, 100, 10] && d.network.hidden == .sigmoid && d.network.output == .sigmoid)
