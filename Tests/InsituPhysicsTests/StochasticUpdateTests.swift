@@ -38,7 +38,7 @@ import InsituDevices
 
     /// On the hand chip (ideal device, pair cells, gates 0.6-1.7 V) with pulse generators, one
     /// update's states are those the coincidences of trains drawn from the same stream give, the
-    /// generators draw BL slots per device row and column, and the array is busy BL (SET + RESET).
+    /// generators draw BL slots per input and column, and the array is busy BL (SET + RESET).
     @Test func parallelUpdateStepsEachDeviceByItsCoincidences() throws {
         let chip = try handTwoByTwoChip { $0.pulseGenerators = PulseGeneratorSpec() }
         let before = chip.states[0]
@@ -73,12 +73,14 @@ import InsituDevices
         #expect(rule.lastCoincidences == total && total > 0)
         #expect(zip(chip.states[0], expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(chip.states[0]) vs \(expected)")
         let draws = chip.ledger.entries.first { $0.key.component == "tile0.pulse-gen" && $0.key.action == "draw" }
-        #expect(draws?.count == UInt64(bl * (4 + 2)))
-        // Each draw an 8-bit LFSR step and comparison, 0.0794 pJ; one generator per row and column, 65.59 um^2 each.
+        // One train per input (its two device rows share it) and per column: BL x (2 + 2) draws.
+        #expect(draws?.count == UInt64(bl * (2 + 2)))
+        // Each draw an 8-bit LFSR step and comparison, 0.0794 pJ; one generator per input the
+        // tile's 4 rows hold (2) and per column (4), 65.59 um^2 each.
         let drawJoules = (draws?.energyQuanta.doubleValue ?? 0) * Ledger.quantumJoules
-        #expect(abs(drawJoules - Double(bl * 6) * 0.0794e-12) <= 1e-6 * drawJoules)
+        #expect(abs(drawJoules - Double(bl * 4) * 0.0794e-12) <= 1e-6 * drawJoules)
         let generators = chip.components.components.first { $0.name == "tile0.pulse-gen" }
-        #expect(abs((generators?.model.areaSquareMetres ?? 0) - 8 * 65.59e-12) < 1e-18)
+        #expect(abs((generators?.model.areaSquareMetres ?? 0) - 6 * 65.59e-12) < 1e-18)
         // Row pulses fire in both cycles, column pulses once, each charging its line at 2 V.
         let pulses = chip.ledger.entries.first { $0.key.component == "tile0.pulse-gen" && $0.key.action == "pulse" }
         let farads = 2 * 2 * Double(rows.map(\.nonzeroBitCount).reduce(0, +)) * chip.spec.tile.rowLineFarads

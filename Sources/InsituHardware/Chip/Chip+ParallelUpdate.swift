@@ -60,8 +60,8 @@ extension Chip: ParallelProgrammable {
                 let train = trains[job.layer], r = rowsPerInput
                 slots = max(slots, train.slots)
                 pulses[job.layer] += rowResults[index].pulses
-                // A device row's line: its input's train, fired in both cycles.
-                draws += UInt64(train.slots)
+                // An input's generator draws its train once; each of its device rows' lines fires it in both cycles.
+                if job.row % r == 0 { draws += UInt64(train.slots) }
                 farads += 2 * Double(train.rowPulses[job.row / r]) * spec.tile.rowLineFarads
                 // The block's columns: each draws and fires once per update on this tile.
                 if !columnsSeen.contains(where: { $0 == (job.layer, job.replica, job.columns.lowerBound) }) {

@@ -357,7 +357,7 @@ final class TileComponents {
             let repeated = spec.stages.filter { $0.stage.kind == kind }.count > 1
             return registry.register(name + "." + kind + (repeated ? "\(k)" : ""), model: s.stage.model(columns: spec.tile.columns), servers: 1)
         }
-        pulseGenerators = spec.pulseGenerators.map { registry.register(name + ".pulse-gen", model: PulseGeneratorModel(spec: $0, count: spec.tile.rows + spec.tile.columns),
+        pulseGenerators = spec.pulseGenerators.map { registry.register(name + ".pulse-gen", model: PulseGeneratorModel(spec: $0, count: spec.tile.rows / spec.cell.rowsPerInput + spec.tile.columns),
                                                                       servers: 1) }
     }
 }

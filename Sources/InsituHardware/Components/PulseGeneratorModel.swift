@@ -1,12 +1,13 @@
-/// The stochastic pulse generators of a tile (Gokmen and Vlasov 2016): one per row and per
-/// column, each turning a probability into a train of pulse slots. Per line and slot a random
+/// The stochastic pulse generators of a tile (Gokmen and Vlasov 2016): one per input (its
+/// cell's device rows carry the same train) and per column, each turning a probability into a
+/// train of pulse slots. Per line and slot a random
 /// number is drawn and compared (an 8-bit LFSR step and a comparison); per pulse fired the
 /// line is charged, C_line V^2 (magnitude: the farads of the lines pulsed).
 public struct PulseGeneratorModel: ComponentModel {
     public static let draw = ActionID(0, "draw")
     public static let pulse = ActionID(1, "pulse")
     public let spec: PulseGeneratorSpec
-    /// Generators: one per row and per column of the tile.
+    /// Generators: one per input the tile's rows hold and one per column.
     public let count: Int
     public init(spec: PulseGeneratorSpec, count: Int) {
         self.spec = spec
