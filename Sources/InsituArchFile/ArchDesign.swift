@@ -180,7 +180,11 @@ public struct ArchDesign: Sendable, Equatable {
         }
         if d.accelerator == nil {
             do {
-                let placements = try MappingStrategies.placements(chip: d.chip, widths: d.network.layers)
+                // Tiki-Taka trains on its own four-row cells: the chip must hold those.
+                var mapped = d.chip
+                let twoArrays = d.training.method == .tikiTaka || d.training.method == .tikiTaka2
+                if twoArrays { mapped.cell = TikiTakaUpdate.cell(gamma: (d.training.transfer ?? TransferSpec()).gamma) }
+                let placements = try MappingStrategies.placements(chip: mapped, widths: d.network.layers)
                 let tiles = Set(placements.1.joined().map(\.tile)).count
                 if d.chip.controller.writeDrivers > tiles {
                     throw ArchError(chipLocation(top, ["controller", "write_drivers"]),
@@ -189,7 +193,8 @@ public struct ArchDesign: Sendable, Equatable {
                 }
             } catch let failure as LayerMapping.Failure {
                 let at = d.chip.mapping == MappingStrategies.explicit ? "placement" : "tile"
-                throw ArchError(chipLocation(top, [at]), "the network does not fit the chip: \(failure.description)",
+                let cells = d.training.method == .tikiTaka || d.training.method == .tikiTaka2 ? " in Tiki-Taka's four-row cells (two device pairs per weight)" : ""
+                throw ArchError(chipLocation(top, [at]), "the network\(cells) does not fit the chip: \(failure.description)",
                                 hint: at == "placement" ? "fix the block in chip.placement: every weight in one block, blocks inside their tiles and apart"
                                     : "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
             }

@@ -111,6 +111,7 @@ import InsituDevices
             ("p.yaml", ["training.method=tiki-taka", "training.transfer_interval=0"], "transfer_interval"),
             ("p.yaml", ["training.method=tiki-taka-2", "training.transfer_rate=-1"], "transfer_rate"),
             ("g.yaml", ["training.method=tiki-taka-2"], "needs training.device_step"),
+            ("p.yaml", ["training.method=tiki-taka"], "in Tiki-Taka's four-row cells (two device pairs per weight) does not fit the chip"),
         ]
         for (file, overrides, named) in cases {
             let e = Fixtures.error(loading: file, in: dir, overrides: overrides)
