@@ -78,9 +78,9 @@ public struct ArchDesign: Sendable, Equatable {
     /// given capacity.
     private static func memoryCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let widths = d.network.layers, digital = d.chip.digital, weights = d.network.weightCount
-        let location = { (section: String, key: String) in chipLocation(top, [section, key]) }
+        let chipKey = { (section: String, key: String) in location(top, "chip", [section, key]) }
         if digital.gradientDataflow == .registers && weights > digital.accumulatorRegisters {
-            throw ArchError(location("digital", "accumulator_registers"),
+            throw ArchError(chipKey("digital", "accumulator_registers"),
                             "'chip.digital.gradient_dataflow: registers' keeps all \(weights) gradient accumulators in the register file, which has \(digital.accumulatorRegisters) words",
                             hint: "raise chip.digital.accumulator_registers to at least \(weights), or choose gradient_dataflow: batch or buffer")
         }
@@ -89,7 +89,7 @@ public struct ArchDesign: Sendable, Equatable {
         let words = digital.gradientDataflow.bufferWords(widths: widths, images: d.training.batchSize)
         let bytes = Double(words * buffer.wordBits) / 8
         if bytes > buffer.capacityBytes {
-            throw ArchError(location("buffer", "capacity"),
+            throw ArchError(chipKey("buffer", "capacity"),
                             String(format: "the buffer holds %.0f B, but training stores %d words of %d bits (%.0f B: a batch's inputs and activations, read-back weights, gate states%@)",
                                    buffer.capacityBytes, words, buffer.wordBits, bytes,
                                    digital.gradientDataflow == .registers ? "" : ", the gradient" + (digital.gradientDataflow == .batch ? " and each image's errors" : "")),
@@ -97,59 +97,57 @@ public struct ArchDesign: Sendable, Equatable {
         }
     }
 
-    /// Where the value at `chip.` + `path` is written, or the nearest mapping above it that is
-    /// (the file's top when there is no chip section).
-    private static func chipLocation(_ top: MappingReader, _ path: [String]) -> SourceLocation {
-        guard var value = top.value("chip") else { return top.location }
+    /// Where the value at `section.` + `path` is written, or the nearest mapping above it that
+    /// is (the file's top when there is no such section).
+    private static func location(_ top: MappingReader, _ section: String, _ path: [String]) -> SourceLocation {
+        guard var value = top.value(section) else { return top.location }
         for key in path {
-            guard case .mapping(let entries, _) = value, let entry = entries.first(where: { $0.key == key }) else { break }
-            value = entry.value
+            guard let next = entry(value, key) else { break }
+            value = next
         }
         return value.location
     }
 
-    /// Checks that involve more than one key.
-    /// `training.device_step` belongs to the methods that count pulses (`DeviceStep`), which
-    /// need it unless the device's steps are whole pulses; `pulse_train_length` and a batch of
-    /// one to the stochastic update.
-    private static func deviceStepCheck(_ d: ArchDesign, _ top: MappingReader) throws {
-        /// Where `training.key` is written (the training section when it is not).
-        func location(_ key: String) -> SourceLocation {
-            top.value("training").flatMap { v -> SourceLocation? in
-                if case .mapping(let entries, _) = v { return entries.first { $0.key == key }?.value.location ?? v.location }
-                return nil
-            } ?? top.location
-        }
-        let names = DeviceStep.methods.map(\.rawValue).joined(separator: " and ")
-        if !DeviceStep.methods.contains(d.training.method) {
-            if d.training.deviceStep != nil {
-                throw ArchError(location("device_step"), "training.device_step is the step per pulse of the \(names) methods, but training.method is \(d.training.method.rawValue)",
-                                hint: "drop device_step, or set 'training.method' to one of \(names)")
-            }
-        } else if DeviceStep.of(d.chip.device.model, given: d.training.deviceStep) == nil {
-            throw ArchError(location("device_step"), "the \(d.training.method.rawValue) method needs training.device_step: a \(d.chip.device.model.kind) device's steps are not whole pulses",
-                            hint: "give the state step a device takes per pulse, e.g. 'device_step: 0.01 \(d.chip.device.model.stateUnit)'")
-        }
-        if d.training.method == .stochasticUpdate && d.training.batchSize != 1 {
-            throw ArchError(location("batch"), "the stochastic-update method updates from one image's outer product, but training.batch is \(d.training.batchSize)",
-                            hint: "set 'training.batch: 1'")
-        }
-        if d.training.method != .tikiTaka && d.training.method != .tikiTaka2, d.training.transfer != nil {
-            let given = TrainingDecoding.transferKeys.first { key in
-                top.value("training").map { v in
-                    if case .mapping(let entries, _) = v { return entries.contains { $0.key == key } }
-                    return false
-                } ?? false
-            } ?? "transfer_rate"
-            throw ArchError(location(given), "training.\(given) is a Tiki-Taka transfer setting, but training.method is \(d.training.method.rawValue)",
-                            hint: "drop the transfer_ keys, or set 'training.method' to tiki-taka or tiki-taka-2")
-        }
-        if d.training.method != .stochasticUpdate, d.training.pulseTrainLength != nil {
-            throw ArchError(location("pulse_train_length"), "training.pulse_train_length is the stochastic-update method's train length, but training.method is \(d.training.method.rawValue)",
-                            hint: "drop pulse_train_length, or set 'training.method: stochastic-update'")
-        }
+    /// The value of `key` in the mapping `value`, if it is written there.
+    private static func entry(_ value: ArchValue, _ key: String) -> ArchValue? {
+        guard case .mapping(let entries, _) = value else { return nil }
+        return entries.first { $0.key == key }?.value
     }
 
+    /// What keeps a design's training settings from its training method, or nil: the key under
+    /// `training` it concerns, the message and a fix. `training.device_step` belongs to the
+    /// methods that count pulses (`DeviceStep`), which need it unless the device's steps are
+    /// whole pulses; `pulse_train_length` and a batch of one to the stochastic update; the
+    /// `transfer_` keys to Tiki-Taka (`written` says which of them a file gives, to name it).
+    public static func methodProblem(_ d: ArchDesign, written: (String) -> Bool = { _ in false }) -> (key: String, message: String, hint: String)? {
+        let method = d.training.method, device = d.chip.device.model
+        let names = DeviceStep.methods.map(\.rawValue).joined(separator: " and ")
+        if !DeviceStep.methods.contains(method) {
+            if d.training.deviceStep != nil {
+                return ("device_step", "training.device_step is the step per pulse of the \(names) methods, but training.method is \(method.rawValue)",
+                        "drop device_step, or set 'training.method' to one of \(names)")
+            }
+        } else if DeviceStep.of(device, given: d.training.deviceStep) == nil {
+            return ("device_step", "the \(method.rawValue) method needs training.device_step: a \(device.kind) device's steps are not whole pulses",
+                    "give the state step a device takes per pulse, e.g. 'device_step: 0.01 \(device.stateUnit)'")
+        }
+        if method == .stochasticUpdate && d.training.batchSize != 1 {
+            return ("batch", "the stochastic-update method updates from one image's outer product, but training.batch is \(d.training.batchSize)",
+                    "set 'training.batch: 1'")
+        }
+        if method != .tikiTaka && method != .tikiTaka2, d.training.transfer != nil {
+            let given = TrainingDecoding.transferKeys.first(where: written) ?? "transfer_*"
+            return (given, "training.\(given) is a Tiki-Taka transfer setting, but training.method is \(method.rawValue)",
+                    "drop the transfer_ keys, or set 'training.method' to tiki-taka or tiki-taka-2")
+        }
+        if method != .stochasticUpdate, d.training.pulseTrainLength != nil {
+            return ("pulse_train_length", "training.pulse_train_length is the stochastic-update method's train length, but training.method is \(method.rawValue)",
+                    "drop pulse_train_length, or set 'training.method: stochastic-update'")
+        }
+        return nil
+    }
+
+    /// Checks that involve more than one key.
     private static func crossCheck(_ d: ArchDesign, _ top: MappingReader) throws {
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         if d.estimatedBytes > available / 2 {
@@ -163,12 +161,12 @@ public struct ArchDesign: Sendable, Equatable {
                             "network.layers starts with \(d.network.layers.first ?? 0) inputs, but input.side \(d.input.side) gives \(inputs)",
                             hint: "make the first layer \(inputs) or change input.side")
         }
-        try deviceStepCheck(d, top)
+        let training = top.value("training")
+        if let problem = methodProblem(d, written: { key in training.flatMap { entry($0, key) } != nil }) {
+            throw ArchError(location(top, "training", [problem.key]), problem.message, hint: problem.hint)
+        }
         if d.network.hidden == .sigmoid {
-            let at = top.value("network").flatMap { v -> SourceLocation? in
-                if case .mapping(let entries, _) = v { return entries.first { $0.key == "hidden" }?.value.location }
-                return nil
-            } ?? top.location
+            let at = location(top, "network", ["hidden"])
             if let own = d.accelerator {
                 throw ArchError(at, "'network.hidden: sigmoid' runs on the crossbar chip's digital unit; the \(own.spec.kind) accelerator's hidden layers are ReLUs",
                                 hint: "use 'network.hidden: relu' with this accelerator")
@@ -187,14 +185,14 @@ public struct ArchDesign: Sendable, Equatable {
                 let placements = try MappingStrategies.placements(chip: mapped, widths: d.network.layers)
                 let tiles = Set(placements.1.joined().map(\.tile)).count
                 if d.chip.controller.writeDrivers > tiles {
-                    throw ArchError(chipLocation(top, ["controller", "write_drivers"]),
+                    throw ArchError(location(top, "chip", ["controller", "write_drivers"]),
                                     "'chip.controller.write_drivers' is \(d.chip.controller.writeDrivers), but only \(tiles) tile(s) hold the network, and a tile programs one row at a time (its gate voltages are set per column for the row being programmed)",
                                     hint: "use at most \(tiles) write driver(s), or spread the network over more tiles")
                 }
             } catch let failure as LayerMapping.Failure {
                 let at = d.chip.mapping == MappingStrategies.explicit ? "placement" : "tile"
                 let cells = d.training.method == .tikiTaka || d.training.method == .tikiTaka2 ? " in Tiki-Taka's four-row cells (two device pairs per weight)" : ""
-                throw ArchError(chipLocation(top, [at]), "the network\(cells) does not fit the chip: \(failure.description)",
+                throw ArchError(location(top, "chip", [at]), "the network\(cells) does not fit the chip: \(failure.description)",
                                 hint: at == "placement" ? "fix the block in chip.placement: every weight in one block, blocks inside their tiles and apart"
                                     : "raise chip.tile.count, enlarge the tiles, or choose another chip.mapping")
             }

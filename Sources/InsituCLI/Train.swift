@@ -60,16 +60,11 @@ struct Train: ParsableCommand {
             if let problem = TrainingMethods.mismatch(method, own: design.accelerator, sections: AcceleratorKinds.sections) {
                 throw usageError("--method \(method.rawValue): \(arch.arch): \(problem)")
             }
-            if DeviceStep.methods.contains(method) && DeviceStep.of(design.chip.device.model, given: design.training.deviceStep) == nil {
-                throw usageError("--method \(method.rawValue): \(arch.arch): a \(design.chip.device.model.kind) device's steps are not whole pulses; add --set training.device_step='0.01 \(design.chip.device.model.stateUnit)' (the state step a device takes per pulse)")
-            }
-            if !DeviceStep.methods.contains(method) && design.training.deviceStep != nil {
-                throw usageError("--method \(method.rawValue): \(arch.arch) sets training.device_step, which only the \(DeviceStep.methods.map(\.rawValue).joined(separator: " and ")) methods use")
-            }
-            if method == .stochasticUpdate && design.training.batchSize != 1 {
-                throw usageError("--method stochastic-update: \(arch.arch) trains in batches of \(design.training.batchSize); the stochastic update is one image's outer product (set training.batch=1)")
-            }
             design.training.method = method
+            // The settings the arch file checks against its own method, against this one.
+            if let problem = ArchDesign.methodProblem(design) {
+                throw usageError("--method \(method.rawValue): \(arch.arch): \(problem.message) (\(problem.hint), with --set training.\(problem.key)=...)")
+            }
         }
         var out = self.out
         if let resume {

@@ -123,6 +123,11 @@ extension DeviceModel {
     public var clipsTargets: Bool { true }
     public func rememberedState(target: Float, conductance: Float) -> Float { target }
     public var stepRounding: StepRounding? { nil }
+    /// What an update's targets are clipped to: the state range when the model clips its
+    /// targets, else nothing (the device saturates by itself).
+    public var targetBounds: (lo: Float, hi: Float) {
+        clipsTargets ? (Float(stateRange.lowerBound), Float(stateRange.upperBound)) : (-.greatestFiniteMagnitude, .greatestFiniteMagnitude)
+    }
     public func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
                                 rng: inout RandomStream) -> Pulses {
         program(&g, fault: fault, factor: factor, from: old, to: target, rng: &rng)

@@ -9,17 +9,25 @@ import Testing
 /// 2-output layer, 16-bit ADCs over 1 V, G+ = [500, 300] / [100, 100] uS and G- = [200, 700] /
 /// [100, 100] uS programmed; `configure` changes the spec first.
 func handTwoByTwoChip(_ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
+    try handChip(states: [1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6], configure)
+}
+
+/// The hand chip's 2-input 2-output layer in cells of `cell` (a tile of 2 x its rows per input
+/// by 4), its devices programmed to `states` (device layout).
+func handChip(cell: UnitCell = .differentialPair, states: [Float], _ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
     var d = handDevice()
     d.model = .ideal
     var spec = ChipSpec()
-    spec.tile.rows = 4
+    spec.tile.rows = 2 * cell.rowsPerInput
     spec.tile.columns = 4
     spec.device = d.spec
     spec.adc.bits = 16
     spec.adc.fullScaleVolts = 1.0
+    spec.cell = cell
     configure(&spec)
-    let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2)]], seed: 1)
-    try chip.program(targets: [[1.0, 0.8, 0.7, 1.2, 0.6, 0.6, 0.6, 0.6]], phase: .program)
+    let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2, rowsPerInput: spec.cell.rowsPerInput)
+    let chip = try Chip(spec: spec, widths: [2, 2], placements: [[block]], seed: 1)
+    try chip.program(targets: [states], phase: .program)
     return chip
 }
 

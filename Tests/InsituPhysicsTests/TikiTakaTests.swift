@@ -11,19 +11,8 @@ import InsituDevices
     /// A chip of the hand device with the four-row cell; states: input 0 A = (1.2, 0.8), C = (1.0, 1.0);
     /// input 1 A = (0.9, 1.0), C = (1.1, 0.7), both outputs alike.
     func chip(gamma: Double) throws -> Chip {
-        var d = handDevice()
-        d.model = .ideal
-        var spec = ChipSpec()
-        spec.tile.rows = 8
-        spec.tile.columns = 4
-        spec.device = d.spec
-        spec.adc.bits = 16
-        spec.adc.fullScaleVolts = 1.0
-        spec.cell = TikiTakaUpdate.cell(gamma: gamma)
-        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2, rowsPerInput: 4)]], seed: 1)
         let rows: [[Float]] = [[1.2, 1.2], [0.8, 0.8], [1.0, 1.0], [1.0, 1.0], [0.9, 0.9], [1.0, 1.0], [1.1, 1.1], [0.7, 0.7]]
-        try chip.program(targets: [rows.flatMap { $0 }], phase: .program)
-        return chip
+        return try handChip(cell: TikiTakaUpdate.cell(gamma: gamma), states: rows.flatMap { $0 })
     }
 
     @Test func transfersMoveTheScheduledInputsInTurn() throws {

@@ -27,21 +27,7 @@ extension Chip: ParallelProgrammable {
         precondition(spec.pulseGenerators != nil, "a parallel update needs the tiles' pulse generators")
         precondition(trains.count == layers.count && zip(trains, layers).allSatisfy { $0.rowPulses.count == $1.inputs && $0.columnPulses.count == $1.outputs },
                      "one train per row and column of every layer")
-        precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
-                     "one target per device of every layer")
-        let dataflow = spec.digital.gradientDataflow, images = trainingBatch, registers = spec.digital.accumulatorRegisters
-        let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
-        try segment(phase, work: {
-            programRows(targets, phase: phase)
-        }, start: {
-            parallelTrains = trains
-            prelude = work.map(hop)
-            if prelude.isEmpty {
-                try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.parallel.rawValue << 8, payload: 0)
-            } else {
-                try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 8, payload: 0)
-            }
-        })
+        try programSegment(targets, phase: phase, after: described, trains: trains)
     }
 
     /// Each tile's share of the parallel update at `now`: its pulse generators draw every slot

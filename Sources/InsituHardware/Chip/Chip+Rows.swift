@@ -8,6 +8,12 @@ extension Chip {
     /// Runs `work` on the digital unit (gate-voltage arithmetic and its buffer traffic), then
     /// programs every layer's devices to `targets` (device layout), row by row.
     public func program(targets: [[Float]], phase: Phase, after described: [DigitalWork] = []) throws {
+        try programSegment(targets, phase: phase, after: described, trains: nil)
+    }
+
+    /// A programming segment: `described` on the digital unit, then the devices set to `targets`
+    /// row by row, or, with `trains`, in one parallel update per tile (`programInParallel`).
+    func programSegment(_ targets: [[Float]], phase: Phase, after described: [DigitalWork], trains: [PulseTrains]?) throws {
         let dataflow = spec.digital.gradientDataflow, images = trainingBatch, registers = spec.digital.accumulatorRegisters
         let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
         precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
@@ -15,14 +21,24 @@ extension Chip {
         try segment(phase, work: {
             programRows(targets, phase: phase)
         }, start: {
-            parallelTrains = nil
+            parallelTrains = trains
             prelude = work.map(hop)
             if !prelude.isEmpty {
                 try simulator.schedule(at: cursor, to: rowWork, kind: RowKind.prelude.rawValue << 8, payload: 0)
             } else {
-                try startRows(.program, at: cursor)
+                try startProgramming(at: cursor)
             }
         })
+    }
+
+    /// Starts what follows a programming segment's digital work at `time`: the rows one by one,
+    /// or the parallel update of a segment with pulse trains.
+    func startProgramming(at time: SimTime) throws {
+        if parallelTrains != nil {
+            try simulator.schedule(at: time, to: rowWork, kind: RowKind.parallel.rawValue << 8, payload: 0)
+        } else {
+            try startRows(.program, at: time)
+        }
     }
 
     /// Sets every layer's devices to `targets` (device layout) through the controller, row job
@@ -265,10 +281,8 @@ final class RowWork: Entity {
             let end = try chip.perform(chip.prelude[index], slot: nil, at: sim.now)
             if index + 1 < chip.prelude.count {
                 try sim.schedule(at: end, to: chip.rowWork, kind: event.kind, payload: event.payload + 1)
-            } else if chip.parallelTrains != nil {
-                try sim.schedule(at: end, to: chip.rowWork, kind: RowKind.parallel.rawValue << 8, payload: 0)
             } else {
-                try chip.startRows(.program, at: end)
+                try chip.startProgramming(at: end)
             }
         case .program:
             let next = chip.nextProgrammedRow(after: index)

@@ -93,21 +93,20 @@ public final class MixedPrecisionUpdate: UpdateRule {
     /// devices keep their states.
     public func targets(states: [[Float]], device: any DeviceModel, cell: UnitCell) -> [[Float]] {
         let r = cell.rowsPerInput
-        let clips = device.clipsTargets
-        let lo = clips ? Float(device.stateRange.lowerBound) : -.greatestFiniteMagnitude
-        let hi = clips ? Float(device.stateRange.upperBound) : .greatestFiniteMagnitude
+        let (lo, hi) = device.targetBounds
         return states.enumerated().map { l, old in
             let outputs = widths[l + 1]
             var t = old
             for k in crossed[l] {
                 let s = steps[l][k], i = k / outputs, j = k % outputs
+                // The whole steps s holds, on the plus device and (the other way) the minus device.
+                let n = s > 0 ? (s / upThreshold).rounded() : -(-s / downThreshold).rounded()
+                let (plusStep, minusStep) = DeviceStep.onPair(n, up: upThreshold, down: downThreshold)
                 let plus = (r * i + cell.plusRow) * outputs + j
-                t[plus] = min(max(t[plus] + s, lo), hi)
+                t[plus] = min(max(t[plus] + plusStep, lo), hi)
                 if let minusRow = cell.minusRow {
-                    // The same number of steps the other way, each of that direction's size.
                     let minus = (r * i + minusRow) * outputs + j
-                    let other = s > 0 ? -(s / upThreshold).rounded() * downThreshold : (-s / downThreshold).rounded() * upThreshold
-                    t[minus] = min(max(t[minus] + other, lo), hi)
+                    t[minus] = min(max(t[minus] + minusStep, lo), hi)
                 }
             }
             return t

@@ -94,8 +94,7 @@ public final class StochasticUpdate: OuterProductRule {
                 guard n > 0 else { continue }
                 total += n
                 let up = (x[i] < 0) == (d[j] > 0)   // -sign(x delta) > 0
-                let plusStep = up ? Double(n) * upStep : -Double(n) * downStep
-                let minusStep = up ? -Double(n) * downStep : Double(n) * upStep
+                let (plusStep, minusStep) = DeviceStep.onPair(up ? Double(n) : -Double(n), up: upStep, down: downStep)
                 let plus = (r * i + cell.plusRow) * m + j
                 states[plus] = Float(min(max(Double(states[plus]) + plusStep, lo), hi))
                 if let minusRow = cell.minusRow {

@@ -80,9 +80,7 @@ public final class TikiTakaUpdate: UpdateRule {
     /// Moves the read A weights of `inputs` into C's rows of `states` (device layout).
     func transfer(_ inputs: [Int], read: [[Float]], layer l: Int, into states: inout [Float], device: any DeviceModel) {
         let m = widths[l + 1], slope = device.slopeSiemensPerState
-        let clips = device.clipsTargets
-        let lo = clips ? Float(device.stateRange.lowerBound) : -.greatestFiniteMagnitude
-        let hi = clips ? Float(device.stateRange.upperBound) : .greatestFiniteMagnitude
+        let (lo, hi) = device.targetBounds
         for (n, i) in inputs.enumerated() {
             for j in 0..<m {
                 let weightA = Double(read[2 * n][j]) - Double(read[2 * n + 1][j])
@@ -91,8 +89,7 @@ public final class TikiTakaUpdate: UpdateRule {
                     // Version 2: the buffer gathers the step; C takes whole device steps of it.
                     let h = buffers[l][i * m + j] + plus
                     let k = h >= up ? (h / up).rounded(.down) : (h <= -down ? -(-h / down).rounded(.down) : 0)
-                    plus = k > 0 ? k * up : -(-k) * down
-                    minus = k > 0 ? -k * down : (-k) * up
+                    (plus, minus) = DeviceStep.onPair(k, up: up, down: down)
                     buffers[l][i * m + j] = h - plus
                     if k == 0 { continue }
                 }

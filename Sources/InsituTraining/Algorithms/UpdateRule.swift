@@ -46,9 +46,7 @@ public struct StateUpdate: UpdateRule {
                         device: any DeviceModel, cell: UnitCell = .differentialPair) -> [[Float]] {
         let r = cell.rowsPerInput, plusRow = cell.plusRow, minusRow = cell.minusRow
         let slope = device.slopeSiemensPerState
-        let clips = device.clipsTargets
-        let lo = clips ? Float(device.stateRange.lowerBound) : -.greatestFiniteMagnitude
-        let hi = clips ? Float(device.stateRange.upperBound) : .greatestFiniteMagnitude
+        let (lo, hi) = device.targetBounds
         let rounding = device.stepRounding
         return states.enumerated().map { l, old in
             var t = old

@@ -36,6 +36,19 @@ public enum InSituTraining {
         return outcome
     }
 
+    /// A run of an in-situ method other than the paper's: the chip of `spec` (the job's, as the
+    /// method changes it), the update rule `make` builds for that chip and what it does to the
+    /// drawn initial states; no checkpoints (such a rule's own state is not saved).
+    static func run(_ job: TrainingJob, spec: ChipSpec, method: TrainingSpec.Method,
+                    rule make: (Chip) throws -> (rule: any UpdateRule, initial: (([[Float]]) -> [[Float]])?)) throws -> TrainingRun {
+        let chip = try ChipBuilder.chip(spec, network: job.network, seed: job.training.seed, accounting: job.accounting)
+        chip.trace = job.trace
+        let (rule, initial) = try make(chip)
+        let outcome = try run(on: chip, training: job.training, activation: job.activation, data: job.data, rule: rule, method: method,
+                              initial: initial, progress: job.progress)
+        return TrainingRun(chipSpec: spec, network: job.network, training: job.training, outcome: outcome, accelerator: chip)
+    }
+
     /// How often to save a run's state, and where it goes.
     public struct Checkpoints {
         public var interval: Int

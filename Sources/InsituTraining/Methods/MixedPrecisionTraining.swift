@@ -6,15 +6,10 @@ struct MixedPrecisionMethod: TrainingMethod {
     var summary: String { "in-situ, with steps gathered in digital accumulators until they reach a device step (Nandakumar 2020)" }
 
     func run(_ job: TrainingJob) throws -> TrainingRun {
-        let chip = try ChipBuilder.chip(job.chip, network: job.network, seed: job.training.seed, accounting: job.accounting)
-        chip.trace = job.trace
-        guard let thresholds = DeviceStep.of(chip.deviceModel, given: job.training.deviceStep) else {
-            throw UpdateRuleMismatch(description: "the mixed-precision method needs training.device_step for a \(chip.deviceModel.kind) device (its steps are not whole pulses)")
+        try InSituTraining.run(job, spec: job.chip, method: name) { chip in
+            let step = try DeviceStep.required(by: name, chip.deviceModel, given: job.training.deviceStep)
+            return (MixedPrecisionUpdate(learningRates: job.training.learningRatesVoltsSquared, upThreshold: step.up,
+                                         downThreshold: step.down, widths: job.network.layers), nil)
         }
-        let rule = MixedPrecisionUpdate(learningRates: job.training.learningRatesVoltsSquared, upThreshold: thresholds.up,
-                                        downThreshold: thresholds.down, widths: job.network.layers)
-        let outcome = try InSituTraining.run(on: chip, training: job.training, activation: job.activation, data: job.data,
-                                             rule: rule, method: name, progress: job.progress)
-        return TrainingRun(chipSpec: job.chip, network: job.network, training: job.training, outcome: outcome, accelerator: chip)
     }
 }
