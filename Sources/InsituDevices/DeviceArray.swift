@@ -79,6 +79,23 @@ public struct DeviceArray: Sendable {
         }
     }
 
+    /// Programs the devices at `indices` (ascending) from their remembered `states` (the whole
+    /// array's, updated) to `targets` (one per index), skipping every other device.
+    public mutating func program(at indices: UnsafeBufferPointer<Int>, states: UnsafeMutablePointer<Float>,
+                                 targets: UnsafePointer<Float>, verified: Bool = false,
+                                 rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
+        guard !indices.isEmpty else { return (Pulses(), 0) }
+        let model = self.model
+        return conductance.withUnsafeMutableBufferPointer { g in
+            faults.withUnsafeBufferPointer { f in
+                slopeFactor.withUnsafeBufferPointer { s in
+                    model.program(g.baseAddress!, faults: f.baseAddress!, factors: s.baseAddress!, states: states,
+                                  at: indices.baseAddress!, targets: targets, count: indices.count, verified: verified, rng: &rng)
+                }
+            }
+        }
+    }
+
     /// Relative standard deviation of each read.
     public var readNoise: Double { model.readNoise }
 }

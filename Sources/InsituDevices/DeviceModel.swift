@@ -51,6 +51,12 @@ public protocol DeviceModel: Sendable, Equatable {
     func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
                  states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                  rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
+    /// Programs the devices at `indices` (ascending; `count` of them, offsets from `g`, `faults`,
+    /// `factors` and `states`) to `targets` (one per index), as the row form does: the same
+    /// devices in the same order give the same result, without visiting the others.
+    func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                 states: UnsafeMutablePointer<Float>, at indices: UnsafePointer<Int>, targets: UnsafePointer<Float>,
+                 count: Int, verified: Bool, rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
     /// Programs one device to state `target` with program-and-verify (an initial write): as
     /// near the state's nominal conductance as its pulses reach. Open loop (`program`) by default.
     func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
@@ -102,14 +108,32 @@ extension DeviceModel {
     public func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
                         states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                         rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
+        programEach(count, device: { $0 }, g, faults: faults, factors: factors, states: states, targets: targets,
+                    verified: verified, rng: &rng)
+    }
+
+    public func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                        states: UnsafeMutablePointer<Float>, at indices: UnsafePointer<Int>, targets: UnsafePointer<Float>,
+                        count: Int, verified: Bool, rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
+        programEach(count, device: { indices[$0] }, g, faults: faults, factors: factors, states: states, targets: targets,
+                    verified: verified, rng: &rng)
+    }
+
+    /// Programs device `device(k)` to `targets[k]` for k = 0 ..< count, in that order: the one
+    /// loop behind the row form and the indexed form.
+    @inline(__always)
+    func programEach(_ count: Int, device: (Int) -> Int, _ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>,
+                     factors: UnsafePointer<Float>, states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>,
+                     verified: Bool, rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
         var pulses = Pulses(), driven = 0
         let rounding = verified ? nil : stepRounding
         for k in 0..<count {
-            let old = states[k], new = targets[k]
+            let d = device(k)
+            let old = states[d], new = targets[k]
             if new == old || !(rounding?.pulses(from: old, to: new) ?? true) { continue }
-            let p = verified ? programVerified(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
-                : program(&g[k], fault: faults[k], factor: factors[k], from: old, to: new, rng: &rng)
-            states[k] = rememberedState(target: new, conductance: g[k])
+            let p = verified ? programVerified(&g[d], fault: faults[d], factor: factors[d], from: old, to: new, rng: &rng)
+                : program(&g[d], fault: faults[d], factor: factors[d], from: old, to: new, rng: &rng)
+            states[d] = rememberedState(target: new, conductance: g[d])
             guard p.sets + p.resets > 0 else { continue }
             driven += 1
             pulses += p

@@ -46,6 +46,9 @@ public protocol ProgrammableCrossbar: Accelerator {
     var states: [[Float]] { get }
     /// Runs `work` on the digital side, then programs every device to `targets` (device layout).
     func program(targets: [[Float]], phase: Phase, after work: [DigitalWork]) throws
+    /// As `program(targets:phase:after:)` with every device not in `changes` (per layer) kept
+    /// at its state: the same result, visiting only the devices that move.
+    func program(changes: [StateChanges], phase: Phase, after work: [DigitalWork]) throws
     /// Reads every device back; `backpropWeights` become the measured G+ - G-.
     func readBack() throws
     /// Reads some device rows of one layer as a read-back reads them, charged to `phase`, and
@@ -76,6 +79,13 @@ public protocol WeightStore: Accelerator {
 
 extension Accelerator {
     public var ranges: RangeCounts? { nil }
+}
+
+extension ProgrammableCrossbar {
+    public func program(changes: [StateChanges], phase: Phase, after work: [DigitalWork]) throws {
+        precondition(changes.count == states.count, "one set of changes per layer")
+        try program(targets: zip(changes, states).map { $0.applied(to: $1) }, phase: phase, after: work)
+    }
 }
 
 extension WeightStore {

@@ -27,7 +27,9 @@ extension Chip: ParallelProgrammable {
         precondition(spec.pulseGenerators != nil, "a parallel update needs the tiles' pulse generators")
         precondition(trains.count == layers.count && zip(trains, layers).allSatisfy { $0.rowPulses.count == $1.inputs && $0.columnPulses.count == $1.outputs },
                      "one train per row and column of every layer")
-        try programSegment(targets, phase: phase, after: described, trains: trains)
+        precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
+                     "one target per device of every layer")
+        try programSegment(.states(targets), phase: phase, after: described, trains: trains)
     }
 
     /// Each tile's share of the parallel update at `now`: its pulse generators draw every slot

@@ -8,16 +8,29 @@ extension Chip {
     /// Runs `work` on the digital unit (gate-voltage arithmetic and its buffer traffic), then
     /// programs every layer's devices to `targets` (device layout), row by row.
     public func program(targets: [[Float]], phase: Phase, after described: [DigitalWork] = []) throws {
-        try programSegment(targets, phase: phase, after: described, trains: nil)
+        precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
+                     "one target per device of every layer")
+        try programSegment(.states(targets), phase: phase, after: described, trains: nil)
+    }
+
+    /// Programs only the devices in `changes` (per layer): the rows without a change are not visited.
+    public func program(changes: [StateChanges], phase: Phase, after described: [DigitalWork]) throws {
+        precondition(changes.count == layers.count && zip(changes, layers).allSatisfy { ($0.indices.last ?? -1) < $1.states.count },
+                     "changes to devices of every layer")
+        try programSegment(.changes(changes), phase: phase, after: described, trains: nil)
+    }
+
+    /// What a programming segment sets: every device's state, or the states of some devices.
+    enum ProgramTargets {
+        case states([[Float]])
+        case changes([StateChanges])
     }
 
     /// A programming segment: `described` on the digital unit, then the devices set to `targets`
     /// row by row, or, with `trains`, in one parallel update per tile (`programInParallel`).
-    func programSegment(_ targets: [[Float]], phase: Phase, after described: [DigitalWork], trains: [PulseTrains]?) throws {
+    func programSegment(_ targets: ProgramTargets, phase: Phase, after described: [DigitalWork], trains: [PulseTrains]?) throws {
         let dataflow = spec.digital.gradientDataflow, images = trainingBatch, registers = spec.digital.accumulatorRegisters
         let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
-        precondition(targets.count == layers.count && zip(targets, layers).allSatisfy { $0.count == $1.states.count },
-                     "one target per device of every layer")
         try segment(phase, work: {
             programRows(targets, phase: phase)
         }, start: {
@@ -41,17 +54,54 @@ extension Chip {
         }
     }
 
-    /// Sets every layer's devices to `targets` (device layout) through the controller, row job
-    /// by row job, keeping each job's result for its time and energy; an update's changed
+    /// Sets every layer's devices to `targets` through the controller, row job by row job,
+    /// keeping each job's result for its time and energy; an update's changed
     /// states, and those at an end of the state range, go to the range counts (each device
     /// once, on its layer's first copy).
-    func programRows(_ targets: [[Float]], phase: Phase) {
-        rowResults = rowJobs.map { job in
-            let m = layers[job.layer].outputs
-            return targets[job.layer].withUnsafeBufferPointer { all in
-                let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
-                return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
-                                             verified: phase == .program, rng: &programRNG)
+    func programRows(_ targets: ProgramTargets, phase: Phase) {
+        let verified = phase == .program
+        switch targets {
+        case .states(let targets):
+            rowResults = rowJobs.map { job in
+                let m = layers[job.layer].outputs
+                return targets[job.layer].withUnsafeBufferPointer { all in
+                    let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
+                    return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
+                                                 verified: verified, rng: &programRNG)
+                }
+            }
+        case .changes(let changes):
+            // Only the jobs of rows with a change are visited, in the order of every job (the
+            // programming noise is drawn in that order).
+            var touched: [(job: Int, changes: Range<Int>)] = []
+            for (l, layerChanges) in changes.enumerated() {
+                let m = layers[l].outputs
+                layerChanges.indices.withUnsafeBufferPointer { indices in
+                    var start = 0
+                    while start < indices.count {
+                        // The changes of one device row: positions start ..< end.
+                        let row = indices[start] / m, rowEnd = (row + 1) * m
+                        var end = start + 1
+                        while end < indices.count && indices[end] < rowEnd { end += 1 }
+                        for job in jobsOfRow[l][row] { touched.append((job, start..<end)) }
+                        start = end
+                    }
+                }
+            }
+            touched.sort { $0.job < $1.job }
+            rowResults = [UpdateController.RowResult](repeating: UpdateController.RowResult(), count: rowJobs.count)
+            for (index, rowChanges) in touched {
+                let job = rowJobs[index], layerChanges = changes[job.layer]
+                let first = job.row * layers[job.layer].outputs
+                // A row split over tiles: this job's columns only.
+                let at = layerChanges.positions(of: (first + job.columns.lowerBound)..<(first + job.columns.upperBound), within: rowChanges)
+                guard !at.isEmpty else { continue }
+                rowResults[index] = layerChanges.indices.withUnsafeBufferPointer { indices in
+                    layerChanges.targets.withUnsafeBufferPointer { targets in
+                        controller.programDevices(UnsafeBufferPointer(rebasing: indices[at]), of: crossbars[copyIndex[job.layer][job.replica]],
+                                                  row: job.row, targets: targets.baseAddress! + at.lowerBound, verified: verified, rng: &programRNG)
+                    }
+                }
             }
         }
         if phase == .update {
@@ -107,10 +157,17 @@ extension Chip {
         let changed = inputsChanged ?? crossbars.map { [Bool](repeating: true, count: $0.inputs) }
         for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
+            // One device against a reference (or none): w = G - G_ref, as `UnitCell.weight` forms it.
+            let single = cell.rowFactors == [1], reference = Float(cell.referenceSiemens)
             layer.states.withUnsafeBufferPointer { states in
                 layer.readback.withUnsafeMutableBufferPointer { w in
                     for i in 0..<layer.inputs where changed[k][i] {
-                        for j in 0..<m { w[i * m + j] = cell.weight { nominal(states[(r * i + $0) * m + j]) } }
+                        if single {
+                            let s = states.baseAddress! + i * m, row = w.baseAddress! + i * m
+                            for j in 0..<m { row[j] = nominal(s[j]) - reference }
+                        } else {
+                            for j in 0..<m { w[i * m + j] = cell.weight { nominal(states[(r * i + $0) * m + j]) } }
+                        }
                     }
                 }
             }

@@ -18,6 +18,8 @@ public final class Chip: ProgrammableCrossbar {
     public let deviceModel: any DeviceModel
     /// Every row operation, in the order rows are programmed and read.
     let rowJobs: [RowJob]
+    /// The row jobs of each layer's device rows (per layer, per device row: ascending indices into `rowJobs`).
+    let jobsOfRow: [[[Int]]]
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
@@ -138,6 +140,9 @@ public final class Chip: ProgrammableCrossbar {
         replicaBlocks = byReplica
         precondition(placements.joined().allSatisfy { $0.rowsPerInput == spec.cell.rowsPerInput }, "blocks placed for the chip's unit cell")
         rowJobs = Self.rowJobs(byReplica, widths: widths, rowsPerInput: spec.cell.rowsPerInput)
+        var jobsOfRow = widths.dropLast().map { [[Int]](repeating: [], count: spec.cell.rowsPerInput * $0) }
+        for (index, job) in rowJobs.enumerated() { jobsOfRow[job.layer][job.row].append(index) }
+        self.jobsOfRow = jobsOfRow
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }

@@ -64,6 +64,32 @@ public struct UpdateController: Sendable {
         return result
     }
 
+    /// Programs the devices at `indices` (ascending, all on device row `row` of `layer`) to
+    /// `targets` (one per index), as `programRow` programs them with the other devices' targets
+    /// at their states.
+    public func programDevices(_ indices: UnsafeBufferPointer<Int>, of layer: CrossbarLayer, row: Int, targets: UnsafePointer<Float>,
+                               verified: Bool = false, rng: inout RandomStream) -> RowResult {
+        var result = RowResult()
+        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        layer.states.withUnsafeBufferPointer { states in
+            for (k, d) in indices.enumerated() where states[d] != targets[k] {
+                result.changed += 1
+                if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
+            }
+        }
+        result.statesChanged = result.changed > 0
+        guard result.statesChanged else { return result }
+        layer.withDevices { d in
+            layer.states.withUnsafeMutableBufferPointer { states in
+                let done = d.program(at: indices, states: states.baseAddress!, targets: targets, verified: verified, rng: &rng)
+                result.pulses = done.pulses
+                result.columnsDriven = done.driven
+            }
+        }
+        if result.columnsDriven > 0 { layer.refresh(input: row / layer.cell.rowsPerInput) }
+        return result
+    }
+
     /// Time to program one row: row setup, then as many RESET pulse slots as the device
     /// that needed most RESET pulses, and as many SET slots (all columns of a row are pulsed
     /// together; the 1T1R cell needs at most one of each).

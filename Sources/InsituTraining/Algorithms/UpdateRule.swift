@@ -36,9 +36,76 @@ public struct StateUpdate: UpdateRule {
         guard let chip = accelerator as? any ProgrammableCrossbar else {
             throw UpdateRuleMismatch(description: "the in-situ state update needs a programmable crossbar")
         }
-        try chip.program(targets: targets(gradients, batchSize: batchSize, states: chip.states, widths: chip.widths,
-                                          device: chip.deviceModel, cell: chip.cell),
-                         phase: .update, after: work(weights: gradients.reduce(0) { $0 + $1.count }))
+        let work = work(weights: gradients.reduce(0) { $0 + $1.count })
+        // Steps that round to whole pulses leave most devices where they are: only those that move are visited.
+        if chip.deviceModel.stepRounding != nil {
+            try chip.program(changes: changes(gradients, batchSize: batchSize, states: chip.states, widths: chip.widths,
+                                              device: chip.deviceModel, cell: chip.cell),
+                             phase: .update, after: work)
+        } else {
+            try chip.program(targets: targets(gradients, batchSize: batchSize, states: chip.states, widths: chip.widths,
+                                              device: chip.deviceModel, cell: chip.cell),
+                             phase: .update, after: work)
+        }
+    }
+
+    /// The devices whose state the update moves by at least one pulse, and their new states
+    /// (the entries of `targets` that differ from `states`), per layer in ascending order.
+    /// A column whose largest gradient cannot move a device by half a pulse is not visited.
+    public func changes(_ gradients: [[Float]], batchSize: Int, states: [[Float]], widths: [Int],
+                        device: any DeviceModel, cell: UnitCell = .differentialPair) -> [StateChanges] {
+        let r = cell.rowsPerInput, plusRow = cell.plusRow, minusRow = cell.minusRow
+        let slope = device.slopeSiemensPerState
+        let (lo, hi) = device.targetBounds
+        let rounding = device.stepRounding
+        // The cell's stepped rows in ascending order, each with its sign.
+        let rows = [(plusRow, Float(1))] + (minusRow.map { [($0, Float(-1))] } ?? [])
+        let stepped = rows.sorted { $0.0 < $1.0 }
+        return states.enumerated().map { l, old in
+            var changes = StateChanges()
+            let inputs = widths[l], outputs = widths[l + 1]
+            let scale = Float(-learningRates[l] * slope / Double(batchSize))
+            gradients[l].withUnsafeBufferPointer { g in
+                old.withUnsafeBufferPointer { s in
+                    let columns = Self.candidateColumns(g, inputs: inputs, outputs: outputs, scale: scale,
+                                                        bounds: (lo, hi), rounding: rounding)
+                    guard !columns.isEmpty else { return }
+                    for i in 0..<inputs {
+                        let row = g.baseAddress! + i * outputs
+                        if !VectorMath.anyNonzero(row, outputs) { continue }
+                        for (k, sign) in stepped {
+                            let base = (r * i + k) * outputs
+                            for j in columns {
+                                let was = s[base + j], new = min(max(was + sign * (scale * row[j]), lo), hi)
+                                if new != was && (rounding?.pulses(from: was, to: new) ?? true) { changes.append(base + j, new) }
+                            }
+                        }
+                    }
+                }
+            }
+            return changes
+        }
+    }
+
+    /// The columns in which some device may move (ascending): all of them, unless the steps
+    /// round to whole pulses and the targets are not clipped (a clip can move a device whatever
+    /// its step); then those whose largest step x could reach half a pulse of the finer
+    /// direction. A state s and its target fl(s + x) are at most 2|x| apart (s itself is a
+    /// float within |x| of s + x), so a column below 2|x| L < 1/2 moves no device.
+    static func candidateColumns(_ g: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int, scale: Float,
+                                 bounds: (lo: Float, hi: Float), rounding: StepRounding?) -> [Int] {
+        guard let rounding, bounds.lo == -.greatestFiniteMagnitude && bounds.hi == .greatestFiniteMagnitude else { return Array(0..<outputs) }
+        var largest = [Float](repeating: 0, count: outputs)
+        largest.withUnsafeMutableBufferPointer { largest in
+            for i in 0..<inputs {
+                let row = g.baseAddress! + i * outputs
+                // A NaN is dropped: its step never pulses.
+                for j in 0..<outputs { let a = abs(row[j]); largest[j] = a > largest[j] ? a : largest[j] }
+            }
+        }
+        let levels = Double(max(rounding.upLevels, rounding.downLevels))
+        // |fl(scale g)| <= |scale| |g| (1 + 2^-24): the margin covers it.
+        return (0..<outputs).filter { j in !(2 * Double(abs(scale)) * Double(largest[j]) * (1 + 0x1p-20) * levels < 0.5) }
     }
 
     /// The new states of every device (device layout) for layers of `widths`.
