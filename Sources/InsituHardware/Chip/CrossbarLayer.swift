@@ -100,12 +100,24 @@ public final class CrossbarLayer {
         let factors = cell.rowFactors
         if factors == [1] && wireOhms == nil {
             // One device per weight (against a reference, or none): the same sums without the closures.
-            let g = devices.conductance, reference = Float(cell.referenceSiemens)
-            for j in 0..<m { weights[i * m + j] = g[i * m + j] - reference }
-            for (b, columns) in columnBlocks.enumerated() {
-                var sum = cell.referenceSiemens
-                for j in columns { sum += Double(g[i * m + j]) }
-                rowPairSums[b * inputs + i] = sum
+            let reference = Float(cell.referenceSiemens)
+            devices.conductance.withUnsafeBufferPointer { g in
+                weights.withUnsafeMutableBufferPointer { w in
+                    let row = g.baseAddress! + i * m, out = w.baseAddress! + i * m
+                    for j in 0..<m { out[j] = row[j] - reference }
+                    // The block's devices summed in four lanes (independent additions), then its reference.
+                    for (b, columns) in columnBlocks.enumerated() {
+                        var lanes = (0.0, 0.0, 0.0, 0.0)
+                        var j = columns.lowerBound
+                        while j + 4 <= columns.upperBound {
+                            lanes.0 += Double(row[j]); lanes.1 += Double(row[j + 1])
+                            lanes.2 += Double(row[j + 2]); lanes.3 += Double(row[j + 3])
+                            j += 4
+                        }
+                        while j < columns.upperBound { lanes.0 += Double(row[j]); j += 1 }
+                        rowPairSums[b * inputs + i] = cell.referenceSiemens + ((lanes.0 + lanes.1) + (lanes.2 + lanes.3))
+                    }
+                }
             }
             return
         }

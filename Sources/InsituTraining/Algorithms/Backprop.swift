@@ -14,6 +14,8 @@ public struct Backprop {
     var probabilities: [Float]
     /// The machine's number formats for errors and gradients, if it rounds them.
     public var rounding: (any TensorRounding)?
+    /// Per layer, whether each gradient row is still zero since the last `clear`.
+    var zeroRows: [[Bool]]
 
     public init(widths: [Int], activation: Activation) {
         self.widths = widths
@@ -21,11 +23,20 @@ public struct Backprop {
         gradients = zip(widths, widths.dropFirst()).map { [Float](repeating: 0, count: $0 * $1) }
         deltas = widths.dropFirst().map { [Float](repeating: 0, count: $0) }
         probabilities = [Float](repeating: 0, count: widths.last!)
+        zeroRows = widths.dropLast().map { [Bool](repeating: true, count: $0) }
     }
 
-    /// Sets every gradient to zero (after an update).
+    /// Sets every gradient to zero (after an update): the rows added to since the last time.
     public mutating func clear() {
-        for l in gradients.indices { gradients[l].withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        for l in gradients.indices {
+            let m = widths[l + 1]
+            gradients[l].withUnsafeMutableBufferPointer { g in
+                for i in zeroRows[l].indices where !zeroRows[l][i] {
+                    UnsafeMutableBufferPointer(rebasing: g[(i * m)..<((i + 1) * m)]).update(repeating: 0)
+                    zeroRows[l][i] = true
+                }
+            }
+        }
     }
 
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the errors.
@@ -81,9 +92,9 @@ public struct Backprop {
                 pass.activations[l].withUnsafeBufferPointer { all in
                     let a = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
                     deltas[l].withUnsafeBufferPointer { d in
+                        let rounding = self.rounding
                         gradients[l].withUnsafeMutableBufferPointer { g in
-                            DigitalMath.accumulate(a, d, into: g)
-                            if let rounding, !rounding.roundChangedGradients(g, inputs: a, errors: d) { rounding.roundGradients(g) }
+                            zeroRows[l].withUnsafeMutableBufferPointer { zero in Self.add(a, d, into: g, zeroRows: zero, rounding: rounding) }
                         }
                     }
                 }
@@ -120,5 +131,37 @@ public struct Backprop {
             work.append(DigitalWork(.write, n * k, phase: .gradient, layer: l + 1))
         }
         return work
+    }
+
+    /// Adds the product of inputs `a` and errors `d` to gradient `g` and rounds the sums it
+    /// changed. A row that was zero and takes the same input as an earlier such row of this
+    /// product ends up equal to it (the same sums, rounded alike): it is copied, not recomputed.
+    static func add(_ a: UnsafeBufferPointer<Float>, _ d: UnsafeBufferPointer<Float>, into g: UnsafeMutableBufferPointer<Float>,
+                    zeroRows zero: UnsafeMutableBufferPointer<Bool>, rounding: (any TensorRounding)?) {
+        let m = d.count
+        // The rows to compute (their inputs; 0 elsewhere), and the copies: (row, row it equals).
+        var computed = [Float](repeating: 0, count: a.count)
+        var copies: [(row: Int, source: Int)] = []
+        // The last zero row computed for each input value, by a hash of its bits (a miss only costs a computation).
+        var seen = [Int](repeating: -1, count: 256)
+        for i in 0..<a.count where a[i] != 0 {
+            let bits = a[i].bitPattern
+            let slot = Int((bits ^ (bits >> 8) ^ (bits >> 16) ^ (bits >> 24)) & 255)
+            if zero[i] && seen[slot] >= 0 && a[seen[slot]].bitPattern == bits {
+                copies.append((i, seen[slot]))
+            } else {
+                computed[i] = a[i]
+                if zero[i] { seen[slot] = i }
+            }
+            zero[i] = false
+        }
+        computed.withUnsafeBufferPointer { c in
+            DigitalMath.accumulate(c, d, into: g)
+            let rounded = rounding.map { $0.roundChangedGradients(g, inputs: c, errors: d) } ?? true
+            for (row, source) in copies {
+                (g.baseAddress! + row * m).update(from: g.baseAddress! + source * m, count: m)
+            }
+            if !rounded { rounding!.roundGradients(g) }
+        }
     }
 }

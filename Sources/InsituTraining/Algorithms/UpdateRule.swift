@@ -70,13 +70,17 @@ public struct StateUpdate: UpdateRule {
                     let columns = Self.candidateColumns(g, inputs: inputs, outputs: outputs, scale: scale,
                                                         bounds: (lo, hi), rounding: rounding)
                     guard !columns.isEmpty else { return }
+                    // A step x below this moves no device by half a pulse (the bound of `candidateColumns`).
+                    let least = Self.leastMovingStep(scale: scale, bounds: (lo, hi), rounding: rounding)
                     for i in 0..<inputs {
                         let row = g.baseAddress! + i * outputs
                         if !VectorMath.anyNonzero(row, outputs) { continue }
                         for (k, sign) in stepped {
                             let base = (r * i + k) * outputs
                             for j in columns {
-                                let was = s[base + j], new = min(max(was + sign * (scale * row[j]), lo), hi)
+                                let x = scale * row[j]
+                                if Double(abs(x)) < least { continue }
+                                let was = s[base + j], new = min(max(was + sign * x, lo), hi)
                                 if new != was && (rounding?.pulses(from: was, to: new) ?? true) { changes.append(base + j, new) }
                             }
                         }
@@ -103,9 +107,17 @@ public struct StateUpdate: UpdateRule {
                 for j in 0..<outputs { let a = abs(row[j]); largest[j] = a > largest[j] ? a : largest[j] }
             }
         }
-        let levels = Double(max(rounding.upLevels, rounding.downLevels))
         // |fl(scale g)| <= |scale| |g| (1 + 2^-24): the margin covers it.
-        return (0..<outputs).filter { j in !(2 * Double(abs(scale)) * Double(largest[j]) * (1 + 0x1p-20) * levels < 0.5) }
+        let least = leastMovingStep(scale: scale, bounds: bounds, rounding: rounding)
+        return (0..<outputs).filter { j in !(Double(abs(scale)) * Double(largest[j]) * (1 + 0x1p-20) < least) }
+    }
+
+    /// The step |x| below which no device moves: 2 |x| L (1 + 2^-20) < 1/2 with L the finer
+    /// direction's levels (see `candidateColumns`); 0 (every step is tried) when the targets are
+    /// clipped or the steps do not round to pulses.
+    static func leastMovingStep(scale: Float, bounds: (lo: Float, hi: Float), rounding: StepRounding?) -> Double {
+        guard let rounding, bounds.lo == -.greatestFiniteMagnitude && bounds.hi == .greatestFiniteMagnitude else { return 0 }
+        return 0.5 / (2 * Double(max(rounding.upLevels, rounding.downLevels)) * (1 + 0x1p-20))
     }
 
     /// The new states of every device (device layout) for layers of `widths`.
