@@ -30,6 +30,14 @@ public struct ExactInteger: Sendable, Hashable, Comparable, CustomStringConverti
         __gmpz_set_ui(storage.value, UInt(value))
     }
 
+    /// `value` x 10^`exponent` (exponent >= 0).
+    public init(_ value: UInt64, timesTenToThe exponent: Int) {
+        precondition(exponent >= 0, "a non-negative power of ten")
+        storage = Storage()
+        __gmpz_ui_pow_ui(storage.value, 10, UInt(exponent))
+        __gmpz_mul_ui(storage.value, storage.value, UInt(value))
+    }
+
     /// The integer nearest to `value` (which must be finite); ties away from zero.
     public init(rounding value: Double) {
         precondition(value.isFinite, "ExactInteger from a non-finite Double")

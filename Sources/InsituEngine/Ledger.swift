@@ -123,22 +123,30 @@ public final class Ledger {
     /// Quanta of a charge too large for the Int64 path (above about 9 uJ), taken from the
     /// shortest decimal that round-trips the Double, so that "2.0" J is exactly 2e24 quanta.
     static func largeQuanta(joules: Double) -> ExactInteger {
-        let text = "\(joules)".lowercased()
-        let parts = text.split(separator: "e")
-        let mantissa = String(parts[0])
-        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let pieces = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = String(pieces[0])
-        let fraction = pieces.count > 1 ? String(pieces[1]) : ""
-        // value = digits * 10^(exponent - fraction.count); quanta = value * 10^24.
-        var digits = whole + fraction
-        let shift = exponent - fraction.count + quantumDecimals
-        if shift >= 0 {
-            digits += String(repeating: "0", count: shift)
-        } else {
-            digits = String(digits.dropLast(min(-shift, digits.count)))
+        // The decimal's digits as one integer (at most 17 significant ones, so they fit), the
+        // digits after its point, and its exponent: value = digits x 10^(exponent - fraction).
+        var digits: UInt64 = 0, fraction = 0, exponent = 0, negativeExponent = false
+        var inFraction = false, inExponent = false, negative = false
+        for c in joules.description.utf8 {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let d = Int(c - UInt8(ascii: "0"))
+                if inExponent { exponent = exponent * 10 + d } else {
+                    digits = digits * 10 + UInt64(d)
+                    if inFraction { fraction += 1 }
+                }
+            case UInt8(ascii: "."): inFraction = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+            case UInt8(ascii: "-"): if inExponent { negativeExponent = true } else { negative = true }
+            default: break
+            }
         }
-        return ExactInteger(decimal: digits.isEmpty ? "0" : digits) ?? ExactInteger(rounding: joules * 1e24)
+        // quanta = value x 10^24, the digits below one quantum dropped.
+        let shift = (negativeExponent ? -exponent : exponent) - fraction + quantumDecimals
+        var whole = digits
+        for _ in 0..<min(max(-shift, 0), 20) { whole /= 10 }
+        let magnitude = ExactInteger(whole, timesTenToThe: max(shift, 0))
+        return negative ? ExactInteger() - magnitude : magnitude
     }
 
     /// Energy of one account in quanta (1e-24 J).

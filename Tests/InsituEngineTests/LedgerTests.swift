@@ -34,6 +34,31 @@ import Testing
         #expect(second == whole)
     }
 
+    /// Large charges take the quanta of the shortest decimal that round-trips the Double; the
+    /// digits are read without building the decimal string of 10^24 x the value.
+    @Test func largeChargesTakeTheirShortestDecimalsQuanta() {
+        /// The decimal written out and parsed, as the quanta are defined.
+        func written(_ joules: Double) -> ExactInteger {
+            let text = "\(joules)".lowercased()
+            let parts = text.split(separator: "e")
+            let exponent = parts.count > 1 ? Int(parts[1])! : 0
+            let pieces = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+            var digits = String(pieces[0]) + (pieces.count > 1 ? String(pieces[1]) : "")
+            let shift = exponent - (pieces.count > 1 ? pieces[1].count : 0) + 24
+            if shift >= 0 { digits += String(repeating: "0", count: shift) } else { digits = String(digits.dropLast(min(-shift, digits.count))) }
+            return ExactInteger(decimal: digits.isEmpty || digits == "-" ? "0" : digits)!
+        }
+        var rng = SplitMix(seed: 7)
+        var values: [Double] = [1e-5, 2.0, 0.1, 1e16, 9007199254740993, 1.7976931348623157e308, 12345.678, 0.0001234567890123456,
+                                5e-324, -2.5e-3, 1e-30, 123456789012345678]
+        for _ in 0..<2_000 {
+            let mantissa = Double(rng.next() >> 11) * 0x1p-53
+            values.append(mantissa * pow(10, Double(Int(rng.next() % 60) - 30)))
+        }
+        for v in values { #expect(Ledger.largeQuanta(joules: v) == written(v), "\(v)") }
+        #expect(Ledger.largeQuanta(joules: 2.0) == ExactInteger(decimal: "2000000000000000000000000")!)
+    }
+
     @Test func spillsToGMPWithoutOverflow() {
         let ledger = Ledger()
         let a = ledger.account(component: "big", action: "op", phase: "p")

@@ -3,9 +3,9 @@
 /// devices where they are, and a chip need not visit those.
 public struct StateChanges: Sendable, Equatable {
     /// Device indices in the layer's device layout, ascending, each once.
-    public private(set) var indices: [Int] = []
+    public internal(set) var indices: [Int] = []
     /// The new state of each device in `indices`.
-    public private(set) var targets: [Float] = []
+    public internal(set) var targets: [Float] = []
 
     public init() {}
 

@@ -66,22 +66,24 @@ public struct StateUpdate: UpdateRule {
             let inputs = widths[l], outputs = widths[l + 1]
             let scale = Float(-learningRates[l] * slope / Double(batchSize))
             gradients[l].withUnsafeBufferPointer { g in
+                // A row whose gradient is zero (an undriven input) keeps its states.
+                let driven = (0..<inputs).filter { VectorMath.anyNonzero(g.baseAddress! + $0 * outputs, outputs) }
+                let columns = Self.candidateColumns(g, rows: driven, outputs: outputs, scale: scale, bounds: (lo, hi), rounding: rounding)
+                guard !columns.isEmpty else { return }
+                // A step x below this moves no device by half a pulse (the bound of `candidateColumns`).
+                let least = Self.leastMovingStep(scale: scale, bounds: (lo, hi), rounding: rounding)
                 old.withUnsafeBufferPointer { s in
-                    let columns = Self.candidateColumns(g, inputs: inputs, outputs: outputs, scale: scale,
-                                                        bounds: (lo, hi), rounding: rounding)
-                    guard !columns.isEmpty else { return }
-                    // A step x below this moves no device by half a pulse (the bound of `candidateColumns`).
-                    let least = Self.leastMovingStep(scale: scale, bounds: (lo, hi), rounding: rounding)
-                    for i in 0..<inputs {
-                        let row = g.baseAddress! + i * outputs
-                        if !VectorMath.anyNonzero(row, outputs) { continue }
-                        for (k, sign) in stepped {
-                            let base = (r * i + k) * outputs
-                            for j in columns {
-                                let x = scale * row[j]
-                                if Double(abs(x)) < least { continue }
-                                let was = s[base + j], new = min(max(was + sign * x, lo), hi)
-                                if new != was && (rounding?.pulses(from: was, to: new) ?? true) { changes.append(base + j, new) }
+                    columns.withUnsafeBufferPointer { columns in
+                        for i in driven {
+                            let row = g.baseAddress! + i * outputs
+                            for (k, sign) in stepped {
+                                let base = (r * i + k) * outputs
+                                for j in columns {
+                                    let x = scale * row[j]
+                                    if Double(abs(x)) < least { continue }
+                                    let was = s[base + j], new = min(max(was + sign * x, lo), hi)
+                                    if new != was && (rounding?.pulses(from: was, to: new) ?? true) { changes.append(base + j, new) }
+                                }
                             }
                         }
                     }
@@ -94,14 +96,14 @@ public struct StateUpdate: UpdateRule {
     /// The columns in which some device may move (ascending): all of them, unless the steps
     /// round to whole pulses and the targets are not clipped (a clip can move a device whatever
     /// its step); then those whose largest step x could reach half a pulse of the finer
-    /// direction. A state s and its target fl(s + x) are at most 2|x| apart (s itself is a
+    /// direction, over the gradient's `rows`. A state s and its target fl(s + x) are at most 2|x| apart (s itself is a
     /// float within |x| of s + x), so a column below 2|x| L < 1/2 moves no device.
-    static func candidateColumns(_ g: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int, scale: Float,
+    static func candidateColumns(_ g: UnsafeBufferPointer<Float>, rows: [Int], outputs: Int, scale: Float,
                                  bounds: (lo: Float, hi: Float), rounding: StepRounding?) -> [Int] {
         guard let rounding, bounds.lo == -.greatestFiniteMagnitude && bounds.hi == .greatestFiniteMagnitude else { return Array(0..<outputs) }
         var largest = [Float](repeating: 0, count: outputs)
         largest.withUnsafeMutableBufferPointer { largest in
-            for i in 0..<inputs {
+            for i in rows {
                 let row = g.baseAddress! + i * outputs
                 // A NaN is dropped: its step never pulses.
                 for j in 0..<outputs { let a = abs(row[j]); largest[j] = a > largest[j] ? a : largest[j] }
