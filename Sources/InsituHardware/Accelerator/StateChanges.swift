@@ -3,11 +3,20 @@
 /// devices where they are, and a chip need not visit those.
 public struct StateChanges: Sendable, Equatable {
     /// Device indices in the layer's device layout, ascending, each once.
-    public internal(set) var indices: [Int] = []
+    public private(set) var indices: [Int] = []
     /// The new state of each device in `indices`.
-    public internal(set) var targets: [Float] = []
+    public private(set) var targets: [Float] = []
 
     public init() {}
+
+    /// The changes to devices `indices` (ascending, each once), to states `targets` (one each).
+    public init(indices: [Int], targets: [Float]) {
+        precondition(indices.count == targets.count, "one target per device")
+        precondition(zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 } && (indices.first ?? 0) >= 0,
+                     "state changes in ascending device order")
+        self.indices = indices
+        self.targets = targets
+    }
 
     /// Adds device `index` (above every index added so far) with its new state.
     @inline(__always)

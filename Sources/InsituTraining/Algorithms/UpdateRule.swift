@@ -70,24 +70,39 @@ public struct StateUpdate: UpdateRule {
                 let driven = (0..<inputs).filter { VectorMath.anyNonzero(g.baseAddress! + $0 * outputs, outputs) }
                 let columns = Self.candidateColumns(g, rows: driven, outputs: outputs, scale: scale, bounds: (lo, hi), rounding: rounding)
                 guard !columns.isEmpty else { return }
-                // A step x below this moves no device by half a pulse (the bound of `candidateColumns`).
-                let least = Self.leastMovingStep(scale: scale, bounds: (lo, hi), rounding: rounding)
-                old.withUnsafeBufferPointer { s in
-                    columns.withUnsafeBufferPointer { columns in
-                        for i in driven {
-                            let row = g.baseAddress! + i * outputs
-                            for (k, sign) in stepped {
-                                let base = (r * i + k) * outputs
-                                for j in columns {
-                                    let x = scale * row[j]
-                                    if Double(abs(x)) < least { continue }
-                                    let was = s[base + j], new = min(max(was + sign * x, lo), hi)
-                                    if new != was && (rounding?.pulses(from: was, to: new) ?? true) { changes.append(base + j, new) }
+                let up = Double(rounding?.upLevels ?? 0), down = Double(rounding?.downLevels ?? 0)
+                // Every candidate is written and the count advanced by whether it moves: no branch
+                // to mispredict on a step near the threshold.
+                let capacity = driven.count * stepped.count * columns.count
+                var n = 0
+                var moved: [Float] = []
+                let indices = [Int](unsafeUninitializedCapacity: capacity) { indices, written in
+                    moved = [Float](unsafeUninitializedCapacity: capacity) { targets, writtenTargets in
+                        old.withUnsafeBufferPointer { s in
+                            columns.withUnsafeBufferPointer { columns in
+                                for i in driven {
+                                    let row = g.baseAddress! + i * outputs
+                                    for (k, sign) in stepped {
+                                        let base = (r * i + k) * outputs
+                                        for j in columns {
+                                            let was = s[base + j], new = min(max(was + sign * (scale * row[j]), lo), hi)
+                                            // As `StepRounding.pulses(from:to:)`: |d| L of at least one half, finite.
+                                            let d = Double(new) - Double(was), v = abs(d) * (d > 0 ? up : down)
+                                            let pulses = (v >= 0.5 ? 1 : 0) & (v < .infinity ? 1 : 0)
+                                            let differs = new != was ? 1 : 0
+                                            indices[n] = base + j
+                                            targets[n] = new
+                                            n += rounding == nil ? differs : differs & pulses
+                                        }
+                                    }
                                 }
                             }
                         }
+                        writtenTargets = n
                     }
+                    written = n
                 }
+                changes = StateChanges(indices: indices, targets: moved)
             }
             return changes
         }
