@@ -33,6 +33,8 @@ public struct ArchDesign: Sendable, Equatable {
 
     /// Decodes a merged tree.
     public static func decode(_ tree: ArchValue) throws -> ArchDesign {
+        // A top-level `device: NAME` swaps in a device of the library (DeviceLibrary).
+        let tree = try DeviceLibrary.resolve(tree)
         let top = try MappingReader(tree, path: "", keys: ["name", "description", "extends", "chip", "network", "training", "input"]
                                         + AcceleratorKinds.sections,
                                     optional: Set(["description", "extends"] + AcceleratorKinds.sections))

@@ -184,7 +184,7 @@ extension ArchDesign {
 
     /// A merged tree as JSON.
     static func resolvedJSON(_ tree: ArchValue) throws -> Data {
-        try JSONSerialization.data(withJSONObject: tree.jsonObject, options: [.prettyPrinted, .sortedKeys])
+        try JSONSerialization.data(withJSONObject: DeviceLibrary.resolve(tree).jsonObject, options: [.prettyPrinted, .sortedKeys])
     }
 }
 

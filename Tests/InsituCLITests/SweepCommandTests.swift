@@ -30,6 +30,24 @@ import Testing
         #expect(try String(contentsOfFile: b + "/sweep.csv", encoding: .utf8) == csv)
     }
 
+    /// Devices of the library compared on one design: each point's resolved design holds its
+    /// device and the gains rescaled to its window; the design's own device is the design.
+    @Test func devicesOfTheLibraryAreASweepAxis() throws {
+        let a = Self.folder()
+        let small = ["--images", "100", "--set", "training.test_images=50"]
+        let run = try CLI.run(["sweep", "arch/li2018-agsi.yaml", "--vary", "device=ag-asi,epiram", "--quiet", "--out", a] + small)
+        #expect(run.status == 0, "\(run.err)")
+        let csv = try String(contentsOfFile: a + "/sweep.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(csv.count == 3 && csv[0][1] == "device" && csv[1][1] == "ag-asi" && csv[2][1] == "epiram")
+        let design = try String(contentsOfFile: a + "/points/00001/design.json", encoding: .utf8)
+        #expect(design.contains("\"conductance_max\" : \"12.35 uS\"") && !design.contains("\"device\" : \"epiram\""))
+        // The design's own device from the library trains as the design itself.
+        let own = try CLI.run(["train", "arch/li2018-agsi.yaml"] + small)
+        let column = try #require(csv[0].firstIndex(of: "test_accuracy"))
+        let swept = try #require(Double(csv[1][column]))
+        #expect(own.status == 0 && own.out.contains(String(format: "test accuracy: %.2f%%", 100 * swept)), "\(own.out)")
+    }
+
     /// A point written in the report vocabulary before schema version 2 cannot be read: a
     /// resumed sweep runs it again, and the table is what a fresh sweep gives.
     @Test func pointsOfAnOlderVocabularyRunAgain() throws {

@@ -60,6 +60,8 @@ extension Chip {
     /// once, on its layer's first copy).
     func programRows(_ targets: ProgramTargets, phase: Phase) {
         let verified = phase == .program
+        // The jobs visited: the others' results are empty.
+        var visited: [Int] = []
         switch targets {
         case .states(let targets):
             rowResults = rowJobs.map { job in
@@ -70,6 +72,7 @@ extension Chip {
                                                  verified: verified, rng: &programRNG)
                 }
             }
+            visited = Array(rowJobs.indices)
         case .changes(let changes):
             // Only the jobs of rows with a change are visited, in the order of every job (the
             // programming noise is drawn in that order).
@@ -89,7 +92,13 @@ extension Chip {
                 }
             }
             touched.sort { $0.job < $1.job }
-            rowResults = [UpdateController.RowResult](repeating: UpdateController.RowResult(), count: rowJobs.count)
+            // The results kept from the last segment are emptied where it set them.
+            if rowResults.count != rowJobs.count {
+                rowResults = [UpdateController.RowResult](repeating: UpdateController.RowResult(), count: rowJobs.count)
+            } else {
+                for index in lastVisited { rowResults[index] = UpdateController.RowResult() }
+            }
+            visited = touched.map(\.job)
             for (index, rowChanges) in touched {
                 let job = rowJobs[index], layerChanges = changes[job.layer]
                 let first = job.row * layers[job.layer].outputs
@@ -105,16 +114,19 @@ extension Chip {
             }
         }
         if phase == .update {
-            for (index, job) in rowJobs.enumerated() where job.replica == 0 {
+            for index in visited where rowJobs[index].replica == 0 {
+                let job = rowJobs[index]
                 rangeCounts.layers[job.layer].updates += UInt64(rowResults[index].changed)
                 rangeCounts.layers[job.layer].clippedUpdates += UInt64(rowResults[index].atLimit)
             }
         }
         if inputsChanged != nil {
-            for (index, job) in rowJobs.enumerated() where rowResults[index].statesChanged {
+            for index in visited where rowResults[index].statesChanged {
+                let job = rowJobs[index]
                 inputsChanged![copyIndex[job.layer][job.replica]][job.row / rowsPerInput] = true
             }
         }
+        lastVisited = visited
     }
 
     /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
@@ -194,8 +206,9 @@ extension Chip {
     }
 
     /// Issues the first row job at `time`; each row job's first hop issues the next one at
-    /// the same time, which keeps the queue short without changing the order.
-    /// Programming issues only the rows a pulse reaches: a row without one takes no time.
+    /// the same time, which keeps the queue short without changing the order (programming
+    /// takes its rows in one event). Programming issues only the rows a pulse reaches: a row
+    /// without one takes no time.
     func startRows(_ kind: RowKind, at time: SimTime) throws {
         let first = kind == .program ? nextProgrammedRow(after: -1) : 0
         if first < rowJobs.count { try simulator.schedule(at: time, to: rowWork, kind: kind.rawValue << 8, payload: Int64(first)) }
@@ -342,11 +355,13 @@ final class RowWork: Entity {
                 try chip.startProgramming(at: end)
             }
         case .program:
-            let next = chip.nextProgrammedRow(after: index)
-            if next < chip.rowJobs.count {
-                try sim.schedule(at: sim.now, to: chip.rowWork, kind: event.kind, payload: Int64(next))
+            // Every row is ready now and takes its turn at the controller and its tile's array
+            // in row order: one event programs them all, each starting when both are free.
+            var row = index
+            while row < chip.rowJobs.count {
+                try chip.programRow(row, at: sim.now)
+                row = chip.nextProgrammedRow(after: row)
             }
-            try chip.programRow(index, at: sim.now)
         case .parallel:
             try chip.updateInParallel(at: sim.now)
         case .read:

@@ -98,6 +98,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var parallelTrains: [PulseTrains]?
     /// What programming each row job did in the segment in flight, for its time and energy.
     @exclusivity(unchecked) var rowResults: [UpdateController.RowResult] = []
+    /// The row jobs the last programming visited (the others' results are empty).
+    @exclusivity(unchecked) var lastVisited: [Int] = []
     /// Per crossbar and input: whether the states of the input's rows changed since the weights were
     /// last taken from the states (nil until they first are: then every input is taken).
     @exclusivity(unchecked) var inputsChanged: [[Bool]]?
