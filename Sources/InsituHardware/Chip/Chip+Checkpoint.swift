@@ -67,6 +67,7 @@ extension Chip {
     /// and seed; it then continues exactly as the chip that was saved.
     public func restore(_ s: ChipState) throws {
         inputsChanged = nil
+        devicesChanged = []
         guard s.conductance.count == crossbars.count, s.states.count == crossbars.count, s.readback.count == crossbars.count,
               zip(s.conductance, crossbars).allSatisfy({ $0.values.count == $1.devices.conductance.count }),
               zip(s.states, crossbars).allSatisfy({ $0.values.count == $1.states.count }),

@@ -105,12 +105,15 @@ extension Chip {
                 // A row split over tiles: this job's columns only.
                 let at = layerChanges.positions(of: (first + job.columns.lowerBound)..<(first + job.columns.upperBound), within: rowChanges)
                 guard !at.isEmpty else { continue }
+                let copy = copyIndex[job.layer][job.replica]
                 rowResults[index] = layerChanges.indices.withUnsafeBufferPointer { indices in
                     layerChanges.targets.withUnsafeBufferPointer { targets in
-                        controller.programDevices(UnsafeBufferPointer(rebasing: indices[at]), of: crossbars[copyIndex[job.layer][job.replica]],
+                        controller.programDevices(UnsafeBufferPointer(rebasing: indices[at]), of: crossbars[copy],
                                                   row: job.row, targets: targets.baseAddress! + at.lowerBound, verified: verified, rng: &programRNG)
                     }
                 }
+                // The weights to take again from the states: these devices' only.
+                if inputsChanged != nil && rowResults[index].statesChanged { devicesChanged[copy] += layerChanges.indices[at] }
             }
         }
         if phase == .update {
@@ -120,7 +123,7 @@ extension Chip {
                 rangeCounts.layers[job.layer].clippedUpdates += UInt64(rowResults[index].atLimit)
             }
         }
-        if inputsChanged != nil {
+        if inputsChanged != nil, case .states = targets {
             for index in visited where rowResults[index].statesChanged {
                 let job = rowJobs[index]
                 inputsChanged![copyIndex[job.layer][job.replica]][job.row / rowsPerInput] = true
@@ -181,10 +184,16 @@ extension Chip {
                             for j in 0..<m { w[i * m + j] = cell.weight { nominal(states[(r * i + $0) * m + j]) } }
                         }
                     }
+                    // Devices programmed one by one: the weight each belongs to.
+                    for d in devicesChanged.isEmpty ? [] : devicesChanged[k] {
+                        let i = d / m / r, j = d % m
+                        w[i * m + j] = single ? nominal(states[d]) - reference : cell.weight { nominal(states[(r * i + $0) * m + j]) }
+                    }
                 }
             }
         }
         inputsChanged = crossbars.map { [Bool](repeating: false, count: $0.inputs) }
+        devicesChanged = crossbars.map { _ in [] }
     }
 
     /// Sets every crossbar's read-back weights from conductances `g` (device layout).

@@ -103,6 +103,9 @@ public final class Chip: ProgrammableCrossbar {
     /// Per crossbar and input: whether the states of the input's rows changed since the weights were
     /// last taken from the states (nil until they first are: then every input is taken).
     @exclusivity(unchecked) var inputsChanged: [[Bool]]?
+    /// Per crossbar, the devices programmed one by one (`program(changes:)`) whose states changed
+    /// since the weights were last taken from the states (while `inputsChanged` is kept).
+    @exclusivity(unchecked) var devicesChanged: [[Int]] = []
     @exclusivity(unchecked) var flow: EntityID!
     @exclusivity(unchecked) var rowWork: EntityID!
     /// Hops of segments that repeat, recorded the first time (see `SegmentReplay`).
