@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InsituArchFile
+import InsituTraining
 
 /// `chip.mapping: explicit` with `chip.placement`: blocks placed as listed, checked.
 @Suite struct PlacementArchTests {
@@ -13,6 +14,20 @@ import Testing
         - {layer: 2, tile: 1, inputs: 0..53, outputs: 0..9, row: 0, column: 54}
 
     """
+
+    /// The many-tile preset: 784-1000-1000-10 in blocks of at most 64 inputs by 128 outputs,
+    /// one block per 128 x 128 array: 13 x 8 + 16 x 8 + 16 x 1 = 248 tiles, 3,588,000 devices.
+    @Test func manyTilePresetFillsItsTiles() throws {
+        let d = try ArchDesign.load(path: Fixtures.root.appendingPathComponent("arch/mlp-784-1000-1000-10.yaml").path)
+        let placements = try ChipBuilder.placements(chip: d.chip, network: d.network)
+        #expect(placements.map(\.count) == [104, 128, 16])
+        #expect(Set(placements.joined().map(\.tile)).count == 248)
+        for (l, blocks) in placements.enumerated() {
+            #expect(blocks.allSatisfy { $0.inputs <= 64 && $0.outputs <= 128 }, "layer \(l + 1)")
+            #expect(blocks.reduce(0) { $0 + $1.inputs * $1.outputs } == d.network.layers[l] * d.network.layers[l + 1])
+        }
+        #expect(2 * d.network.weightCount == 3_588_000)
+    }
 
     @Test func explicitBlocksArePlacedAsListed() throws {
         let dir = try Fixtures.folder(["a.yaml": Self.file(Self.good)])
