@@ -18,14 +18,6 @@ public struct StateChanges: Sendable, Equatable {
         self.targets = targets
     }
 
-    /// Adds device `index` (above every index added so far) with its new state.
-    @inline(__always)
-    public mutating func append(_ index: Int, _ target: Float) {
-        precondition(indices.last.map { $0 < index } ?? (index >= 0), "state changes in ascending device order")
-        indices.append(index)
-        targets.append(target)
-    }
-
     public var count: Int { indices.count }
 
     /// The positions, among `positions`, of the changes to devices in `devices` (indices being ascending).
