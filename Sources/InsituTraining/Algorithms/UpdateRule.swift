@@ -110,9 +110,9 @@ public struct StateUpdate: UpdateRule {
 
     /// The columns in which some device may move (ascending): all of them, unless the steps
     /// round to whole pulses and the targets are not clipped (a clip can move a device whatever
-    /// its step); then those whose largest step x could reach half a pulse of the finer
-    /// direction, over the gradient's `rows`. A state s and its target fl(s + x) are at most 2|x| apart (s itself is a
-    /// float within |x| of s + x), so a column below 2|x| L < 1/2 moves no device.
+    /// its step); then those whose largest step x over the gradient's `rows` could reach half a
+    /// pulse of the finer direction. A state s and its target fl(s + x) are at most 2|x| apart
+    /// (s itself is a float within |x| of s + x), so a column with 2|x| L < 1/2 moves no device.
     static func candidateColumns(_ g: UnsafeBufferPointer<Float>, rows: [Int], outputs: Int, scale: Float,
                                  bounds: (lo: Float, hi: Float), rounding: StepRounding?) -> [Int] {
         guard let rounding, bounds.lo == -.greatestFiniteMagnitude && bounds.hi == .greatestFiniteMagnitude else { return Array(0..<outputs) }
@@ -124,17 +124,9 @@ public struct StateUpdate: UpdateRule {
                 for j in 0..<outputs { let a = abs(row[j]); largest[j] = a > largest[j] ? a : largest[j] }
             }
         }
-        // |fl(scale g)| <= |scale| |g| (1 + 2^-24): the margin covers it.
-        let least = leastMovingStep(scale: scale, bounds: bounds, rounding: rounding)
-        return (0..<outputs).filter { j in !(Double(abs(scale)) * Double(largest[j]) * (1 + 0x1p-20) < least) }
-    }
-
-    /// The step |x| below which no device moves: 2 |x| L (1 + 2^-20) < 1/2 with L the finer
-    /// direction's levels (see `candidateColumns`); 0 (every step is tried) when the targets are
-    /// clipped or the steps do not round to pulses.
-    static func leastMovingStep(scale: Float, bounds: (lo: Float, hi: Float), rounding: StepRounding?) -> Double {
-        guard let rounding, bounds.lo == -.greatestFiniteMagnitude && bounds.hi == .greatestFiniteMagnitude else { return 0 }
-        return 0.5 / (2 * Double(max(rounding.upLevels, rounding.downLevels)) * (1 + 0x1p-20))
+        // The margin 2^-20 covers |fl(scale g)| <= |scale| |g| (1 + 2^-24) and this arithmetic.
+        let levels = Double(max(rounding.upLevels, rounding.downLevels))
+        return (0..<outputs).filter { j in !(2 * Double(abs(scale)) * Double(largest[j]) * levels * (1 + 0x1p-20) < 0.5) }
     }
 
     /// The new states of every device (device layout) for layers of `widths`.
