@@ -48,20 +48,10 @@ public struct UpdateController: Sendable {
             result.changed = changed
             result.atLimit = atLimit
         }
-        result.statesChanged = result.changed > 0
-        // A row whose every target is its state is not driven at all.
-        guard result.statesChanged else { return result }
-        layer.withDevices { d in
-            layer.states.withUnsafeMutableBufferPointer { states in
-                let done = d.program(first..<(first + cols.count), states: states.baseAddress! + first,
-                                     targets: targets.baseAddress! + cols.lowerBound, verified: verified, rng: &rng)
-                result.pulses = done.pulses
-                result.columnsDriven = done.driven
-            }
+        return Self.drive(&result, row: row, of: layer) { d, states in
+            d.program(first..<(first + cols.count), states: states + first, targets: targets.baseAddress! + cols.lowerBound,
+                      verified: verified, rng: &rng)
         }
-        // A row no pulse reached holds the conductances it had: its weights stand.
-        if result.columnsDriven > 0 { layer.refresh(input: row / layer.cell.rowsPerInput) }
-        return result
     }
 
     /// Programs the devices at `indices` (ascending, all on device row `row` of `layer`) to
@@ -77,11 +67,23 @@ public struct UpdateController: Sendable {
                 if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
             }
         }
+        return Self.drive(&result, row: row, of: layer) { d, states in
+            d.program(at: indices, states: states, targets: targets, verified: verified, rng: &rng)
+        }
+    }
+
+    /// Finishes a row whose changes `result` counted: a row whose every target is its state is
+    /// not driven at all; otherwise `program` drives its devices (given the layer's states), and
+    /// a row that a pulse reached has its weights and read sums taken again (one no pulse
+    /// reached holds the conductances it had).
+    @inline(__always)
+    static func drive(_ result: inout RowResult, row: Int, of layer: CrossbarLayer,
+                      program: (inout DeviceArray, UnsafeMutablePointer<Float>) -> (pulses: Pulses, driven: Int)) -> RowResult {
         result.statesChanged = result.changed > 0
         guard result.statesChanged else { return result }
         layer.withDevices { d in
             layer.states.withUnsafeMutableBufferPointer { states in
-                let done = d.program(at: indices, states: states.baseAddress!, targets: targets, verified: verified, rng: &rng)
+                let done = program(&d, states.baseAddress!)
                 result.pulses = done.pulses
                 result.columnsDriven = done.driven
             }
