@@ -120,13 +120,33 @@ public struct Resource: Sendable {
     /// asking an ADC bank); returns when the last one ends. Same result as `count` calls to
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
-        if recording || (gated && !(count >= capacity && freeAt.allSatisfy { $0 <= time.picoseconds })) {
+        let t = time.picoseconds, d = duration.picoseconds
+        if recording || (gated && d == 0 && !(count >= capacity && freeAt.allSatisfy { $0 <= t })) {
             var end = time
             for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
             return end
         }
-        var end = time.picoseconds
-        let t = time.picoseconds, d = duration.picoseconds
+        var end = t
+        var count = count
+        if gated && !(count >= capacity && freeAt.allSatisfy { $0 <= t }) {
+            // The servers free at `t` take the first requests in index order (each woken, busy
+            // past `t` after it); the rest queue on the earliest-free server, as `acquire` does
+            // one by one (a request starting when its server frees closes no idle gap).
+            var s = 0
+            while count > 0 && s < capacity {
+                if freeAt[s] <= t {
+                    wake(s, at: t)
+                    let (finish, overflow) = t.addingReportingOverflow(d)
+                    if overflow { throw SimulationError.timeOverflow("\(name) at \(time)") }
+                    freeAt[s] = finish
+                    end = finish
+                    requests &+= 1
+                    busyPicoseconds &+= d
+                    count -= 1
+                }
+                s += 1
+            }
+        }
         if count >= capacity, freeAt.allSatisfy({ $0 <= t }) {
             // Every server idle: whole rounds on all servers, the remainder on the lowest indices
             // (what earliest-free, lowest-index-first assigns when all are equal).
@@ -144,6 +164,29 @@ public struct Resource: Sendable {
             requests &+= UInt64(count)
             busyPicoseconds &+= UInt64(count) &* d
             return SimTime(picoseconds: last)
+        }
+        if count > 0, let low = freeAt.min(), let high = freeAt.max(), low >= t, high - low < d {
+            // Every server busy until at least `t`, all within one service time of each other:
+            // each round of `capacity` requests gives every server one, in (free time, index)
+            // order, and leaves that order as it was; the remainder goes to the first in it.
+            let order = (0..<capacity).sorted { (freeAt[$0], $0) < (freeAt[$1], $1) }
+            let rounds = count / capacity, rest = count % capacity
+            for (rank, s) in order.enumerated() {
+                let takes = UInt64(rounds + (rank < rest ? 1 : 0))
+                guard takes > 0 else { break }
+                let f = freeAt[s]
+                let (span, o1) = d.multipliedReportingOverflow(by: takes)
+                let (finish, o2) = f.addingReportingOverflow(span)
+                if o1 || o2 { throw SimulationError.timeOverflow("\(name) at \(time)") }
+                // Its requests start at f, f + d, ..., f + (takes - 1) d.
+                totalWaitPicoseconds &+= takes &* (f - t) &+ d &* (takes &* (takes - 1) / 2)
+                maxWaitPicoseconds = max(maxWaitPicoseconds, finish - d - t)
+                freeAt[s] = finish
+                end = max(end, finish)
+            }
+            requests &+= UInt64(count)
+            busyPicoseconds &+= UInt64(count) &* d
+            return SimTime(picoseconds: end)
         }
         try freeAt.withUnsafeMutableBufferPointer { free in
             for _ in 0..<count {

@@ -47,6 +47,44 @@ import Testing
         }
     }
 
+    /// Grouped requests on a bank some of whose servers are still busy (on a gated bank, free
+    /// servers take the first requests in index order; the rest queue): the same grants, waits
+    /// and idle split as one request at a time, over random histories, gated and always on.
+    @Test func groupedRequestsOnPartlyBusyBanksSplitLikeSingleOnes() throws {
+        var rng = RandomStream(seed: 5, stream: "grouped-requests")
+        for trial in 0..<600 {
+            let capacity = Int.random(in: 1...9, using: &rng)
+            var a = Resource(name: "a", capacity: capacity)
+            // Every other bank always on: grouped requests there take the queueing shortcuts only.
+            if trial % 2 == 0 { a.gate(after: Self.ns(UInt64.random(in: 0...6, using: &rng))) }
+            var b = a
+            var t: UInt64 = 0
+            for _ in 0..<6 {
+                // Often soon after the last request, while the servers are still busy.
+                t += UInt64.random(in: 0...(Bool.random(using: &rng) ? 500 : 12_000), using: &rng)
+                // Service times from 1 ps, so that servers often end within one service time of each other.
+                let d = SimTime(picoseconds: UInt64.random(in: 1...4_000, using: &rng))
+                if Bool.random(using: &rng) {
+                    // A single request on one server, leaving the bank partly busy.
+                    #expect(try a.acquire(at: SimTime(picoseconds: t), for: d) == b.acquire(at: SimTime(picoseconds: t), for: d))
+                    continue
+                }
+                let count = Int.random(in: 1...(3 * capacity), using: &rng)
+                let now = SimTime(picoseconds: t)
+                let end = try a.acquire(count: count, at: now, for: d)
+                var last = now
+                for _ in 0..<count { last = max(last, try b.acquire(at: now, for: d).end) }
+                #expect(end == last)
+                #expect(a.totalWaitPicoseconds == b.totalWaitPicoseconds && a.maxWaitPicoseconds == b.maxWaitPicoseconds)
+                #expect(a.requests == b.requests && a.busyPicoseconds == b.busyPicoseconds)
+                #expect(a.idleState == b.idleState && a.idle == b.idle && a.drainedAt == b.drainedAt)
+            }
+            a.settleIdle(until: SimTime(picoseconds: t + 50_000))
+            b.settleIdle(until: SimTime(picoseconds: t + 50_000))
+            #expect(a.idle == b.idle && a.drainedAt == b.drainedAt)
+        }
+    }
+
     /// Two servers gated after 10 ns, one used for 5 ns from `start`, settled at `end` (ns).
     static func usedOnce(at start: UInt64, settledAt end: UInt64) throws -> Resource {
         var r = Resource(name: "adc", capacity: 2)
