@@ -13,9 +13,13 @@ public protocol TensorRounding: AnyObject {
     /// on the others (an integer format's scale): the caller then rounds the whole.
     func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                errors: UnsafeBufferPointer<Float>) -> Bool
+    /// Whether `roundChangedGradients` rounds each sum apart (so that disjoint rows of a
+    /// gradient can be rounded at the same time on different threads).
+    var roundsGradientsApart: Bool { get }
 }
 
 extension TensorRounding {
     public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                       errors: UnsafeBufferPointer<Float>) -> Bool { false }
+    public var roundsGradientsApart: Bool { false }
 }

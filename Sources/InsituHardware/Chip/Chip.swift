@@ -420,11 +420,16 @@ extension Chip: TensorRounding {
         format.roundToWord(values, bits: spec.buffer.wordBits)
     }
 
+    public var roundsGradientsApart: Bool {
+        let format = spec.digital.accumulatorFormat ?? .fp32
+        return !format.isInteger && spec.buffer.wordBits >= format.bits
+    }
+
     /// Element by element when the accumulator is a float format its words hold whole.
     public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                       errors: UnsafeBufferPointer<Float>) -> Bool {
         let format = spec.digital.accumulatorFormat ?? .fp32
-        guard !format.isInteger && spec.buffer.wordBits >= format.bits else { return false }
+        guard roundsGradientsApart else { return false }
         // fp32 in words that hold it: `roundGradients` leaves every sum as it is.
         if format == .fp32 { return true }
         let unit = errorUnit, m = errors.count

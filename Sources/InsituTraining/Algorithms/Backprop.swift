@@ -1,3 +1,4 @@
+import Foundation
 import InsituHardware
 
 /// Backpropagation over what a forward pass left on the digital side: softmax, output error,
@@ -16,6 +17,10 @@ public struct Backprop {
     public var rounding: (any TensorRounding)?
     /// Per layer, whether each gradient row is still zero since the last `clear`.
     var zeroRows: [[Bool]]
+    /// Per layer, every image's errors of the batch in flight (image-major).
+    var batchDeltas: [[Float]]
+    /// Threads that share a large gradient's rows (the sums are the same at any count).
+    public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(widths: [Int], activation: Activation) {
         self.widths = widths
@@ -24,6 +29,7 @@ public struct Backprop {
         deltas = widths.dropFirst().map { [Float](repeating: 0, count: $0) }
         probabilities = [Float](repeating: 0, count: widths.last!)
         zeroRows = widths.dropLast().map { [Bool](repeating: true, count: $0) }
+        batchDeltas = widths.dropFirst().map { [Float](repeating: 0, count: $0) }
     }
 
     /// Sets every gradient to zero (after an update): the rows added to since the last time.
@@ -39,66 +45,114 @@ public struct Backprop {
         }
     }
 
-    /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the errors.
+    /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the
+    /// errors: every image's errors first (the weights do not change within a batch), then each
+    /// layer's gradient image after image. Where the machine rounds each sum apart, a large
+    /// gradient's rows are split between `threads` threads, each adding every image to its own
+    /// rows in image order: the same sums, bit for bit, as one thread.
     public mutating func accumulate(_ pass: ForwardPass, labels: [Int], weights: [[Float]]) {
         let L = widths.count - 1
-        let k = activation.outputScalePerAmp
-        for s in 0..<pass.count {
-            let label = labels[s]
-            let m = widths[L]
-            pass.outputs.withUnsafeBufferPointer { all in
-                let out = UnsafeBufferPointer(rebasing: all[(s * m)..<((s + 1) * m)])
-                probabilities.withUnsafeMutableBufferPointer { p in
-                    switch activation.output {
-                    case .softmax: DigitalMath.softmax(out, k: k, label: label, into: p)
-                    case .sigmoid: DigitalMath.sigmoid(out, k: k, label: label, into: p)
-                    }
+        let images = pass.count
+        for l in 0..<L where batchDeltas[l].count < images * widths[l + 1] {
+            batchDeltas[l] = [Float](repeating: 0, count: images * widths[l + 1])
+        }
+        for s in 0..<images {
+            backward(pass, image: s, label: labels[s], weights: weights)
+            for l in 0..<L {
+                let m = widths[l + 1]
+                batchDeltas[l].withUnsafeMutableBufferPointer { all in
+                    deltas[l].withUnsafeBufferPointer { d in (all.baseAddress! + s * m).update(from: d.baseAddress!, count: m) }
                 }
             }
-            probabilities.withUnsafeBufferPointer { p in
-                deltas[L - 1].withUnsafeMutableBufferPointer { d in
-                    switch activation.output {
-                    case .softmax: DigitalMath.outputDelta(p, k: k, label: label, into: d)
-                    case .sigmoid: DigitalMath.sigmoidOutputDelta(p, k: k, label: label, into: d)
-                    }
-                    rounding?.roundErrors(d)
-                }
-            }
-            var l = L - 2
-            while l >= 0 {
-                let n = widths[l + 1]
-                weights[l + 1].withUnsafeBufferPointer { w in
-                    deltas[l + 1].withUnsafeBufferPointer { next in
-                        pass.activations[l + 1].withUnsafeBufferPointer { all in
-                            let h = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
-                            deltas[l].withUnsafeMutableBufferPointer { d in
-                                switch activation.hidden {
-                                case .relu:
-                                    DigitalMath.hiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
-                                                            gain: activation.gain, clip: activation.clip, into: d)
-                                case .sigmoid:
-                                    DigitalMath.sigmoidHiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
-                                                                   scale: activation.hiddenScalePerAmp, volts: activation.hiddenVolts, into: d)
+        }
+        let apart = rounding?.roundsGradientsApart ?? true
+        for l in 0..<L {
+            let n = widths[l], m = widths[l + 1]
+            // Two threads pay for their hand-over only on a product of some size.
+            let parts = apart && threads > 1 && images * n * m >= Self.parallelProduct ? threads : 1
+            let rounding = self.rounding
+            pass.activations[l].withUnsafeBufferPointer { a in
+                batchDeltas[l].withUnsafeBufferPointer { d in
+                    gradients[l].withUnsafeMutableBufferPointer { g in
+                        zeroRows[l].withUnsafeMutableBufferPointer { zero in
+                            let shared = SharedRows(a: a, d: d, g: g, zero: zero)
+                            Self.forEachPart(parts) { part in
+                                let rows = (part * n / parts)..<((part + 1) * n / parts)
+                                let g = UnsafeMutableBufferPointer(rebasing: shared.g[(rows.lowerBound * m)..<(rows.upperBound * m)])
+                                let zero = UnsafeMutableBufferPointer(rebasing: shared.zero[rows])
+                                for s in 0..<images {
+                                    let inputs = UnsafeBufferPointer(rebasing: shared.a[(s * n + rows.lowerBound)..<(s * n + rows.upperBound)])
+                                    let errors = UnsafeBufferPointer(rebasing: shared.d[(s * m)..<((s + 1) * m)])
+                                    // Rows split over threads are rounded by those threads; a whole gradient
+                                    // whose sums are not rounded apart is rounded whole by `add`.
+                                    Self.add(inputs, errors, into: g, zeroRows: zero, rounding: rounding)
                                 }
-                                rounding?.roundErrors(d)
                             }
                         }
                     }
                 }
-                l -= 1
             }
-            for l in 0..<L {
-                let n = widths[l]
-                pass.activations[l].withUnsafeBufferPointer { all in
-                    let a = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
-                    deltas[l].withUnsafeBufferPointer { d in
-                        let rounding = self.rounding
-                        gradients[l].withUnsafeMutableBufferPointer { g in
-                            zeroRows[l].withUnsafeMutableBufferPointer { zero in Self.add(a, d, into: g, zeroRows: zero, rounding: rounding) }
+        }
+    }
+
+    /// Gradient products of at least this many multiply-adds are split over the threads.
+    static let parallelProduct = 1 << 20
+
+    /// Runs `body(0) ..< body(parts - 1)`, on as many threads when there is more than one part.
+    static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1 else { return body(0) }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+        }
+    }
+
+    /// One image's errors: the output error from its outputs and label, then each hidden
+    /// layer's from the next one's through `weights`, into `deltas`.
+    mutating func backward(_ pass: ForwardPass, image s: Int, label: Int, weights: [[Float]]) {
+        let L = widths.count - 1
+        let k = activation.outputScalePerAmp
+        let m = widths[L]
+        pass.outputs.withUnsafeBufferPointer { all in
+            let out = UnsafeBufferPointer(rebasing: all[(s * m)..<((s + 1) * m)])
+            probabilities.withUnsafeMutableBufferPointer { p in
+                switch activation.output {
+                case .softmax: _ = DigitalMath.softmax(out, k: k, label: label, into: p)
+                case .sigmoid: _ = DigitalMath.sigmoid(out, k: k, label: label, into: p)
+                }
+            }
+        }
+        probabilities.withUnsafeBufferPointer { p in
+            deltas[L - 1].withUnsafeMutableBufferPointer { d in
+                switch activation.output {
+                case .softmax: DigitalMath.outputDelta(p, k: k, label: label, into: d)
+                case .sigmoid: DigitalMath.sigmoidOutputDelta(p, k: k, label: label, into: d)
+                }
+                rounding?.roundErrors(d)
+            }
+        }
+        var l = L - 2
+        while l >= 0 {
+            let n = widths[l + 1]
+            weights[l + 1].withUnsafeBufferPointer { w in
+                deltas[l + 1].withUnsafeBufferPointer { next in
+                    pass.activations[l + 1].withUnsafeBufferPointer { all in
+                        let h = UnsafeBufferPointer(rebasing: all[(s * n)..<((s + 1) * n)])
+                        deltas[l].withUnsafeMutableBufferPointer { d in
+                            switch activation.hidden {
+                            case .relu:
+                                DigitalMath.hiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
+                                                        gain: activation.gain, clip: activation.clip, into: d)
+                            case .sigmoid:
+                                DigitalMath.sigmoidHiddenDelta(weights: w, outputs: widths[l + 2], nextDelta: next, activation: h,
+                                                               scale: activation.hiddenScalePerAmp, volts: activation.hiddenVolts, into: d)
+                            }
+                            rounding?.roundErrors(d)
                         }
                     }
                 }
             }
+            l -= 1
         }
     }
 
@@ -164,4 +218,19 @@ public struct Backprop {
             if !rounded { rounding!.roundGradients(g) }
         }
     }
+}
+
+/// A layer's inputs, errors, gradient and zero-row flags, shared by the threads that add to
+/// disjoint rows of the gradient.
+private struct SharedRows: @unchecked Sendable {
+    let a: UnsafeBufferPointer<Float>
+    let d: UnsafeBufferPointer<Float>
+    let g: UnsafeMutableBufferPointer<Float>
+    let zero: UnsafeMutableBufferPointer<Bool>
+}
+
+/// A value handed to threads that use it without conflict (each its own part).
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
