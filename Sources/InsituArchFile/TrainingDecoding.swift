@@ -27,14 +27,14 @@ enum TrainingDecoding {
     static let optionalNetworkKeys: Set<String> = ["hidden", "hidden_scale", "output"]
 
     static let trainingKeys = [
-        "method", "batch", "images", "learning_rate", "evaluation_interval", "test_images",
+        "method", "batch", "images", "learning_rate", "learning_rate_decay", "learning_rate_decay_every", "evaluation_interval", "test_images",
         "initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "ex_situ_mapping", "seed", "readback",
         "device_step", "pulse_train_length", "transfer_gamma", "transfer_interval", "transfer_rate", "transfer_rows",
     ]
     /// The initial state goes by either name: `initial_gate` (the 1T1R cell's gate voltage) or
     /// `initial_state` (any device model's state), one pair of the two.
     static let optionalTrainingKeys = Set(["initial_gate", "initial_gate_spread", "initial_state", "initial_state_spread", "readback",
-                                           "device_step", "pulse_train_length"] + transferKeys)
+                                           "device_step", "pulse_train_length", "learning_rate_decay", "learning_rate_decay_every"] + transferKeys)
     /// Tiki-Taka's transfer settings (`TransferSpec`).
     static let transferKeys = ["transfer_gamma", "transfer_interval", "transfer_rate", "transfer_rows"]
 
@@ -58,6 +58,13 @@ enum TrainingDecoding {
                             "training.learning_rate lists \(t.learningRatesVoltsSquared.count) rates for \(layers) weight layers",
                             hint: "give one rate for all layers or one per layer")
         }
+        if r.has("learning_rate_decay") != r.has("learning_rate_decay_every") {
+            let (given, missing) = r.has("learning_rate_decay") ? ("learning_rate_decay", "learning_rate_decay_every") : ("learning_rate_decay_every", "learning_rate_decay")
+            throw ArchError(r.value(given)?.location ?? r.location, "training.\(given) needs training.\(missing)",
+                            hint: "give both: the factor (1e-6 to 1) and the training images between decays, e.g. learning_rate_decay: 0.5 and learning_rate_decay_every: 400000")
+        }
+        try r.number("learning_rate_decay", min: 1e-6, max: 1, into: &t.learningRateDecay)
+        try r.integer("learning_rate_decay_every", min: 1, max: 1 << 40, into: &t.learningRateDecayEvery)
         try r.integer("evaluation_interval", min: 0, max: 1 << 40, into: &t.evaluationInterval)
         try r.integer("test_images", min: 0, max: 1 << 40, into: &t.testImages)
         let gate = r.has("initial_gate") || r.has("initial_gate_spread"), state = r.has("initial_state") || r.has("initial_state_spread")

@@ -148,7 +148,8 @@ enum DesignDescription {
         let output = n.output == .softmax ? "softmax" : "sigmoid, squared error"
         lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.weightCount * c.cell.rowsPerInput) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
         let tr = d.training
-        lines.append("training: \(tr.method.rawValue), batch \(tr.batchSize), \(tr.images) images (\((tr.images + tr.batchSize - 1) / tr.batchSize) updates), learning rate \(tr.learningRatesVoltsSquared.map { "\($0) V^2" }.joined(separator: ", "))")
+        lines.append("training: \(tr.method.rawValue), batch \(tr.batchSize), \(tr.images) images (\((tr.images + tr.batchSize - 1) / tr.batchSize) updates), learning rate \(tr.learningRatesVoltsSquared.map { "\($0) V^2" }.joined(separator: ", "))"
+                     + (tr.learningRateDecay == 1 ? "" : ", times \(tr.learningRateDecay) every \(tr.learningRateDecayEvery) images"))
         lines.append("input: central \(d.input.cropSide) x \(d.input.cropSide) crop, bicubic to \(d.input.side) x \(d.input.side), max \(d.input.maxVolts) V")
         return lines.joined(separator: "\n")
     }

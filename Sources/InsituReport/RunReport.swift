@@ -35,6 +35,9 @@ public struct RunReport: Codable {
         public var initial_state: Double?
         public var initial_state_spread: Double?
         public var learning_rates_per_unit2: [Double]?
+        /// The learning rates' step decay (absent when they are constant): the factor, and the training images between decays.
+        public var learning_rate_decay: Double?
+        public var learning_rate_decay_every: Int?
         public var preprocessing: String
         public var ex_situ_mapping: String?
         /// Choices other than the paper's, each absent at the paper's (ReLU, softmax, pairs, read-back after every update).
@@ -202,6 +205,8 @@ public struct RunReport: Codable {
             learning_rates_V2: volts ? t.learningRatesVoltsSquared : nil,
             state_unit: volts ? nil : run.chipSpec.device.model.stateUnit, initial_state: volts ? nil : t.initialGateVolts,
             initial_state_spread: volts ? nil : t.initialGateSpreadVolts, learning_rates_per_unit2: volts ? nil : t.learningRatesVoltsSquared,
+            learning_rate_decay: t.learningRateDecay == 1 ? nil : t.learningRateDecay,
+            learning_rate_decay_every: t.learningRateDecay == 1 ? nil : t.learningRateDecayEvery,
             preprocessing: "central crop, anti-aliased bicubic (Pillow's) resize, 8-bit, one scale factor to the maximum voltage",
             ex_situ_mapping: o.method == .exSitu ? run.training.exSituMapping.rawValue : nil,
             hidden_activation: run.network.hidden == .relu ? nil : run.network.hidden.rawValue,

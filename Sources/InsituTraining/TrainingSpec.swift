@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a run trains and tests: the algorithm, its schedule and its free parameters.
 public struct TrainingSpec: Sendable, Equatable {
     /// A training method's name, as arch files give it in `training.method`; the methods
@@ -47,6 +49,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var images = 80_000
     /// Per-layer learning rate in V^2 (gate-voltage space: dVg = -eta x slope x dL/dW).
     public var learningRatesVoltsSquared = [0.05, 0.05]
+    /// Step decay of the learning rates: every `learningRateDecayEvery` training images the
+    /// rates are multiplied by `learningRateDecay` (1: constant rates).
+    public var learningRateDecay = 1.0
+    public var learningRateDecayEvery = Int.max
     /// Test-set evaluations every this many training images (0: only at the end).
     public var evaluationInterval = 8_000
     /// How many test images each evaluation uses (0: all).
@@ -65,6 +71,12 @@ public struct TrainingSpec: Sendable, Equatable {
     public var pulseTrainLength: Int?
     public var seed: UInt64 = 1
     public init() {}
+
+    /// The factor on the learning rates of an update made after `images` training images:
+    /// decay^floor(images / every).
+    public func learningRateFactor(after images: Int) -> Double {
+        learningRateDecay == 1 ? 1 : pow(learningRateDecay, Double(images / learningRateDecayEvery))
+    }
 }
 
 /// Tiki-Taka's transfer settings (`training.transfer_*`); the defaults are the best of a scan

@@ -71,11 +71,14 @@ public struct TrainingLoop {
             let pass = try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: work)
             outcome.batchAccuracy.append(Double(pass.correct(labels)) / Double(size))
             backprop.accumulate(pass, labels: labels, weights: accelerator.backpropWeights)
+            // A decayed learning rate scales what the rule steps by (the rule's own scale multiplication takes it).
+            let factor = Float(training.learningRateFactor(after: seen))
+            let scaled = { (tensors: [[Float]]) in factor == 1 ? tensors : tensors.map { $0.map { $0 * factor } } }
             if let outer = rule as? any OuterProductRule {
                 guard size == 1 else { throw UpdateRuleMismatch(description: "an outer-product update takes one image at a time (training.batch: 1)") }
-                try outer.apply(inputs: pass.activations, errors: backprop.deltas, to: accelerator)
+                try outer.apply(inputs: pass.activations, errors: scaled(backprop.deltas), to: accelerator)
             } else {
-                try rule.apply(backprop.gradients, batchSize: size, to: accelerator)
+                try rule.apply(scaled(backprop.gradients), batchSize: size, to: accelerator)
             }
             backprop.clear()
             try afterUpdate?()
