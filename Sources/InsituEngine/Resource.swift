@@ -121,14 +121,16 @@ public struct Resource: Sendable {
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
         let t = time.picoseconds, d = duration.picoseconds
-        if recording || (gated && d == 0 && !(count >= capacity && freeAt.allSatisfy { $0 <= t })) {
+        // At least a round for every server, all of them idle: whole rounds below.
+        let allIdle = count >= capacity && freeAt.allSatisfy { $0 <= t }
+        if recording || (gated && d == 0 && !allIdle) {
             var end = time
             for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
             return end
         }
         var end = t
         var count = count
-        if gated && !(count >= capacity && freeAt.allSatisfy { $0 <= t }) {
+        if gated && !allIdle {
             // The servers free at `t` take the first requests in index order (each woken, busy
             // past `t` after it); the rest queue on the earliest-free server, as `acquire` does
             // one by one (a request starting when its server frees closes no idle gap).
@@ -147,9 +149,10 @@ public struct Resource: Sendable {
                 s += 1
             }
         }
-        if count >= capacity, freeAt.allSatisfy({ $0 <= t }) {
-            // Every server idle: whole rounds on all servers, the remainder on the lowest indices
-            // (what earliest-free, lowest-index-first assigns when all are equal).
+        if allIdle {
+            // Every server idle (the free servers above took nothing): whole rounds on all servers,
+            // the remainder on the lowest indices (what earliest-free, lowest-index-first assigns
+            // when all are equal).
             let rounds = UInt64(count / capacity), rest = count % capacity
             let (roundEnd, o1) = d.multipliedReportingOverflow(by: rounds)
             let (full, o2) = t.addingReportingOverflow(roundEnd)
