@@ -28,9 +28,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // C kernels for instructions Swift cannot select (F16C), chosen at run time.
+        .target(name: "InsituKernels"),
         .target(name: "InsituEngine", dependencies: ["CGMP"]),
         .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
-        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices"]),
+        .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices", "InsituKernels"]),
         .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
         .target(name: "InsituMapping", dependencies: ["InsituEngine", "InsituHardware"]),
         .target(name: "InsituTraining", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping"]),
@@ -68,6 +70,8 @@ let package = Package(
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining", "InsituArchFile", "InsituData", "InsituReport",
             "InsituCLI",
         ]),
-        .testTarget(name: "InsituRunTests", dependencies: ["InsituEngine", "InsituDevices", "InsituHardware", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile"]),
+        .testTarget(name: "InsituRunTests", dependencies: [
+            "InsituEngine", "InsituDevices", "InsituHardware", "InsituKernels", "InsituData", "InsituReport", "InsituTraining", "InsituArchFile",
+        ]),
     ]
 )

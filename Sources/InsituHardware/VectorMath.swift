@@ -11,8 +11,6 @@ public enum VectorMath {
         }
     }
 
-    /// sum of x[j] * y[j] over j < n
-    @inline(__always)
     /// Whether any of the `n` values at `x` differs from zero (NaN does): one OR over their
     /// magnitudes' bits, branch-free, so that it vectorises.
     @inlinable
@@ -22,6 +20,8 @@ public enum VectorMath {
         return bits != 0
     }
 
+    /// sum of x[j] * y[j] over j < n
+    @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
         var s: Float = 0
         var j = 0

@@ -13,6 +13,12 @@ public protocol TensorRounding: AnyObject {
     /// on the others (an integer format's scale): the caller then rounds the whole.
     func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                errors: UnsafeBufferPointer<Float>) -> Bool
+    /// Adds the product of `inputs` and `errors` to a layer's gradient sums and rounds the
+    /// sums it changed, in one pass, when the machine rounds each sum apart and has a fused
+    /// kernel for its format: the same values as `DigitalMath.accumulate` then
+    /// `roundChangedGradients`. False, having done nothing, otherwise.
+    func addRoundingChanged(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                            errors: UnsafeBufferPointer<Float>) -> Bool
     /// Whether `roundChangedGradients` rounds each sum apart (so that disjoint rows of a
     /// gradient can be rounded at the same time on different threads).
     var roundsGradientsApart: Bool { get }
@@ -21,5 +27,7 @@ public protocol TensorRounding: AnyObject {
 extension TensorRounding {
     public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                       errors: UnsafeBufferPointer<Float>) -> Bool { false }
+    public func addRoundingChanged(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                                   errors: UnsafeBufferPointer<Float>) -> Bool { false }
     public var roundsGradientsApart: Bool { false }
 }

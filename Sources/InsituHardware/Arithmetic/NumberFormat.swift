@@ -1,3 +1,5 @@
+import InsituKernels
+
 /// A number format a digital machine stores or computes a tensor in, with the rounding
 /// that emulates it on `Float` values (round to nearest, ties to even).
 public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
@@ -36,6 +38,8 @@ public enum NumberFormat: String, Sendable, CaseIterable, Equatable {
         switch self {
         case .fp32: return
         case .fp16, .bf16:
+            // fp16 with x86's conversions where the processor has them (InsituKernels).
+            if self == .fp16, let base = values.baseAddress, insitu_round_fp16(base, values.count, unit) != 0 { return }
             if unit == 1 {
                 for i in values.indices { values[i] = roundFloat(values[i]) }
             } else {

@@ -1,5 +1,6 @@
 import InsituDevices
 import InsituEngine
+import InsituKernels
 
 /// A chip training a network: crossbar layers on tiles, converters, TIAs, the update
 /// controller, the digital unit and the buffer, driven by a discrete-event simulator.
@@ -425,6 +426,16 @@ extension Chip: TensorRounding {
         return !format.isInteger && spec.buffer.wordBits >= format.bits
     }
 
+    /// fp16 sums in words that hold them, where the processor has F16C (InsituKernels): the
+    /// product's multiply and add, then the rounding, in one pass over each changed row.
+    public func addRoundingChanged(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
+                                   errors: UnsafeBufferPointer<Float>) -> Bool {
+        guard roundsGradientsApart, spec.digital.accumulatorFormat == .fp16,
+              let g = values.baseAddress, let a = inputs.baseAddress, let d = errors.baseAddress,
+              values.count >= inputs.count * errors.count else { return false }
+        return insitu_add_round_fp16_changed(g, a, inputs.count, d, errors.count, errorUnit) != 0
+    }
+
     /// Element by element when the accumulator is a float format its words hold whole.
     public func roundChangedGradients(_ values: UnsafeMutableBufferPointer<Float>, inputs: UnsafeBufferPointer<Float>,
                                       errors: UnsafeBufferPointer<Float>) -> Bool {
@@ -433,6 +444,12 @@ extension Chip: TensorRounding {
         // fp32 in words that hold it: `roundGradients` leaves every sum as it is.
         if format == .fp32 { return true }
         let unit = errorUnit, m = errors.count
+        guard m > 0, !inputs.isEmpty else { return true }
+        // fp16 with x86's conversions where the processor has them (InsituKernels).
+        if format == .fp16,
+           insitu_round_fp16_changed(values.baseAddress!, inputs.baseAddress!, inputs.count, errors.baseAddress!, m, unit) != 0 {
+            return true
+        }
         /// Rounds every element of a driven input's row and a nonzero error's column by `round`
         /// (selected branch-free, so that a row's loop vectorises).
         @inline(__always) func each(_ round: (Float) -> Float) {

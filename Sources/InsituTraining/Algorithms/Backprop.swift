@@ -210,8 +210,11 @@ public struct Backprop {
             zero[i] = false
         }
         computed.withUnsafeBufferPointer { c in
-            DigitalMath.accumulate(c, d, into: g)
-            let rounded = rounding.map { $0.roundChangedGradients(g, inputs: c, errors: d) } ?? true
+            var rounded = true
+            if rounding?.addRoundingChanged(g, inputs: c, errors: d) != true {
+                DigitalMath.accumulate(c, d, into: g)
+                rounded = rounding.map { $0.roundChangedGradients(g, inputs: c, errors: d) } ?? true
+            }
             for (row, source) in copies {
                 (g.baseAddress! + row * m).update(from: g.baseAddress! + source * m, count: m)
             }

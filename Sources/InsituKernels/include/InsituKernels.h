@@ -1,0 +1,24 @@
+#ifndef INSITU_KERNELS_H
+#define INSITU_KERNELS_H
+
+/// Kernels in C for the few loops whose instructions Swift cannot select: x86's F16C
+/// conversions, chosen at run time where the processor has them. Each returns 0, having
+/// done nothing, where it cannot run; the caller then runs its portable loop.
+
+/// Rounds to binary16 (round to nearest, ties to even), in units of `unit`
+/// (value = round16(value / unit) x unit; unit 1: round16(value)), every element of the
+/// `count`-column rows of `values` whose input is not zero (`inputs`, `rows` of them) and
+/// whose column's error is not zero (`errors`, `count` of them). NaN stays as it is.
+/// 1 when done; 0 when the processor lacks F16C and AVX.
+int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
+                              const float *errors, long count, float unit);
+
+/// Adds inputs[i] x errors to each row i whose input is not zero (a multiply, then an add),
+/// then rounds that row's elements as `insitu_round_fp16_changed` does. 1 when done.
+int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
+                                  const float *errors, long count, float unit);
+
+/// Rounds `count` values in place to binary16 in units of `unit`, as above. 1 when done.
+int insitu_round_fp16(float *values, long count, float unit);
+
+#endif
