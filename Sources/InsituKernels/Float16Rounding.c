@@ -2,32 +2,13 @@
 // vcvtph2ps, exact): the same values as the portable `NumberFormat.binary16`, a few
 // instructions for eight floats instead of some twenty for four.
 #include "InsituKernels.h"
+#include "CPUFeatures.h"
 
 // Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
 #pragma STDC FP_CONTRACT OFF
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
 #include <immintrin.h>
-
-/// Whether the processor and the operating system support AVX's 256-bit registers and F16C.
-static int hasF16C(void) {
-    static int known = -1;  // set once; every thread computes the same value
-    int seen = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (seen >= 0) return seen;
-    unsigned a, b, c, d;
-    int ok = 0;
-    if (__get_cpuid(1, &a, &b, &c, &d)) {
-        int avx = (c >> 28) & 1, osxsave = (c >> 27) & 1, f16c = (c >> 29) & 1;
-        if (avx && osxsave && f16c) {
-            unsigned lo, hi;
-            __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-            ok = (lo & 6) == 6;  // XMM and YMM state saved by the system
-        }
-    }
-    __atomic_store_n(&known, ok, __ATOMIC_RELAXED);
-    return ok;
-}
 
 /// Eight values rounded in units of `unit` (NaN kept), where `keep` is clear; else as they were.
 __attribute__((target("avx,f16c")))
@@ -68,7 +49,7 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
 
 int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
                                   const float *errors, long count, float unit) {
-    if (!hasF16C()) return 0;
+    if (!insitu_has_f16c()) return 0;
     for (long i = 0; i < rows; i++) {
         if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, 1, inputs[i]);
     }
@@ -77,7 +58,7 @@ int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
 
 int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
                               const float *errors, long count, float unit) {
-    if (!hasF16C()) return 0;
+    if (!insitu_has_f16c()) return 0;
     for (long i = 0; i < rows; i++) {
         if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, 0, 0);
     }
@@ -85,7 +66,7 @@ int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
 }
 
 int insitu_round_fp16(float *values, long count, float unit) {
-    if (!hasF16C()) return 0;
+    if (!insitu_has_f16c()) return 0;
     roundRow(values, 0, count, unit, 0, 0);
     return 1;
 }

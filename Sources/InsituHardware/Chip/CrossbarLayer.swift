@@ -1,5 +1,6 @@
 import InsituDevices
 import InsituEngine
+import InsituKernels
 
 /// One layer's unit cells on crossbar rows: input i owns device rows R i ..< R (i + 1) of
 /// its cell (R = 2 for the differential pair: row 2i holds G+ and row 2i+1 G-), row k driven
@@ -179,8 +180,12 @@ public final class CrossbarLayer {
             // Row by row (each column's sum in the same order as column by column), skipping
             // undriven rows: contiguous, vectorisable, and a binary input's zeros cost nothing.
             let first = columns.lowerBound, n = columns.count
-            for k in 0..<n { out[k] = 0 }
             weights.withUnsafeBufferPointer { w in
+                // With AVX where the processor has it (InsituKernels): the same sums, in the same order.
+                if n > 0, !rows.isEmpty,
+                   insitu_rows_product(v.baseAddress! + rows.lowerBound, rows.count, w.baseAddress! + rows.lowerBound * m + first, m, n,
+                                       out.baseAddress!) != 0 { return }
+                for k in 0..<n { out[k] = 0 }
                 for i in rows where v[i] != 0 {
                     let x = v[i], row = w.baseAddress! + i * m + first
                     for k in 0..<n { out[k] += x * row[k] }

@@ -21,4 +21,8 @@ int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
 /// Rounds `count` values in place to binary16 in units of `unit`, as above. 1 when done.
 int insitu_round_fp16(float *values, long count, float unit);
 
+/// out[k] = the sum over rows i whose v[i] is not zero, in increasing i, of v[i] x w[i x stride + k],
+/// for k < columns, starting from +0 (a multiply, then an add). 1 when done; 0 without AVX.
+int insitu_rows_product(const float *v, long rows, const float *w, long stride, long columns, float *out);
+
 #endif

@@ -1,0 +1,8 @@
+#ifndef INSITU_CPU_FEATURES_H
+#define INSITU_CPU_FEATURES_H
+
+/// Whether the processor and the operating system support AVX's 256-bit registers, and F16C.
+int insitu_has_avx(void);
+int insitu_has_f16c(void);
+
+#endif

@@ -1,0 +1,79 @@
+// The product of a vector and a matrix's rows, out = sum_i v_i w_i, with AVX: eight columns
+// a lane, up to 32 columns held in registers while the rows stream past. Each column's sum
+// takes its terms in the order of the rows, a multiply then an add (no fused multiply-add),
+// so the bits are the portable loop's.
+#include "InsituKernels.h"
+#include "CPUFeatures.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// Columns [first, first + 8 n) of the product over the rows listed in `index` (`count` of
+/// them), n = 1...4 (a constant where inlined, so that the sums stay in registers while the
+/// rows stream past), added to what `out` holds unless `fresh`.
+__attribute__((target("avx"), always_inline))
+static inline void group(const float *v, const int *index, long count, const float *w, long stride, long first, float *out,
+                         int fresh, const int n) {
+    __m256 acc[4];
+    for (int q = 0; q < n; q++) acc[q] = fresh ? _mm256_setzero_ps() : _mm256_loadu_ps(out + first + 8 * q);
+    for (long k = 0; k < count; k++) {
+        const long i = index[k];
+        const __m256 x = _mm256_set1_ps(v[i]);
+        const float *row = w + i * stride + first;
+        for (int q = 0; q < n; q++) acc[q] = _mm256_add_ps(acc[q], _mm256_mul_ps(x, _mm256_loadu_ps(row + 8 * q)));
+    }
+    for (int q = 0; q < n; q++) _mm256_storeu_ps(out + first + 8 * q, acc[q]);
+}
+
+/// The last 1-7 columns [first, columns), through masked loads and stores.
+__attribute__((target("avx")))
+static void tail(const float *v, const int *index, long count, const float *w, long stride, long first, long columns, float *out,
+                 int fresh) {
+    const __m256 lanes = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m256i mask = _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)(columns - first)), _CMP_LT_OQ));
+    __m256 acc = fresh ? _mm256_setzero_ps() : _mm256_maskload_ps(out + first, mask);
+    for (long k = 0; k < count; k++) {
+        const long i = index[k];
+        acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(v[i]), _mm256_maskload_ps(w + i * stride + first, mask)));
+    }
+    _mm256_maskstore_ps(out + first, mask, acc);
+}
+
+/// Rows at a time: their driven ones listed without a branch, then every column group over the list.
+enum { chunkRows = 512 };
+
+__attribute__((target("avx")))
+static void product(const float *v, long rows, const float *w, long stride, long columns, float *out) {
+    int index[chunkRows];
+    for (long start = 0; start == 0 || start < rows; start += chunkRows) {
+        long end = rows - start < chunkRows ? rows : start + chunkRows, count = 0;
+        for (long i = start; i < end; i++) {
+            index[count] = (int)i;
+            count += v[i] != 0;  // NaN counts: a driven row
+        }
+        int fresh = start == 0;
+        long first = 0;
+        for (; first + 32 <= columns; first += 32) group(v, index, count, w, stride, first, out, fresh, 4);
+        switch ((columns - first) / 8) {
+        case 3: group(v, index, count, w, stride, first, out, fresh, 3); first += 24; break;
+        case 2: group(v, index, count, w, stride, first, out, fresh, 2); first += 16; break;
+        case 1: group(v, index, count, w, stride, first, out, fresh, 1); first += 8; break;
+        default: break;
+        }
+        if (first < columns) tail(v, index, count, w, stride, first, columns, out, fresh);
+    }
+}
+
+int insitu_rows_product(const float *v, long rows, const float *w, long stride, long columns, float *out) {
+    if (!insitu_has_avx() || rows > 2147483647L) return 0;
+    product(v, rows, w, stride, columns, out);
+    return 1;
+}
+
+#else
+
+int insitu_rows_product(const float *v, long rows, const float *w, long stride, long columns, float *out) { return 0; }
+
+#endif
