@@ -23,6 +23,9 @@ public struct DeviceArray: Sendable {
     public let rows: Int
     public let columns: Int
     public let model: any DeviceModel
+    /// The model's relative read noise, kept beside it: read on every crossbar read, where
+    /// asking the model would copy the array to call through its existential.
+    public let readNoise: Double
     /// Present conductance in siemens, row-major.
     public private(set) var conductance: [Float]
 
@@ -40,6 +43,7 @@ public struct DeviceArray: Sendable {
         self.rows = rows
         self.columns = columns
         self.model = model
+        readNoise = model.readNoise
         let f = model.fresh(count: rows * columns, rng: &rng)
         precondition(f.conductance.count == rows * columns && f.faults.count == rows * columns
                      && f.slopeFactor.count == rows * columns, "a device model drew the wrong number of devices")
@@ -97,5 +101,4 @@ public struct DeviceArray: Sendable {
     }
 
     /// Relative standard deviation of each read.
-    public var readNoise: Double { model.readNoise }
 }

@@ -1,3 +1,5 @@
+import InsituKernels
+
 /// Uniform quantisation of a converter: signed or unsigned full scale, round to nearest, clamp.
 public struct Quantizer: Sendable, Equatable {
     public let bits: Int
@@ -29,5 +31,25 @@ public struct Quantizer: Sendable, Equatable {
         // Adding and subtracting 1.5 x 2^52 rounds a Double below 2^51 to the nearest integer without a libm call.
         let magic = 6755399441055744.0
         return Float(((code + magic) - magic) * step)
+    }
+}
+
+extension Quantizer {
+    /// This converter as the C kernels take it.
+    var kernelForm: InsituQuantizer { InsituQuantizer(low: signed ? -fullScale : 0, fullScale: fullScale, step: step) }
+
+    /// The read-back of `count` conductances through gain `scale` (volts per siemens), `adc` and
+    /// an optional narrower code `word`, back to siemens (`insitu_read_row`): how many readings
+    /// lay beyond the ADC's range, or nil, having done nothing, where the processor lacks AVX.
+    static func read(_ g: UnsafePointer<Float>, count: Int, scale: Double, adc: Quantizer, word: Quantizer?,
+                     into out: UnsafeMutablePointer<Float>) -> Int? {
+        var a = adc.kernelForm
+        let beyond: Int
+        if var w = word?.kernelForm {
+            beyond = insitu_read_row(g, count, scale, &a, &w, out)
+        } else {
+            beyond = insitu_read_row(g, count, scale, &a, nil, out)
+        }
+        return beyond >= 0 ? beyond : nil
     }
 }

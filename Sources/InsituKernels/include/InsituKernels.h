@@ -25,4 +25,14 @@ int insitu_round_fp16(float *values, long count, float unit);
 /// for k < columns, starting from +0 (a multiply, then an add). 1 when done; 0 without AVX.
 int insitu_rows_product(const float *v, long rows, const float *w, long stride, long columns, float *out);
 
+/// A uniform converter: codes from `low` to `fullScale` in steps of `step` (volts).
+typedef struct {
+    double low, fullScale, step;
+} InsituQuantizer;
+
+/// The read-back of `count` devices of conductance g (siemens): x = float(scale x g) volts,
+/// its code through `adc` (and `word`, when not NULL), back to siemens as float(code / scale)
+/// in `out`. Returns how many x lay beyond the ADC's range; -1, having done nothing, without AVX.
+long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out);
+
 #endif

@@ -1,0 +1,58 @@
+// A read-back row's devices through the read-back gain, the ADC and an optional narrower
+// code word, back to siemens, four devices a lane group with AVX: every step is the portable
+// loop's IEEE operation on the same types (float to double, multiply, clamp, divide, round by
+// adding and subtracting 1.5 x 2^52, multiply, double to float), so the bits are its bits.
+#include "InsituKernels.h"
+#include "CPUFeatures.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// Swift's max(x, y) = y >= x ? y : x, and min(x, y) = y < x ? y : x, lane by lane.
+__attribute__((target("avx"), always_inline))
+static inline __m256d swiftMax(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m256d swiftMin(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
+
+/// A converter's value nearest to `x` (as double), clamped to [lo, fullScale], as a float.
+__attribute__((target("avx"), always_inline))
+static inline __m128 quantize(__m256d x, const InsituQuantizer *q) {
+    const __m256d magic = _mm256_set1_pd(6755399441055744.0), step = _mm256_set1_pd(q->step);
+    __m256d code = _mm256_div_pd(swiftMin(swiftMax(x, _mm256_set1_pd(q->low)), _mm256_set1_pd(q->fullScale)), step);
+    return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(code, magic), magic), step));
+}
+
+__attribute__((target("avx")))
+static long readRow(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
+    const __m256d s = _mm256_set1_pd(scale), high = _mm256_set1_pd(adc->fullScale), low = _mm256_set1_pd(adc->low);
+    const __m128 lanes = _mm_set_ps(3, 2, 1, 0);
+    long saturated = 0;
+    for (long j = 0; j < count; j += 4) {
+        const __m128i in = _mm_castps_si128(_mm_cmplt_ps(lanes, _mm_set1_ps((float)(count - j))));
+        const __m256d gi = _mm256_cvtps_pd(_mm_maskload_ps(g + j, in));
+        // The amplifier's output as the float the converter sees, then as double again.
+        const __m256d x = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_mul_pd(s, gi)));
+        const __m256d beyond = _mm256_or_pd(_mm256_cmp_pd(x, high, _CMP_GT_OQ), _mm256_cmp_pd(x, low, _CMP_LT_OQ));
+        int mask = _mm256_movemask_pd(beyond) & _mm_movemask_ps(_mm_castsi128_ps(in));
+        saturated += __builtin_popcount(mask);
+        __m128 code = quantize(x, adc);
+        if (word) code = quantize(_mm256_cvtps_pd(code), word);
+        _mm_maskstore_ps(out + j, in, _mm256_cvtpd_ps(_mm256_div_pd(_mm256_cvtps_pd(code), s)));
+    }
+    return saturated;
+}
+
+long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
+    if (!insitu_has_avx()) return -1;
+    return readRow(g, count, scale, adc, word, out);
+}
+
+#else
+
+long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
+    return -1;
+}
+
+#endif
