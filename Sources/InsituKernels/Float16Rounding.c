@@ -3,6 +3,7 @@
 // instructions for eight floats instead of some twenty for four.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
+#include "PartialStore.h"
 
 // Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
 #pragma STDC FP_CONTRACT OFF
@@ -37,13 +38,13 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
         _mm256_storeu_ps(row + j, round8(v, keep, unitIsOne, unit));
     }
     if (j < count) {
-        // The last 1-7 columns through masked loads and stores (lanes at or past `count` untouched).
+        // The last 1-7 columns: masked loads, plain stores of those columns only.
         const __m256 lanes = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
         __m256i in = _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)(count - j)), _CMP_LT_OQ));
         __m256 e = errors ? _mm256_maskload_ps(errors + j, in) : zero, v = _mm256_maskload_ps(row + j, in);
         if (add) v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
         __m256 keep = errors ? _mm256_cmp_ps(e, zero, _CMP_EQ_OQ) : zero;
-        _mm256_maskstore_ps(row + j, in, round8(v, keep, unitIsOne, unit));
+        insitu_store_first(row + j, round8(v, keep, unitIsOne, unit), count - j);
     }
 }
 

@@ -4,6 +4,7 @@
 // adding and subtracting 1.5 x 2^52, multiply, double to float), so the bits are its bits.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
+#include "PartialStore.h"
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -30,8 +31,10 @@ static long readRow(const float *g, long count, double scale, const InsituQuanti
     const __m128 lanes = _mm_set_ps(3, 2, 1, 0);
     long saturated = 0;
     for (long j = 0; j < count; j += 4) {
+        // Whole groups of four by plain loads and stores; the last 1-3 devices masked on loading.
+        const int whole = j + 4 <= count;
         const __m128i in = _mm_castps_si128(_mm_cmplt_ps(lanes, _mm_set1_ps((float)(count - j))));
-        const __m256d gi = _mm256_cvtps_pd(_mm_maskload_ps(g + j, in));
+        const __m256d gi = _mm256_cvtps_pd(whole ? _mm_loadu_ps(g + j) : _mm_maskload_ps(g + j, in));
         // The amplifier's output as the float the converter sees, then as double again.
         const __m256d x = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_mul_pd(s, gi)));
         const __m256d beyond = _mm256_or_pd(_mm256_cmp_pd(x, high, _CMP_GT_OQ), _mm256_cmp_pd(x, low, _CMP_LT_OQ));
@@ -39,7 +42,9 @@ static long readRow(const float *g, long count, double scale, const InsituQuanti
         saturated += __builtin_popcount(mask);
         __m128 code = quantize(x, adc);
         if (word) code = quantize(_mm256_cvtps_pd(code), word);
-        _mm_maskstore_ps(out + j, in, _mm256_cvtpd_ps(_mm256_div_pd(_mm256_cvtps_pd(code), s)));
+        const __m128 siemens = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_cvtps_pd(code), s));
+        if (whole) _mm_storeu_ps(out + j, siemens);
+        else insitu_store_first(out + j, _mm256_castps128_ps256(siemens), count - j);
     }
     return saturated;
 }

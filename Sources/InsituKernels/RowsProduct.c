@@ -4,6 +4,7 @@
 // so the bits are the portable loop's.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
+#include "PartialStore.h"
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -27,7 +28,7 @@ static inline void group(const float *v, const int *index, long count, const flo
     for (int q = 0; q < n; q++) _mm256_storeu_ps(out + first + 8 * q, acc[q]);
 }
 
-/// The last 1-7 columns [first, columns), through masked loads and stores.
+/// The last 1-7 columns [first, columns): masked loads, plain stores of those columns only.
 __attribute__((target("avx")))
 static void tail(const float *v, const int *index, long count, const float *w, long stride, long first, long columns, float *out,
                  int fresh) {
@@ -38,7 +39,7 @@ static void tail(const float *v, const int *index, long count, const float *w, l
         const long i = index[k];
         acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(v[i]), _mm256_maskload_ps(w + i * stride + first, mask)));
     }
-    _mm256_maskstore_ps(out + first, mask, acc);
+    insitu_store_first(out + first, acc, columns - first);
 }
 
 /// Rows at a time: their driven ones listed without a branch, then every column group over the list.

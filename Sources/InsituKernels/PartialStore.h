@@ -1,0 +1,28 @@
+#ifndef INSITU_PARTIAL_STORE_H
+#define INSITU_PARTIAL_STORE_H
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// Stores the first n (0...8) lanes of v at dst with plain 16-, 8- and 4-byte stores: a masked
+/// store (vmaskmovps) costs many times more on some processors, and lanes past n are never written.
+__attribute__((target("avx"), always_inline))
+static inline void insitu_store_first(float *dst, __m256 v, long n) {
+    __m128 part = _mm256_castps256_ps128(v);
+    if (n >= 4) {
+        _mm_storeu_ps(dst, part);
+        dst += 4;
+        n -= 4;
+        part = _mm256_extractf128_ps(v, 1);
+    }
+    if (n >= 2) {
+        _mm_storel_pi((__m64 *)dst, part);
+        dst += 2;
+        n -= 2;
+        part = _mm_movehl_ps(part, part);
+    }
+    if (n >= 1) _mm_store_ss(dst, part);
+}
+
+#endif
+#endif
