@@ -217,8 +217,6 @@ public final class CrossbarLayer {
         for c in 0..<columns.count { out[offset + c] = Float(currents[c] - reference) }
     }
 
-    /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
-    /// what a product dissipates on one block per second (V^2 S), over the conductances present.
     /// What a read draws from a rail of `rail` volts beyond the cells' own t x sum V^2 G, per
     /// second: sum_i (rail v_i - v_i^2) x the input's conductances (exact for rows driven at
     /// +-v, the pair's).
@@ -232,6 +230,8 @@ public final class CrossbarLayer {
         return max(e, 0)
     }
 
+    /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
+    /// what a product dissipates on one block per second (V^2 S), over the conductances present.
     public func readPower(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, block: Int) -> Double {
         var e = 0.0
         let base = block * inputs
