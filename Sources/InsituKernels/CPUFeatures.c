@@ -1,5 +1,19 @@
 // The processor features the kernels need, asked once (cpuid and xgetbv).
 #include "CPUFeatures.h"
+#include "InsituKernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+/// Set by `insitu_kernels_set_enabled(0)`: every kernel declines, and the callers' portable loops run.
+static int portableOnly = 0;
+
+void insitu_kernels_set_enabled(int enabled) { __atomic_store_n(&portableOnly, !enabled, __ATOMIC_RELAXED); }
+
+/// INSITU_KERNELS=portable in the environment turns the kernels off for the whole process.
+__attribute__((unused)) static int portableByEnvironment(void) {
+    const char *value = getenv("INSITU_KERNELS");
+    return value != 0 && strcmp(value, "portable") == 0;
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -11,7 +25,7 @@ static int features(void) {
     if (seen >= 0) return seen;
     unsigned a, b, c, d;
     int found = 0;
-    if (__get_cpuid(1, &a, &b, &c, &d)) {
+    if (!portableByEnvironment() && __get_cpuid(1, &a, &b, &c, &d)) {
         int avx = (c >> 28) & 1, osxsave = (c >> 27) & 1, f16c = (c >> 29) & 1;
         if (avx && osxsave) {
             unsigned lo, hi;
@@ -23,8 +37,8 @@ static int features(void) {
     return found;
 }
 
-int insitu_has_avx(void) { return features() & 1; }
-int insitu_has_f16c(void) { return (features() & 3) == 3; }
+int insitu_has_avx(void) { return !__atomic_load_n(&portableOnly, __ATOMIC_RELAXED) && (features() & 1); }
+int insitu_has_f16c(void) { return !__atomic_load_n(&portableOnly, __ATOMIC_RELAXED) && (features() & 3) == 3; }
 
 #else
 

@@ -5,6 +5,11 @@
 /// conversions, chosen at run time where the processor has them. Each returns 0, having
 /// done nothing, where it cannot run; the caller then runs its portable loop.
 
+/// Turns the kernels on (the default) or off for the process: off, each declines and its
+/// caller's portable loop runs, with the same results (so a test can compare the two paths).
+/// INSITU_KERNELS=portable in the environment turns them off from the start.
+void insitu_kernels_set_enabled(int enabled);
+
 /// Rounds to binary16 (round to nearest, ties to even), in units of `unit`
 /// (value = round16(value / unit) x unit; unit 1: round16(value)), every element of the
 /// `count`-column rows of `values` whose input is not zero (`inputs`, `rows` of them) and
