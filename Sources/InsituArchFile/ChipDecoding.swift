@@ -112,9 +112,9 @@ enum ChipDecoding {
 
         let dig = try r.mapping("digital", keys: ["clock", "lanes", "mac_energy", "add_energy", "format", "accumulator", "node",
                                                   "exp_energy", "exp_cycles", "leakage", "area", "power", "gradient_dataflow",
-                                                  "accumulator_registers", "register_energy_per_bit"],
+                                                  "accumulator_registers", "register_energy_per_bit", "register_area_per_bit"],
                                 optional: ["area", "power", "mac_energy", "add_energy", "format", "accumulator", "node", "gradient_dataflow",
-                                           "accumulator_registers", "register_energy_per_bit"])
+                                           "accumulator_registers", "register_energy_per_bit", "register_area_per_bit"])
         try dig.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.digital.clockHertz)
         try dig.integer("lanes", min: 1, max: 1 << 20, into: &c.digital.lanes)
         if try oneOf(dig, explicit: ["mac_energy", "add_energy"], table: ["format", "accumulator", "node"]) {
@@ -143,6 +143,7 @@ enum ChipDecoding {
         try dig.quantity("leakage", .watt, min: 0, max: 100, into: &c.digital.leakageWatts)
         try PowerDecoding.power(dig, into: &c.digital.power)
         try dig.quantity("area", .squareMetre, min: 0, max: 1, into: &c.digital.areaSquareMetres)
+        try dig.quantity("register_area_per_bit", .squareMetre, min: 0, max: 1e-6, into: &c.digital.registerAreaSquareMetresPerBit)
 
         let buf = try r.mapping("buffer", keys: ["energy_per_bit", "capacity", "banks", "bits_per_cycle", "clock", "word_bits", "leakage", "area", "power"],
                                 optional: ["area", "power", "energy_per_bit", "capacity", "banks"])

@@ -45,7 +45,7 @@ enum DesignDescription {
         ] + c.stages.map { ($0.stage.kind, $0.stage.model(columns: t.columns).areaSquareMetres) }
             + (c.dac.inputCoding == .bitSerial ? [("shift-add", c.shiftAdd.areaSquareMetres * Double(c.shiftAdd.perTile))] : [])
         let shared: [(String, Double)] = [
-            ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.areaSquareMetres),
+            ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.totalAreaSquareMetres),
             ("buffer", c.buffer.areaSquareMetres), ("interconnect", c.interconnect.areaSquareMetres),
         ]
         func mm2(_ a: Double) -> String { String(format: "%.4g mm^2", a * 1e6) }

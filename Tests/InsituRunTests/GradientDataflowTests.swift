@@ -64,4 +64,24 @@ import InsituEngine
             #expect(e.description.contains("25084 words") && e.description.contains("50168 B"))
         }
     }
+
+    /// The register file beyond one accumulator per lane adds its bits' area to the digital
+    /// unit's: li2018 (64 accumulators, 64 lanes) keeps its 0.192 mm^2; 4,096 accumulators of
+    /// 16 bits add (4,096 - 64) x 16 x 5.98 um^2 = 0.3858 mm^2; the key sets the bit's area; the
+    /// `buffer` dataflow has none.
+    @Test func registerFileAreaByHand() throws {
+        let path = DeterminismTests.root.appendingPathComponent("arch/li2018.yaml").path
+        let li2018 = try ArchDesign.load(path: path).chip.digital
+        #expect(abs(li2018.totalAreaSquareMetres - 0.192e-6) < 1e-15)
+        let file = try ArchDesign.load(path: path, overrides: ["chip.digital.gradient_dataflow=registers", "chip.digital.accumulator_registers=4096"])
+        #expect(abs(file.chip.digital.registerFileAreaSquareMetres - 4_032 * 16 * 5.98e-12) < 1e-15)
+        #expect(abs(DigitalUnitModel(spec: file.chip.digital).areaSquareMetres - (0.192e-6 + 0.38579e-6)) < 1e-11)
+        let small = try ArchDesign.load(path: path, overrides: ["chip.digital.gradient_dataflow=registers", "chip.digital.accumulator_registers=4096",
+                                                                "chip.digital.register_area_per_bit=2 um^2"])
+        #expect(abs(small.chip.digital.registerFileAreaSquareMetres - 4_032 * 16 * 2e-12) < 1e-15)
+        #expect(throws: ArchError.self) { try ArchDesign.load(path: path, overrides: ["chip.digital.register_area_per_bit=-1 um^2"]) }
+        // Accumulating in the buffer needs no register file.
+        let buffer = try ArchDesign.load(path: path, overrides: ["chip.digital.gradient_dataflow=buffer", "chip.digital.accumulator_registers=4096"])
+        #expect(buffer.chip.digital.registerFileAreaSquareMetres == 0)
+    }
 }

@@ -274,12 +274,27 @@ public struct DigitalSpec: Sendable, Equatable {
     /// Energy per bit of a register-file access, and the width of its words.
     public var registerJoulesPerBit = 0.009e-12
     public var registerWordBits = 16
+    /// Area of one register bit, square metres (a flip-flop: 5.98 um^2, Aladdin at 40 nm, the
+    /// source of `registerJoulesPerBit`).
+    public var registerAreaSquareMetresPerBit = 5.98e-12
     public var leakageWatts = 0.0
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn
-    /// Area of the whole unit, square metres (0: not given).
+    /// Area of the lanes, square metres, with their operand registers and one accumulator
+    /// each (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
+
+    /// The register file's accumulators beyond one per lane, which the lanes' `areaSquareMetres`
+    /// does not hold: (registers - lanes) words of `registerWordBits` bits; none when the
+    /// gradient accumulates in the buffer, which needs no register file.
+    public var registerFileAreaSquareMetres: Double {
+        guard gradientDataflow != .buffer else { return 0 }
+        return Double(max(accumulatorRegisters - lanes, 0) * registerWordBits) * registerAreaSquareMetresPerBit
+    }
+
+    /// The unit's whole area: its lanes and its register file.
+    public var totalAreaSquareMetres: Double { areaSquareMetres + registerFileAreaSquareMetres }
 }
 
 /// On-chip SRAM buffer for inputs, activations and read-back weights.

@@ -37,7 +37,8 @@ public struct DigitalUnitModel: ComponentModel {
     }
     public var leakageWatts: Double { spec.leakageWatts }
     public var powerStates: PowerStates { spec.power }
-    public var areaSquareMetres: Double { spec.areaSquareMetres }
+    /// The lanes and the register file beyond one accumulator per lane.
+    public var areaSquareMetres: Double { spec.totalAreaSquareMetres }
 }
 
 /// An SRAM buffer: energy per bit read or written.
