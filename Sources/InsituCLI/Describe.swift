@@ -54,7 +54,9 @@ enum DesignDescription {
         var lines = ["  area: \(mm2(total)) (\(tiles) tile(s) in use of \(mm2(tileArea)) each: "
                      + perTile.map { "\($0.0) \(mm2($0.1))" }.joined(separator: ", ") + "; "
                      + shared.map { "\($0.0) \(mm2($0.1))" }.joined(separator: ", ") + ")"]
-        let missing = (perTile + shared).filter { $0.1 == 0 }.map(\.0)
+        var missing = (perTile + shared).filter { $0.1 == 0 }.map(\.0)
+        // A register file's area alone does not give the lanes'.
+        if c.digital.areaSquareMetres == 0 && c.digital.registerFileAreaSquareMetres > 0 { missing.append("digital unit's lanes") }
         if !missing.isEmpty { lines.append("    no area given for: \(missing.joined(separator: ", "))") }
         return lines
     }
