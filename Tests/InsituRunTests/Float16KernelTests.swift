@@ -3,68 +3,70 @@ import InsituEngine
 import InsituHardware
 import InsituKernels
 
-/// The F16C kernels (InsituKernels) give the portable Swift rounding's bits, element for
-/// element: whole buffers, changed rows and columns only, and the fused add-then-round.
-@Suite struct Float16KernelTests {
-    /// Edge values (ties, subnormals, overflow, infinities, NaN) and random ones of every scale.
-    static func values(count: Int, rng: inout RandomStream) -> [Float] {
-        let edges: [Float] = [0, -0.0, 1, -1, 65504, 65519.99, 65520, -65520, 1e-8, 5.96e-8, 0x1p-14, 0x1p-24, 0x1.8p-25,
-                              .infinity, -.infinity, .nan, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
-        return (0..<count).map { k in
-            switch k % 4 {
-            case 0: edges[Int(rng.next() % UInt64(edges.count))]
-            case 1: Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
-            case 2: Float((rng.uniform() * 2 - 1) * 0x1p-13)
-            default: Float(rng.uniform() * 140_000 - 70_000)
-            }
-        }
-    }
-
-    /// Swift's rounding of one element in units of `unit`, as `NumberFormat.round` defines it.
-    static func reference(_ x: Float, unit: Float) -> Float {
-        unit == 1 ? NumberFormat.binary16(x) : NumberFormat.binary16(x / unit) * unit
-    }
-
-    /// Equal bits, or both NaN (a NaN's payload is not a value).
-    static func same(_ a: [Float], _ b: [Float]) -> Bool {
-        zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) } && a.count == b.count
-    }
-
-    @Test(arguments: [Float(1), 0.37, 3.0e-5])
-    func wholeBuffersRoundAsSwiftDoes(unit: Float) {
-        var rng = RandomStream(seed: 7, stream: "f16c-whole")
-        for n in [1, 5, 8, 13, 64, 1001] {
-            var x = Self.values(count: n, rng: &rng)
-            let expected = x.map { Self.reference($0, unit: unit) }
-            let done = x.withUnsafeMutableBufferPointer { insitu_round_fp16($0.baseAddress!, n, unit) }
-            if done == 0 { return }  // no F16C: NumberFormat.round uses its own loop
-            #expect(Self.same(x, expected), "n \(n)")
-        }
-    }
-
-    /// Only the rows of non-zero inputs and the columns of non-zero (or NaN) errors change;
-    /// with `add`, every element of such a row first takes input x error (zero errors too).
-    @Test(arguments: [(Float(1), false), (0.37, false), (1, true), (0.37, true), (3.0e-5, true)])
-    func changedRowsAndColumnsRoundAsSwiftDoes(unit: Float, add: Bool) {
-        var rng = RandomStream(seed: 11, stream: "f16c-changed")
-        for (rows, columns) in [(1, 1), (3, 7), (5, 8), (9, 17), (40, 54), (2, 300)] {
-            var g = Self.values(count: rows * columns, rng: &rng)
-            let inputs: [Float] = (0..<rows).map { i in i % 3 == 1 ? 0 : (i % 5 == 4 ? .nan : Float(rng.uniform() * 2 - 1)) }
-            var errors = Self.values(count: columns, rng: &rng)
-            for j in errors.indices where j % 3 == 0 { errors[j] = j % 2 == 0 ? 0 : -0.0 }
-            var expected = g
-            for i in 0..<rows where inputs[i] != 0 {
-                for j in 0..<columns {
-                    if add { expected[i * columns + j] += inputs[i] * errors[j] }
-                    if errors[j] != 0 { expected[i * columns + j] = Self.reference(expected[i * columns + j], unit: unit) }
+extension KernelTests {
+    /// The F16C kernels (InsituKernels) give the portable Swift rounding's bits, element for
+    /// element: whole buffers, changed rows and columns only, and the fused add-then-round.
+    @Suite struct Float16KernelTests {
+        /// Edge values (ties, subnormals, overflow, infinities, NaN) and random ones of every scale.
+        static func values(count: Int, rng: inout RandomStream) -> [Float] {
+            let edges: [Float] = [0, -0.0, 1, -1, 65504, 65519.99, 65520, -65520, 1e-8, 5.96e-8, 0x1p-14, 0x1p-24, 0x1.8p-25,
+                                  .infinity, -.infinity, .nan, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+            return (0..<count).map { k in
+                switch k % 4 {
+                case 0: edges[Int(rng.next() % UInt64(edges.count))]
+                case 1: Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+                case 2: Float((rng.uniform() * 2 - 1) * 0x1p-13)
+                default: Float(rng.uniform() * 140_000 - 70_000)
                 }
             }
-            let done = g.withUnsafeMutableBufferPointer { v in
-                add ? insitu_add_round_fp16_changed(v.baseAddress!, inputs, rows, errors, columns, unit)
-                    : insitu_round_fp16_changed(v.baseAddress!, inputs, rows, errors, columns, unit)
+        }
+
+        /// Swift's rounding of one element in units of `unit`, as `NumberFormat.round` defines it.
+        static func reference(_ x: Float, unit: Float) -> Float {
+            unit == 1 ? NumberFormat.binary16(x) : NumberFormat.binary16(x / unit) * unit
+        }
+
+        /// Equal bits, or both NaN (a NaN's payload is not a value).
+        static func same(_ a: [Float], _ b: [Float]) -> Bool {
+            zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) } && a.count == b.count
+        }
+
+        @Test(arguments: [Float(1), 0.37, 3.0e-5])
+        func wholeBuffersRoundAsSwiftDoes(unit: Float) {
+            var rng = RandomStream(seed: 7, stream: "f16c-whole")
+            for n in [1, 5, 8, 13, 64, 1001] {
+                var x = Self.values(count: n, rng: &rng)
+                let expected = x.map { Self.reference($0, unit: unit) }
+                let done = x.withUnsafeMutableBufferPointer { insitu_round_fp16($0.baseAddress!, n, unit) }
+                if done == 0 { return }  // no F16C: NumberFormat.round uses its own loop
+                #expect(Self.same(x, expected), "n \(n)")
             }
-            if done == 0 { return }
-            #expect(Self.same(g, expected), "\(rows) x \(columns)")
+        }
+
+        /// Only the rows of non-zero inputs and the columns of non-zero (or NaN) errors change;
+        /// with `add`, every element of such a row first takes input x error (zero errors too).
+        @Test(arguments: [(Float(1), false), (0.37, false), (1, true), (0.37, true), (3.0e-5, true)])
+        func changedRowsAndColumnsRoundAsSwiftDoes(unit: Float, add: Bool) {
+            var rng = RandomStream(seed: 11, stream: "f16c-changed")
+            for (rows, columns) in [(1, 1), (3, 7), (5, 8), (9, 17), (40, 54), (2, 300)] {
+                var g = Self.values(count: rows * columns, rng: &rng)
+                let inputs: [Float] = (0..<rows).map { i in i % 3 == 1 ? 0 : (i % 5 == 4 ? .nan : Float(rng.uniform() * 2 - 1)) }
+                var errors = Self.values(count: columns, rng: &rng)
+                for j in errors.indices where j % 3 == 0 { errors[j] = j % 2 == 0 ? 0 : -0.0 }
+                var expected = g
+                for i in 0..<rows where inputs[i] != 0 {
+                    for j in 0..<columns {
+                        if add { expected[i * columns + j] += inputs[i] * errors[j] }
+                        if errors[j] != 0 { expected[i * columns + j] = Self.reference(expected[i * columns + j], unit: unit) }
+                    }
+                }
+                let done = g.withUnsafeMutableBufferPointer { v in
+                    add ? insitu_add_round_fp16_changed(v.baseAddress!, inputs, rows, errors, columns, unit)
+                        : insitu_round_fp16_changed(v.baseAddress!, inputs, rows, errors, columns, unit)
+                }
+                if done == 0 { return }
+                #expect(Self.same(g, expected), "\(rows) x \(columns)")
+            }
         }
     }
 }

@@ -5,24 +5,30 @@ import InsituKernels
 import InsituReport
 @testable import InsituTraining
 
-/// A run gives the same bytes with the kernels (AVX, F16C) as with the portable loops that a
-/// processor without them runs: the fp16 gradient sums, the forward products and the read-back.
-@Suite struct PortableKernelsTests {
-    /// li2018 as it is (fp16 gradient sums in 16-bit words), and with 6-bit buffer words (the
-    /// read-back's codes through a second, narrower quantiser; the sums rounded as a whole).
-    @Test(arguments: [16, 6])
-    func runsGiveTheSameBytesWithAndWithoutTheKernels(wordBits: Int) throws {
-        var (design, data) = try DeterminismTests.small()
-        design.chip.buffer.wordBits = wordBits
-        func bytes() throws -> (Data, Data) {
-            let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)
-            return (try RunReport(run: run, design: design.name).json(), try run.ledger.jsonData())
+/// The kernels' tests, one at a time: `PortableKernelsTests` turns the kernels off for the
+/// process while it runs, which would make the others compare a loop with itself.
+@Suite(.serialized) struct KernelTests {}
+
+extension KernelTests {
+    /// A run gives the same bytes with the kernels (AVX, F16C) as with the portable loops that a
+    /// processor without them runs: the fp16 gradient sums, the forward products and the read-back.
+    @Suite struct PortableKernelsTests {
+        /// li2018 as it is (fp16 gradient sums in 16-bit words), and with 6-bit buffer words (the
+        /// read-back's codes through a second, narrower quantiser; the sums rounded as a whole).
+        @Test(arguments: [16, 6])
+        func runsGiveTheSameBytesWithAndWithoutTheKernels(wordBits: Int) throws {
+            var (design, data) = try DeterminismTests.small()
+            design.chip.buffer.wordBits = wordBits
+            func bytes() throws -> (Data, Data) {
+                let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)
+                return (try RunReport(run: run, design: design.name).json(), try run.ledger.jsonData())
+            }
+            let fast = try bytes()
+            insitu_kernels_set_enabled(0)
+            defer { insitu_kernels_set_enabled(1) }
+            let portable = try bytes()
+            #expect(fast.0 == portable.0)
+            #expect(fast.1 == portable.1)
         }
-        let fast = try bytes()
-        insitu_kernels_set_enabled(0)
-        defer { insitu_kernels_set_enabled(1) }
-        let portable = try bytes()
-        #expect(fast.0 == portable.0)
-        #expect(fast.1 == portable.1)
     }
 }

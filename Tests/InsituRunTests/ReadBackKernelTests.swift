@@ -4,43 +4,45 @@ import InsituEngine
 @testable import InsituHardware
 import InsituKernels
 
-/// The AVX read-back (InsituKernels) gives the portable loop's bits and saturation count:
-/// conductance through the gain, the ADC's code, an optional narrower word, back to siemens.
-@Suite struct ReadBackKernelTests {
-    /// The portable loop of `Chip.readRow` without wires or read noise.
-    static func reference(_ g: [Float], scale: Double, adc: Quantizer, word: Quantizer?) -> (out: [Float], beyond: Int) {
-        var beyond = 0
-        let out = g.map { gi -> Float in
-            let x = Float(scale * Double(gi))
-            if adc.saturates(x) { beyond += 1 }
-            let code = adc.quantize(x)
-            return Float(Double(word?.quantize(code) ?? code) / scale)
+extension KernelTests {
+    /// The AVX read-back (InsituKernels) gives the portable loop's bits and saturation count:
+    /// conductance through the gain, the ADC's code, an optional narrower word, back to siemens.
+    @Suite struct ReadBackKernelTests {
+        /// The portable loop of `Chip.readRow` without wires or read noise.
+        static func reference(_ g: [Float], scale: Double, adc: Quantizer, word: Quantizer?) -> (out: [Float], beyond: Int) {
+            var beyond = 0
+            let out = g.map { gi -> Float in
+                let x = Float(scale * Double(gi))
+                if adc.saturates(x) { beyond += 1 }
+                let code = adc.quantize(x)
+                return Float(Double(word?.quantize(code) ?? code) / scale)
+            }
+            return (out, beyond)
         }
-        return (out, beyond)
-    }
 
-    @Test(arguments: [(8, false, 0), (8, true, 0), (5, false, 0), (8, false, 4), (12, true, 6)])
-    func readingsAreThePortableLoopsBits(bits: Int, signed: Bool, wordBits: Int) {
-        var rng = RandomStream(seed: UInt64(bits * 100 + wordBits), stream: "read-back")
-        let adc = Quantizer(bits: bits, fullScale: 1.0, signed: signed)
-        let word = wordBits > 0 ? Quantizer(bits: wordBits, fullScale: 1.0, signed: true) : nil
-        let scale = 1.25e3 * 0.2  // volts per siemens: a read-back gain times the read voltage
-        for count in [1, 3, 4, 7, 64, 513] {
-            // Conductances from 0 to past the range (2x full scale), signed ones for a signed ADC, ties on code steps.
-            let g: [Float] = (0..<count).map { k in
-                if k % 7 == 3 { return Float(Double(k % 9) * adc.step * 0.5 / scale) }
-                let x = rng.uniform() * 2.2 - (signed ? 1.1 : 0.1)
-                return Float(x / scale)
+        @Test(arguments: [(8, false, 0), (8, true, 0), (5, false, 0), (8, false, 4), (12, true, 6)])
+        func readingsAreThePortableLoopsBits(bits: Int, signed: Bool, wordBits: Int) {
+            var rng = RandomStream(seed: UInt64(bits * 100 + wordBits), stream: "read-back")
+            let adc = Quantizer(bits: bits, fullScale: 1.0, signed: signed)
+            let word = wordBits > 0 ? Quantizer(bits: wordBits, fullScale: 1.0, signed: true) : nil
+            let scale = 1.25e3 * 0.2  // volts per siemens: a read-back gain times the read voltage
+            for count in [1, 3, 4, 7, 64, 513] {
+                // Conductances from 0 to past the range (2x full scale), signed ones for a signed ADC, ties on code steps.
+                let g: [Float] = (0..<count).map { k in
+                    if k % 7 == 3 { return Float(Double(k % 9) * adc.step * 0.5 / scale) }
+                    let x = rng.uniform() * 2.2 - (signed ? 1.1 : 0.1)
+                    return Float(x / scale)
+                }
+                let (expected, expectedBeyond) = Self.reference(g, scale: scale, adc: adc, word: word)
+                var out = [Float](repeating: 9, count: count + 4)
+                let beyond = g.withUnsafeBufferPointer { gp in
+                    out.withUnsafeMutableBufferPointer { Quantizer.read(gp.baseAddress!, count: count, scale: scale, adc: adc, word: word, into: $0.baseAddress!) }
+                }
+                guard let beyond else { return }  // no AVX: the chip runs the portable loop
+                #expect(beyond == expectedBeyond, "\(count) readings")
+                #expect(zip(out, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(count) readings")
+                #expect(out[count...].allSatisfy { $0 == 9 })
             }
-            let (expected, expectedBeyond) = Self.reference(g, scale: scale, adc: adc, word: word)
-            var out = [Float](repeating: 9, count: count + 4)
-            let beyond = g.withUnsafeBufferPointer { gp in
-                out.withUnsafeMutableBufferPointer { Quantizer.read(gp.baseAddress!, count: count, scale: scale, adc: adc, word: word, into: $0.baseAddress!) }
-            }
-            guard let beyond else { return }  // no AVX: the chip runs the portable loop
-            #expect(beyond == expectedBeyond, "\(count) readings")
-            #expect(zip(out, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(count) readings")
-            #expect(out[count...].allSatisfy { $0 == 9 })
         }
     }
 }
