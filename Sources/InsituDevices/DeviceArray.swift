@@ -23,8 +23,8 @@ public struct DeviceArray: Sendable {
     public let rows: Int
     public let columns: Int
     public let model: any DeviceModel
-    /// The model's relative read noise, kept beside it: read on every crossbar read, where
-    /// asking the model would copy the array to call through its existential.
+    /// Relative standard deviation of each read: the model's, kept beside it because every
+    /// crossbar read asks, and asking the model would copy the array to call through it.
     public let readNoise: Double
     /// Present conductance in siemens, row-major.
     public private(set) var conductance: [Float]
@@ -99,6 +99,4 @@ public struct DeviceArray: Sendable {
             }
         }
     }
-
-    /// Relative standard deviation of each read.
 }
