@@ -1,9 +1,10 @@
 #ifndef INSITU_KERNELS_H
 #define INSITU_KERNELS_H
 
-/// Kernels in C for the few loops whose instructions Swift cannot select: x86's F16C
-/// conversions, chosen at run time where the processor has them. Each returns 0, having
-/// done nothing, where it cannot run; the caller then runs its portable loop.
+/// Kernels in C for the hot loops that need instructions a portable Swift build does not
+/// select (x86's F16C conversions, AVX's 256-bit lanes), chosen at run time where the
+/// processor has them. Each declines (0, or -1 where a count is returned), having done
+/// nothing, where it cannot run; the caller then runs its portable loop, to the same bits.
 
 /// Turns the kernels on (the default) or off for the process: off, each declines and its
 /// caller's portable loop runs, with the same results (so a test can compare the two paths).
