@@ -3,7 +3,7 @@
 // instructions for eight floats instead of some twenty for four.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
-#include "PartialStore.h"
+#include "Lanes.h"
 
 // Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
 #pragma STDC FP_CONTRACT OFF
@@ -39,8 +39,7 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
     }
     if (j < count) {
         // The last 1-7 columns: masked loads, plain stores of those columns only.
-        const __m256 lanes = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
-        __m256i in = _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)(count - j)), _CMP_LT_OQ));
+        const __m256i in = insitu_first_lanes(count - j);
         __m256 e = errors ? _mm256_maskload_ps(errors + j, in) : zero, v = _mm256_maskload_ps(row + j, in);
         if (add) v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
         __m256 keep = errors ? _mm256_cmp_ps(e, zero, _CMP_EQ_OQ) : zero;
@@ -48,22 +47,24 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
     }
 }
 
-int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
-                                  const float *errors, long count, float unit) {
+/// `roundRow` on every row whose input is not zero (a NaN input counts), adding input x errors first
+/// with `add`. 0 without F16C.
+static int changedRows(float *values, const float *inputs, long rows, const float *errors, long count, float unit, int add) {
     if (!insitu_has_f16c()) return 0;
     for (long i = 0; i < rows; i++) {
-        if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, 1, inputs[i]);
+        if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, add, add ? inputs[i] : 0);
     }
     return 1;
 }
 
+int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
+                                  const float *errors, long count, float unit) {
+    return changedRows(values, inputs, rows, errors, count, unit, 1);
+}
+
 int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
                               const float *errors, long count, float unit) {
-    if (!insitu_has_f16c()) return 0;
-    for (long i = 0; i < rows; i++) {
-        if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, 0, 0);
-    }
-    return 1;
+    return changedRows(values, inputs, rows, errors, count, unit, 0);
 }
 
 int insitu_round_fp16(float *values, long count, float unit) {

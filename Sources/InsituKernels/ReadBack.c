@@ -4,7 +4,7 @@
 // adding and subtracting 1.5 x 2^52, multiply, double to float), so the bits are its bits.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
-#include "PartialStore.h"
+#include "Lanes.h"
 
 #pragma STDC FP_CONTRACT OFF
 

@@ -4,7 +4,7 @@
 // so the bits are the portable loop's.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
-#include "PartialStore.h"
+#include "Lanes.h"
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -32,8 +32,7 @@ static inline void group(const float *v, const int *index, long count, const flo
 __attribute__((target("avx")))
 static void tail(const float *v, const int *index, long count, const float *w, long stride, long first, long columns, float *out,
                  int fresh) {
-    const __m256 lanes = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
-    const __m256i mask = _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)(columns - first)), _CMP_LT_OQ));
+    const __m256i mask = insitu_first_lanes(columns - first);
     __m256 acc = fresh ? _mm256_setzero_ps() : _mm256_maskload_ps(out + first, mask);
     for (long k = 0; k < count; k++) {
         const long i = index[k];

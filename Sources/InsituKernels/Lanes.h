@@ -1,8 +1,16 @@
-#ifndef INSITU_PARTIAL_STORE_H
-#define INSITU_PARTIAL_STORE_H
+// The first n of eight lanes: a mask to load them, plain stores to write them.
+#ifndef INSITU_LANES_H
+#define INSITU_LANES_H
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+
+/// A mask of the first n (0...8) of eight lanes, for masked loads of a row's last columns.
+__attribute__((target("avx"), always_inline))
+static inline __m256i insitu_first_lanes(long n) {
+    const __m256 lanes = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+    return _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)n), _CMP_LT_OQ));
+}
 
 /// Stores the first n (0...8) lanes of v at dst with plain 16-, 8- and 4-byte stores: a masked
 /// store (vmaskmovps) costs many times more on some processors, and lanes past n are never written.
