@@ -72,7 +72,9 @@ public struct ArchDesign: Sendable, Equatable {
         let images = Double(max(training.batchSize, 500))
         let rows = Double(max(chip.tile.rows / 2, 1)), columns = Double(max(chip.tile.columns, 1))
         let blocks = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + ($1.0 / rows).rounded(.up) * ($1.1 / columns).rounded(.up) }
-        return weights * 2 * 26 + blocks * 2_000 + images * units * 24
+        // Two devices a weight (a pair), or a sliced weight's columns.
+        let devicesPerWeight = Double(chip.cell.isSliced ? chip.cell.columnsPerWeight : 2)
+        return weights * devicesPerWeight * 26 + blocks * 2_000 + images * units * 24
     }
 
     /// What the crossbar chip stores must fit where its gradient dataflow keeps it: every
@@ -177,6 +179,11 @@ public struct ArchDesign: Sendable, Equatable {
                 throw ArchError(at, "'network.hidden: sigmoid' is computed on the digital unit after the ADC, but chip.interlayer is analog (the TIA's ReLU drives the next layer)",
                                 hint: "set 'chip.interlayer: digital', or use 'network.hidden: relu'")
             }
+        }
+        if d.accelerator == nil && d.chip.cell.isSliced && d.training.method != .exSitu {
+            throw ArchError(location(top, "chip", ["slicing"]),
+                            "'chip.slicing' holds each weight in several cells' levels, programmed once; training.method \(d.training.method.rawValue) updates weights on the chip, which would need carries between the slices",
+                            hint: "set 'training.method: ex-situ', or drop chip.slicing")
         }
         if d.accelerator == nil {
             do {

@@ -6,14 +6,69 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping", "placement", "stages", "shift_add", "cell"]
+                           "mapping", "placement", "stages", "shift_add", "cell", "slicing", "router", "input_register", "output_register"]
     /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
     /// listed only for the `explicit` mapping; a chip has no stages between TIAs and ADCs unless listed.
-    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add", "cell"]
+    static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add", "cell", "slicing", "router",
+                                                 "input_register", "output_register"]
 
     /// How `chip.cell` holds a weight: a differential pair (default) or one device against a
     /// reference column at the middle of the device's window.
     enum CellKind: String, CaseIterable { case pair, reference }
+
+    /// `chip.slicing: {cell_bits, weight_bits}`: every weight an offset code of weight_bits bits
+    /// in weight_bits / cell_bits devices of 2^cell_bits levels, one per column, joined by
+    /// shift-and-add (ISAAC). Refused beside `chip.cell`, with an analog interlayer, and when a
+    /// weight's columns would not fit a tile's a whole number of times.
+    static func slicing(_ r: MappingReader, _ c: inout ChipSpec) throws {
+        guard let given = r.value("slicing") else { return }
+        let s = try r.mapping("slicing", keys: ["cell_bits", "weight_bits"])
+        var cellBits = 2, weightBits = 16
+        try s.integer("cell_bits", min: 1, max: 8, into: &cellBits)
+        try s.integer("weight_bits", min: 1, max: 32, into: &weightBits)
+        guard weightBits % cellBits == 0 else {
+            throw ArchError(s.value("weight_bits")!.location, "'chip.slicing.weight_bits' (\(weightBits)) is not a whole number of \(cellBits)-bit cells",
+                            hint: "use a multiple of cell_bits, e.g. \(weightBits / cellBits * cellBits + cellBits)")
+        }
+        if let cell = r.value("cell") {
+            throw ArchError(cell.location, "'chip.cell' and 'chip.slicing' both say how a weight is held; a sliced weight is one device per slice",
+                            hint: "keep one of them")
+        }
+        if c.interlayer == .analog {
+            throw ArchError(given.location, "'chip.slicing' joins a weight's columns digitally (shift-and-add after the ADCs), but chip.interlayer is analog",
+                            hint: "set 'chip.interlayer: digital'")
+        }
+        let slices = weightBits / cellBits
+        guard c.tile.columns % slices == 0 else {
+            throw ArchError(given.location, "a weight sliced into \(slices) cells takes \(slices) columns, but chip.tile.columns (\(c.tile.columns)) is not a multiple of \(slices)",
+                            hint: "use \(c.tile.columns / slices * slices + slices) columns, or fewer slices")
+        }
+        c.cell = .sliced(cellBits: cellBits, weightBits: weightBits)
+    }
+
+    /// A link priced per bit moved (`chip.interconnect`, `chip.router`).
+    static func link(_ r: MappingReader, _ key: String) throws -> InterconnectSpec {
+        var spec = InterconnectSpec()
+        let bus = try r.mapping(key, keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage", "area", "power"], optional: ["area", "power"])
+        try bus.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &spec.energyPerBitJoules)
+        try bus.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &spec.bitsPerCycle)
+        try bus.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &spec.clockHertz)
+        try bus.quantity("leakage", .watt, min: 0, max: 100, into: &spec.leakageWatts)
+        try PowerDecoding.power(bus, into: &spec.power)
+        try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &spec.areaSquareMetres)
+        return spec
+    }
+
+    /// A tile's register file priced per bit written or read (`chip.input_register`, `chip.output_register`).
+    static func register(_ r: MappingReader, _ key: String) throws -> RegisterSpec {
+        var spec = RegisterSpec()
+        let reg = try r.mapping(key, keys: ["energy_per_bit", "leakage", "area", "power"], optional: ["area", "power"])
+        try reg.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &spec.energyPerBitJoules)
+        try reg.quantity("leakage", .watt, min: 0, max: 100, into: &spec.leakageWatts)
+        try PowerDecoding.power(reg, into: &spec.power)
+        try reg.quantity("area", .squareMetre, min: 0, max: 1, into: &spec.areaSquareMetres)
+        return spec
+    }
 
     static func chip(_ r: MappingReader) throws -> ChipSpec {
         var c = ChipSpec()
@@ -98,6 +153,7 @@ enum ChipDecoding {
         if cell == .reference {
             c.cell = .reference(siemens: (c.device.model.windowMinSiemens + c.device.model.windowMaxSiemens) / 2)
         }
+        try slicing(r, &c)
         try shiftAdd(r, coding: dac.value("input_coding")?.location ?? dac.location, &c)
 
         let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "charge_pump_efficiency", "leakage", "area", "power"],
@@ -175,13 +231,10 @@ enum ChipDecoding {
         try PowerDecoding.power(buf, into: &c.buffer.power)
         try buf.quantity("area", .squareMetre, min: 0, max: 1, into: &c.buffer.areaSquareMetres)
 
-        let bus = try r.mapping("interconnect", keys: ["energy_per_bit", "bits_per_cycle", "clock", "leakage", "area", "power"], optional: ["area", "power"])
-        try bus.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &c.interconnect.energyPerBitJoules)
-        try bus.integer("bits_per_cycle", min: 1, max: 1 << 20, into: &c.interconnect.bitsPerCycle)
-        try bus.quantity("clock", .hertz, min: 1e3, max: 1e11, into: &c.interconnect.clockHertz)
-        try bus.quantity("leakage", .watt, min: 0, max: 100, into: &c.interconnect.leakageWatts)
-        try PowerDecoding.power(bus, into: &c.interconnect.power)
-        try bus.quantity("area", .squareMetre, min: 0, max: 1, into: &c.interconnect.areaSquareMetres)
+        c.interconnect = try link(r, "interconnect")
+        if r.has("router") { c.router = try link(r, "router") }
+        if r.has("input_register") { c.inputRegister = try register(r, "input_register") }
+        if r.has("output_register") { c.outputRegister = try register(r, "output_register") }
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         c.placement = try placement(r)
         if c.mapping == MappingStrategies.explicit && c.placement.isEmpty {

@@ -9,8 +9,9 @@ struct CalibrationCommand: ParsableCommand {
         commandName: "calibration",
         abstract: "Run a full-rate inference workload and compare each component's power and area with a published design's table.",
         discussion: """
-        The workload is one layer that fills every tile (a full block per tile, all reading the same input
-        vector), random programmed states and random inputs, streamed back to back (docs/calibration.md).
+        The workload is one layer split by rows over every tile (a full block per tile, each reading its own
+        inputs, the partial sums joined on the chip), random programmed states and random inputs, streamed
+        back to back (docs/calibration.md).
         Examples:
           insitu experiment calibration --arch arch/isaac-tile.yaml
           insitu experiment calibration --arch arch/isaac-tile.yaml --set chip.tile.count=8 --reference isaac-ima

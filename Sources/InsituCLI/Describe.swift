@@ -44,10 +44,12 @@ enum DesignDescription {
             ("TIAs", c.tia.areaSquareMetres * Double(t.columns)), ("ADCs", c.adc.areaSquareMetres * Double(c.adc.perTile)),
         ] + c.stages.map { ($0.stage.kind, $0.stage.model(columns: t.columns).areaSquareMetres) }
             + (c.dac.inputCoding == .bitSerial ? [("shift-add", c.shiftAdd.areaSquareMetres * Double(c.shiftAdd.perTile))] : [])
+            + (c.inputRegister.map { [("input register", $0.areaSquareMetres)] } ?? [])
+            + (c.outputRegister.map { [("output register", $0.areaSquareMetres)] } ?? [])
         let shared: [(String, Double)] = [
             ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.totalAreaSquareMetres),
             ("buffer", c.buffer.areaSquareMetres), ("interconnect", c.interconnect.areaSquareMetres),
-        ]
+        ] + (c.router.map { [("router", $0.areaSquareMetres)] } ?? [])
         func mm2(_ a: Double) -> String { String(format: "%.4g mm^2", a * 1e6) }
         let tileArea = perTile.reduce(0) { $0 + $1.1 }
         let total = tileArea * Double(tiles) + shared.reduce(0) { $0 + $1.1 }
@@ -93,6 +95,9 @@ enum DesignDescription {
                                                       ("digital unit", c.digital.power, c.digital.leakageWatts),
                                                       ("buffer", c.buffer.power, c.buffer.leakageWatts),
                                                       ("interconnect", c.interconnect.power, c.interconnect.leakageWatts)]
+            + (c.router.map { [("router", $0.power, $0.leakageWatts)] } ?? [])
+            + (c.inputRegister.map { [("input registers", $0.power, $0.leakageWatts)] } ?? [])
+            + (c.outputRegister.map { [("output registers", $0.power, $0.leakageWatts)] } ?? [])
         let gated = units.compactMap { name, p, w in p.gateAfter(leakageWatts: w).map { "\(name) after \($0) idle" } }
         return gated.isEmpty ? "every component always on" : "gated: " + gated.joined(separator: ", ") + "; the rest always on"
     }
@@ -103,15 +108,17 @@ enum DesignDescription {
         var lines: [String] = []
         lines.append("\(d.name): \(d.summary)")
         lines.append("chip")
-        let cellName = c.cell.hasReference ? "one device per weight against a reference column" : c.cell.isDifferentialPair ? "differential pairs" : "\(c.cell.rowsPerInput)-row cells"
+        let cellName = c.cell.isSliced ? "\(c.cell.weightBits)-bit weights in \(c.cell.columnsPerWeight) columns of \(c.cell.bitsPerCell)-bit cells, joined by shift-and-add"
+            : c.cell.hasReference ? "one device per weight against a reference column" : c.cell.isDifferentialPair ? "differential pairs" : "\(c.cell.rowsPerInput)-row cells"
         lines.append("  tiles: \(t.count) x \(t.rows) x \(t.columns) \(c.device.model.kind) = \(t.count * t.rows * t.columns) devices (\(mapping.tilesUsed) used), \(cellName)")
         lines.append("  mapping: \(c.mapping) (\(MappingStrategies.summary(c.mapping)))")
+        let slices = c.cell.columnsPerWeight
         for tile in 0..<mapping.tilesUsed {
             let blocks = mapping.blocks(onTile: tile)
             let used = mapping.devicesUsed(onTile: tile)
             lines.append("  tile \(tile): \(used) of \(t.rows * t.columns) devices used (\(String(format: "%.1f", 100 * Double(used) / Double(t.rows * t.columns)))%)")
             for b in blocks {
-                lines.append("    layer \(b.layer + 1)" + (b.replica > 0 ? " replica \(b.replica)" : "") + " inputs \(b.firstInput)..<\(b.firstInput + b.inputs) outputs \(b.firstOutput)..<\(b.firstOutput + b.outputs): rows \(b.rowOffset)..<\(b.rowOffset + b.rows), columns \(b.columnOffset)..<\(b.columnOffset + b.outputs), \(b.devices) devices")
+                lines.append("    layer \(b.layer + 1)" + (b.replica > 0 ? " replica \(b.replica)" : "") + " inputs \(b.firstInput)..<\(b.firstInput + b.inputs) outputs \(b.firstOutput / slices)..<\((b.firstOutput + b.outputs) / slices): rows \(b.rowOffset)..<\(b.rowOffset + b.rows), columns \(b.columnOffset)..<\(b.columnOffset + b.outputs), \(b.devices) devices")
             }
             let cols = mapping.columnsUsed(onTile: tile)
             let groups = (cols + c.adc.perTile - 1) / c.adc.perTile
@@ -148,7 +155,7 @@ enum DesignDescription {
         let n = d.network
         let hidden = n.hidden == .sigmoid ? "sigmoid hidden layers (k_h = \(n.hiddenScalePerAmp) 1/A)" : "ReLU hidden layers"
         let output = n.output == .softmax ? "softmax" : "sigmoid, squared error"
-        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.weightCount * c.cell.rowsPerInput) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
+        lines.append("network: \(n.layers.map(String.init).joined(separator: "-")), \(n.weightCount) weights on \(n.weightCount * c.cell.rowsPerInput * c.cell.columnsPerWeight) devices, \(hidden), \(output) output, k = \(n.outputScalePerAmp) 1/A")
         let tr = d.training
         lines.append("training: \(tr.method.rawValue), batch \(tr.batchSize), \(tr.images) images (\((tr.images + tr.batchSize - 1) / tr.batchSize) updates), learning rate \(tr.learningRatesVoltsSquared.map { "\($0) V^2" }.joined(separator: ", "))"
                      + (tr.learningRateDecay == 1 ? "" : ", times \(tr.learningRateDecay) every \(tr.learningRateDecayEvery) images"))

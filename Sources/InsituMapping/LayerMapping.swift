@@ -127,6 +127,20 @@ public struct LayerMapping: Sendable, Equatable {
         tilesUsed = (given.map(\.tile).max() ?? -1) + 1
     }
 
+    /// This mapping with its blocks replaced by `blocks` on tiles of `columns` columns (sliced
+    /// weights: the same tiles, each weight's column widened to its slices').
+    func widened(columns: Int, blocks: [Placement]) -> LayerMapping {
+        var m = LayerMapping(tileRows: tileRows, tileColumns: columns)
+        m.blocks = blocks
+        m.tilesUsed = tilesUsed
+        return m
+    }
+
+    private init(tileRows: Int, tileColumns: Int) {
+        self.tileRows = tileRows
+        self.tileColumns = tileColumns
+    }
+
     public func blocks(ofLayer layer: Int) -> [Placement] { blocks.filter { $0.layer == layer } }
     public func blocks(onTile tile: Int) -> [Placement] { blocks.filter { $0.tile == tile } }
 

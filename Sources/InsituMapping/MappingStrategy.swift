@@ -56,8 +56,28 @@ public enum MappingStrategies {
         name == explicit ? "blocks placed as chip.placement lists them" : named(name)?.summary ?? "unknown"
     }
 
-    /// The placements of `widths` on `chip` by its named strategy, per layer (every replica's blocks).
+    /// The placements of `widths` on `chip` by its named strategy, per layer (every replica's
+    /// blocks). With sliced weights the strategy places weights on tiles of columns / S weight
+    /// columns, and each block's outputs and column offset are then widened to S device columns a weight.
     public static func placements(chip: ChipSpec, widths: [Int]) throws -> (LayerMapping, [[Placement]]) {
+        let s = chip.cell.columnsPerWeight
+        guard s > 1 else { return try weightPlacements(chip: chip, widths: widths) }
+        var logical = chip
+        logical.tile.columns = chip.tile.columns / s
+        let (mapping, blocks) = try weightPlacements(chip: logical, widths: widths)
+        let widened = blocks.map { layer in
+            layer.map { p in
+                var p = p
+                p.firstOutput *= s
+                p.outputs *= s
+                p.columnOffset *= s
+                return p
+            }
+        }
+        return (mapping.widened(columns: chip.tile.columns, blocks: Array(widened.joined())), widened)
+    }
+
+    static func weightPlacements(chip: ChipSpec, widths: [Int]) throws -> (LayerMapping, [[Placement]]) {
         let mapping: LayerMapping
         if chip.mapping == explicit {
             let blocks = chip.placement.map { b in

@@ -52,7 +52,8 @@ public struct CostDriver: Equatable {
             default: return "digital_chip.\(component)"
             }
         }
-        let section = ["array": "tile", "shift-add": "shift_add"][component] ?? component
+        let section = ["array": "tile", "shift-add": "shift_add", "input-register": "input_register",
+                       "output-register": "output_register"][component] ?? component
         if staticActions.contains(action) { return "chip.\(section).leakage and power" }
         switch (component, action) {
         case ("dac", _): return "chip.dac.energy (or bits, unit_capacitance, reference_voltage), chip.dac.range, chip.tile.row_wire_capacitance"
@@ -67,6 +68,9 @@ public struct CostDriver: Equatable {
         case ("buffer", _): return "chip.buffer.capacity and banks (or energy_per_bit), word_bits; chip.digital.gradient_dataflow"
         case ("interconnect", _): return "chip.interconnect.energy_per_bit"
         case ("shift-add", _): return "chip.shift_add.energy; chip.dac.bits (planes)"
+        case ("router", _): return "chip.router.energy_per_bit; chip.dac.bits (inputs), chip.buffer.word_bits or chip.adc.bits (outputs)"
+        case ("input-register", _): return "chip.input_register.energy_per_bit; chip.dac.bits"
+        case ("output-register", _): return "chip.output_register.energy_per_bit; chip.slicing, chip.buffer.word_bits or chip.adc.bits"
         default: return "chip.stages (\(component))"
         }
     }

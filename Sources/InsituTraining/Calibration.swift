@@ -32,14 +32,11 @@ public struct PublishedTable: Sendable {
             Row(name: "S+H (12 x 8 x 128)", kinds: ["analog"], powerWatts: 12 * 10e-6, areaSquareMetres: 12 * 0.00004e-6),
             Row(name: "crossbars (12 x 8, 128 x 128)", kinds: ["crossbar"], powerWatts: 12 * 2.4e-3, areaSquareMetres: 12 * 0.0002e-6),
             Row(name: "IMA S+A (12 x 4)", kinds: ["shift-add"], powerWatts: 12 * 0.2e-3, areaSquareMetres: 12 * 0.00024e-6),
-            Row(name: "IMA IR (12 x 2 KB)", kinds: [], powerWatts: 12 * 1.24e-3, areaSquareMetres: 12 * 0.0021e-6,
-                note: "input registers not modelled: inputs go from the buffer over the bus to the DACs"),
-            Row(name: "IMA OR (12 x 256 B)", kinds: [], powerWatts: 12 * 0.23e-3, areaSquareMetres: 12 * 0.00077e-6,
-                note: "output registers not modelled: sums go over the bus to the buffer"),
+            Row(name: "IMA IR (12 x 2 KB)", kinds: ["input-register"], powerWatts: 12 * 1.24e-3, areaSquareMetres: 12 * 0.0021e-6),
+            Row(name: "IMA OR (12 x 256 B)", kinds: ["output-register"], powerWatts: 12 * 0.23e-3, areaSquareMetres: 12 * 0.00077e-6),
             Row(name: "eDRAM (64 KB)", kinds: ["buffer"], powerWatts: 20.7e-3, areaSquareMetres: 0.083e-6),
             Row(name: "eDRAM-IMA bus (384 wires)", kinds: ["interconnect"], powerWatts: 7e-3, areaSquareMetres: 0.090e-6),
-            Row(name: "router (1/4)", kinds: [], powerWatts: 42e-3 / 4, areaSquareMetres: 0.151e-6 / 4,
-                note: "no network between tiles: one tile runs the workload"),
+            Row(name: "router (1/4)", kinds: ["router"], powerWatts: 42e-3 / 4, areaSquareMetres: 0.151e-6 / 4),
             Row(name: "sigmoid, S+A, max-pool", kinds: ["digital"], powerWatts: 0.52e-3 + 0.05e-3 + 0.4e-3,
                 areaSquareMetres: 0.0006e-6 + 0.00006e-6 + 0.00024e-6),
             Row(name: "tile OR (3 KB)", kinds: [], powerWatts: 1.68e-3, areaSquareMetres: 0.0032e-6,
@@ -58,9 +55,10 @@ public struct PublishedTable: Sendable {
 }
 
 /// A full-rate inference workload on a chip, measured as power and area per component kind:
-/// one layer that fills every tile (rows / rows-per-input inputs, columns x tiles outputs, so
-/// each tile holds one full block and every tile reads the same input vector), random
-/// programmed states and random inputs from `seed`, `images` vectors streamed back to back.
+/// one layer split by rows over every tile (tiles x rows / rows-per-input inputs, columns /
+/// columns-per-weight outputs, so each tile holds one full block and reads inputs of its own,
+/// as each ISAAC crossbar does; the partial sums are joined on the chip), random programmed
+/// states and random inputs from `seed`, `images` vectors streamed back to back.
 public struct Calibration: Sendable {
     /// Per component kind: energy of the run and area.
     public var joulesByKind: [String: Double]
@@ -79,18 +77,18 @@ public struct Calibration: Sendable {
     public static func run(chip spec: ChipSpec, images: Int, seed: UInt64) throws -> Calibration {
         precondition(images >= 1)
         let inputs = spec.tile.rows / spec.cell.rowsPerInput
-        let widths = [inputs, spec.tile.columns * spec.tile.count]
+        let widths = [inputs * spec.tile.count, spec.tile.columns / spec.cell.columnsPerWeight]
         var network = NetworkSpec()
         network.layers = widths
         let chip = try ChipBuilder.chip(spec, network: network, seed: seed)
         var rng = RandomStream(seed: seed, stream: "calibration")
         let range = chip.deviceModel.stateRange
-        let states = (0..<(spec.cell.rowsPerInput * widths[0] * widths[1])).map { _ in
+        let states = (0..<(spec.cell.rowsPerInput * widths[0] * spec.cell.deviceColumns(widths[1]))).map { _ in
             Float(range.lowerBound + rng.uniform() * (range.upperBound - range.lowerBound))
         }
         try chip.program(targets: [states], phase: .program)
         let levels = Double((1 << UInt64(spec.dac.bits)) - 1)
-        let volts = (0..<(images * inputs)).map { _ in Float((rng.uniform() * levels).rounded() / levels * spec.dac.rangeVolts) }
+        let volts = (0..<(images * widths[0])).map { _ in Float((rng.uniform() * levels).rounded() / levels * spec.dac.rangeVolts) }
         _ = try chip.forward(InputBatch(volts: volts, labels: [Int](repeating: 0, count: images)), phase: .test, perImage: [])
         var joules: [String: Double] = [:], area: [String: Double] = [:]
         let kinds = Dictionary(chip.components.components.map { ($0.name, $0.model.kind) }, uniquingKeysWith: { a, _ in a })

@@ -131,8 +131,14 @@ extension Chip {
         let m = widths[l + 1]
         let hidden = l < lastLayer
         let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
-        let q = adcQuantizer
-        var sums = [Float](repeating: 0, count: m), exact = sums, part = sums
+        // A sliced weight's columns carry currents of one sign: the ADC reads them unipolar (ISAAC).
+        let q = spec.cell.isSliced ? Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: false) : adcQuantizer
+        var sums = [Float](repeating: 0, count: m), exact = sums
+        // A sliced weight's columns are joined into its output: device column d holds slice d % S of output d / S.
+        let slices = spec.cell.columnsPerWeight, sliceWeights = self.sliceWeights
+        // Full scale over one row's largest current (the DAC's range at the window's top).
+        let sliceRange = Float(spec.adc.fullScaleVolts / (spec.dac.rangeVolts * deviceModel.windowMaxSiemens))
+        var part = [Float](repeating: 0, count: m * slices)
         var conversions = 0
         var saturated: UInt64 = 0
         let devices = crossbar(l, slot: s)
@@ -144,17 +150,29 @@ extension Chip {
                     for p in blocks(l, slot: s) {
                         let columns = p.firstOutput..<(p.firstOutput + p.outputs)
                         devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
-                        // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs).
-                        let scale = spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
+                        // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs); a
+                        // sliced weight's column (all its currents of one sign) over the most its rows can carry.
+                        let scale = slices > 1 ? sliceRange / (Float(p.inputs) * gain)
+                            : spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
                         let blockGain = gain * scale
                         conversions += columns.count
-                        for (c, j) in columns.enumerated() {
+                        for (c, d) in columns.enumerated() {
                             if q.saturates(blockGain * out[c]) { saturated += 1 }
-                            sums[j] += significance * (q.quantize(blockGain * out[c]) / scale)
-                            exact[j] += significance * out[c]
+                            let j = slices == 1 ? d : d / slices, k = slices == 1 ? significance : significance * sliceWeights[d % slices]
+                            sums[j] += k * (q.quantize(blockGain * out[c]) / scale)
+                            exact[j] += k * out[c]
                         }
                     }
                 }
+            }
+        }
+        if slices > 1 {
+            // Every slice conducts its floor and the codes are offset: the digital unit takes off
+            // beta x the input's sum (the inputs' volts, whichever planes carried them).
+            let bias = Float(sliceBiasPerVolt * slot.inputs[l].reduce(0.0) { $0 + Double($1) })
+            for j in 0..<m {
+                sums[j] -= gain * bias
+                exact[j] -= bias
             }
         }
         slot.currents[l] = exact
@@ -205,19 +223,22 @@ extension Chip {
         var main: [Hop] = []
         var sides: [[Hop]] = []
         let inBits = { (l: Int) in self.widths[l] * self.spec.dac.bits }
-        // A joined bit-serial sum carries planes - 1 more bits than one code.
-        let outBits = spec.adc.bits + planes - 1
+        let slices = spec.cell.columnsPerWeight
+        let registers = spec.inputRegister != nil || spec.outputRegister != nil
         func conversion(_ l: Int) -> [Hop] {
-            let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } * outBits
+            let bits = replicaBlocks[l][0].reduce(0) { $0 + $1.outputs } / slices * outputBits
             var hops: [Hop] = planes > 1 ? [] : (0..<stageCount).map { .stage(index: $0, layer: l) } + [.convert(layer: l)]
+            if registers { hops.append(.registers(layer: l, inputs: false)) }
             hops += [.transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
-            let adds = partialSumAdditions(l)
+            // Sliced weights: the inputs' sum once, and its multiple taken off every output.
+            let adds = partialSumAdditions(l) + (spec.cell.isSliced ? widths[l] + widths[l + 1] : 0)
             if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
             return hops
         }
         for l in 0..<layerCount {
             if l == 0 || !drivesNextAnalog(l - 1) {
                 main += [.buffer(write: false, bits: inBits(l), layer: l), .transfer(bits: inBits(l), layer: l)]
+                if registers { main.append(.registers(layer: l, inputs: true)) }
                 main.append(planes > 1 ? .serialRead(layer: l) : .drive(layer: l))
             }
             if drivesNextAnalog(l) {
@@ -239,15 +260,30 @@ extension Chip {
             }
         }
         main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil, layer: lastLayer))
+        if spec.router != nil {
+            // The image arrives through the router into the buffer; the outputs leave the same way.
+            let outBits = widths.last! * outputBits
+            main = [.route(bits: inBits(0), layer: 0), .buffer(write: true, bits: inBits(0), layer: 0)] + main
+                + [.buffer(write: false, bits: outBits, layer: lastLayer), .route(bits: outBits, layer: lastLayer)]
+        }
         main += work.map(hop)
         return [main] + sides
     }
 
+    /// Bits of one output of a layer as it leaves its tile: a code, a bit-serial sum (planes - 1
+    /// bits more), or a sliced weight's joined sum, which the shift-and-add keeps in a buffer word
+    /// (ISAAC keeps 16 bits).
+    var outputBits: Int { spec.cell.isSliced ? spec.buffer.wordBits : spec.adc.bits + planes - 1 }
+
     /// Additions that join a layer's partial sums when it is split over tiles by rows:
     /// (blocks over a column - 1) per output column (every copy of a layer is split alike).
     func partialSumAdditions(_ l: Int) -> Int {
+        // Counted per output: a sliced weight's device columns all sit in one block.
+        let slices = spec.cell.columnsPerWeight
         var blocksPerColumn = [Int](repeating: 0, count: widths[l + 1])
-        for p in replicaBlocks[l][0] { for j in p.firstOutput..<(p.firstOutput + p.outputs) { blocksPerColumn[j] += 1 } }
+        for p in replicaBlocks[l][0] {
+            for j in stride(from: p.firstOutput, to: p.firstOutput + p.outputs, by: slices) { blocksPerColumn[j / slices] += 1 }
+        }
         return blocksPerColumn.reduce(0) { $0 + max($1 - 1, 0) }
     }
 

@@ -24,6 +24,12 @@ enum Hop {
     case serialRead(layer: Int)
     /// Arithmetic on the digital unit's lanes.
     case digital(ActionID, ops: Int, phase: Phase?, layer: Int = -1)
+    /// The chip's router: `bits` arriving (inputs) or leaving (outputs).
+    case route(bits: Int, layer: Int)
+    /// Every tile holding the layer writes its block's inputs into its input register, which the
+    /// DACs then read (a bit an input a plane, or the code) (`inputs`); or writes the block's
+    /// joined sums into its output register, read onto the interconnect.
+    case registers(layer: Int, inputs: Bool)
 }
 
 extension Chip {
@@ -40,7 +46,36 @@ extension Chip {
         case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
         case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
+        case .route(let bits, let l): return try route(bits: bits, layer: l, slot: s, at: now)
+        case .registers(let l, let inputs): return registers(l, inputs: inputs, slot: s, at: now)
         }
+    }
+
+    /// Bits through the chip's router, queued on it.
+    func route(bits: Int, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
+        guard let router, let clock = routerClock, let link = spec.router else { return time }
+        let duration = try clock.time(ofCycle: UInt64((bits + link.bitsPerCycle - 1) / link.bitsPerCycle))
+        let grant = try router.resource!.acquire(at: time, for: duration)
+        let joules = router.charge(InterconnectModel.transfer, phase, layer: l + 1, count: UInt64(bits), busy: duration)
+        span(router, InterconnectModel.transfer.name, grant, layer: l, slot: s, joules: joules)
+        return grant.end
+    }
+
+    /// The register traffic of `Hop.registers`, charged per bit; registers take no time of their own.
+    func registers(_ l: Int, inputs: Bool, slot s: Int?, at now: SimTime) -> SimTime {
+        for p in blocks(l, slot: s ?? 0) {
+            let t = tiles[p.tile]
+            if inputs, let r = t.inputRegister {
+                let bits = UInt64(p.inputs * spec.dac.bits)
+                r.charge(RegisterModel.write, phase, layer: l + 1, count: bits, busy: .zero)
+                r.charge(RegisterModel.read, phase, layer: l + 1, count: bits, busy: .zero)
+            } else if !inputs, let r = t.outputRegister {
+                let bits = UInt64(p.outputs / spec.cell.columnsPerWeight * outputBits)
+                r.charge(RegisterModel.write, phase, layer: l + 1, count: bits, busy: .zero)
+                r.charge(RegisterModel.read, phase, layer: l + 1, count: bits, busy: .zero)
+            }
+        }
+        return now
     }
 
     /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2

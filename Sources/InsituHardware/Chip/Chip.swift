@@ -40,6 +40,10 @@ public final class Chip: ProgrammableCrossbar {
     /// The cell's sum of |factor|, and the chip-supply volts per volt of row drive (0: ideal drivers).
     let chargeFactor: Double
     let rail: Double
+    /// What each slice of a sliced weight counts in its joined sum (`UnitCell.sliceWeight`), and
+    /// what the joined sums subtract per volt of input (the slices' floor and the code's offset).
+    let sliceWeights: [Float]
+    let sliceBiasPerVolt: Double
     /// Device rows per input (the unit cell's), and stages between the TIAs and the ADCs.
     let rowsPerInput: Int
     let stageCount: Int
@@ -72,6 +76,9 @@ public final class Chip: ProgrammableCrossbar {
     let controllerUnit: Component
     let bus: Component
     let busClock: ClockDomain
+    /// The chip's port to the network, when it has one, and its clock.
+    let router: Component?
+    let routerClock: ClockDomain?
     let digitalClock: ClockDomain
     let bufferClock: ClockDomain
     let dacQuantizer: Quantizer
@@ -156,12 +163,21 @@ public final class Chip: ProgrammableCrossbar {
         self.hidden = hidden
         self.hiddenScalePerAmp = hiddenScalePerAmp
         // A sigmoid is applied to the converted (and joined) sum on the digital unit.
-        digitalSums = rowSplit.enumerated().map { l, split in split || spec.dac.inputCoding == .bitSerial || (hidden == .sigmoid && l < widths.count - 2) }
+        // Sliced weights are joined by shift-and-add, so their sums are digital too.
+        digitalSums = rowSplit.enumerated().map { l, split in
+            split || spec.dac.inputCoding == .bitSerial || spec.cell.isSliced || (hidden == .sigmoid && l < widths.count - 2)
+        }
         readDuration = try spec.arraySettling.adding(spec.tia.settling)
         driveFactor = spec.cell.driveFactor
         chargeFactor = spec.cell.chargeFactor
         rail = spec.dac.railVolts
         rowsPerInput = spec.cell.rowsPerInput
+        let cell = spec.cell
+        sliceWeights = (0..<cell.columnsPerWeight).map { Float(cell.isSliced ? cell.sliceWeight($0) : 1) }
+        sliceBiasPerVolt = cell.isSliced
+            ? cell.slicedBiasPerVolt(floorSiemens: model.windowMinSiemens,
+                                     stepSiemens: (model.windowMaxSiemens - model.windowMinSiemens) / Double((1 << cell.bitsPerCell) - 1))
+            : 0
         stageCount = spec.stages.count
         stageLatencies = spec.stages.map(\.stage.latency)
         stageActions = spec.stages.map { $0.stage.model(columns: spec.tile.columns).actions[0] }
@@ -178,8 +194,9 @@ public final class Chip: ProgrammableCrossbar {
                 precondition(r == 0 || shape(mine) == shape(byReplica[l][0]), "every replica of a layer is split into the same blocks")
                 let blocks = Array(Set(mine.map { $0.firstOutput..<($0.firstOutput + $0.outputs) })).sorted { $0.lowerBound < $1.lowerBound }
                 index[l].append(built.count)
-                built.append(CrossbarLayer(inputs: widths[l], outputs: widths[l + 1], device: model, cell: spec.cell, columnBlocks: blocks,
-                                           wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: widths[l + 1],
+                let columns = spec.cell.deviceColumns(widths[l + 1])
+                built.append(CrossbarLayer(inputs: widths[l], outputs: columns, device: model, cell: spec.cell, columnBlocks: blocks,
+                                           wireOhms: Self.wireOhms(spec.tile, mine, inputs: widths[l], outputs: columns,
                                                                    rowsPerInput: spec.cell.rowsPerInput),
                                            wires: spec.tile.loadsWires ? Self.wireGrid(spec.tile, mine) : nil,
                                            rng: &faultRNG))
@@ -204,6 +221,8 @@ public final class Chip: ProgrammableCrossbar {
         controllerUnit = registry.register("controller", model: ControllerModel(spec: spec.controller), servers: spec.controller.writeDrivers)
         bus = registry.register("interconnect", model: InterconnectModel(spec: spec.interconnect), servers: 1)
         busClock = try ClockDomain(name: "interconnect", hertz: spec.interconnect.clockHertz)
+        router = spec.router.map { registry.register("router", model: InterconnectModel(spec: $0, kind: "router"), servers: 1) }
+        routerClock = try spec.router.map { try ClockDomain(name: "router", hertz: $0.clockHertz) }
         digitalClock = try ClockDomain(name: "digital", hertz: spec.digital.clockHertz)
         bufferClock = try ClockDomain(name: "buffer", hertz: spec.buffer.clockHertz)
         measured = built.map { $0.devices.conductance }
@@ -350,6 +369,9 @@ final class TileComponents {
     let stages: [Component]
     /// The stochastic pulse generators, on a chip that updates by coincident pulse trains.
     let pulseGenerators: Component?
+    /// The input and output registers, on a chip that has them.
+    let inputRegister: Component?
+    let outputRegister: Component?
 
     init(index: Int, spec: ChipSpec, readSeconds: Double, device: any DeviceModel, registry: ComponentRegistry) {
         let name = "tile\(index)"
@@ -368,6 +390,8 @@ final class TileComponents {
             let repeated = spec.stages.filter { $0.stage.kind == kind }.count > 1
             return registry.register(name + "." + kind + (repeated ? "\(k)" : ""), model: s.stage.model(columns: spec.tile.columns), servers: 1)
         }
+        inputRegister = spec.inputRegister.map { registry.register(name + ".input-register", model: RegisterModel(spec: $0, kind: "input-register"), servers: 1) }
+        outputRegister = spec.outputRegister.map { registry.register(name + ".output-register", model: RegisterModel(spec: $0, kind: "output-register"), servers: 1) }
         pulseGenerators = spec.pulseGenerators.map { registry.register(name + ".pulse-gen", model: PulseGeneratorModel(spec: $0, count: spec.tile.rows / spec.cell.rowsPerInput + spec.tile.columns),
                                                                       servers: 1) }
     }

@@ -24,6 +24,13 @@ public struct ChipSpec: Sendable, Equatable {
     public var digital = DigitalSpec()
     public var buffer = BufferSpec()
     public var interconnect = InterconnectSpec()
+    /// The chip's port to a network of chips or tiles (nil: none): each image's inputs arrive
+    /// through it into the buffer and the network's outputs leave through it from the buffer.
+    public var router: InterconnectSpec?
+    /// Per tile, registers holding a vector's inputs for the DACs and its joined outputs for
+    /// the interconnect (nil: none; inputs go from the interconnect to the DACs directly).
+    public var inputRegister: RegisterSpec?
+    public var outputRegister: RegisterSpec?
     /// Name of the mapping strategy that places layers on tiles.
     public var mapping = "packed"
     /// The blocks of an `explicit` mapping, each with its layer.
@@ -326,6 +333,17 @@ public struct InterconnectSpec: Sendable, Equatable {
     /// Power states and gating policy (per unit).
     public var power = PowerStates.alwaysOn
     /// Area of the whole unit, square metres (0: not given).
+    public var areaSquareMetres = 0.0
+    public init() {}
+}
+
+/// A tile's register file (ISAAC's IMA input and output registers): energy per bit written or read.
+public struct RegisterSpec: Sendable, Equatable {
+    public var energyPerBitJoules = 0.0
+    public var leakageWatts = 0.0
+    /// Power states and gating policy.
+    public var power = PowerStates.alwaysOn
+    /// Area, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}
 }

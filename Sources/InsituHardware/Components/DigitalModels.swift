@@ -59,9 +59,30 @@ public struct BufferModel: ComponentModel {
 public struct InterconnectModel: ComponentModel {
     public static let transfer = ActionID(0, "transfer")
     public let spec: InterconnectSpec
-    public init(spec: InterconnectSpec) { self.spec = spec }
-    public var kind: String { "interconnect" }
+    /// "interconnect" for the tiles' bus, "router" for the chip's port.
+    public let kind: String
+    public init(spec: InterconnectSpec, kind: String = "interconnect") {
+        self.spec = spec
+        self.kind = kind
+    }
     public var actions: [ActionID] { [Self.transfer] }
+    public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
+    public var leakageWatts: Double { spec.leakageWatts }
+    public var powerStates: PowerStates { spec.power }
+    public var areaSquareMetres: Double { spec.areaSquareMetres }
+}
+
+/// A tile's input or output register file: every bit written and every bit read costs `energy_per_bit`.
+public struct RegisterModel: ComponentModel {
+    public static let write = ActionID(0, "write")
+    public static let read = ActionID(1, "read")
+    public let spec: RegisterSpec
+    public let kind: String
+    public init(spec: RegisterSpec, kind: String) {
+        self.spec = spec
+        self.kind = kind
+    }
+    public var actions: [ActionID] { [Self.write, Self.read] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
     public var leakageWatts: Double { spec.leakageWatts }
     public var powerStates: PowerStates { spec.power }

@@ -1,0 +1,100 @@
+import Testing
+@testable import InsituEngine
+@testable import InsituHardware
+import InsituMapping
+@testable import InsituTraining
+
+/// Weights sliced over cells of a few levels (ISAAC's scheme, docs/model.md section 2): an
+/// offset code in c-bit digits, one device a digit, the columns joined by shift-and-add.
+@Suite struct SlicedWeightTests {
+    /// 4-bit weights in two 2-bit cells: codes u = [[3, 12], [15, 0]] (inputs x outputs), so
+    /// digits (least significant first) [3, 0], [0, 3], [3, 3], [0, 0]; a level d programmed
+    /// at G_min + d (G_max - G_min) / 3.
+    func chip(_ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
+        var d = handDevice()
+        d.model = .ideal
+        var spec = ChipSpec()
+        spec.tile.rows = 2
+        spec.tile.columns = 4
+        spec.device = d.spec
+        spec.adc.bits = 16
+        spec.adc.fullScaleVolts = 1.0
+        spec.interlayer = .digital
+        spec.cell = .sliced(cellBits: 2, weightBits: 4)
+        configure(&spec)
+        let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 4, rowsPerInput: 1)
+        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[block]], seed: 1)
+        let model = chip.deviceModel
+        let step = (model.windowMaxSiemens - model.windowMinSiemens) / 3
+        let digits: [Double] = [3, 0, 0, 3,
+                                3, 3, 0, 0]
+        try chip.program(targets: [digits.map { Float(model.state(forConductance: model.windowMinSiemens + $0 * step)) }], phase: .program)
+        return chip
+    }
+
+    @Test func offsetCodesInDigitsByHand() {
+        let cell = UnitCell.sliced(cellBits: 2, weightBits: 4)
+        #expect(cell.columnsPerWeight == 2 && cell.rowsPerInput == 1)
+        // u = round(w 16 / (2 L)) + 8 over a window of L = 1: w = -0.625 -> 3, 0.5 -> 12, 1 -> 16 (clamped to 15), -1 -> 0.
+        #expect(cell.sliceLevels(weight: -0.625, limit: 1) == [3, 0])
+        #expect(cell.sliceLevels(weight: 0.5, limit: 1) == [0, 3])
+        #expect(cell.sliceLevels(weight: 1, limit: 1) == [3, 3])
+        #expect(cell.sliceLevels(weight: -1, limit: 1) == [0, 0])
+        #expect(cell.sliceLevels(weight: 0.0, limit: 1) == [0, 2])
+        // kappa = 2 (4 - 1) / 4 = 1.5: the high slice counts 1.5, the low one 1.5 / 4.
+        #expect(cell.sliceWeight(1) == 1.5 && cell.sliceWeight(0) == 0.375)
+    }
+
+    @Test func joinedSumsAreTheProductOfTheCodes() throws {
+        let chip = try chip()
+        let model = chip.deviceModel
+        let window = model.windowMaxSiemens - model.windowMinSiemens
+        let r = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
+        // w = (u - 8) 2 L / 16: output 0 = 0.04 (3 - 8) + 0.08 (15 - 8) = 0.36 V x L / 8,
+        // output 1 = 0.04 (12 - 8) + 0.08 (0 - 8) = -0.48 V x L / 8.
+        let expected = [0.36 * window / 8, -0.48 * window / 8]
+        for j in 0..<2 {
+            #expect(abs(Double(r.outputs[j]) - expected[j]) < 1e-4 * abs(expected[j]), "output \(j): \(r.outputs[j]) against \(expected[j])")
+        }
+        #expect(r.predictions == [0])
+    }
+
+    @Test func slicesCostConversionsAndJoinedWordsByHand() throws {
+        let chip = try chip()
+        _ = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
+        func count(_ component: String, _ action: String) -> UInt64 {
+            chip.ledger.existing(.init(component: component, action: action, phase: "test", layer: 1)).map { chip.ledger.count($0) } ?? 0
+        }
+        // Four device columns converted; two joined sums of a 16-bit buffer word written.
+        #expect(count("tile0.adc", "convert") == 4)
+        #expect(count("buffer", "write") == 2 * 16)
+        #expect(count("interconnect", "transfer") == 2 * 8 + 2 * 16)
+        // The inputs' sum (2 additions) and its multiple off each output (2) on the digital unit.
+        #expect(count("digital", "add") == 4)
+    }
+
+    @Test func registersAndRouterCarryEveryBitByHand() throws {
+        let chip = try chip {
+            var register = RegisterSpec()
+            register.energyPerBitJoules = 1e-15
+            $0.inputRegister = register
+            register.energyPerBitJoules = 2e-15
+            $0.outputRegister = register
+            var router = InterconnectSpec()
+            router.energyPerBitJoules = 3e-15
+            $0.router = router
+        }
+        _ = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
+        func joules(_ component: String, _ action: String, layer: Int = 1) -> Double {
+            guard let a = chip.ledger.existing(.init(component: component, action: action, phase: "test", layer: layer)) else { return 0 }
+            return chip.ledger.energyQuanta(a).doubleValue * Ledger.quantumJoules
+        }
+        // 2 inputs of 8 bits written and read; 2 joined sums of 16 bits written and read;
+        // the router brings the 16 input bits in and takes the 32 output bits out.
+        #expect(isClose(joules("tile0.input-register", "write") + joules("tile0.input-register", "read"), 32 * 1e-15))
+        #expect(isClose(joules("tile0.output-register", "write") + joules("tile0.output-register", "read"), 64 * 2e-15))
+        #expect(isClose(joules("router", "transfer"), 48 * 3e-15))
+        // The buffer: inputs written by the router and read for the DACs, sums written by the tile and read for the router.
+        #expect(isClose(joules("buffer", "write") + joules("buffer", "read"), 2 * (16 + 32) * chip.spec.buffer.energyPerBitJoules))
+    }
+}
