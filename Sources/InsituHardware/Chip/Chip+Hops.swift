@@ -65,14 +65,14 @@ extension Chip {
     func registers(_ l: Int, inputs: Bool, slot s: Int?, at now: SimTime) -> SimTime {
         for p in blocks(l, slot: s ?? 0) {
             let t = tiles[p.tile]
-            if inputs, let r = t.inputRegister {
-                let bits = UInt64(p.inputs * spec.dac.bits)
-                r.charge(RegisterModel.write, phase, layer: l + 1, count: bits, busy: .zero)
-                r.charge(RegisterModel.read, phase, layer: l + 1, count: bits, busy: .zero)
-            } else if !inputs, let r = t.outputRegister {
-                let bits = UInt64(p.outputs / spec.cell.columnsPerWeight * outputBits)
-                r.charge(RegisterModel.write, phase, layer: l + 1, count: bits, busy: .zero)
-                r.charge(RegisterModel.read, phase, layer: l + 1, count: bits, busy: .zero)
+            guard let r = inputs ? t.inputRegister : t.outputRegister else { continue }
+            let bits = UInt64(inputs ? p.inputs * spec.dac.bits : p.outputs / spec.cell.columnsPerWeight * outputBits)
+            for action in [RegisterModel.write, RegisterModel.read] {
+                let joules = r.charge(action, phase, layer: l + 1, count: bits, busy: .zero)
+                if let trace, trace.isRecording {
+                    trace.record(TraceSpan(component: r.name, action: action.name, phase: phase.name, layer: l + 1, slot: s,
+                                           requested: now, start: now, end: now, energy: EnergyQuanta(joules: joules)))
+                }
             }
         }
         return now
