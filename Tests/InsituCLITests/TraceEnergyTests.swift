@@ -91,6 +91,19 @@ import Testing
         Self.expectNoOverlap(spans)
     }
 
+    /// ISAAC's tile traced whole: its router, registers (charged in no time) and sliced weights' spans hold the whole ledger.
+    @Test func isaacTileTracedWholeHoldsTheLedger() throws {
+        let dir = Self.folder("isaac")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try CLI.run(["train", "arch/isaac-tile.yaml", "--images", "100", "--set", "training.test_images=20", "--quiet", "--out", dir,
+                               "--trace", "--trace-images", "all"])
+        #expect(run.status == 0, "\(run.err)")
+        let spans = try Self.spans(dir + "/trace.json")
+        #expect(try String(contentsOfFile: dir + "/trace.json", encoding: .utf8).contains("input-register"))
+        #expect(spans.reduce(Decimal()) { $0 + $1.energy } == (try Self.ledger(dir)).total)
+        Self.expectNoOverlap(spans)
+    }
+
     @Test func badImageWindowsAreRefused() throws {
         let dir = Self.folder("bad")
         for (window, message) in [("5..5", "--trace-images expects A..B"), ("7..2", "--trace-images expects A..B"), ("a..b", "--trace-images expects A..B")] {
