@@ -32,6 +32,14 @@ import InsituMapping
         return chip
     }
 
+    /// What the 16-bit unipolar ADCs may err by on a joined output: half a step of each column
+    /// (full scale: 2 rows at the DAC's range and G_max), weighted by its slice (plus float rounding).
+    static func bound(_ chip: Chip) -> Double {
+        let cell = chip.spec.cell
+        let step = 2 * chip.spec.dac.rangeVolts * chip.deviceModel.windowMaxSiemens / 65535
+        return (0..<cell.columnsPerWeight).reduce(0.0) { $0 + cell.sliceWeight($1) * step / 2 } * 1.001
+    }
+
     @Test func offsetCodesInDigitsByHand() {
         let cell = UnitCell.sliced(cellBits: 2, weightBits: 4)
         #expect(cell.columnsPerWeight == 2 && cell.rowsPerInput == 1)
@@ -54,9 +62,35 @@ import InsituMapping
         // output 1 = 0.04 (12 - 8) + 0.08 (0 - 8) = -0.48 V x L / 8.
         let expected = [0.36 * window / 8, -0.48 * window / 8]
         for j in 0..<2 {
-            #expect(abs(Double(r.outputs[j]) - expected[j]) < 1e-4 * abs(expected[j]), "output \(j): \(r.outputs[j]) against \(expected[j])")
+            #expect(abs(Double(r.outputs[j]) - expected[j]) <= Self.bound(chip), "output \(j): \(r.outputs[j]) against \(expected[j])")
         }
         #expect(r.predictions == [0])
+    }
+
+    /// One cell a weight (4-bit weights in one 4-bit cell): the same codes, as levels of 16.
+    @Test func oneCellOfSixteenLevelsHoldsTheSameCodes() throws {
+        var d = handDevice()
+        d.model = .ideal
+        var spec = ChipSpec()
+        spec.tile.rows = 2
+        spec.tile.columns = 2
+        spec.device = d.spec
+        spec.adc.bits = 16
+        spec.adc.fullScaleVolts = 1.0
+        spec.interlayer = .digital
+        spec.cell = .sliced(cellBits: 4, weightBits: 4)
+        #expect(spec.cell.columnsPerWeight == 1 && spec.cell.isSliced)
+        let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2, rowsPerInput: 1)
+        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[block]], seed: 1)
+        let model = chip.deviceModel
+        let window = model.windowMaxSiemens - model.windowMinSiemens
+        let codes: [Double] = [3, 12, 15, 0]
+        try chip.program(targets: [codes.map { Float(model.state(forConductance: model.windowMinSiemens + $0 * window / 15)) }], phase: .program)
+        let r = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
+        let expected = [0.36 * window / 8, -0.48 * window / 8]
+        for j in 0..<2 {
+            #expect(abs(Double(r.outputs[j]) - expected[j]) <= Self.bound(chip), "output \(j): \(r.outputs[j]) against \(expected[j])")
+        }
     }
 
     @Test func slicesCostConversionsAndJoinedWordsByHand() throws {

@@ -135,7 +135,7 @@ extension Chip {
         let q = spec.cell.isSliced ? Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: false) : adcQuantizer
         var sums = [Float](repeating: 0, count: m), exact = sums
         // A sliced weight's columns are joined into its output: device column d holds slice d % S of output d / S.
-        let slices = spec.cell.columnsPerWeight, sliceWeights = self.sliceWeights
+        let sliced = spec.cell.isSliced, slices = spec.cell.columnsPerWeight, sliceWeights = self.sliceWeights
         // Full scale over one row's largest current (the DAC's range at the window's top).
         let sliceRange = Float(spec.adc.fullScaleVolts / (spec.dac.rangeVolts * deviceModel.windowMaxSiemens))
         var part = [Float](repeating: 0, count: m * slices)
@@ -152,13 +152,13 @@ extension Chip {
                         devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
                         // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs); a
                         // sliced weight's column (all its currents of one sign) over the most its rows can carry.
-                        let scale = slices > 1 ? sliceRange / (Float(p.inputs) * gain)
+                        let scale = sliced ? sliceRange / (Float(p.inputs) * gain)
                             : spec.tia.partialSumRange == .block ? (Float(widths[l]) / Float(p.inputs)).squareRoot() : 1
                         let blockGain = gain * scale
                         conversions += columns.count
                         for (c, d) in columns.enumerated() {
                             if q.saturates(blockGain * out[c]) { saturated += 1 }
-                            let j = slices == 1 ? d : d / slices, k = slices == 1 ? significance : significance * sliceWeights[d % slices]
+                            let j = slices == 1 ? d : d / slices, k = sliced ? significance * sliceWeights[d % slices] : significance
                             sums[j] += k * (q.quantize(blockGain * out[c]) / scale)
                             exact[j] += k * out[c]
                         }
@@ -166,7 +166,7 @@ extension Chip {
                 }
             }
         }
-        if slices > 1 {
+        if sliced {
             // Every slice conducts its floor and the codes are offset: the digital unit takes off
             // beta x the input's sum (the inputs' volts, whichever planes carried them).
             let bias = Float(sliceBiasPerVolt * slot.inputs[l].reduce(0.0) { $0 + Double($1) })
