@@ -103,8 +103,9 @@ import InsituMapping
         #expect(count("tile0.adc", "convert") == 4)
         #expect(count("buffer", "write") == 2 * 16)
         #expect(count("interconnect", "transfer") == 2 * 8 + 2 * 16)
-        // The inputs' sum (2 additions) and its multiple off each output (2) on the digital unit.
-        #expect(count("digital", "add") == 4)
+        // The inputs' sum (2 additions), its multiple off each output (2), and, the inputs being
+        // levels (no shift-and-add units), each output's two slices joined (2) on the digital unit.
+        #expect(count("digital", "add") == 6)
     }
 
     @Test func registersAndRouterCarryEveryBitByHand() throws {

@@ -230,8 +230,10 @@ extension Chip {
             var hops: [Hop] = planes > 1 ? [] : (0..<stageCount).map { .stage(index: $0, layer: l) } + [.convert(layer: l)]
             if registers { hops.append(.registers(layer: l, inputs: false)) }
             hops += [.transfer(bits: bits, layer: l), .buffer(write: true, bits: bits, layer: l)]
-            // Sliced weights: the inputs' sum once, and its multiple taken off every output.
-            let adds = partialSumAdditions(l) + (spec.cell.isSliced ? widths[l] + widths[l + 1] : 0)
+            // Sliced weights: the inputs' sum once, and its multiple taken off every output; without
+            // bit-serial inputs (no shift-and-add units) the slices are joined on the digital unit too.
+            let joins = spec.cell.isSliced ? widths[l] + widths[l + 1] + (planes == 1 ? (slices - 1) * widths[l + 1] : 0) : 0
+            let adds = partialSumAdditions(l) + joins
             if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
             return hops
         }
