@@ -46,6 +46,38 @@ enum ChipDecoding {
         c.cell = .sliced(cellBits: cellBits, weightBits: weightBits)
     }
 
+    /// `tile.wire_width` with the cell's `cell_width` and `cell_height`: the per-cell wire figures
+    /// from the line's width (`WireTable`) over the cell's pitch (refused beside the figures
+    /// themselves); with neither `cell_area` nor `area`, the cell's area is its width times its height.
+    static func wires(_ t: MappingReader, _ tile: inout TileSpec) throws {
+        var width = 0.0, cellWidth = 0.0, cellHeight = 0.0
+        try t.quantity("cell_width", .metre, min: 0, max: 1e-3, exclusiveMin: true, into: &cellWidth)
+        try t.quantity("cell_height", .metre, min: 0, max: 1e-3, exclusiveMin: true, into: &cellHeight)
+        guard let given = t.value("wire_width") else {
+            if let pitch = t.value("cell_width") ?? t.value("cell_height") {
+                throw ArchError(pitch.location, "'chip.tile.cell_width' and 'cell_height' set the wires' lengths per cell, but 'chip.tile.wire_width' is not given",
+                                hint: "add e.g. 'wire_width: 100 nm', or drop cell_width and cell_height")
+            }
+            return
+        }
+        try t.quantity("wire_width", .metre, min: WireTable.narrowestMetres, max: 1e-3, into: &width)
+        guard cellWidth > 0 && cellHeight > 0 else {
+            throw ArchError(given.location, "'chip.tile.wire_width' needs the cell's 'cell_width' and 'cell_height' (the wires' length per cell along a row and a column)",
+                            hint: "e.g. cell_width: 128 nm, cell_height: 384 nm (a 4F x 12F 1T1R cell at 32 nm)")
+        }
+        let explicit = ["row_wire_resistance", "column_wire_resistance", "row_wire_capacitance", "column_wire_capacitance"].filter(t.has)
+        guard explicit.isEmpty else {
+            throw ArchError(given.location, "'chip.tile.wire_width' sets the wires' resistance and capacitance per cell, but the file also gives \(explicit.joined(separator: ", "))",
+                            hint: "drop one or the other, e.g. " + explicit.map { "--set chip.tile.\($0)=~" }.joined(separator: " "))
+        }
+        let ohms = WireTable.ohmsPerMetre(width: width), farads = WireTable.faradsPerMetre
+        tile.rowWireOhmsPerCell = ohms * cellWidth
+        tile.columnWireOhmsPerCell = ohms * cellHeight
+        tile.rowWireFaradsPerCell = farads * cellWidth
+        tile.columnWireFaradsPerCell = farads * cellHeight
+        if !t.has("cell_area") && !t.has("area") { tile.cellAreaSquareMetres = cellWidth * cellHeight }
+    }
+
     /// A link priced per bit moved (`chip.interconnect`, `chip.router`).
     static func link(_ r: MappingReader, _ key: String) throws -> InterconnectSpec {
         var spec = InterconnectSpec()
@@ -75,9 +107,9 @@ enum ChipDecoding {
         let t = try r.mapping("tile", keys: ["rows", "columns", "count", "read_voltage", "settling",
                                              "row_capacitance", "column_capacitance", "column_wire_resistance",
                                              "column_wire_capacitance", "row_wire_resistance", "row_wire_capacitance",
-                                             "leakage", "cell_leakage", "area", "cell_area", "ir_drop"],
+                                             "leakage", "cell_leakage", "area", "cell_area", "ir_drop", "wire_width", "cell_width", "cell_height"],
                               optional: ["ir_drop", "column_wire_resistance", "column_wire_capacitance", "row_wire_resistance",
-                                         "row_wire_capacitance", "cell_leakage", "area", "cell_area"])
+                                         "row_wire_capacitance", "cell_leakage", "area", "cell_area", "wire_width", "cell_width", "cell_height"])
         try t.integer("rows", min: 1, max: 1 << 16, into: &c.tile.rows)
         try t.integer("columns", min: 1, max: 1 << 16, into: &c.tile.columns)
         try t.integer("count", min: 1, max: 1 << 20, into: &c.tile.count)
@@ -98,6 +130,7 @@ enum ChipDecoding {
         }
         try t.quantity("leakage", .watt, min: 0, max: 100, into: &c.tile.leakageWatts)
         try t.quantity("area", .squareMetre, min: 0, max: 1, into: &c.tile.areaSquareMetres)
+        try wires(t, &c.tile)
 
         c.device = try DeviceModels.decode(r, key: "device")
 

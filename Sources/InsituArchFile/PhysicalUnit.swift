@@ -1,7 +1,7 @@
 /// The units an arch file's values carry, each with its symbol and a sample for messages.
 public enum PhysicalUnit: String, Sendable, CaseIterable {
     case volt = "V", second = "s", joule = "J", siemens = "S", hertz = "Hz", ampere = "A"
-    case farad = "F", watt = "W", ohm = "ohm", squareMetre = "m^2", byte = "B"
+    case farad = "F", watt = "W", ohm = "ohm", metre = "m", squareMetre = "m^2", byte = "B"
     case voltPerAmpere = "V/A", perAmpere = "1/A", siemensPerVolt = "S/V", voltSquared = "V^2"
 
     /// What the unit measures, for messages.
@@ -16,6 +16,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .farad: "a capacitance"
         case .watt: "a power"
         case .ohm: "a resistance"
+        case .metre: "a length"
         case .squareMetre: "an area"
         case .byte: "a capacity"
         case .voltPerAmpere: "a transimpedance gain"
@@ -36,6 +37,7 @@ public enum PhysicalUnit: String, Sendable, CaseIterable {
         case .farad: "20 fF"
         case .watt: "1 mW"
         case .ohm: "500 ohm"
+        case .metre: "100 nm"
         case .squareMetre: "1200 um^2"
         case .byte: "256 KiB"
         case .voltPerAmpere: "200 V/A"

@@ -136,6 +136,11 @@ enum DesignDescription {
                 lines.append("    \(s.stage.kind): \(SimTime.format(s.stage.latency.picoseconds)) a pass, \(model.actions.map { "\($0.name) \(String(format: "%.3g", model.price($0).joulesPerEvent * 1e12)) pJ" }.joined(separator: ", ")), leakage \(String(format: "%.3g", model.leakageWatts * 1e6)) uW")
             }
             lines.append("    array settling: \(c.arraySettling)" + (c.arraySettling > t.settling ? " (set by the column wires' RC)" : ""))
+            if t.rowWireOhmsPerCell + t.columnWireOhmsPerCell + t.rowWireFaradsPerCell + t.columnWireFaradsPerCell > 0 {
+                lines.append(String(format: "    wires per cell: row %.4g ohm, %.4g fF; column %.4g ohm, %.4g fF", t.rowWireOhmsPerCell,
+                                    t.rowWireFaradsPerCell * 1e15, t.columnWireOhmsPerCell, t.columnWireFaradsPerCell * 1e15)
+                             + (t.hasWireResistance ? " (IR drop: \(t.irDrop.rawValue))" : ""))
+            }
             lines.append("    ADCs: \(c.adc.perTile) x \(c.adc.bits)-bit, \(String(format: "%.3g", c.adcConversionJoules * 1e12)) pJ per conversion, \(cols) columns in \(groups) groups of up to \(c.adc.perTile): \(SimTime.format(UInt64(groups) * c.adc.conversionTime.picoseconds)) per read")
             if c.dac.inputCoding == .bitSerial {
                 let sa = (cols + c.shiftAdd.perTile - 1) / c.shiftAdd.perTile
