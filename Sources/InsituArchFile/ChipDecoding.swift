@@ -38,6 +38,13 @@ enum ChipDecoding {
             throw ArchError(given.location, "'chip.slicing' joins a weight's columns digitally (shift-and-add after the ADCs), but chip.interlayer is analog",
                             hint: "set 'chip.interlayer: digital'")
         }
+        if let range = r.value("tia").flatMap({ v -> ArchValue? in
+            guard case .mapping(let entries, _) = v else { return nil }
+            return entries.first { $0.key == "partial_sum_range" }?.value
+        }) {
+            throw ArchError(range.location, "'chip.tia.partial_sum_range' sets a row block's sensing range, but a sliced weight's column is always sensed over the most its rows can carry (chip.slicing)",
+                            hint: "drop partial_sum_range")
+        }
         let slices = weightBits / cellBits
         guard c.tile.columns % slices == 0 else {
             throw ArchError(given.location, "a weight sliced into \(slices) cells takes \(slices) columns, but chip.tile.columns (\(c.tile.columns)) is not a multiple of \(slices)",

@@ -36,6 +36,8 @@ import InsituHardware
         #expect(Self.error(["chip.interlayer=analog"])?.message.contains("interlayer is analog") == true)
         // A weight's columns must fit a tile a whole number of times.
         #expect(Self.error(["chip.tile.columns=100"])?.message.contains("not a multiple of 8") == true)
+        // A sliced column has its own range: partial_sum_range would do nothing.
+        #expect(Self.error(["chip.tia.partial_sum_range=block"])?.message.contains("sensed over the most its rows can carry") == true)
         // Programmed once: an in-situ method is refused.
         let inSitu = try #require(Self.error(["training.method=in-situ"]))
         #expect(inSitu.message.contains("carries between the slices") && inSitu.hint?.contains("ex-situ") == true)
