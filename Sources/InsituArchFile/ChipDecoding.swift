@@ -101,10 +101,11 @@ enum ChipDecoding {
     /// A tile's register file priced per bit written or read (`chip.input_register`, `chip.output_register`).
     static func register(_ r: MappingReader, _ key: String) throws -> RegisterSpec {
         var spec = RegisterSpec()
-        let reg = try r.mapping(key, keys: ["energy_per_bit", "leakage", "area", "power"], optional: ["area", "power"])
+        // No power states: registers take no time of their own, so they are never idle between
+        // uses that a power manager could gate; their leakage is always on.
+        let reg = try r.mapping(key, keys: ["energy_per_bit", "leakage", "area"], optional: ["area"])
         try reg.quantity("energy_per_bit", .joule, min: 0, max: 1e-6, into: &spec.energyPerBitJoules)
         try reg.quantity("leakage", .watt, min: 0, max: 100, into: &spec.leakageWatts)
-        try PowerDecoding.power(reg, into: &spec.power)
         try reg.quantity("area", .squareMetre, min: 0, max: 1, into: &spec.areaSquareMetres)
         return spec
     }

@@ -337,12 +337,11 @@ public struct InterconnectSpec: Sendable, Equatable {
     public init() {}
 }
 
-/// A tile's register file (ISAAC's IMA input and output registers): energy per bit written or read.
+/// A tile's register file (ISAAC's IMA input and output registers): energy per bit written or
+/// read, and leakage, always on.
 public struct RegisterSpec: Sendable, Equatable {
     public var energyPerBitJoules = 0.0
     public var leakageWatts = 0.0
-    /// Power states and gating policy.
-    public var power = PowerStates.alwaysOn
     /// Area, square metres (0: not given).
     public var areaSquareMetres = 0.0
     public init() {}

@@ -85,6 +85,5 @@ public struct RegisterModel: ComponentModel {
     public var actions: [ActionID] { [Self.write, Self.read] }
     public func price(_ action: ActionID) -> ActionPrice { ActionPrice(joulesPerEvent: spec.energyPerBitJoules) }
     public var leakageWatts: Double { spec.leakageWatts }
-    public var powerStates: PowerStates { spec.power }
     public var areaSquareMetres: Double { spec.areaSquareMetres }
 }
