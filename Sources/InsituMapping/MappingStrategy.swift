@@ -64,7 +64,13 @@ public enum MappingStrategies {
         guard s > 1 else { return try weightPlacements(chip: chip, widths: widths) }
         var logical = chip
         logical.tile.columns = chip.tile.columns / s
-        let (mapping, blocks) = try weightPlacements(chip: logical, widths: widths)
+        let mapping: LayerMapping, blocks: [[Placement]]
+        do {
+            (mapping, blocks) = try weightPlacements(chip: logical, widths: widths)
+        } catch let failure as LayerMapping.Failure {
+            throw LayerMapping.Failure(description: failure.description
+                + " (a tile's columns counted in weights: each sliced weight takes \(s) of its \(chip.tile.columns) columns)")
+        }
         let widened = blocks.map { layer in
             layer.map { p in
                 var p = p

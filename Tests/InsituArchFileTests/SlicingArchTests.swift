@@ -41,6 +41,8 @@ import InsituHardware
         // Programmed once: an in-situ method is refused.
         let inSitu = try #require(Self.error(["training.method=in-situ"]))
         #expect(inSitu.message.contains("carries between the slices") && inSitu.hint?.contains("ex-situ") == true)
+        // A network that does not fit says the tiles' columns were counted in weights.
+        #expect(Self.error(["chip.tile.count=4"])?.message.contains("each sliced weight takes 8 of its 128 columns") == true)
         // The register and router keys are checked like any other.
         #expect(Self.error(["chip.input_register.energy_per_bit=-1 pJ"]) != nil)
         #expect(Self.error(["chip.router.bits_per_cycle=0"]) != nil)
