@@ -20,7 +20,7 @@ enum ChipDecoding {
     /// in weight_bits / cell_bits devices of 2^cell_bits levels, one per column, joined by
     /// shift-and-add (ISAAC). Refused beside `chip.cell`, with an analog interlayer, and when a
     /// weight's columns would not fit a tile's a whole number of times.
-    static func slicing(_ r: MappingReader, _ c: inout ChipSpec) throws {
+    static func slicing(_ r: MappingReader, tia: MappingReader, _ c: inout ChipSpec) throws {
         guard let given = r.value("slicing") else { return }
         let s = try r.mapping("slicing", keys: ["cell_bits", "weight_bits"])
         var cellBits = 2, weightBits = 16
@@ -38,10 +38,7 @@ enum ChipDecoding {
             throw ArchError(given.location, "'chip.slicing' joins a weight's columns digitally (shift-and-add after the ADCs), but chip.interlayer is analog",
                             hint: "set 'chip.interlayer: digital'")
         }
-        if let range = r.value("tia").flatMap({ v -> ArchValue? in
-            guard case .mapping(let entries, _) = v else { return nil }
-            return entries.first { $0.key == "partial_sum_range" }?.value
-        }) {
+        if let range = tia.value("partial_sum_range") {
             throw ArchError(range.location, "'chip.tia.partial_sum_range' sets a row block's sensing range, but a sliced weight's column is always sensed over the most its rows can carry (chip.slicing)",
                             hint: "drop partial_sum_range")
         }
@@ -194,7 +191,7 @@ enum ChipDecoding {
         if cell == .reference {
             c.cell = .reference(siemens: (c.device.model.windowMinSiemens + c.device.model.windowMaxSiemens) / 2)
         }
-        try slicing(r, &c)
+        try slicing(r, tia: tia, &c)
         try shiftAdd(r, coding: dac.value("input_coding")?.location ?? dac.location, &c)
 
         let ctl = try r.mapping("controller", keys: ["write_drivers", "row_setup", "gate_drive_energy", "charge_pump_efficiency", "leakage", "area", "power"],

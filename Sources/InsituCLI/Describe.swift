@@ -96,7 +96,6 @@ enum DesignDescription {
                                                       ("buffer", c.buffer.power, c.buffer.leakageWatts),
                                                       ("interconnect", c.interconnect.power, c.interconnect.leakageWatts)]
             + (c.router.map { [("router", $0.power, $0.leakageWatts)] } ?? [])
-
         let gated = units.compactMap { name, p, w in p.gateAfter(leakageWatts: w).map { "\(name) after \($0) idle" } }
         return gated.isEmpty ? "every component always on" : "gated: " + gated.joined(separator: ", ") + "; the rest always on"
     }

@@ -132,12 +132,10 @@ extension Chip {
         let hidden = l < lastLayer
         let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
         // A sliced weight's columns carry currents of one sign: the ADC reads them unipolar (ISAAC).
-        let q = spec.cell.isSliced ? Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: false) : adcQuantizer
+        let sliced = spec.cell.isSliced, q = sliced ? sliceADC : adcQuantizer
         var sums = [Float](repeating: 0, count: m), exact = sums
         // A sliced weight's columns are joined into its output: device column d holds slice d % S of output d / S.
-        let sliced = spec.cell.isSliced, slices = spec.cell.columnsPerWeight, sliceWeights = self.sliceWeights
-        // Full scale over one row's largest current (the DAC's range at the window's top).
-        let sliceRange = Float(spec.adc.fullScaleVolts / (spec.dac.rangeVolts * deviceModel.windowMaxSiemens))
+        let slices = spec.cell.columnsPerWeight, sliceWeights = self.sliceWeights, sliceRange = sliceRangePerRow
         var part = [Float](repeating: 0, count: m * slices)
         var conversions = 0
         var saturated: UInt64 = 0

@@ -54,11 +54,7 @@ extension Chip {
     /// Bits through the chip's router, queued on it.
     func route(bits: Int, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
         guard let router, let clock = routerClock, let link = spec.router else { return time }
-        let duration = try clock.time(ofCycle: UInt64((bits + link.bitsPerCycle - 1) / link.bitsPerCycle))
-        let grant = try router.resource!.acquire(at: time, for: duration)
-        let joules = router.charge(InterconnectModel.transfer, phase, layer: l + 1, count: UInt64(bits), busy: duration)
-        span(router, InterconnectModel.transfer.name, grant, layer: l, slot: s, joules: joules)
-        return grant.end
+        return try move(bits: bits, over: router, clock: clock, bitsPerCycle: link.bitsPerCycle, layer: l, slot: s, at: time)
     }
 
     /// The register traffic of `Hop.registers`, charged per bit; registers take no time of their own.
@@ -232,10 +228,15 @@ extension Chip {
 
     /// Moving `bits` between the tiles and the buffer over the interconnect.
     func transfer(bits: Int, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
-        let duration = try busClock.time(ofCycle: UInt64((bits + spec.interconnect.bitsPerCycle - 1) / spec.interconnect.bitsPerCycle))
-        let grant = try bus.resource!.acquire(at: time, for: duration)
-        let joules = bus.charge(InterconnectModel.transfer, phase, layer: l + 1, count: UInt64(bits), busy: duration)
-        span(bus, InterconnectModel.transfer.name, grant, layer: l, slot: s, joules: joules)
+        try move(bits: bits, over: bus, clock: busClock, bitsPerCycle: spec.interconnect.bitsPerCycle, layer: l, slot: s, at: time)
+    }
+
+    /// `bits` over a link (`InterconnectModel`) of `bitsPerCycle` at `clock`, queued on it.
+    func move(bits: Int, over link: Component, clock: ClockDomain, bitsPerCycle: Int, layer l: Int, slot s: Int?, at time: SimTime) throws -> SimTime {
+        let duration = try clock.time(ofCycle: UInt64((bits + bitsPerCycle - 1) / bitsPerCycle))
+        let grant = try link.resource!.acquire(at: time, for: duration)
+        let joules = link.charge(InterconnectModel.transfer, phase, layer: l + 1, count: UInt64(bits), busy: duration)
+        span(link, InterconnectModel.transfer.name, grant, layer: l, slot: s, joules: joules)
         return grant.end
     }
 

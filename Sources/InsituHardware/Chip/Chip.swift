@@ -44,6 +44,10 @@ public final class Chip: ProgrammableCrossbar {
     /// what the joined sums subtract per volt of input (the slices' floor and the code's offset).
     let sliceWeights: [Float]
     let sliceBiasPerVolt: Double
+    /// A sliced column's ADC, read unipolar (its currents have one sign), and its full scale per
+    /// row: the ADC's over one row's largest current (the DAC's range at the window's top).
+    let sliceADC: Quantizer
+    let sliceRangePerRow: Float
     /// Device rows per input (the unit cell's), and stages between the TIAs and the ADCs.
     let rowsPerInput: Int
     let stageCount: Int
@@ -174,10 +178,9 @@ public final class Chip: ProgrammableCrossbar {
         rowsPerInput = spec.cell.rowsPerInput
         let cell = spec.cell
         sliceWeights = (0..<cell.columnsPerWeight).map { Float(cell.isSliced ? cell.sliceWeight($0) : 1) }
-        sliceBiasPerVolt = cell.isSliced
-            ? cell.slicedBiasPerVolt(floorSiemens: model.windowMinSiemens,
-                                     stepSiemens: (model.windowMaxSiemens - model.windowMinSiemens) / Double((1 << cell.bitsPerCell) - 1))
-            : 0
+        sliceBiasPerVolt = cell.isSliced ? cell.slicedBiasPerVolt(floorSiemens: model.windowMinSiemens, ceilingSiemens: model.windowMaxSiemens) : 0
+        sliceADC = Quantizer(bits: spec.adc.bits, fullScale: spec.adc.fullScaleVolts, signed: false)
+        sliceRangePerRow = Float(spec.adc.fullScaleVolts / (spec.dac.rangeVolts * model.windowMaxSiemens))
         stageCount = spec.stages.count
         stageLatencies = spec.stages.map(\.stage.latency)
         stageActions = spec.stages.map { $0.stage.model(columns: spec.tile.columns).actions[0] }

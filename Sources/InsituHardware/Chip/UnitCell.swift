@@ -64,11 +64,16 @@ public struct UnitCell: Sendable, Equatable {
         return 2 * (exp2(c) - 1) / exp2(c) * exp2(c * Double(s - (columnsPerWeight - 1)))
     }
 
+    /// Conductance between a sliced cell's adjacent levels: 2^c levels from `floor` to `ceiling`.
+    public func levelStepSiemens(floor: Double, ceiling: Double) -> Double {
+        (ceiling - floor) / (exp2(Double(bitsPerCell)) - 1)
+    }
+
     /// What the joined sums subtract per volt of input: the floor G0 every slice conducts, and
     /// the offset 2^(B - 1) of the code, so that the joined sum is sum_i v_i w_i.
-    public func slicedBiasPerVolt(floorSiemens g0: Double, stepSiemens dg: Double) -> Double {
+    public func slicedBiasPerVolt(floorSiemens g0: Double, ceilingSiemens g1: Double) -> Double {
         let weights = (0..<columnsPerWeight).reduce(0.0) { $0 + sliceWeight($1) }
-        return g0 * weights + sliceWeight(columnsPerWeight - 1) * dg * exp2(Double(bitsPerCell - 1))
+        return g0 * weights + sliceWeight(columnsPerWeight - 1) * levelStepSiemens(floor: g0, ceiling: g1) * exp2(Double(bitsPerCell - 1))
     }
 
     /// The levels (least significant slice first) that hold weight `w` of a window of `limit`

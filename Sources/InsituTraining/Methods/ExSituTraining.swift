@@ -32,7 +32,7 @@ public enum ExSituTraining {
     /// d at G_min + d (G_max - G_min) / (2^c - 1); device (i, j S + s) holds slice s of w_ij.
     static func slicedTargets(weights: [[Float]], widths: [Int], device: any DeviceModel, cell: UnitCell) -> [[Float]] {
         let gMin = device.windowMinSiemens, limit = device.windowMaxSiemens - gMin
-        let step = limit / Double((1 << cell.bitsPerCell) - 1), slices = cell.columnsPerWeight
+        let step = cell.levelStepSiemens(floor: gMin, ceiling: device.windowMaxSiemens), slices = cell.columnsPerWeight
         let levels = (0..<(1 << cell.bitsPerCell)).map { Float(device.state(forConductance: gMin + Double($0) * step)) }
         return weights.enumerated().map { l, w in
             let m = widths[l + 1]
