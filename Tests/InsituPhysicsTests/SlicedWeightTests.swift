@@ -8,27 +8,31 @@ import InsituMapping
 /// offset code in c-bit digits, one device a digit, the columns joined by shift-and-add.
 @Suite struct SlicedWeightTests {
     /// 4-bit weights in two 2-bit cells: codes u = [[3, 12], [15, 0]] (inputs x outputs), so
-    /// digits (least significant first) [3, 0], [0, 3], [3, 3], [0, 0]; a level d programmed
-    /// at G_min + d (G_max - G_min) / 3.
+    /// digits (least significant first) [3, 0], [0, 3], [3, 3], [0, 0].
     func chip(_ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
+        try chip(cell: .sliced(cellBits: 2, weightBits: 4), levels: [3, 0, 0, 3,
+                                                                     3, 3, 0, 0], configure)
+    }
+
+    /// A 2-input 2-output layer of `cell`s on one tile, device (i, j S + s) at level
+    /// `levels[i * 2 S + j S + s]`, programmed at G_min + d (G_max - G_min) / (2^c - 1).
+    func chip(cell: UnitCell, levels: [Double], _ configure: (inout ChipSpec) -> Void = { _ in }) throws -> Chip {
         var d = handDevice()
         d.model = .ideal
         var spec = ChipSpec()
         spec.tile.rows = 2
-        spec.tile.columns = 4
+        spec.tile.columns = cell.deviceColumns(2)
         spec.device = d.spec
         spec.adc.bits = 16
         spec.adc.fullScaleVolts = 1.0
         spec.interlayer = .digital
-        spec.cell = .sliced(cellBits: 2, weightBits: 4)
+        spec.cell = cell
         configure(&spec)
-        let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 4, rowsPerInput: 1)
+        let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: spec.tile.columns, rowsPerInput: 1)
         let chip = try Chip(spec: spec, widths: [2, 2], placements: [[block]], seed: 1)
         let model = chip.deviceModel
-        let step = (model.windowMaxSiemens - model.windowMinSiemens) / 3
-        let digits: [Double] = [3, 0, 0, 3,
-                                3, 3, 0, 0]
-        try chip.program(targets: [digits.map { Float(model.state(forConductance: model.windowMinSiemens + $0 * step)) }], phase: .program)
+        let step = (model.windowMaxSiemens - model.windowMinSiemens) / Double((1 << cell.bitsPerCell) - 1)
+        try chip.program(targets: [levels.map { Float(model.state(forConductance: model.windowMinSiemens + $0 * step)) }], phase: .program)
         return chip
     }
 
@@ -69,23 +73,11 @@ import InsituMapping
 
     /// One cell a weight (4-bit weights in one 4-bit cell): the same codes, as levels of 16.
     @Test func oneCellOfSixteenLevelsHoldsTheSameCodes() throws {
-        var d = handDevice()
-        d.model = .ideal
-        var spec = ChipSpec()
-        spec.tile.rows = 2
-        spec.tile.columns = 2
-        spec.device = d.spec
-        spec.adc.bits = 16
-        spec.adc.fullScaleVolts = 1.0
-        spec.interlayer = .digital
-        spec.cell = .sliced(cellBits: 4, weightBits: 4)
-        #expect(spec.cell.columnsPerWeight == 1 && spec.cell.isSliced)
-        let block = Placement(tile: 0, firstInput: 0, inputs: 2, firstOutput: 0, outputs: 2, rowsPerInput: 1)
-        let chip = try Chip(spec: spec, widths: [2, 2], placements: [[block]], seed: 1)
+        let cell = UnitCell.sliced(cellBits: 4, weightBits: 4)
+        #expect(cell.columnsPerWeight == 1 && cell.isSliced)
+        let chip = try chip(cell: cell, levels: [3, 12, 15, 0])
         let model = chip.deviceModel
         let window = model.windowMaxSiemens - model.windowMinSiemens
-        let codes: [Double] = [3, 12, 15, 0]
-        try chip.program(targets: [codes.map { Float(model.state(forConductance: model.windowMinSiemens + $0 * window / 15)) }], phase: .program)
         let r = try chip.forward(InputBatch(volts: [0.04, 0.08], labels: [0]), phase: .test, perImage: [])
         let expected = [0.36 * window / 8, -0.48 * window / 8]
         for j in 0..<2 {
