@@ -15,29 +15,11 @@ public enum IDXReader {
     /// Largest IDX file read (plain or inflated): MNIST's largest is 47 MB.
     public static let maximumBytes = 512 << 20
 
+    /// Reads a whole IDX file (plain or gzip), checked as `parse` checks bytes.
     public static func read(path: String) throws -> Array {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              var data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, "cannot read the file; check the path (expected an MNIST IDX file, plain or .gz)")
-        }
-        guard data.count <= maximumBytes else {
-            throw DataError(file: path, "the file has \(data.count) bytes, more than an IDX file may (\(maximumBytes))")
-        }
-        var bytes: [UInt8]
-        if Gzip.isCompressed(data) {
-            switch Gzip.decompress(data, limit: maximumBytes) {
-            case .success(let plain): bytes = plain
-            case .failure(let problem): throw DataError(file: path, problem.description)
-            }
-        } else {
-            bytes = [UInt8](data)
-        }
-        data = Data()
-        // The header is dropped in place: the payload is never copied.
-        let (dims, start) = try header(bytes, file: path)
-        bytes.removeSubrange(0..<start)
-        return Array(dimensions: dims, bytes: bytes)
+        var dimensions: [Int] = [], bytes: [UInt8] = []
+        try stream(path: path, header: { dimensions = $0 }, payload: { bytes.append(contentsOf: $0) })
+        return Array(dimensions: dimensions, bytes: bytes)
     }
 
     /// Parses IDX bytes: 0x00 0x00 type ndim, then ndim big-endian UInt32 sizes, then data.
@@ -50,14 +32,17 @@ public enum IDXReader {
     /// The dimensions an IDX file's header gives and where its data starts, checked against its size.
     static func header<Bytes: RandomAccessCollection>(_ bytes: Bytes, file: String) throws -> (dimensions: [Int], start: Int)
     where Bytes.Element == UInt8, Bytes.Index == Int {
-        let s = bytes.startIndex, n = bytes.count
-        let b = { (i: Int) in bytes[s + i] }
-        guard n >= 4, b(0) == 0, b(1) == 0 else {
-            throw DataError(file: file, "not an IDX file (expected magic bytes 00 00 08 NN at offset 0)")
-        }
-        guard b(2) == 0x08 else {
-            throw DataError(file: file, "IDX element type 0x\(String(b(2), radix: 16)) is not supported (expected 0x08, unsigned bytes)")
-        }
+        try header(bytes, count: bytes.count, file: file)
+    }
+
+    /// The dimensions the header of an IDX file of `n` bytes gives and where its data starts,
+    /// checked against n; `prefix` holds the file's first bytes, at least its header's (or all n).
+    static func header<Bytes: RandomAccessCollection>(_ prefix: Bytes, count n: Int, file: String) throws -> (dimensions: [Int], start: Int)
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        let s = prefix.startIndex
+        let b = { (i: Int) in prefix[s + i] }
+        guard n >= 4 else { throw notIDX(file) }
+        try checkKind(b(0), b(1), b(2), file: file)
         let ndim = Int(b(3))
         guard ndim >= 1, n >= 4 + 4 * ndim else { throw DataError(file: file, "IDX header truncated") }
         var dims: [Int] = []
@@ -78,5 +63,17 @@ public enum IDXReader {
             throw DataError(file: file, "IDX data holds \(n - start) bytes but the header promises \(count) (\(dims.map(String.init).joined(separator: " x ")))")
         }
         return (dims, start)
+    }
+
+    static func notIDX(_ file: String) -> DataError {
+        DataError(file: file, "not an IDX file (expected magic bytes 00 00 08 NN at offset 0)")
+    }
+
+    /// Refuses a file whose first three bytes are not an IDX array of unsigned bytes.
+    static func checkKind(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, file: String) throws {
+        guard b0 == 0, b1 == 0 else { throw notIDX(file) }
+        guard b2 == 0x08 else {
+            throw DataError(file: file, "IDX element type 0x\(String(b2, radix: 16)) is not supported (expected 0x08, unsigned bytes)")
+        }
     }
 }

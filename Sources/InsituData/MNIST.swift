@@ -20,8 +20,13 @@ public enum MNIST {
     public static func load(folder: String, input: InputSpec) throws -> DataSplit {
         func set(_ imagesName: String, _ labelsName: String) throws -> Dataset {
             let ip = try locate(imagesName, in: folder), lp = try locate(labelsName, in: folder)
-            return try Preprocessing.dataset(images: IDXReader.read(path: ip), labels: IDXReader.read(path: lp),
-                                             input: input, imagesFile: ip, labelsFile: lp)
+            let labels = try IDXReader.read(path: lp)
+            // The images are preprocessed as they inflate: the file's 47 MB are never held.
+            var images: ImageStream?
+            try IDXReader.stream(path: ip, header: { dimensions in
+                images = try ImageStream(dimensions: dimensions, labels: labels, input: input, imagesFile: ip, labelsFile: lp)
+            }, payload: { images?.take($0) })
+            return images!.dataset
         }
         return DataSplit(train: try set(names.trainImages, names.trainLabels),
                          test: try set(names.testImages, names.testLabels), source: "MNIST from \(folder)")

@@ -78,27 +78,9 @@ public enum Preprocessing {
     /// Preprocesses every image of an IDX image array.
     public static func dataset(images: IDXReader.Array, labels: IDXReader.Array, input: InputSpec,
                                imagesFile: String, labelsFile: String) throws -> Dataset {
-        guard images.dimensions.count == 3, images.dimensions[1] == images.dimensions[2] else {
-            throw DataError(file: imagesFile, "expected an IDX image array of N x side x side, found \(images.dimensions)")
-        }
-        guard labels.dimensions.count == 1, labels.dimensions[0] == images.dimensions[0] else {
-            throw DataError(file: labelsFile, "expected \(images.dimensions[0]) labels to match the images, found dimensions \(labels.dimensions)")
-        }
-        if let bad = labels.bytes.first(where: { $0 > 9 }) {
-            throw DataError(file: labelsFile, "label \(bad) is not a digit 0-9")
-        }
-        let side = images.dimensions[1], n = images.dimensions[0]
-        guard n > 0 else { throw DataError(file: imagesFile, "holds no images (the IDX header says 0)") }
-        guard input.cropSide <= side else {
-            throw DataError(file: imagesFile, "input.crop \(input.cropSide) is larger than the images (\(side) x \(side))")
-        }
-        var pixels: [UInt8] = []
-        pixels.reserveCapacity(n * input.side * input.side)
-        let co = coefficients(inSize: input.cropSide, outSize: input.side)
-        for i in 0..<n {
-            let src = images.bytes[(i * side * side)..<((i + 1) * side * side)]
-            pixels += image(src, side: side, crop: input.cropSide, out: input.side, coefficients: co)
-        }
-        return Dataset(side: input.side, pixels: pixels, labels: labels.bytes)
+        var stream = try ImageStream(dimensions: images.dimensions, labels: labels, input: input,
+                                     imagesFile: imagesFile, labelsFile: labelsFile)
+        images.bytes.withUnsafeBufferPointer { stream.take($0) }
+        return stream.dataset
     }
 }

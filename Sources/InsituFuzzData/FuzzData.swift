@@ -23,7 +23,35 @@ enum FuzzData {
             fatalError("an error other than DataError: \(error)")
         }
         do { _ = try EmbeddedMNIST.decode(bytes, file: "fuzz.bin") } catch is DataError {} catch { fatalError("\(error)") }
+        compareStreamed(data)
     }
+
+    /// The input read from a file as a stream is what its bytes parsed whole are: the same array,
+    /// or refused both ways (the messages may differ: a stream can meet a bad header before a
+    /// corrupt gzip block that the whole inflation meets first).
+    static func compareStreamed(_ data: Data) {
+        func outcome(_ read: () throws -> IDXReader.Array) -> IDXReader.Array? {
+            do { return try read() } catch is DataError { return nil } catch { fatalError("an error other than DataError: \(error)") }
+        }
+        let whole = outcome {
+            var bytes = [UInt8](data)
+            if Gzip.isCompressed(data) {
+                switch Gzip.decompress(data, limit: IDXReader.maximumBytes) {
+                case .success(let plain): bytes = plain
+                case .failure(let problem): throw DataError(file: "f", problem.description)
+                }
+            }
+            return try IDXReader.parse(bytes, file: "f")
+        }
+        precondition((try? data.write(to: scratch)) != nil, "cannot write \(scratch.path)")
+        let streamed = outcome { try IDXReader.read(path: scratch.path) }
+        guard whole?.dimensions == streamed?.dimensions && whole?.bytes == streamed?.bytes else {
+            fatalError("streamed \(String(describing: streamed?.dimensions)), whole \(String(describing: whole?.dimensions))")
+        }
+    }
+
+    /// The file each input is written to for the streamed read.
+    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("insitu-fuzz-\(getpid()).idx")
 }
 
 /// libFuzzer's entry: one input.
