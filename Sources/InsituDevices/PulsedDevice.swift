@@ -48,6 +48,8 @@ public struct PulsedDevice: DeviceModel {
     /// Each direction's nominal curve (A from the label; 0 for a linear one).
     let upCurve: Curve
     let downCurve: Curve
+    /// The curves of devices with labels of their own, found once per device.
+    let ownCurves = OwnCurves()
 
     public init(minSiemens: Double, maxSiemens: Double, potentiation: Direction, depression: Direction,
                 cycleVariation: Double = 0, deviceVariation: Double = 0, readNoise: Double = 0) {
@@ -95,11 +97,18 @@ public struct PulsedDevice: DeviceModel {
     public static func normalisedA(label: Double) -> Double {
         guard label != 0 else { return 0 }
         let target = min(abs(label), 10) * 0.07 * 2.0.squareRoot()
-        // The distance falls as a grows: bisect on log a.
+        // The distance falls as a grows: bisect on log a. A step that would move neither end
+        // leaves every later step the same, so the loop stops there with the same result.
         var lo = -12.0, hi = 12.0
         for _ in 0..<200 {
             let mid = (lo + hi) / 2
-            if deviation(exp(mid)) > target { lo = mid } else { hi = mid }
+            if deviation(exp(mid)) > target {
+                if lo == mid { break }
+                lo = mid
+            } else {
+                if hi == mid { break }
+                hi = mid
+            }
         }
         let a = exp((lo + hi) / 2)
         return label > 0 ? a : -a
@@ -152,9 +161,28 @@ public struct PulsedDevice: DeviceModel {
     /// variation draw z: the nominal curve unless the device has its own labels.
     func curve(up: Bool, factor z: Float) -> Curve {
         guard deviceVariation > 0 && z != 0 else { return up ? upCurve : downCurve }
-        let direction = up ? potentiation : depression
-        let label = direction.nonlinearity + deviceVariation * Double(z)
-        return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
+        return ownCurves.curve(key: UInt64(z.bitPattern) << 1 | (up ? 1 : 0)) {
+            let direction = up ? potentiation : depression
+            let label = direction.nonlinearity + deviceVariation * Double(z)
+            return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
+        }
+    }
+
+    /// Curves of devices with labels of their own, by draw and direction: the shape's bisection
+    /// (some fifty exponentials) runs once per device and direction, not on every write. Locked,
+    /// since copies of a model share it.
+    final class OwnCurves: @unchecked Sendable {
+        private let lock = NSLock()
+        private var curves: [UInt64: Curve] = [:]
+
+        func curve(key: UInt64, make: () -> Curve) -> Curve {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = curves[key] { return known }
+            let made = make()
+            curves[key] = made
+            return made
+        }
     }
 
     /// Every device starts at Gmin; with device variation, its factor is its own N(0, 1) draw.
@@ -180,10 +208,19 @@ public struct PulsedDevice: DeviceModel {
         let start = position(of: siemens, on: curve)
         // Past twice the levels a device sits at its window's end: the rest of the pulses leave it there.
         let walked = min(n, 2 * direction.levels)
-        for k in 1...walked {
-            let before = siemens
-            if fault == .none { siemens = conductance(after: k, from: start, up: up, on: curve) }
-            if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
+        if direction.levels > Self.levelsWalkedOneByOne {
+            // A device of many levels: the conductances of the write summed in closed form.
+            let end = fault == .none ? conductance(after: walked, from: start, up: up, on: curve) : siemens
+            let sums = fault == .none ? walkSums(from: start, at: siemens, pulses: walked, up: up, on: curve, end: end)
+                : (after: Double(walked) * siemens, before: Double(walked) * siemens)
+            if up { pulses.sets += walked; pulses.setToSiemens += sums.after } else { pulses.resets += walked; pulses.resetFromSiemens += sums.before }
+            siemens = end
+        } else {
+            for k in 1...walked {
+                let before = siemens
+                if fault == .none { siemens = conductance(after: k, from: start, up: up, on: curve) }
+                if up { pulses.sets += 1; pulses.setToSiemens += siemens } else { pulses.resets += 1; pulses.resetFromSiemens += before }
+            }
         }
         let rest = n - walked
         if rest > 0 {
@@ -211,6 +248,16 @@ public struct PulsedDevice: DeviceModel {
         let direction = up ? potentiation : depression
         let curve = curve(up: up, factor: factor)
         let start = position(of: siemens, on: curve)
+        if direction.levels > Self.levelsWalkedOneByOne {
+            // A device of many levels: the pulse count found on the curve, the conductances summed in closed form.
+            let k = nearestPulseCount(to: goal, from: start, at: siemens, up: up, on: curve, levels: direction.levels)
+            guard k > 0 else { return pulses }
+            let end = conductance(after: k, from: start, up: up, on: curve)
+            let sums = walkSums(from: start, at: siemens, pulses: k, up: up, on: curve, end: end)
+            if up { pulses.sets += k; pulses.setToSiemens += sums.after } else { pulses.resets += k; pulses.resetFromSiemens += sums.before }
+            g = Float(end)
+            return pulses
+        }
         for k in 1...direction.levels {
             let next = conductance(after: k, from: start, up: up, on: curve)
             guard abs(next - goal) < abs(siemens - goal) else { break }

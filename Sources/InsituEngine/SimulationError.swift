@@ -11,7 +11,8 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .timeOverflow(let what): return "simulated time overflows 2^64 ps at \(what)"
+        case .timeOverflow(let what):
+            return "simulated time overflows 2^64 ps (about 213 days) at \(what); the run would take the chip longer than insitu can count: train on fewer images (training.images) or with shorter pulses"
         case .invalidDuration(let s): return "invalid duration \(s) s (must be finite and non-negative)"
         case .unknownEntity(let id): return "event for unknown entity \(id)"
         case .invalidFrequency(let f): return "invalid clock frequency \(f)"

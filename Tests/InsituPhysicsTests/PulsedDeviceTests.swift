@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import InsituDevices
+@testable import InsituDevices
 import InsituEngine
 import InsituHardware
 import InsituTraining
@@ -189,6 +189,125 @@ import InsituTraining
             _ = d.program(&g, fault: .none, factor: factor, from: 0.3, to: 0.1, rng: &rng)
             _ = shifted.program(&h, fault: .none, factor: 0, from: 0.3, to: 0.1, rng: &rng)
             #expect(g == h)
+        }
+    }
+
+    /// The bisection that stops once a step would move neither end gives, bit for bit, what
+    /// all 200 of its steps give (written out again here), over labels across the table.
+    @Test func bisectionStopsWithTheFullBisectionsBits() {
+        func full(_ label: Double) -> Double {
+            let target = min(abs(label), 10) * 0.07 * 2.0.squareRoot()
+            var lo = -12.0, hi = 12.0
+            for _ in 0..<200 {
+                let mid = (lo + hi) / 2
+                if PulsedDevice.deviation(exp(mid)) > target { lo = mid } else { hi = mid }
+            }
+            let a = exp((lo + hi) / 2)
+            return label > 0 ? a : -a
+        }
+        var rng = RandomStream(seed: 11, stream: "labels")
+        let labels = [0.01, 0.5, 1, 2.4, -4.88, 9, -9, 1e-9, 3.3333] + (0..<300).map { _ in 18 * rng.uniform() - 9 }
+        for label in labels {
+            #expect(PulsedDevice.normalisedA(label: label).bitPattern == full(label).bitPattern, "label \(label)")
+        }
+    }
+
+    /// Devices with labels of their own, written in any order and in both directions, land
+    /// where a nominal device with their shifted labels lands, whether their curve was found
+    /// on this write or an earlier one.
+    @Test func ownCurvesAreEachDevicesWhateverTheOrder() {
+        let d = Self.agSi(device: 0.4)
+        var rng = RandomStream(seed: 5, stream: "z")
+        let factors = (0..<40).map { _ in Float(rng.gaussian()) }
+        var g = [Float](repeating: Float(d.minSiemens), count: 40), states = [Float](repeating: 0, count: 40)
+        for round in 0..<6 {
+            for k in (round % 2 == 0 ? Array(0..<40) : Array((0..<40).reversed())) {
+                let target: Float = round % 3 == 2 ? 0.05 : 0.2 * Float(round + 1) * (k % 2 == 0 ? 1 : 0.5)
+                let shifted = PulsedDevice(minSiemens: d.minSiemens, maxSiemens: d.maxSiemens,
+                                           potentiation: .init(levels: 97, nonlinearity: 2.4 + 0.4 * Double(factors[k]), volts: 3.2, pulse: d.setPulse),
+                                           depression: .init(levels: 100, nonlinearity: -4.88 + 0.4 * Double(factors[k]), volts: 2.8, pulse: d.resetPulse))
+                var h = g[k]
+                var r1 = RandomStream(seed: 1), r2 = RandomStream(seed: 1)
+                let p = d.program(&g[k], fault: .none, factor: factors[k], from: states[k], to: target, rng: &r1)
+                let q = shifted.program(&h, fault: .none, factor: 0, from: states[k], to: target, rng: &r2)
+                #expect(g[k] == h && p == q, "device \(k), round \(round)")
+                states[k] = d.rememberedState(target: target, conductance: g[k])
+            }
+        }
+    }
+
+    /// A device of many levels: `levels` pulses across the window, NeuroSim's labels or linear.
+    static func fine(levels: Int, up: Double = 2.4, down: Double = -4.88) -> PulsedDevice {
+        PulsedDevice(minSiemens: 3.0769e-9, maxSiemens: 3.8462e-8,
+                     potentiation: .init(levels: levels, nonlinearity: up, volts: 3.2, pulse: SimTime(picoseconds: 300_000)),
+                     depression: .init(levels: levels, nonlinearity: down, volts: 2.8, pulse: SimTime(picoseconds: 300_000)))
+    }
+
+    /// Writes on a device finer than a pulse-by-pulse walk are summed in closed form: the conductances after
+    /// each SET and before each RESET add up to NeuroSim's curve summed pulse by pulse here
+    /// (past the window's end, its end), and the write ends where that curve says.
+    @Test func longWritesSumTheCurvePulseByPulse() {
+        for (upLabel, downLabel) in [(2.4, -4.88), (0.0, 0.0), (-3.0, 1.5)] {
+            let levels = 3_000
+            let d = Self.fine(levels: levels, up: upLabel, down: downLabel)
+            func curve(_ x: Double, label: Double) -> Double {
+                let x = min(max(x, 0), Double(levels))
+                guard label != 0 else { return d.minSiemens + x / Double(levels) * (d.maxSiemens - d.minSiemens) }
+                let a = PulsedDevice.normalisedA(label: label) * Double(levels)
+                return Self.neuroSim(x, levels: Double(levels), a: a, gMin: d.minSiemens, gMax: d.maxSiemens)
+            }
+            for (from, to) in [(Float(0), Float(0.9)), (0.1, 1.0), (0.95, 0.02), (0.8, 0.0), (0, 1), (0.5, 0.5004), (0.3, 0.2996), (0.9, 1.5)] {
+                var rng = RandomStream(seed: 2)
+                var g = Float(d.minSiemens + Double(from) * (d.maxSiemens - d.minSiemens))
+                let up = to > from, label = up ? upLabel : downLabel
+                let a = PulsedDevice.normalisedA(label: label) * Double(levels)
+                let g0 = Double(g)
+                let start = label == 0 ? (g0 - d.minSiemens) / (d.maxSiemens - d.minSiemens) * Double(levels)
+                    : -a * log(1 - (g0 - d.minSiemens) / (d.maxSiemens - d.minSiemens) * (1 - exp(-Double(levels) / a)))
+                let n = PulsedDevice.pulseCount(step: Double(to) - Double(from), levels: levels)
+                #expect(levels > PulsedDevice.levelsWalkedOneByOne)
+                let p = d.program(&g, fault: .none, factor: 0, from: from, to: to, rng: &rng)
+                var after = 0.0, before = 0.0, previous = g0
+                for k in 1...n {
+                    let x = curve(start + (up ? 1 : -1) * Double(k), label: label)
+                    after += x
+                    before += previous
+                    previous = x
+                }
+                if up {
+                    #expect(p.sets == n && abs(p.setToSiemens / after - 1) < 1e-9, "\(label) \(from)->\(to): \(p.setToSiemens) against \(after)")
+                } else {
+                    #expect(p.resets == n && abs(p.resetFromSiemens / before - 1) < 1e-9, "\(label) \(from)->\(to): \(p.resetFromSiemens) against \(before)")
+                }
+                #expect(abs(Double(g) / previous - 1) < 1e-6, "ends on the curve: \(g) against \(previous)")
+            }
+        }
+    }
+
+    /// A verified write on a device of many levels stops where pulsing one at a time (written
+    /// out again here) stops: the same pulse count and conductance.
+    @Test func longVerifiedWritesStopWherePulsingOneByOneStops() {
+        for (upLabel, downLabel) in [(2.4, -4.88), (0.0, 0.0), (4.0, 3.0)] {
+            let d = Self.fine(levels: 5_000, up: upLabel, down: downLabel)
+            var g = Float(d.minSiemens)
+            for target: Float in [0.3, 0.77, 1.0, 0.5, 0.0, 0.001, 0.999] {
+                // Pulse by pulse along the curve from where the device sits.
+                let goal = d.minSiemens + Double(target) * (d.maxSiemens - d.minSiemens)
+                var siemens = Double(g), count = 0
+                if siemens != goal {
+                    let up = goal > siemens, curve = d.curve(up: up, factor: 0)
+                    let start = d.position(of: siemens, on: curve)
+                    for k in 1...5_000 {
+                        let next = d.conductance(after: k, from: start, up: up, on: curve)
+                        guard abs(next - goal) < abs(siemens - goal) else { break }
+                        siemens = next
+                        count = k
+                    }
+                }
+                var rng = RandomStream(seed: 3)
+                let p = d.programVerified(&g, fault: .none, factor: 0, from: 0, to: target, rng: &rng)
+                #expect(p.sets + p.resets == count && g == Float(siemens), "\(upLabel) to \(target): \(p.sets + p.resets) pulses against \(count)")
+            }
         }
     }
 

@@ -32,4 +32,19 @@ import InsituHardware
         #expect(abs(later.fraction - 0.5) < 1e-12)
         #expect(abs(t.utilisation(of: 1)[0].fraction - 2.0 / (2 * 2)) < 1e-12)
     }
+
+    /// A run of simulated months (a device of a million levels pulsing for hours an image):
+    /// the bins merge up to where their span would pass 2^64 ps and stop there, with the
+    /// busy time still counted once.
+    @Test func monthsOfSimulatedTimeFitTheBins() throws {
+        let registry = ComponentRegistry(ledger: Ledger())
+        let a = registry.register("a", model: ToyAccelerator.MACModel(), servers: 1)
+        let end = SimTime(picoseconds: UInt64.max - 5)
+        _ = try a.resource!.acquire(at: .zero, for: SimTime(picoseconds: 1 << 62))
+        registry.chargeLeakage(.update, from: .zero, to: end)
+        let t = registry.timeline
+        #expect(t.busy.count <= 256 && t.binPicoseconds >= 1 << 56)
+        let busy = t.busy.reduce(0) { $0 + $1[0] }
+        #expect(abs(busy / Double(UInt64(1) << 62) - 1) < 1e-9)
+    }
 }

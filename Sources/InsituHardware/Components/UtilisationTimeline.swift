@@ -43,15 +43,24 @@ public final class UtilisationTimeline {
             i += 1
         }
         let s = start.picoseconds, e = max(end.picoseconds, s)
-        while e > binPicoseconds * UInt64(maxBins) { mergeBins() }
+        // Bins merge until they span the run; a span past 2^64 ps is already covered.
+        while case let (span, overflow) = binPicoseconds.multipliedReportingOverflow(by: UInt64(maxBins)), !overflow, e > span {
+            mergeBins()
+        }
         let first = Int(s / binPicoseconds), last = Int(e == s ? s / binPicoseconds : (e - 1) / binPicoseconds)
         while busy.count <= last { busy.append(Array(repeating: 0, count: components.count)) }
         let span = Double(e - s)
         for b in first...last {
-            let lo = max(s, UInt64(b) * binPicoseconds), hi = min(e, UInt64(b + 1) * binPicoseconds)
+            let lo = max(s, edge(b)), hi = min(e, edge(b + 1))
             let share = span > 0 ? Double(hi - lo) / span : 1
             for k in gained.indices where gained[k] > 0 { busy[b][k] += gained[k] * share }
         }
+    }
+
+    /// Where bin b starts, picoseconds (the end of time for a bin past it).
+    private func edge(_ b: Int) -> UInt64 {
+        let (start, overflow) = UInt64(b).multipliedReportingOverflow(by: binPicoseconds)
+        return overflow ? .max : start
     }
 
     private func mergeBins() {
