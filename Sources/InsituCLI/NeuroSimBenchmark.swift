@@ -38,7 +38,7 @@ enum NeuroSimBenchmark {
         print("epoch  wall s  accuracy")
         for (e, (w, a)) in zip(wall, accuracies).enumerated() { print(String(format: "%5d  %6.3f  %7.2f%%", e + 1, w, 100 * a)) }
         print(String(format: "mean wall time per epoch: %.3f s", wall.reduce(0, +) / Double(max(wall.count, 1))))
-        print(String(format: "peak memory of the process: %.1f MB", peakResidentMegabytes()))
+        print(String(format: "peak memory of the process: %.1f MiB", peakResidentMebibytes()))
         print(figures(run, epochs: epochs))
     }
 
@@ -68,11 +68,11 @@ enum NeuroSimBenchmark {
 
     static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
 
-    /// The process's peak resident memory so far in MB (10^6 bytes), as `/usr/bin/time -f %M`
-    /// reports it in kB: NeuroSim's job is judged on memory as well as time.
-    static func peakResidentMegabytes() -> Double {
+    /// The process's peak resident memory so far in MiB (`/usr/bin/time -f %M` reports the same
+    /// in KiB): NeuroSim's job is judged on memory as well as time.
+    static func peakResidentMebibytes() -> Double {
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .nan }
-        return Double(usage.ru_maxrss) * 1024 / 1e6
+        return Double(usage.ru_maxrss) / 1024
     }
 }
