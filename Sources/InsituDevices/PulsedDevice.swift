@@ -90,6 +90,9 @@ public struct PulsedDevice: DeviceModel {
     /// A pulse count follows from the step alone; the device saturates at its window's ends.
     public var clipsTargets: Bool { false }
 
+    /// The largest nonlinearity label, as NeuroSim's table ends (formula.cpp `getParamA`).
+    public static let largestLabel = 9.0
+
     /// NeuroSim's nonlinearity label as the shape of the curve: the label is the largest
     /// distance between the normalised curve f(x) = (1 - e^(-x/a)) / (1 - e^(-1/a)) and the
     /// line x, over 0.07 sqrt(2) (which reproduces its Nonlinearity-NormA table to five
@@ -151,7 +154,12 @@ public struct PulsedDevice: DeviceModel {
     func position(of g: Double, on curve: Curve) -> Double {
         let span = maxSiemens - minSiemens
         guard curve.a != 0 else { return (g - minSiemens) / span * curve.levels }
-        return -curve.a * log1p((g - minSiemens) / span * curve.den)
+        let fraction = (g - minSiemens) / span * curve.den
+        // A steep curve (|label| near 9) has e^(-levels/A) below a double's resolution, so its den
+        // is -1 and a device at (or, stored as a float, just above) G_max finds no logarithm:
+        // it sits at the curve's end.
+        guard fraction > -1 else { return curve.levels }
+        return -curve.a * log1p(fraction)
     }
 
     /// Pulses a state step of `d` takes in a direction of `levels` (NeuroSim's `truncate`).
@@ -163,7 +171,8 @@ public struct PulsedDevice: DeviceModel {
         guard deviceVariation > 0 && z != 0 else { return up ? upCurve : downCurve }
         return ownCurves.curve(key: UInt64(z.bitPattern) << 1 | (up ? 1 : 0)) {
             let direction = up ? potentiation : depression
-            let label = direction.nonlinearity + deviceVariation * Double(z)
+            // Within NeuroSim's table of labels, -9 ... 9: past it the shape's exponentials overflow.
+            let label = min(max(direction.nonlinearity + deviceVariation * Double(z), -Self.largestLabel), Self.largestLabel)
             return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
         }
     }

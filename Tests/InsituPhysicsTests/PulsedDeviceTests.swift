@@ -192,6 +192,53 @@ import InsituTraining
         }
     }
 
+    /// The steepest curves (labels +-9, whose e^(-levels/A) is below a double's resolution)
+    /// write from and to the window's ends: a device at G_max depresses, one at G_min
+    /// potentiates, and nothing leaves the window or turns NaN.
+    @Test func steepestCurvesWriteFromTheWindowsEnds() {
+        for (upLabel, downLabel) in [(9.0, 9.0), (-9.0, -9.0), (9.0, -9.0), (-9.0, 9.0)] {
+            let d = PulsedDevice(minSiemens: 3.0769e-9, maxSiemens: 3.8462e-8,
+                                 potentiation: .init(levels: 97, nonlinearity: upLabel, volts: 3.2, pulse: SimTime(picoseconds: 300_000_000)),
+                                 depression: .init(levels: 100, nonlinearity: downLabel, volts: 2.8, pulse: SimTime(picoseconds: 300_000_000)))
+            var g = Float(d.minSiemens)
+            var rng = RandomStream(seed: 1)
+            for (from, to): (Float, Float) in [(0, 1.5), (1.5, 0.6), (0.6, -0.5), (-0.5, 0.2), (0.2, 1.0), (1.0, 0.9)] {
+                let before = g
+                let p = d.program(&g, fault: .none, factor: 0, from: from, to: to, rng: &rng)
+                #expect(g.isFinite && p.setToSiemens.isFinite && p.resetFromSiemens.isFinite, "\(upLabel)/\(downLabel) \(from) -> \(to)")
+                #expect(Double(g) >= d.minSiemens * (1 - 1e-6) && Double(g) <= d.maxSiemens * (1 + 1e-6))
+                #expect(to > from ? g >= before : g <= before, "a write moves the device its own way")
+            }
+            // From the top, a full depression reaches the bottom; from the bottom, a full potentiation the top.
+            var top = Float(d.maxSiemens), bottom = Float(d.minSiemens)
+            _ = d.program(&top, fault: .none, factor: 0, from: 1, to: -0.2, rng: &rng)
+            _ = d.program(&bottom, fault: .none, factor: 0, from: 0, to: 1.2, rng: &rng)
+            #expect(abs(Double(top) - d.minSiemens) < 1e-3 * d.maxSiemens && abs(Double(bottom) - d.maxSiemens) < 1e-3 * d.maxSiemens,
+                    "\(upLabel)/\(downLabel): \(top), \(bottom)")
+        }
+    }
+
+    /// A device whose drawn labels fall past NeuroSim's table (|label| > 9) takes the table's
+    /// end: its writes stay finite and inside the window, as a nominal device at +-9 writes.
+    @Test func drawnLabelsStopAtTheTablesEnd() {
+        let d = Self.agSi(device: 2)
+        for factor: Float in [5, -5, 40] {
+            let up = min(max(2.4 + 2 * Double(factor), -9), 9), down = min(max(-4.88 + 2 * Double(factor), -9), 9)
+            let clamped = PulsedDevice(minSiemens: d.minSiemens, maxSiemens: d.maxSiemens,
+                                       potentiation: .init(levels: 97, nonlinearity: up, volts: 3.2, pulse: d.setPulse),
+                                       depression: .init(levels: 100, nonlinearity: down, volts: 2.8, pulse: d.resetPulse))
+            var g = Float(d.minSiemens), h = g
+            var r1 = RandomStream(seed: 1), r2 = RandomStream(seed: 1)
+            for (from, to): (Float, Float) in [(0, 0.6), (0.6, 0.1), (0.1, 1.2), (1.2, -0.3)] {
+                let p = d.program(&g, fault: .none, factor: factor, from: from, to: to, rng: &r1)
+                let q = clamped.program(&h, fault: .none, factor: 0, from: from, to: to, rng: &r2)
+                #expect(g == h && p == q, "factor \(factor): \(from) -> \(to)")
+                #expect(g.isFinite && Double(g) >= d.minSiemens * (1 - 1e-6) && Double(g) <= d.maxSiemens * (1 + 1e-6))
+                #expect(p.setToSiemens.isFinite && p.resetFromSiemens.isFinite)
+            }
+        }
+    }
+
     /// The bisection that stops once a step would move neither end gives, bit for bit, what
     /// all 200 of its steps give (written out again here), over labels across the table.
     @Test func bisectionStopsWithTheFullBisectionsBits() {
