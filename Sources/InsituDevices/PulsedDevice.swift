@@ -171,7 +171,7 @@ public struct PulsedDevice: DeviceModel {
         guard deviceVariation > 0 && z != 0 else { return up ? upCurve : downCurve }
         return ownCurves.curve(key: UInt64(z.bitPattern) << 1 | (up ? 1 : 0)) {
             let direction = up ? potentiation : depression
-            // Within NeuroSim's table of labels, -9 ... 9: past it the shape's exponentials overflow.
+            // Within NeuroSim's table of labels, -9 ... 9 (toward 10 the shape's exponentials overflow a double).
             let label = min(max(direction.nonlinearity + deviceVariation * Double(z), -Self.largestLabel), Self.largestLabel)
             return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
         }
