@@ -96,10 +96,12 @@ public struct PulsedDevice: DeviceModel {
     /// NeuroSim's nonlinearity label as the shape of the curve: the label is the largest
     /// distance between the normalised curve f(x) = (1 - e^(-x/a)) / (1 - e^(-1/a)) and the
     /// line x, over 0.07 sqrt(2) (which reproduces its Nonlinearity-NormA table to five
-    /// digits). Returns the signed normalised a (negative for a negative label); 0 for 0.
+    /// digits), |label| held at the table's end, 9 (a device's drawn labels can pass it). Returns
+    /// the signed normalised a (negative for a negative label); 0 for 0.
     public static func normalisedA(label: Double) -> Double {
         guard label != 0 else { return 0 }
-        let target = min(abs(label), 10) * 0.07 * 2.0.squareRoot()
+        // Past the table's end, toward 10, the shape's exponentials overflow a double.
+        let target = min(abs(label), largestLabel) * 0.07 * 2.0.squareRoot()
         // The distance falls as a grows: bisect on log a. A step that would move neither end
         // leaves every later step the same, so the loop stops there with the same result.
         var lo = -12.0, hi = 12.0
@@ -171,8 +173,7 @@ public struct PulsedDevice: DeviceModel {
         guard deviceVariation > 0 && z != 0 else { return up ? upCurve : downCurve }
         return ownCurves.curve(key: UInt64(z.bitPattern) << 1 | (up ? 1 : 0)) {
             let direction = up ? potentiation : depression
-            // Within NeuroSim's table of labels, -9 ... 9 (toward 10 the shape's exponentials overflow a double).
-            let label = min(max(direction.nonlinearity + deviceVariation * Double(z), -Self.largestLabel), Self.largestLabel)
+            let label = direction.nonlinearity + deviceVariation * Double(z)
             return Curve(levels: direction.levels, shape: Self.normalisedA(label: label) * Double(direction.levels))
         }
     }
