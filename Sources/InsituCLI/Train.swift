@@ -110,6 +110,10 @@ struct Train: ParsableCommand {
         }
         let sink = try out.flatMap { try tracing.writer(window, in: $0) }
         let progress = quiet ? nil : ProgressLine(label: "training", total: design.training.images, unit: "images")
+        // The float line beside the report's accuracy curve (cost-free, the same workload), on a
+        // thread of its own while the chip trains: it shares nothing with the run.
+        let floatLine = out != nil && (design.training.method == .inSitu || design.accelerator != nil)
+            ? FloatLine(design: design, data: trainingData.unshared) : nil
         var curvePoints = 0
         let run: TrainingRun
         do {
@@ -132,15 +136,7 @@ struct Train: ParsableCommand {
         if let out, let folder {
             try writingOutputs(to: out) {
                 var files = try RunWriter.write(run, design: design.name, to: out, resolved: resolved, overrides: arch.overrides)
-                // The float line beside the accuracy curve (cost-free, the same workload).
-                var floatCurve: [TrainingOutcome.Point]?
-                if design.training.method == .inSitu || design.accelerator != nil {
-                    var t = design.training
-                    t.method = .float
-                    floatCurve = try? TrainingRun.execute(chip: design.chip, network: design.network, training: t, data: trainingData,
-                                                          accounting: false).outcome.curve
-                }
-                try AtomicFile.write(ReportPages.train(run, design: design.name, floatCurve: floatCurve),
+                try AtomicFile.write(ReportPages.train(run, design: design.name, floatCurve: floatLine?.curve()),
                                      to: URL(fileURLWithPath: out).appendingPathComponent("report.html").path)
                 files.append("report.html")
                 if let sink { files += try sink.finish() }
