@@ -58,27 +58,32 @@ struct Compare: ParsableCommand {
         let folder = try out.map { try takeRunFolder($0, force: force) }
         var files: [String] = []
         let folders = Self.folderNames(a.name, b.name)
-        var runs: [TrainingRun] = []
-        for (design, path, resolved) in [(a, archA, resolvedA), (b, archB, resolvedB)] {
-            let name = folders[runs.count]
-            let sink = try out.flatMap { out in
+        let designs = [a, b], paths = [archA, archB], resolved = [resolvedA, resolvedB]
+        let sinks = try folders.map { name in
+            try out.flatMap { out in
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
                 try makeSubfolder(sub)
                 return try tracing.writer(window, in: sub)
             }
+        }
+        // The two runs share nothing (each its own trace writer): side by side, each on a thread of its own.
+        let tracers = OwnedByOneRun(sinks)
+        let runs = try parallelMap(2, threads: threads ?? 2) { k in
+            let design = designs[k]
             do {
-                runs.append(try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network,
-                                                    training: design.training, data: trainingData, trace: sink))
+                return try TrainingRun.execute(chip: design.chip, accelerator: design.accelerator, network: design.network,
+                                               training: design.training, data: trainingData.unshared, trace: tracers.value[k])
             } catch let failure as LayerMapping.Failure {
-                throw usageError("\(path): \(failure)")
+                throw usageError("\(paths[k]): \(failure)")
             }
-            if let out {
+        }
+        if let out {
+            for (k, name) in folders.enumerated() {
                 let sub = URL(fileURLWithPath: out).appendingPathComponent(name).path
                 try writingOutputs(to: sub) {
-                    files += try RunWriter.write(runs.last!, design: design.name, to: sub,
-                                                 resolved: resolved, overrides: [])
+                    files += try RunWriter.write(runs[k], design: designs[k].name, to: sub, resolved: resolved[k], overrides: [])
                         .map { name + "/" + $0 }
-                    if let sink { files += try sink.finish().map { name + "/" + $0 } }
+                    if let sink = sinks[k] { files += try sink.finish().map { name + "/" + $0 } }
                 }
             }
         }
@@ -177,4 +182,11 @@ struct Compare: ParsableCommand {
         if reserved.contains(y) || y.hasPrefix(".") { y = "b-" + y }
         return x == y ? ["a-" + x, "b-" + y] : [x, y]
     }
+}
+
+/// Values each used by one run of several running side by side (a run's trace writer): no two
+/// threads touch the same one.
+struct OwnedByOneRun<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
