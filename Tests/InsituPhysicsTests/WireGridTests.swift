@@ -59,6 +59,42 @@ import Testing
         #expect(zip(solved, ideal).contains { abs($0.0 - $0.1) > 1e-3 * abs($0.1) })
     }
 
+    /// Wires so resistive that plain sweeps crawl (a 16 x 12 block of 0.1-1 mS cells on 150 and
+    /// 250 ohm segments, at tile row 2 of 20): over-relaxed, the solve still meets the direct
+    /// nodal solve, in under two thirds of the plain sweeps; weak wires end within the plain
+    /// sweeps and are never relaxed (the same bits).
+    @Test func stronglyCoupledWiresAreOverRelaxed() {
+        let n = 16, m = 12
+        let drive: [Double] = (0..<n).map { (r: Int) -> Double in
+            let sign: Double = r % 2 == 0 ? 1 : -1
+            return sign * 0.2 * Double(1 + r % 3) / 3
+        }
+        let g: [Double] = (0..<(n * m)).map { 100e-6 + Double(($0 * 29) % 13) * 75e-6 }
+        let cases: [(rr: Double, rc: Double, strong: Bool)] = [(150, 250, true), (0.5, 0.8, false)]
+        for (rr, rc, strong) in cases {
+            let grid = WireGrid(rowOhmsPerCell: rr, columnOhmsPerCell: rc, tileRows: 20, blocks: [])
+            let relaxed = grid.solve(drive: drive, g: g, rows: n, columns: m, rowOffset: 2, columnOffset: 1)
+            let plain = grid.solve(drive: drive, g: g, rows: n, columns: m, rowOffset: 2, columnOffset: 1, relaxing: false)
+            let direct = Self.nodal(drive: drive, g: g, n: n, m: m, rr: rr, rc: rc, left: rr * 2, bottom: rc * 3)
+            let largest: Double = direct.reduce(0.0) { max($0, abs($1)) }
+            for (a, b) in zip(relaxed.currents, direct) { #expect(abs(a - b) <= 1e-5 * largest, "\(rr) ohm: \(a) \(b)") }
+            let sweeps = (relaxed: relaxed.sweeps, plain: plain.sweeps)
+            if strong {
+                #expect(sweeps.plain > 2 * WireGrid.plainSweeps)
+                #expect(sweeps.relaxed * 3 < sweeps.plain * 2, "\(sweeps)")
+            } else {
+                let bits = (relaxed: relaxed.currents.map { $0.bitPattern }, plain: plain.currents.map { $0.bitPattern })
+                #expect(sweeps.plain <= WireGrid.plainSweeps)
+                #expect(sweeps.relaxed == sweeps.plain && bits.relaxed == bits.plain)
+            }
+        }
+        // The factor: 1 for a fast or no contraction, Young's optimum for a slow one.
+        #expect(WireGrid.overRelaxation([1, 0.5, 0.25, 0.125, 0.0625]) == 1)
+        #expect(WireGrid.overRelaxation([1, 1, 1, 1, 2]) == 1)
+        let slow = (0..<16).reduce(into: [1.0]) { r, _ in r.append(r.last! * 0.96) }
+        #expect(abs(WireGrid.overRelaxation(slow) - 2 / (1 + (0.04).squareRoot())) < 1e-9)
+    }
+
     /// One cell: the driver, its row wire, the cell and its column wire in series,
     /// I = v G / (1 + G (R_row + R_column)), the first-order form.
     @Test func oneCellIsTheSeriesForm() {
