@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import InsituArchFile
+import InsituEngine
 import InsituReport
 import InsituTraining
 
@@ -99,7 +100,9 @@ struct SweepCommand: ParsableCommand {
         let progress = quiet ? nil : ProgressLine(label: "sweep", total: todo.count, unit: seedList == nil ? "points" : "runs")
         let tally = Tally()
         let next = WorkCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, todo.count))) { _ in
+        let workers = max(1, min(threads, todo.count))
+        // Points side by side fill the cores: none overlaps its own pieces of work.
+        Overlap.whileCoresAreFull(workers > 1) { DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let k = next.take(below: todo.count) {
                 let (point, seed) = todo[k]
                 do {
@@ -115,7 +118,7 @@ struct SweepCommand: ParsableCommand {
                 }
                 tally.finishOne { progress?.update($0) }
             }
-        }
+        } }
         progress?.finish()
         let failures = tally.failures
         if !failures.isEmpty {

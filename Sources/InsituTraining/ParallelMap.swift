@@ -1,4 +1,5 @@
 import Foundation
+import InsituEngine
 
 /// `body(0) ..< body(count - 1)` on `threads` threads of its own (more threads than cores
 /// share the cores, so that N equal jobs on fewer cores end together rather than the last
@@ -11,6 +12,13 @@ public func parallelMap<T>(_ count: Int, threads: Int, finished: (@Sendable ([T]
     let slots = ResultSlots<T>(count, finished: finished)
     let next = WorkCounter()
     let workers = max(1, min(threads, count))
+    // Several runs side by side fill the cores: none overlaps its own pieces of work.
+    return try Overlap.whileCoresAreFull(workers > 1) { try spread(count, workers: workers, slots: slots, next: next, body) }
+}
+
+/// `parallelMap`'s jobs on `workers` threads of their own.
+private func spread<T>(_ count: Int, workers: Int, slots: ResultSlots<T>, next: WorkCounter,
+                       _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
     let done = DispatchSemaphore(value: 0)
     for _ in 0..<workers {
         let thread = Thread {

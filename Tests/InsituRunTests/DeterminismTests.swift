@@ -65,6 +65,18 @@ import InsituEngine
         #expect(plain.ledger.entries.isEmpty)
     }
 
+    /// Backpropagation beside a pass's costs (`Overlap`) or after them: the same report and ledger bytes.
+    @Test func overlappedBackpropagationGivesTheSameBytes() throws {
+        let (design, data) = try Self.small()
+        func bytes() throws -> (Data, Data) {
+            let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)
+            return (try RunReport(run: run, design: design.name).json(), try run.ledger.jsonData())
+        }
+        let overlapped = try bytes(), sequential = try Overlap.whileCoresAreFull { try bytes() }
+        #expect(overlapped.0 == sequential.0)
+        #expect(overlapped.1 == sequential.1)
+    }
+
     @Test func sweepIsTheSameAtAnyThreadCount() throws {
         let (design, data) = try Self.small()
         let sweep = StuckDeviceSweep(chip: design.chip, network: design.network, training: design.training,

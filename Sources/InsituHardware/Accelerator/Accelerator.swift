@@ -31,8 +31,20 @@ public protocol Accelerator: AnyObject {
     /// Runs `batch` forward; after each image's forward pass, that image's `perImage` work
     /// (backward and gradient arithmetic, as counts) is scheduled on the digital side.
     func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork]) throws -> ForwardPass
+    /// `forward`, and `meanwhile` with the pass once its values are known: work that touches
+    /// nothing of the accelerator's (backpropagation above it), which an accelerator may run
+    /// while it charges the pass's costs. Both have ended when it returns.
+    func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork], meanwhile: (ForwardPass) -> Void) throws -> ForwardPass
     /// Weights (per layer, inputs x outputs) the digital side uses for backpropagation.
     var backpropWeights: [[Float]] { get }
+}
+
+extension Accelerator {
+    public func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork], meanwhile: (ForwardPass) -> Void) throws -> ForwardPass {
+        let pass = try forward(batch, phase: phase, perImage: perImage)
+        meanwhile(pass)
+        return pass
+    }
 }
 
 /// An accelerator whose weights live in memristor pairs programmed to states of a device model.

@@ -5,6 +5,13 @@ extension Chip {
     /// converters, the class); then, with accounting, every image's hops as events, followed
     /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
+        try forward(batch, phase: phase, perImage: described) { _ in }
+    }
+
+    /// `forward`; `meanwhile` runs beside the events that charge the pass (they read the chip's
+    /// components, slots and conductances; it reads only the pass).
+    public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork],
+                        meanwhile: (ForwardPass) -> Void) throws -> ForwardPass {
         let n = batch.count
         if phase == .forward { trainingBatch = n }
         let dataflow = spec.digital.gradientDataflow
@@ -49,7 +56,7 @@ extension Chip {
             }
         }, start: {
             try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
-        })
+        }, meanwhile: { meanwhile(pass) })
         return pass
     }
 

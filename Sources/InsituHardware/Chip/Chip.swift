@@ -341,16 +341,20 @@ public final class Chip: ProgrammableCrossbar {
     /// first events at the cursor; the segment ends when the queue has drained and every
     /// component is idle; leakage of every component over the segment is charged to `phase`.
     /// A segment with a `replay` key that has run before performs its recorded hops instead
-    /// of events (see `SegmentReplay`).
-    func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void) throws {
+    /// of events (see `SegmentReplay`). `meanwhile` (work above the chip that touches none of
+    /// it) runs beside the events.
+    func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
+                 meanwhile: () -> Void = {}) throws {
         self.phase = phase
         try work()
-        guard accounting else { return }
-        if let key, replayEnabled {
-            try runEvents(key, start: start)
-        } else {
-            try start()
-            try simulator.run()
+        guard accounting else { return meanwhile() }
+        try Overlap.run(meanwhile) {
+            if let key, replayEnabled {
+                try runEvents(key, start: start)
+            } else {
+                try start()
+                try simulator.run()
+            }
         }
         let end = components.drainedAt(max(simulator.now, cursor))
         components.chargeLeakage(phase, from: cursor, to: end, trace: trace)

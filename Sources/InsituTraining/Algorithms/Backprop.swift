@@ -95,6 +95,13 @@ public struct Backprop {
         }
     }
 
+    /// Whether a batch of `images` splits a gradient's rows over the threads (it then uses the
+    /// cores by itself: running it beside other work gains nothing).
+    public func spreadsOverCores(images: Int) -> Bool {
+        threads > 1 && (rounding?.roundsGradientsApart ?? true)
+            && zip(widths, widths.dropFirst()).contains { images * $0 * $1 >= Self.parallelProduct }
+    }
+
     /// Gradient products of at least this many multiply-adds are split over the threads.
     static let parallelProduct = 1 << 20
 

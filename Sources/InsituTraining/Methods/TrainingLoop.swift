@@ -68,9 +68,19 @@ public struct TrainingLoop {
             let size = min(training.batchSize, training.images - seen)
             let (volts, labels) = data.batch(sampler.next(size))
             accelerator.trace?.beginImages(first: seen, count: size, training: true)
-            let pass = try accelerator.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: work)
+            // Backpropagation (above the accelerator, on the weights it read back) beside the pass's
+            // costs, unless it spreads over the cores by itself.
+            let weights = accelerator.backpropWeights, batch = InputBatch(volts: volts, labels: labels)
+            let pass: ForwardPass
+            if backprop.spreadsOverCores(images: size) {
+                pass = try accelerator.forward(batch, phase: .forward, perImage: work)
+                backprop.accumulate(pass, labels: labels, weights: weights)
+            } else {
+                pass = try accelerator.forward(batch, phase: .forward, perImage: work) { pass in
+                    backprop.accumulate(pass, labels: labels, weights: weights)
+                }
+            }
             outcome.batchAccuracy.append(Double(pass.correct(labels)) / Double(size))
-            backprop.accumulate(pass, labels: labels, weights: accelerator.backpropWeights)
             // A decayed learning rate scales what the rule steps by (the rule's own scale multiplication takes it).
             let factor = Float(training.learningRateFactor(after: seen))
             let scaled = { (tensors: [[Float]]) in factor == 1 ? tensors : tensors.map { $0.map { $0 * factor } } }

@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import InsituEngine
+
+/// Two pieces of work done at once, or one after the other, with the same effects.
+@Suite struct OverlapTests {
+    struct Failure: Error {}
+
+    /// Both pieces run once, whatever the state of the side thread, and both have ended when
+    /// `run` returns; an error of the main piece comes back after the side piece has ended.
+    @Test func bothPiecesRunAndEnd() throws {
+        for crowded in [false, true] {
+            var side = 0, main = 0
+            let work = {
+                Overlap.run({ side += 1; Thread.sleep(forTimeInterval: 0.002); side += 1 }, while: { main += 1 })
+            }
+            if crowded { Overlap.whileCoresAreFull(work) } else { work() }
+            #expect(side == 2 && main == 1)
+            var ended = false
+            #expect(throws: Failure.self) {
+                try Overlap.run({ Thread.sleep(forTimeInterval: 0.002); ended = true }, while: { throw Failure() })
+            }
+            #expect(ended)
+        }
+    }
+
+    /// With two cores and the side thread free, the pieces overlap: each sees the other start
+    /// before it ends. (Other tests may hold the side thread for a moment: a few tries.)
+    @Test func piecesOverlapOnTwoCores() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
+        func tryOnce() -> Bool {
+            let started = Atomic<Int>(0)
+            func meet() -> Bool {
+                started.add(1, ordering: .sequentiallyConsistent)
+                let deadline = Date().addingTimeInterval(0.2)
+                while started.load(ordering: .sequentiallyConsistent) < 2 { if Date() > deadline { return false } }
+                return true
+            }
+            var sideMet = false, mainMet = false
+            Overlap.run({ sideMet = meet() }, while: { mainMet = meet() })
+            return sideMet && mainMet
+        }
+        #expect((0..<20).contains { _ in tryOnce() })
+        // Crowded, they never overlap: the main piece waits alone.
+        #expect(!Overlap.whileCoresAreFull { tryOnce() })
+    }
+}
