@@ -65,8 +65,9 @@ import InsituEngine
         #expect(plain.ledger.entries.isEmpty)
     }
 
-    /// Backpropagation beside a pass's costs (`Overlap`) or after them: the same report and ledger bytes.
-    @Test func overlappedBackpropagationGivesTheSameBytes() throws {
+    /// A batch's images split over two threads and backpropagation beside the pass's costs
+    /// (`Overlap`), or all of it on one thread: the same report (range counts included) and ledger bytes.
+    @Test func overlappedWorkGivesTheSameBytes() throws {
         let (design, data) = try Self.small()
         func bytes() throws -> (Data, Data) {
             let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)

@@ -19,6 +19,18 @@ public struct RangeCounts: Codable, Equatable, Sendable {
         public var updates: UInt64 = 0
         public var clippedUpdates: UInt64 = 0
         public init() {}
+
+        /// Adds another set of counts of this layer.
+        public mutating func add(_ other: Layer) {
+            conversions += other.conversions
+            saturated += other.saturated
+            activations += other.activations
+            clipped += other.clipped
+            readbacks += other.readbacks
+            saturatedReadbacks += other.saturatedReadbacks
+            updates += other.updates
+            clippedUpdates += other.clippedUpdates
+        }
     }
     public var layers: [Layer]
     public init(layers: Int) { self.layers = Array(repeating: Layer(), count: layers) }

@@ -21,23 +21,18 @@ extension Chip {
         precondition(batch.volts.count == n * m0, "a batch needs \(m0) input voltages per image")
         var pass = ForwardPass(widths: widths, count: n)
         try segment(phase, replay: .forward(images: n, work: perImage), work: {
+            // Each image's values in its own slot; without read noise (no draws) the second half
+            // of the images beside the first, each slot the same either way.
+            if n >= Self.imagesToSplit && !hasReadNoise {
+                var unused = readRNG
+                Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, rng: &unused) } },
+                            while: { for s in 0..<(n / 2) { image(s, of: batch, rng: &readRNG) } })
+            } else {
+                for s in 0..<n { image(s, of: batch, rng: &readRNG) }
+            }
             for s in 0..<n {
                 let slot = slots[s]
-                let dac = dacQuantizer
-                batch.volts.withUnsafeBufferPointer { all in
-                    slot.inputs[0].withUnsafeMutableBufferPointer { v in
-                        for i in 0..<m0 { v[i] = dac.quantize(all[s * m0 + i]) }
-                    }
-                }
-                for l in 0..<layerCount {
-                    if digitalSums[l] {
-                        workPartialSums(l, slot: s)
-                    } else {
-                        workRead(l, slot: s)
-                        workConvert(l, slot: s)
-                    }
-                }
-                slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
+                for l in 0..<layerCount { rangeCounts.layers[l].add(slot.counts[l]) }
                 pass.predictions[s] = slot.prediction
                 // What backpropagation reads back from the buffer: the codes as its words hold them.
                 // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
@@ -60,6 +55,34 @@ extension Chip {
         return pass
     }
 
+    /// Batches of at least this many images split their values over two threads.
+    static let imagesToSplit = 8
+
+    /// Whether a read draws noise (the reads must then take their draws in image order).
+    var hasReadNoise: Bool { crossbars.contains { $0.devices.readNoise > 0 } }
+
+    /// Image s of `batch` through every layer into its slot: the DACs' levels, each layer's
+    /// product and conversion, the class; its range counts in the slot.
+    func image(_ s: Int, of batch: InputBatch, rng: inout RandomStream) {
+        let slot = slots[s], m0 = widths[0]
+        let dac = dacQuantizer
+        batch.volts.withUnsafeBufferPointer { all in
+            slot.inputs[0].withUnsafeMutableBufferPointer { v in
+                for i in 0..<m0 { v[i] = dac.quantize(all[s * m0 + i]) }
+            }
+        }
+        for l in 0..<layerCount {
+            slot.counts[l] = RangeCounts.Layer()
+            if digitalSums[l] {
+                workPartialSums(l, slot: s, rng: &rng)
+            } else {
+                workRead(l, slot: s, rng: &rng)
+                workConvert(l, slot: s)
+            }
+        }
+        slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
+    }
+
     /// Bits of an input as it arrives (MNIST pixels).
     static let inputBits = 8
 
@@ -68,11 +91,11 @@ extension Chip {
 
     /// Array product of layer l; a hidden layer's TIA output (ReLU, clipped) becomes the
     /// next layer's input when the interlayer path is analog.
-    func workRead(_ l: Int, slot s: Int) {
+    func workRead(_ l: Int, slot s: Int, rng: inout RandomStream) {
         let slot = slots[s]
         slot.inputs[l].withUnsafeBufferPointer { v in
             slot.currents[l].withUnsafeMutableBufferPointer { out in
-                crossbar(l, slot: s).columnCurrents(v, into: out, rng: &readRNG)
+                crossbar(l, slot: s).columnCurrents(v, into: out, rng: &rng)
             }
         }
         if drivesNextAnalog(l) {
@@ -104,7 +127,7 @@ extension Chip {
                     }
                 }
             }
-            count(layer: l, conversions: widths[l + 1], saturated: saturated, activations: widths[l + 1], clipped: clipped)
+            count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated, activations: widths[l + 1], clipped: clipped)
             if !drivesNextAnalog(l) {
                 let dac = dacQuantizer
                 slot.digital[l].withUnsafeBufferPointer { codes in
@@ -124,7 +147,7 @@ extension Chip {
                     }
                 }
             }
-            count(layer: l, conversions: widths[l + 1], saturated: saturated)
+            count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated)
         }
     }
 
@@ -133,7 +156,7 @@ extension Chip {
     /// gain, or the output gain) to its ADC, the codes are added digitally (a plane's shifted
     /// by its significance, 2^k / (2^bits - 1) of the full range), and a hidden layer's ReLU and
     /// clip are applied to the sum in the digital unit; the next layer is then driven by DACs.
-    func workPartialSums(_ l: Int, slot s: Int) {
+    func workPartialSums(_ l: Int, slot s: Int, rng: inout RandomStream) {
         let slot = slots[s]
         let m = widths[l + 1]
         let hidden = l < lastLayer
@@ -154,7 +177,7 @@ extension Chip {
                 part.withUnsafeMutableBufferPointer { out in
                     for p in blocks(l, slot: s) {
                         let columns = p.firstOutput..<(p.firstOutput + p.outputs)
-                        devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &readRNG)
+                        devices.partialCurrents(v, inputs: p.firstInput..<(p.firstInput + p.inputs), columns: columns, into: out, rng: &rng)
                         // A block sensed in its own range: the gain times sqrt(layer inputs / block inputs); a
                         // sliced weight's column (all its currents of one sign) over the most its rows can carry.
                         let scale = sliced ? sliceRange / (Float(p.inputs) * gain)
@@ -188,7 +211,7 @@ extension Chip {
                 slot.digital[l][j] = full * HiddenActivation.logistic(k * Double(sums[j]))
                 slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
             }
-            count(layer: l, conversions: conversions, saturated: saturated, activations: m)
+            count(layer: l, slot: s, conversions: conversions, saturated: saturated, activations: m)
         } else if hidden {
             let clip = self.clip, dac = dacQuantizer
             var clipped: UInt64 = 0
@@ -197,20 +220,21 @@ extension Chip {
                 slot.digital[l][j] = min(max(sums[j], 0), clip)
                 slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
             }
-            count(layer: l, conversions: conversions, saturated: saturated, activations: m, clipped: clipped)
+            count(layer: l, slot: s, conversions: conversions, saturated: saturated, activations: m, clipped: clipped)
         } else {
-            count(layer: l, conversions: conversions, saturated: saturated)
+            count(layer: l, slot: s, conversions: conversions, saturated: saturated)
             for j in 0..<m { slot.digital[l][j] = sums[j] / gain }
         }
     }
 
-    /// Adds a pass's conversions and activations to layer l's range counts.
+    /// Adds an image's conversions and activations in layer l to its slot's range counts.
     @inline(__always)
-    func count(layer l: Int, conversions: Int, saturated: UInt64, activations: Int = 0, clipped: UInt64 = 0) {
-        rangeCounts.layers[l].conversions += UInt64(conversions)
-        rangeCounts.layers[l].saturated += saturated
-        rangeCounts.layers[l].activations += UInt64(activations)
-        rangeCounts.layers[l].clipped += clipped
+    func count(layer l: Int, slot s: Int, conversions: Int, saturated: UInt64, activations: Int = 0, clipped: UInt64 = 0) {
+        let counts = slots[s]
+        counts.counts[l].conversions += UInt64(conversions)
+        counts.counts[l].saturated += saturated
+        counts.counts[l].activations += UInt64(activations)
+        counts.counts[l].clipped += clipped
     }
 
     /// Bit plane k of layer l's inputs for image slot s: the full range on the rows whose input

@@ -411,9 +411,12 @@ final class ImageSlot {
     @exclusivity(unchecked) var currents: [[Float]]
     @exclusivity(unchecked) var digital: [[Float]]
     @exclusivity(unchecked) var prediction = 0
+    /// The last image's range counts per layer, added to the chip's once the batch's values are in.
+    @exclusivity(unchecked) var counts: [RangeCounts.Layer]
 
     init(widths: [Int]) {
         let layers = widths.count - 1
+        counts = Array(repeating: RangeCounts.Layer(), count: layers)
         inputs = (0..<layers).map { Array(repeating: 0, count: widths[$0]) }
         currents = (0..<layers).map { Array(repeating: 0, count: widths[$0 + 1]) }
         digital = currents
