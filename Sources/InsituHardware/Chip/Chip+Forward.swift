@@ -5,13 +5,18 @@ extension Chip {
     /// converters, the class); then, with accounting, every image's hops as events, followed
     /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
-        try forward(batch, phase: phase, perImage: described) { _ in }
+        try forward(batch, phase: phase, perImage: described, beside: nil)
     }
 
     /// `forward`; `meanwhile` runs beside the events that charge the pass (they read the chip's
     /// components, slots and conductances; it reads only the pass).
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork],
                         meanwhile: (ForwardPass) -> Void) throws -> ForwardPass {
+        try withoutActuallyEscaping(meanwhile) { try forward(batch, phase: phase, perImage: described, beside: $0) }
+    }
+
+    private func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork],
+                         beside meanwhile: ((ForwardPass) -> Void)?) throws -> ForwardPass {
         let n = batch.count
         if phase == .forward { trainingBatch = n }
         let dataflow = spec.digital.gradientDataflow
@@ -23,7 +28,7 @@ extension Chip {
         try segment(phase, replay: .forward(images: n, work: perImage), work: {
             // Each image's values in its own slot; without read noise (no draws) the second half
             // of the images beside the first, each slot the same either way.
-            if n >= Self.imagesToSplit && !hasReadNoise {
+            if n >= 2 && n * productSize >= Self.splitProduct && !hasReadNoise {
                 var unused = readRNG
                 Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, rng: &unused) } },
                             while: { for s in 0..<(n / 2) { image(s, of: batch, rng: &readRNG) } })
@@ -51,12 +56,16 @@ extension Chip {
             }
         }, start: {
             try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
-        }, meanwhile: { meanwhile(pass) })
+        }, meanwhile: meanwhile.map { meanwhile in { meanwhile(pass) } })
         return pass
     }
 
-    /// Batches of at least this many images split their values over two threads.
-    static let imagesToSplit = 8
+    /// Batches of at least this many multiply-adds (some 100 us; less is lost to the hand-over)
+    /// split their images over two threads.
+    static let splitProduct = 1 << 17
+
+    /// Multiply-adds of one image's products (every layer's inputs x outputs).
+    var productSize: Int { zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }
 
     /// Whether a read draws noise (the reads must then take their draws in image order).
     var hasReadNoise: Bool { crossbars.contains { $0.devices.readNoise > 0 } }

@@ -344,11 +344,11 @@ public final class Chip: ProgrammableCrossbar {
     /// of events (see `SegmentReplay`). `meanwhile` (work above the chip that touches none of
     /// it) runs beside the events.
     func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
-                 meanwhile: () -> Void = {}) throws {
+                 meanwhile: (() -> Void)? = nil) throws {
         self.phase = phase
         try work()
-        guard accounting else { return meanwhile() }
-        try Overlap.run(meanwhile) {
+        guard accounting else { return meanwhile?() ?? () }
+        func events() throws {
             if let key, replayEnabled {
                 try runEvents(key, start: start)
             } else {
@@ -356,6 +356,7 @@ public final class Chip: ProgrammableCrossbar {
                 try simulator.run()
             }
         }
+        if let meanwhile { try Overlap.run(meanwhile, while: events) } else { try events() }
         let end = components.drainedAt(max(simulator.now, cursor))
         components.chargeLeakage(phase, from: cursor, to: end, trace: trace)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds

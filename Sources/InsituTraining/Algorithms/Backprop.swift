@@ -95,12 +95,17 @@ public struct Backprop {
         }
     }
 
-    /// Whether a batch of `images` splits a gradient's rows over the threads (it then uses the
-    /// cores by itself: running it beside other work gains nothing).
-    public func spreadsOverCores(images: Int) -> Bool {
-        threads > 1 && (rounding?.roundsGradientsApart ?? true)
-            && zip(widths, widths.dropFirst()).contains { images * $0 * $1 >= Self.parallelProduct }
+    /// Whether a batch of `images` is worth running beside other work on a second thread: its
+    /// gradient products come to some 100 us (less is lost to the hand-over) and none of them
+    /// is split over the threads (a split one uses the cores by itself).
+    public func overlaps(images: Int) -> Bool {
+        let products = zip(widths, widths.dropFirst()).map { images * $0 * $1 }
+        let splits = threads > 1 && (rounding?.roundsGradientsApart ?? true) && products.contains { $0 >= Self.parallelProduct }
+        return !splits && products.reduce(0, +) >= Self.overlappedProduct
     }
+
+    /// Gradient products (multiply-adds of a batch) from which backpropagation runs beside other work.
+    static let overlappedProduct = 1 << 17
 
     /// Gradient products of at least this many multiply-adds are split over the threads.
     static let parallelProduct = 1 << 20

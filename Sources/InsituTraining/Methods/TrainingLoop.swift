@@ -69,16 +69,16 @@ public struct TrainingLoop {
             let (volts, labels) = data.batch(sampler.next(size))
             accelerator.trace?.beginImages(first: seen, count: size, training: true)
             // Backpropagation (above the accelerator, on the weights it read back) beside the pass's
-            // costs, unless it spreads over the cores by itself.
+            // costs, when it is large enough and does not spread over the cores by itself.
             let weights = accelerator.backpropWeights, batch = InputBatch(volts: volts, labels: labels)
             let pass: ForwardPass
-            if backprop.spreadsOverCores(images: size) {
-                pass = try accelerator.forward(batch, phase: .forward, perImage: work)
-                backprop.accumulate(pass, labels: labels, weights: weights)
-            } else {
+            if backprop.overlaps(images: size) {
                 pass = try accelerator.forward(batch, phase: .forward, perImage: work) { pass in
                     backprop.accumulate(pass, labels: labels, weights: weights)
                 }
+            } else {
+                pass = try accelerator.forward(batch, phase: .forward, perImage: work)
+                backprop.accumulate(pass, labels: labels, weights: weights)
             }
             outcome.batchAccuracy.append(Double(pass.correct(labels)) / Double(size))
             // A decayed learning rate scales what the rule steps by (the rule's own scale multiplication takes it).
