@@ -15,7 +15,7 @@ import Testing
             let work = {
                 Overlap.run({ side += 1; Thread.sleep(forTimeInterval: 0.002); side += 1 }, while: { main += 1 })
             }
-            if crowded { Overlap.whileCoresAreFull(work) } else { work() }
+            if crowded { Overlap.whileCoresAreFull { work() } } else { work() }
             #expect(side == 2 && main == 1)
             var ended = false
             #expect(throws: Failure.self) {

@@ -2,8 +2,9 @@ import InsituEngine
 
 extension Chip {
     /// Runs a batch forward: first the functional model, image after image (currents, TIAs,
-    /// converters, the class); then, with accounting, every image's hops as events, followed
-    /// by its `perImage` digital work, run as counts on the digital unit. Returns what the digital side holds.
+    /// converters, the class; the batch's two halves on two threads where that pays); then,
+    /// with accounting, every image's hops as events, followed by its `perImage` digital work,
+    /// run as counts on the digital unit. Returns what the digital side holds.
     public func forward(_ batch: InputBatch, phase: Phase, perImage described: [DigitalWork]) throws -> ForwardPass {
         try forward(batch, phase: phase, perImage: described, beside: nil)
     }
