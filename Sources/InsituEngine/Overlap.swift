@@ -26,9 +26,8 @@ public final class Overlap: @unchecked Sendable {
     public static func run(_ side: () -> Void, while main: () throws -> Void) rethrows {
         guard let lane = shared, crowds.load(ordering: .relaxed) == 0,
               lane.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            try main()
-            side()
-            return
+            defer { side() }
+            return try main()
         }
         defer { lane.claimed.store(false, ordering: .releasing) }
         try withoutActuallyEscaping(side) { side in

@@ -18,8 +18,9 @@ import Testing
             if crowded { Overlap.whileCoresAreFull { work() } } else { work() }
             #expect(side == 2 && main == 1)
             var ended = false
+            let failing = { try Overlap.run({ Thread.sleep(forTimeInterval: 0.002); ended = true }, while: { throw Failure() }) }
             #expect(throws: Failure.self) {
-                try Overlap.run({ Thread.sleep(forTimeInterval: 0.002); ended = true }, while: { throw Failure() })
+                if crowded { try Overlap.whileCoresAreFull { try failing() } } else { try failing() }
             }
             #expect(ended)
         }
