@@ -7,6 +7,10 @@ import Synchronization
 /// after the other on one core, while another caller holds the thread, and while work that
 /// already fills the cores (runs of several seeds side by side) is running.
 public final class Overlap: @unchecked Sendable {
+    /// Multiply-adds below which a piece of work (some 100 us) loses more to the hand-over
+    /// (a thread woken by a semaphore) than it gains.
+    public static let worthwhileMultiplyAdds = 1 << 17
+
     /// The process's side thread: nil on one core.
     static let shared: Overlap? = ProcessInfo.processInfo.activeProcessorCount > 1 ? Overlap() : nil
 

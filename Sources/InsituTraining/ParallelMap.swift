@@ -12,24 +12,20 @@ public func parallelMap<T>(_ count: Int, threads: Int, finished: (@Sendable ([T]
     let slots = ResultSlots<T>(count, finished: finished)
     let next = WorkCounter()
     let workers = max(1, min(threads, count))
-    // Several runs side by side fill the cores: none overlaps its own pieces of work.
-    return try Overlap.whileCoresAreFull(workers > 1) { try spread(count, workers: workers, slots: slots, next: next, body) }
-}
-
-/// `parallelMap`'s jobs on `workers` threads of their own.
-private func spread<T>(_ count: Int, workers: Int, slots: ResultSlots<T>, next: WorkCounter,
-                       _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
     let done = DispatchSemaphore(value: 0)
-    for _ in 0..<workers {
-        let thread = Thread {
-            while let i = next.take(below: count) { slots.store(i, Result { try body(i) }) }
-            done.signal()
+    // Several runs side by side fill the cores: none overlaps its own pieces of work.
+    return try Overlap.whileCoresAreFull(workers > 1) {
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let i = next.take(below: count) { slots.store(i, Result { try body(i) }) }
+                done.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
+        for _ in 0..<workers { done.wait() }
+        return try slots.results.map { try $0!.get() }
     }
-    for _ in 0..<workers { done.wait() }
-    return try slots.results.map { try $0!.get() }
 }
 
 /// Results filled in by worker threads, each slot written once; `finished` hears of each.

@@ -29,7 +29,7 @@ extension Chip {
         try segment(phase, replay: .forward(images: n, work: perImage), work: {
             // Each image's values in its own slot; without read noise (no draws) the second half
             // of the images beside the first, each slot the same either way.
-            if n >= 2 && n * productSize >= Self.splitProduct && !hasReadNoise {
+            if n >= 2 && n * productSize >= Overlap.worthwhileMultiplyAdds && !hasReadNoise {
                 var unused = readRNG
                 Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, rng: &unused) } },
                             while: { for s in 0..<(n / 2) { image(s, of: batch, rng: &readRNG) } })
@@ -60,10 +60,6 @@ extension Chip {
         }, meanwhile: meanwhile.map { meanwhile in { meanwhile(pass) } })
         return pass
     }
-
-    /// Batches of at least this many multiply-adds (some 100 us; less is lost to the hand-over)
-    /// split their images over two threads.
-    static let splitProduct = 1 << 17
 
     /// Multiply-adds of one image's products (every layer's inputs x outputs).
     var productSize: Int { zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }

@@ -1,4 +1,5 @@
 import Foundation
+import InsituEngine
 import InsituHardware
 
 /// Backpropagation over what a forward pass left on the digital side: softmax, output error,
@@ -65,11 +66,9 @@ public struct Backprop {
                 }
             }
         }
-        let apart = rounding?.roundsGradientsApart ?? true
         for l in 0..<L {
             let n = widths[l], m = widths[l + 1]
-            // Two threads pay for their hand-over only on a product of some size.
-            let parts = apart && threads > 1 && images * n * m >= Self.parallelProduct ? threads : 1
+            let parts = self.parts(images: images, inputs: n, outputs: m)
             let rounding = self.rounding
             pass.activations[l].withUnsafeBufferPointer { a in
                 batchDeltas[l].withUnsafeBufferPointer { d in
@@ -95,17 +94,21 @@ public struct Backprop {
         }
     }
 
-    /// Whether a batch of `images` is worth running beside other work on a second thread: its
-    /// gradient products come to some 100 us (less is lost to the hand-over) and none of them
-    /// is split over the threads (a split one uses the cores by itself).
-    public func overlaps(images: Int) -> Bool {
-        let products = zip(widths, widths.dropFirst()).map { images * $0 * $1 }
-        let splits = threads > 1 && (rounding?.roundsGradientsApart ?? true) && products.contains { $0 >= Self.parallelProduct }
-        return !splits && products.reduce(0, +) >= Self.overlappedProduct
+    /// The threads a layer's gradient of a batch of `images` (n inputs, m outputs) is split
+    /// over: all of them for a product of some size whose sums are rounded apart (two threads
+    /// pay for their hand-over only there), else one.
+    func parts(images: Int, inputs n: Int, outputs m: Int) -> Int {
+        (rounding?.roundsGradientsApart ?? true) && threads > 1 && images * n * m >= Self.parallelProduct ? threads : 1
     }
 
-    /// Gradient products (multiply-adds of a batch) from which backpropagation runs beside other work.
-    static let overlappedProduct = 1 << 17
+    /// Whether a batch of `images` is worth running beside other work on a second thread: its
+    /// gradient products are worth a hand-over and none of them is split over the threads (a
+    /// split one uses the cores by itself).
+    public func overlaps(images: Int) -> Bool {
+        let layers = zip(widths, widths.dropFirst())
+        return !layers.contains { parts(images: images, inputs: $0, outputs: $1) > 1 }
+            && layers.reduce(0) { $0 + images * $1.0 * $1.1 } >= Overlap.worthwhileMultiplyAdds
+    }
 
     /// Gradient products of at least this many multiply-adds are split over the threads.
     static let parallelProduct = 1 << 20
