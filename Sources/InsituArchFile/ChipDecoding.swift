@@ -6,11 +6,12 @@ import InsituMapping
 /// Decodes the `chip:` section into a `ChipSpec`.
 enum ChipDecoding {
     static let chipKeys = ["tile", "device", "dac", "tia", "adc", "interlayer", "controller", "digital", "buffer", "interconnect",
-                           "mapping", "placement", "stages", "shift_add", "cell", "slicing", "router", "input_register", "output_register"]
+                           "mapping", "placement", "stages", "shift_add", "cell", "slicing", "router", "input_register", "output_register",
+                           "result_register"]
     /// Keys a file may leave out: the mapping strategy is `packed` unless named; blocks are
     /// listed only for the `explicit` mapping; a chip has no stages between TIAs and ADCs unless listed.
     static let optionalChipKeys: Set<String> = ["mapping", "placement", "stages", "shift_add", "cell", "slicing", "router",
-                                                 "input_register", "output_register"]
+                                                 "input_register", "output_register", "result_register"]
 
     /// How `chip.cell` holds a weight: a differential pair (default) or one device against a
     /// reference column at the middle of the device's window.
@@ -273,6 +274,7 @@ enum ChipDecoding {
         if r.has("router") { c.router = try link(r, "router") }
         if r.has("input_register") { c.inputRegister = try register(r, "input_register") }
         if r.has("output_register") { c.outputRegister = try register(r, "output_register") }
+        if r.has("result_register") { c.resultRegister = try register(r, "result_register") }
         try r.name("mapping", among: MappingStrategies.names, into: &c.mapping)
         c.placement = try placement(r)
         if c.mapping == MappingStrategies.explicit && c.placement.isEmpty {

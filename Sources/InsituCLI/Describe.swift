@@ -50,6 +50,7 @@ enum DesignDescription {
             ("controller", c.controller.areaSquareMetres), ("digital unit", c.digital.totalAreaSquareMetres),
             ("buffer", c.buffer.areaSquareMetres), ("interconnect", c.interconnect.areaSquareMetres),
         ] + (c.router.map { [("router", $0.areaSquareMetres)] } ?? [])
+            + (c.resultRegister.map { [("result register", $0.areaSquareMetres)] } ?? [])
         func mm2(_ a: Double) -> String { String(format: "%.4g mm^2", a * 1e6) }
         let tileArea = perTile.reduce(0) { $0 + $1.1 }
         let total = tileArea * Double(tiles) + shared.reduce(0) { $0 + $1.1 }

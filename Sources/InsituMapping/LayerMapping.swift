@@ -67,14 +67,17 @@ public struct LayerMapping: Sendable, Equatable {
     /// A mapping given block by block (an arch file's `chip.placement`, or a strategy's own),
     /// checked: every weight of every copy of every layer in exactly one block, copies
     /// numbered from 0, blocks inside their tiles and apart.
+    /// The most copies of a layer a mapping may hold (a bound on what a placement may ask of memory).
+    public static let maximumCopies = 4096
+
     public init(explicit given: [Placement], widths: [Int], tileRows: Int, tileColumns: Int, tileCount: Int) throws {
         self.tileRows = tileRows
         self.tileColumns = tileColumns
         let layers = widths.count - 1
         for (k, b) in given.enumerated() {
             let name = "placement[\(k)] (layer \(b.layer + 1)" + (b.replica > 0 ? ", replica \(b.replica))" : ")")
-            guard b.replica >= 0 && b.replica < 64 else {
-                throw Failure(description: "\(name): replica \(b.replica) is outside 0 to 63")
+            guard b.replica >= 0 && b.replica < Self.maximumCopies else {
+                throw Failure(description: "\(name): replica \(b.replica) is outside 0 to \(Self.maximumCopies - 1)")
             }
             guard b.layer >= 0 && b.layer < layers else {
                 throw Failure(description: "\(name): the network has layers 1 to \(layers)")

@@ -28,6 +28,21 @@ public struct CalibrationTable {
         }
     }
 
+    /// Power and area of what the design has beyond the table's rows (an IMA's table beside a
+    /// chip that also has a buffer, a bus and a router), which the totals leave out.
+    public var outside: (kinds: [String], power: Double, area: Double) {
+        let named = Set(published.rows.flatMap(\.kinds))
+        let kinds = Set(measured.joulesByKind.keys).union(measured.areaByKind.keys).subtracting(named).sorted()
+            .filter { measured.powerWatts([$0]) > 0 || measured.areaSquareMetres([$0]) > 0 }
+        return (kinds, measured.powerWatts(kinds), measured.areaSquareMetres(kinds))
+    }
+
+    /// The measured total over the kinds the table's rows name.
+    public var measuredTotal: (power: Double, area: Double) {
+        let kinds = Array(Set(published.rows.flatMap(\.kinds)))
+        return (measured.powerWatts(kinds), measured.areaSquareMetres(kinds))
+    }
+
     public func text() -> String {
         func mw(_ w: Double?) -> String { w.map { String(format: "%.3f", $0 * 1e3) } ?? "-" }
         func mm2(_ a: Double?) -> String { a.map { String(format: "%.5f", $0 * 1e6) } ?? "-" }
@@ -42,9 +57,15 @@ public struct CalibrationTable {
         let m = modelled
         lines.append(pad("modelled rows", 32) + pad(mw(m.power), 11) + pad(mw(m.measuredPower), 11) + pad(ratio(m.measuredPower, m.power), 8)
                      + pad(mm2(m.area), 12) + pad(mm2(m.measuredArea), 12) + ratio(m.measuredArea, m.area))
-        lines.append(pad("total (paper)", 32) + pad(mw(published.totalPowerWatts), 11) + pad(mw(measured.totalPowerWatts), 11)
-                     + pad(ratio(measured.totalPowerWatts, published.totalPowerWatts), 8) + pad(mm2(published.totalAreaSquareMetres), 12)
-                     + pad(mm2(measured.totalAreaSquareMetres), 12) + ratio(measured.totalAreaSquareMetres, published.totalAreaSquareMetres))
+        let t = measuredTotal
+        lines.append(pad("total (paper)", 32) + pad(mw(published.totalPowerWatts), 11) + pad(mw(t.power), 11)
+                     + pad(ratio(t.power, published.totalPowerWatts), 8) + pad(mm2(published.totalAreaSquareMetres), 12)
+                     + pad(mm2(t.area), 12) + ratio(t.area, published.totalAreaSquareMetres))
+        let o = outside
+        if !o.kinds.isEmpty {
+            lines.append(pad("not in the table", 32) + pad("", 11) + pad(mw(o.power), 11) + pad("", 8) + pad("", 12) + pad(mm2(o.area), 12)
+                         + " (" + o.kinds.joined(separator: ", ") + ")")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -54,7 +75,9 @@ public struct CalibrationTable {
         for r in rows {
             out += "\"\(r.name)\",\(r.power),\(f(r.measuredPower)),\(r.area),\(f(r.measuredArea)),\"\(r.note)\"\n"
         }
-        out += "\"total\",\(published.totalPowerWatts),\(measured.totalPowerWatts),\(published.totalAreaSquareMetres),\(measured.totalAreaSquareMetres),\"\"\n"
+        let t = measuredTotal, o = outside
+        out += "\"total\",\(published.totalPowerWatts),\(t.power),\(published.totalAreaSquareMetres),\(t.area),\"\"\n"
+        if !o.kinds.isEmpty { out += "\"not in the table\",,\(o.power),,\(o.area),\"\(o.kinds.joined(separator: " "))\"\n" }
         return out
     }
 

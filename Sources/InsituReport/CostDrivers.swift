@@ -53,7 +53,7 @@ public struct CostDriver: Equatable {
             }
         }
         let section = ["array": "tile", "shift-add": "shift_add", "input-register": "input_register",
-                       "output-register": "output_register"][component] ?? component
+                       "output-register": "output_register", "result-register": "result_register"][component] ?? component
         if staticActions.contains(action) { return "chip.\(section).leakage and power" }
         switch (component, action) {
         case ("dac", _): return "chip.dac.energy (or bits, unit_capacitance, reference_voltage), chip.dac.range, chip.tile.row_wire_capacitance"
@@ -71,6 +71,7 @@ public struct CostDriver: Equatable {
         case ("router", _): return "chip.router.energy_per_bit; chip.dac.bits (inputs), chip.buffer.word_bits or chip.adc.bits (outputs)"
         case ("input-register", _): return "chip.input_register.energy_per_bit; chip.dac.bits"
         case ("output-register", _): return "chip.output_register.energy_per_bit; chip.slicing, chip.buffer.word_bits or chip.adc.bits"
+        case ("result-register", _): return "chip.result_register.energy_per_bit; chip.slicing, chip.buffer.word_bits or chip.adc.bits"
         default: return "chip.stages (\(component))"
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import InsituEngine
 import InsituHardware
+import InsituMapping
 
 /// A published design's table of component power and area at full rate, each row naming the
 /// insitu component kinds that model it (none: the row is not modelled).
@@ -39,8 +40,7 @@ public struct PublishedTable: Sendable {
             Row(name: "router (1/4)", kinds: ["router"], powerWatts: 42e-3 / 4, areaSquareMetres: 0.151e-6 / 4),
             Row(name: "sigmoid, S+A, max-pool", kinds: ["digital"], powerWatts: 0.52e-3 + 0.05e-3 + 0.4e-3,
                 areaSquareMetres: 0.0006e-6 + 0.00006e-6 + 0.00024e-6),
-            Row(name: "tile OR (3 KB)", kinds: [], powerWatts: 1.68e-3, areaSquareMetres: 0.0032e-6,
-                note: "output register not modelled"),
+            Row(name: "tile OR (3 KB)", kinds: ["result-register"], powerWatts: 1.68e-3, areaSquareMetres: 0.0032e-6),
         ],
         totalPowerWatts: 330e-3, totalAreaSquareMetres: 0.372e-6)
 
@@ -55,11 +55,20 @@ public struct PublishedTable: Sendable {
 }
 
 /// A full-rate inference workload on a chip, measured as power and area per component kind:
-/// one layer split by rows over every tile (tiles x rows / rows-per-input inputs, columns /
-/// columns-per-weight outputs, so each tile holds one full block and reads inputs of its own,
-/// as each ISAAC crossbar does; the partial sums are joined on the chip), random programmed
-/// states and random inputs from `seed`, `images` vectors streamed back to back.
+/// random programmed states and random inputs from `seed`, `images` vectors streamed back to
+/// back through one layer whose every output then passes the digital unit's activation (an
+/// exponential a sum, ISAAC's sigmoid unit), as a hidden layer of a larger network does.
 public struct Calibration: Sendable {
+    /// How the layer sits on the tiles.
+    public enum Workload: String, Sendable, CaseIterable {
+        /// A tile's rows of inputs and columns of outputs, copied onto every tile; vectors take
+        /// the copies in turn, so every tile reads inputs of its own and its sums leave the chip
+        /// (ISAAC's pipeline, which replicates a layer's weights to keep every crossbar busy).
+        case replicated
+        /// Tiles x rows of inputs split by rows over every tile, the partial sums of an output
+        /// joined on the chip: every tile reads inputs of its own, one output vector leaves.
+        case split
+    }
     /// Per component kind: energy of the run and area.
     public var joulesByKind: [String: Double]
     public var areaByKind: [String: Double]
@@ -74,10 +83,24 @@ public struct Calibration: Sendable {
     public var totalPowerWatts: Double { joulesByKind.values.reduce(0, +) / seconds }
     public var totalAreaSquareMetres: Double { areaByKind.values.reduce(0, +) }
 
-    public static func run(chip spec: ChipSpec, images: Int, seed: UInt64) throws -> Calibration {
+    public static func run(chip given: ChipSpec, workload: Workload = .replicated, images: Int, seed: UInt64) throws -> Calibration {
         precondition(images >= 1)
-        let inputs = spec.tile.rows / spec.cell.rowsPerInput
-        let widths = [inputs * spec.tile.count, spec.tile.columns / spec.cell.columnsPerWeight]
+        var spec = given
+        let inputs = spec.tile.rows / spec.cell.rowsPerInput, outputs = spec.tile.columns / spec.cell.columnsPerWeight
+        let widths: [Int]
+        switch workload {
+        case .split:
+            widths = [inputs * spec.tile.count, outputs]
+        case .replicated:
+            guard spec.tile.count <= LayerMapping.maximumCopies else {
+                throw LayerMapping.Failure(description: "the replicated workload copies its layer onto every tile, at most \(LayerMapping.maximumCopies) copies, but chip.tile.count is \(spec.tile.count); use fewer tiles or --workload split")
+            }
+            widths = [inputs, outputs]
+            spec.mapping = MappingStrategies.explicit
+            spec.placement = (0..<spec.tile.count).map {
+                Placement(replica: $0, tile: $0, firstInput: 0, inputs: inputs, firstOutput: 0, outputs: outputs)
+            }
+        }
         var network = NetworkSpec()
         network.layers = widths
         let chip = try ChipBuilder.chip(spec, network: network, seed: seed)
@@ -89,7 +112,8 @@ public struct Calibration: Sendable {
         try chip.program(targets: [states], phase: .program)
         let levels = Double((1 << UInt64(spec.dac.bits)) - 1)
         let volts = (0..<(images * widths[0])).map { _ in Float((rng.uniform() * levels).rounded() / levels * spec.dac.rangeVolts) }
-        _ = try chip.forward(InputBatch(volts: volts, labels: [Int](repeating: 0, count: images)), phase: .test, perImage: [])
+        let activation = DigitalWork(.exp, widths[1], phase: .test)
+        _ = try chip.forward(InputBatch(volts: volts, labels: [Int](repeating: 0, count: images)), phase: .test, perImage: [activation])
         var joules: [String: Double] = [:], area: [String: Double] = [:]
         let kinds = Dictionary(chip.components.components.map { ($0.name, $0.model.kind) }, uniquingKeysWith: { a, _ in a })
         for e in chip.ledger.entries where e.key.phase == Phase.test.name {

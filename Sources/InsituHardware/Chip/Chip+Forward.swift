@@ -270,6 +270,7 @@ extension Chip {
             let joins = spec.cell.isSliced ? widths[l] + widths[l + 1] + (planes == 1 ? (slices - 1) * widths[l + 1] : 0) : 0
             let adds = partialSumAdditions(l) + joins
             if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
+            if spec.resultRegister != nil { hops.append(.results(bits: widths[l + 1] * outputBits, layer: l)) }
             return hops
         }
         for l in 0..<layerCount {

@@ -30,6 +30,8 @@ enum Hop {
     /// DACs then read (a bit an input a plane, or the code) (`inputs`); or writes the block's
     /// joined sums into its output register, read onto the interconnect.
     case registers(layer: Int, inputs: Bool)
+    /// The layer's joined outputs (`bits`) written into the chip's result register and read out.
+    case results(bits: Int, layer: Int)
 }
 
 extension Chip {
@@ -48,6 +50,9 @@ extension Chip {
         case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
         case .route(let bits, let l): return try route(bits: bits, layer: l, slot: s, at: now)
         case .registers(let l, let inputs): return registers(l, inputs: inputs, slot: s, at: now)
+        case .results(let bits, let l):
+            if let r = resultRegister { chargeRegister(r, bits: UInt64(bits), layer: l, slot: s, at: now) }
+            return now
         }
     }
 
@@ -63,15 +68,20 @@ extension Chip {
             let t = tiles[p.tile]
             guard let r = inputs ? t.inputRegister : t.outputRegister else { continue }
             let bits = UInt64(inputs ? p.inputs * spec.dac.bits : p.outputs / spec.cell.columnsPerWeight * outputBits)
-            for action in [RegisterModel.write, RegisterModel.read] {
-                let joules = r.charge(action, phase, layer: l + 1, count: bits, busy: .zero)
-                if let trace, trace.isRecording {
-                    trace.record(TraceSpan(component: r.name, action: action.name, phase: phase.name, layer: l + 1, slot: s,
-                                           requested: now, start: now, end: now, energy: EnergyQuanta(joules: joules)))
-                }
-            }
+            chargeRegister(r, bits: bits, layer: l, slot: s, at: now)
         }
         return now
+    }
+
+    /// `bits` written into register `r` and read out again, at `now`.
+    func chargeRegister(_ r: Component, bits: UInt64, layer l: Int, slot s: Int?, at now: SimTime) {
+        for action in [RegisterModel.write, RegisterModel.read] {
+            let joules = r.charge(action, phase, layer: l + 1, count: bits, busy: .zero)
+            if let trace, trace.isRecording {
+                trace.record(TraceSpan(component: r.name, action: action.name, phase: phase.name, layer: l + 1, slot: s,
+                                       requested: now, start: now, end: now, energy: EnergyQuanta(joules: joules)))
+            }
+        }
     }
 
     /// Row drivers: each driven row costs one DAC conversion plus charging its line, C_row V^2

@@ -82,6 +82,8 @@ public final class Chip: ProgrammableCrossbar {
     let busClock: ClockDomain
     /// The chip's port to the network, when it has one, and its clock.
     let router: Component?
+    /// The register of the digital unit's results, on a chip that has one.
+    let resultRegister: Component?
     let routerClock: ClockDomain?
     let digitalClock: ClockDomain
     let bufferClock: ClockDomain
@@ -225,6 +227,7 @@ public final class Chip: ProgrammableCrossbar {
         bus = registry.register("interconnect", model: InterconnectModel(spec: spec.interconnect), servers: 1)
         busClock = try ClockDomain(name: "interconnect", hertz: spec.interconnect.clockHertz)
         router = spec.router.map { registry.register("router", model: InterconnectModel(spec: $0, kind: "router"), servers: 1) }
+        resultRegister = spec.resultRegister.map { registry.register("result-register", model: RegisterModel(spec: $0, kind: "result-register"), servers: 1) }
         routerClock = try spec.router.map { try ClockDomain(name: "router", hertz: $0.clockHertz) }
         digitalClock = try ClockDomain(name: "digital", hertz: spec.digital.clockHertz)
         bufferClock = try ClockDomain(name: "buffer", hertz: spec.buffer.clockHertz)

@@ -31,6 +31,9 @@ public struct ChipSpec: Sendable, Equatable {
     /// the interconnect (nil: none; inputs go from the interconnect to the DACs directly).
     public var inputRegister: RegisterSpec?
     public var outputRegister: RegisterSpec?
+    /// The chip's register for the digital unit's results (a layer's joined outputs, written once
+    /// and read once on their way to the buffer; ISAAC's tile output register), nil: none.
+    public var resultRegister: RegisterSpec?
     /// Name of the mapping strategy that places layers on tiles.
     public var mapping = "packed"
     /// The blocks of an `explicit` mapping, each with its layer.
