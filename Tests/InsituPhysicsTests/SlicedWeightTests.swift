@@ -107,6 +107,8 @@ import InsituMapping
             $0.inputRegister = register
             register.energyPerBitJoules = 2e-15
             $0.outputRegister = register
+            register.energyPerBitJoules = 5e-15
+            $0.resultRegister = register
             var router = InterconnectSpec()
             router.energyPerBitJoules = 3e-15
             $0.router = router
@@ -121,6 +123,8 @@ import InsituMapping
         #expect(isClose(joules("tile0.input-register", "write") + joules("tile0.input-register", "read"), 32 * 1e-15))
         #expect(isClose(joules("tile0.output-register", "write") + joules("tile0.output-register", "read"), 64 * 2e-15))
         #expect(isClose(joules("router", "transfer"), 48 * 3e-15))
+        // The chip's result register: the 2 joined sums of 16 bits, once joined, written and read.
+        #expect(isClose(joules("result-register", "write") + joules("result-register", "read"), 64 * 5e-15))
         // The buffer: inputs written by the router and read for the DACs, sums written by the tile and read for the router.
         #expect(isClose(joules("buffer", "write") + joules("buffer", "read"), 2 * (16 + 32) * chip.spec.buffer.energyPerBitJoules))
     }
