@@ -236,11 +236,11 @@ extension Chip {
     /// Adds an image's conversions and activations in layer l to its slot's range counts.
     @inline(__always)
     func count(layer l: Int, slot s: Int, conversions: Int, saturated: UInt64, activations: Int = 0, clipped: UInt64 = 0) {
-        let counts = slots[s]
-        counts.counts[l].conversions += UInt64(conversions)
-        counts.counts[l].saturated += saturated
-        counts.counts[l].activations += UInt64(activations)
-        counts.counts[l].clipped += clipped
+        let slot = slots[s]
+        slot.counts[l].conversions += UInt64(conversions)
+        slot.counts[l].saturated += saturated
+        slot.counts[l].activations += UInt64(activations)
+        slot.counts[l].clipped += clipped
     }
 
     /// Bit plane k of layer l's inputs for image slot s: the full range on the rows whose input
