@@ -28,19 +28,10 @@ public final class Overlap: @unchecked Sendable {
     /// Runs `side` and `main` at once when it can, else `main` then `side`; both have ended
     /// when it returns (`main`'s error is rethrown then).
     public static func run(_ side: () -> Void, while main: () throws -> Void) rethrows {
-        guard try beside(side, while: main) else {
-            defer { side() }
-            return try main()
-        }
-    }
-
-    /// Runs `side` on the side thread while `main` runs here, and returns true; or, when the
-    /// side thread is not free, runs neither and returns false (for a `side` that must run
-    /// at the same time as `main`, such as a producer `main` waits for).
-    public static func beside(_ side: () -> Void, while main: () throws -> Void) rethrows -> Bool {
         guard let lane = shared, crowds.load(ordering: .relaxed) == 0,
               lane.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            return false
+            defer { side() }
+            return try main()
         }
         defer { lane.claimed.store(false, ordering: .releasing) }
         try withoutActuallyEscaping(side) { side in
@@ -52,7 +43,6 @@ public final class Overlap: @unchecked Sendable {
             }
             try main()
         }
-        return true
     }
 
     private let claimed = Atomic<Bool>(false)

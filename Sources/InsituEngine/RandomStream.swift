@@ -6,15 +6,6 @@
 public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
     private var spareGaussian: Double?
-    /// Deviates drawn ahead on the side thread, while a feed is attached (`attach(_:)`); never
-    /// stored or compared. Unmanaged: the stream stays a plain value, the attacher keeps the feed.
-    private var feed: Unmanaged<GaussianFeed>? = nil
-
-    private enum CodingKeys: String, CodingKey { case s0, s1, s2, s3, spareGaussian }
-
-    public static func == (a: RandomStream, b: RandomStream) -> Bool {
-        a.s0 == b.s0 && a.s1 == b.s1 && a.s2 == b.s2 && a.s3 == b.s3 && a.spareGaussian == b.spareGaussian
-    }
 
     public init(seed: UInt64) {
         var sm = seed
@@ -37,7 +28,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
 
     @inline(__always)
     public mutating func next() -> UInt64 {
-        if feed != nil { detach() }
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
@@ -52,10 +42,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
 
     /// Standard normal deviate (Marsaglia polar method).
     public mutating func gaussian() -> Double {
-        if let feed {
-            if let value = feed._withUnsafeGuaranteedRef({ $0.next() }) { return value }
-            detach()
-        }
         if let g = spareGaussian { spareGaussian = nil; return g }
         while true {
             let u = 2 * uniform() - 1, v = 2 * uniform() - 1
@@ -66,23 +52,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
                 return u * m
             }
         }
-    }
-
-    /// Takes the deviates of `gaussian()` from `feed` (made from this stream, its `produce()`
-    /// running on another thread) until `detach()` or any other draw; the caller keeps `feed`
-    /// alive and stops it after that.
-    public mutating func attach(_ feed: GaussianFeed) {
-        precondition(self.feed == nil, "a stream takes one feed at a time")
-        self.feed = Unmanaged.passUnretained(feed)
-    }
-
-    /// Leaves the feed: the stream is then where drawing the deviates taken would have left it.
-    public mutating func detach() {
-        guard let feed else { return }
-        let f = feed.takeUnretainedValue()
-        f.stop()
-        if let after = f.streamAfterTaken { self = after }
-        self.feed = nil
     }
 
     /// A uniformly chosen index below `bound`.

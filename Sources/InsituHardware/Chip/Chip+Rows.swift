@@ -54,35 +54,11 @@ extension Chip {
         }
     }
 
-    /// Devices a programming visits from which its noise is drawn ahead on the side thread
-    /// (`GaussianFeed`; some 300 us of draws): with fewer, the hand-over costs what it saves.
-    static let devicesWorthAFeed = 1 << 14
-
-    /// `programRowsNow`, its programming noise drawn ahead on the side thread when the segment
-    /// visits enough devices and the thread is free (the same draws in the same order).
-    func programRows(_ targets: ProgramTargets, phase: Phase) {
-        let devices: Int
-        switch targets {
-        case .states: devices = rowJobs.reduce(0) { $0 + $1.columns.count }
-        case .changes(let changes): devices = changes.reduce(0) { $0 + $1.indices.count }
-        }
-        if devices >= Self.devicesWorthAFeed {
-            let feed = GaussianFeed(programRNG)
-            let fed = Overlap.beside(feed.produce, while: {
-                programRNG.attach(feed)
-                defer { programRNG.detach() }
-                programRowsNow(targets, phase: phase)
-            })
-            if fed { return }
-        }
-        programRowsNow(targets, phase: phase)
-    }
-
     /// Sets every layer's devices to `targets` through the controller, row job by row job,
     /// keeping each job's result for its time and energy; an update's changed
     /// states, and those at an end of the state range, go to the range counts (each device
     /// once, on its layer's first copy).
-    func programRowsNow(_ targets: ProgramTargets, phase: Phase) {
+    func programRows(_ targets: ProgramTargets, phase: Phase) {
         let verified = phase == .program
         // The jobs visited: the others' results are empty.
         var visited: [Int] = []
