@@ -67,35 +67,12 @@ public struct DeviceArray: Sendable {
         model.program(&conductance[i], fault: faults[i], factor: slopeFactor[i], from: old, to: new, rng: &rng)
     }
 
-    /// Programs devices `range` from the remembered `states` (one per device of the range,
-    /// updated) to `targets` (see `DeviceModel.program(_:faults:factors:states:targets:count:rng:)`).
-    public mutating func program(_ range: Range<Int>, states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>,
-                                 verified: Bool = false, rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
-        let model = self.model
-        return conductance.withUnsafeMutableBufferPointer { g in
-            faults.withUnsafeBufferPointer { f in
-                slopeFactor.withUnsafeBufferPointer { s in
-                    model.program(g.baseAddress! + range.lowerBound, faults: f.baseAddress! + range.lowerBound,
-                                  factors: s.baseAddress! + range.lowerBound, states: states, targets: targets,
-                                  count: range.count, verified: verified, rng: &rng)
-                }
-            }
-        }
-    }
-
-    /// Programs the devices at `indices` (ascending) from their remembered `states` (the whole
-    /// array's, updated) to `targets` (one per index), skipping every other device.
-    public mutating func program(at indices: UnsafeBufferPointer<Int>, states: UnsafeMutablePointer<Float>,
-                                 targets: UnsafePointer<Float>, verified: Bool = false,
-                                 rng: inout RandomStream) -> (pulses: Pulses, driven: Int) {
-        guard !indices.isEmpty else { return (Pulses(), 0) }
-        let model = self.model
-        return conductance.withUnsafeMutableBufferPointer { g in
-            faults.withUnsafeBufferPointer { f in
-                slopeFactor.withUnsafeBufferPointer { s in
-                    model.program(g.baseAddress!, faults: f.baseAddress!, factors: s.baseAddress!, states: states,
-                                  at: indices.baseAddress!, targets: targets, count: indices.count, verified: verified, rng: &rng)
-                }
+    /// The conductances, faults and factors as pointers for `body`: work on several threads
+    /// reaches the devices through them alone, so that no thread copies an array another writes.
+    public mutating func withStorage<R>(_ body: (UnsafeMutablePointer<Float>, UnsafePointer<Fault>, UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try conductance.withUnsafeMutableBufferPointer { g in
+            try faults.withUnsafeBufferPointer { f in
+                try slopeFactor.withUnsafeBufferPointer { s in try body(g.baseAddress!, f.baseAddress!, s.baseAddress!) }
             }
         }
     }

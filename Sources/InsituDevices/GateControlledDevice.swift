@@ -68,6 +68,17 @@ public struct GateControlledDevice: DeviceModel {
         return pulses
     }
 
+    /// One deviate per working device whose state changes (its SET's cycle-to-cycle variation),
+    /// none without variation; program-and-verify programs as open loop does.
+    public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
+                           count: Int, verified: Bool) -> Int? {
+        guard parameters.updateVariation > 0 else { return 0 }
+        var draws = 0
+        // Counted branch-free (it vectorises).
+        for k in 0..<count { draws &+= (states[k] != targets[k] ? 1 : 0) & (faults[k] == .none ? 1 : 0) }
+        return draws
+    }
+
     /// Conductance after a SET at `gateVolts`, with cycle-to-cycle variation, within the physical limits.
     func set(gateVolts: Double, factor: Float, variation: Bool, rng: inout RandomStream) -> Float {
         let p = parameters

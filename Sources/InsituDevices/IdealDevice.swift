@@ -31,6 +31,10 @@ public struct IdealDevice: DeviceModel {
         gate.program(&g, fault: .none, factor: 1, from: old, to: new, variation: false, rng: &rng)
     }
 
+    /// No variation: programming draws nothing.
+    public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
+                           count: Int, verified: Bool) -> Int? { 0 }
+
     public var reportEntry: [(String, String)] {
         [("model", kind), ("window_min_S", "\(windowMinSiemens)"), ("window_max_S", "\(windowMaxSiemens)"),
          ("slope_S_per_V", "\(slopeSiemensPerState)")]

@@ -54,6 +54,23 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
         }
     }
 
+    /// Leaves the stream exactly as `count` calls of `gaussian()` would, without their
+    /// logarithms: only the accepted pairs' uniforms are drawn, and the last pair's spare deviate
+    /// is formed when it is left over. A piece of work that starts after `count` deviates of
+    /// another can so start beside it.
+    public mutating func skipGaussians(_ count: Int) {
+        var left = count
+        if left > 0, spareGaussian != nil { spareGaussian = nil; left -= 1 }
+        while left > 0 {
+            // Each accepted pair gives two deviates: the second is the spare the next draw takes.
+            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+            let s = u * u + v * v
+            guard s > 0 && s < 1 else { continue }
+            if left == 1 { spareGaussian = v * (-2 * _log(s) / s).squareRoot() }
+            left -= min(left, 2)
+        }
+    }
+
     /// A uniformly chosen index below `bound`.
     public mutating func index(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

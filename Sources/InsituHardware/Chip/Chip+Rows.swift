@@ -64,14 +64,7 @@ extension Chip {
         var visited: [Int] = []
         switch targets {
         case .states(let targets):
-            rowResults = rowJobs.map { job in
-                let m = layers[job.layer].outputs
-                return targets[job.layer].withUnsafeBufferPointer { all in
-                    let row = UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
-                    return controller.programRow(job.row, of: crossbars[copyIndex[job.layer][job.replica]], targets: row, columns: job.columns,
-                                                 verified: verified, rng: &programRNG)
-                }
-            }
+            rowResults = programEveryRow(targets, verified: verified)
             visited = Array(rowJobs.indices)
         case .changes(let changes):
             // Only the jobs of rows with a change are visited, in the order of every job (the
@@ -136,7 +129,7 @@ extension Chip {
     /// weights for backpropagation become G+ - G- as measured, stuck devices included.
     public func readBack() throws {
         try segment(.readout, replay: .readBack, work: {
-            for job in rowJobs { readRow(copyIndex[job.layer][job.replica], job.row, job.columns) }
+            readEveryRow()
         }, start: {
             try startRows(.read, at: cursor)
         })
@@ -230,40 +223,52 @@ extension Chip {
         return next
     }
 
-    /// Measures the given columns of row r of crossbar l: each device's current at the read
-    /// voltage, through the read-back gain and the ADC, back to siemens.
+    /// Reads device row r's `columns` of crossbar l into `measured`, and counts the reads.
     func readRow(_ l: Int, _ r: Int, _ columns: Range<Int>) {
+        let saturated = measured[l].withUnsafeMutableBufferPointer { out in
+            crossbars[l].devices.conductance.withUnsafeBufferPointer { g in
+                readRow(l, r, columns, from: g.baseAddress!, into: out.baseAddress!, rng: &readRNG)
+            }
+        }
+        countReads(l, columns: columns, saturated: saturated)
+    }
+
+    /// Adds a row's reads of crossbar l, `saturated` of them beyond the converter, to the range counts.
+    func countReads(_ l: Int, columns: Range<Int>, saturated: UInt64) {
+        rangeCounts.layers[layerOfCrossbar[l]].readbacks += UInt64(columns.count)
+        rangeCounts.layers[layerOfCrossbar[l]].saturatedReadbacks += saturated
+    }
+
+    /// Reads device row r's `columns` of crossbar l from its conductances `g` into `out` (both
+    /// in the crossbar's device layout): each device through the read-back gain, the ADC and the
+    /// code word, with its read noise from `rng` (one deviate a device). Returns how many reads
+    /// were beyond the converter's range; writes nothing else, so rows can be read on two threads.
+    func readRow(_ l: Int, _ r: Int, _ columns: Range<Int>, from g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                 rng: inout RandomStream) -> UInt64 {
         let layer = crossbars[l]
         let m = layer.outputs
         let scale = spec.tia.readbackGainVoltsPerAmp * spec.tile.readVolts
         let q = adcQuantizer, codeWord = self.codeWord
         let noise = layer.devices.readNoise
         let wires = layer.wireOhms ?? []
-        var saturated: UInt64 = 0
-        defer {
-            rangeCounts.layers[layerOfCrossbar[l]].readbacks += UInt64(columns.count)
-            rangeCounts.layers[layerOfCrossbar[l]].saturatedReadbacks += saturated
-        }
-        measured[l].withUnsafeMutableBufferPointer { out in
-            layer.devices.conductance.withUnsafeBufferPointer { g in
-                // Without wires or read noise, with AVX where the processor has it (InsituKernels): the same bits.
-                if wires.isEmpty && noise == 0 && !columns.isEmpty {
-                    let first = r * m + columns.lowerBound
-                    let beyond = Quantizer.read(g.baseAddress! + first, count: columns.count, scale: scale, adc: q, word: codeWord,
-                                                into: out.baseAddress! + first)
-                    if let beyond { saturated = UInt64(beyond); return }
-                }
-                for j in columns {
-                    let i = r * m + j
-                    // Through resistive wires the device is read as G / (1 + G R).
-                    let gi = Double(wires.isEmpty ? g[i] : CrossbarLayer.throughWires(g[i], ohms: wires[i]))
-                    let read = noise > 0 ? gi * (1 + noise * readRNG.gaussian()) : gi
-                    if q.saturates(Float(scale * read)) { saturated += 1 }
-                    let code = q.quantize(Float(scale * read))
-                    out[i] = Float(Double(codeWord?.quantize(code) ?? code) / scale)
-                }
+        // Without wires or read noise, with AVX where the processor has it (InsituKernels): the same bits.
+        if wires.isEmpty && noise == 0 && !columns.isEmpty {
+            let first = r * m + columns.lowerBound
+            if let beyond = Quantizer.read(g + first, count: columns.count, scale: scale, adc: q, word: codeWord, into: out + first) {
+                return UInt64(beyond)
             }
         }
+        var saturated: UInt64 = 0
+        for j in columns {
+            let i = r * m + j
+            // Through resistive wires the device is read as G / (1 + G R).
+            let gi = Double(wires.isEmpty ? g[i] : CrossbarLayer.throughWires(g[i], ohms: wires[i]))
+            let read = noise > 0 ? gi * (1 + noise * rng.gaussian()) : gi
+            if q.saturates(Float(scale * read)) { saturated += 1 }
+            let code = q.quantize(Float(scale * read))
+            out[i] = Float(Double(codeWord?.quantize(code) ?? code) / scale)
+        }
+        return saturated
     }
 
     /// Time and energy of programming one row on one tile (RESET and SET pulses, gate drives).

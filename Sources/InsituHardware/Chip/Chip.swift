@@ -90,6 +90,8 @@ public final class Chip: ProgrammableCrossbar {
     let dacQuantizer: Quantizer
     let adcQuantizer: Quantizer
     @exclusivity(unchecked) var programRNG: RandomStream
+    /// Devices from which a programming of every row is split over two threads (`programEveryRow`).
+    var splitProgrammingFrom = Chip.devicesWorthSplitting
     @exclusivity(unchecked) var readRNG: RandomStream
     /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]

@@ -73,62 +73,20 @@ public final class CrossbarLayer {
 
     /// Recomputes the weight mirror and row sums of input i from the devices (as their
     /// wires let them conduct).
-    public func refresh(input i: Int) {
-        guard isPair else { return refreshCell(input: i) }
-        let p = (2 * i) * outputs, n = (2 * i + 1) * outputs
-        if wireOhms == nil {
-            let g = devices.conductance
-            for j in 0..<outputs { weights[i * outputs + j] = g[p + j] - g[n + j] }
-            for (b, columns) in columnBlocks.enumerated() {
-                var sum = 0.0
-                for j in columns { sum += Double(g[p + j]) + Double(g[n + j]) }
-                rowPairSums[b * inputs + i] = sum
-            }
-            return
-        }
-        for j in 0..<outputs { weights[i * outputs + j] = effectiveConductance(p + j) - effectiveConductance(n + j) }
-        for (b, columns) in columnBlocks.enumerated() {
-            var sum = 0.0
-            for j in columns { sum += Double(effectiveConductance(p + j)) + Double(effectiveConductance(n + j)) }
-            rowPairSums[b * inputs + i] = sum
-        }
-    }
+    public func refresh(input i: Int) { withStorage { $0.refresh(input: i) } }
 
-    /// `refresh(input:)` for any unit cell: w = sum_k factor_k G_k - G_ref, read energy
-    /// sum_k factor_k^2 G_k over the block's columns and its reference column.
-    func refreshCell(input i: Int) {
-        let r = cell.rowsPerInput, m = outputs
-        let factors = cell.rowFactors
-        if factors == [1] && wireOhms == nil {
-            // One device per weight (against a reference, or none): the same sums without the closures.
-            let reference = Float(cell.referenceSiemens)
-            devices.conductance.withUnsafeBufferPointer { g in
-                weights.withUnsafeMutableBufferPointer { w in
-                    let row = g.baseAddress! + i * m, out = w.baseAddress! + i * m
-                    for j in 0..<m { out[j] = row[j] - reference }
-                    // The block's devices summed in four lanes (independent additions), then its reference.
-                    for (b, columns) in columnBlocks.enumerated() {
-                        var lanes = (0.0, 0.0, 0.0, 0.0)
-                        var j = columns.lowerBound
-                        while j + 4 <= columns.upperBound {
-                            lanes.0 += Double(row[j]); lanes.1 += Double(row[j + 1])
-                            lanes.2 += Double(row[j + 2]); lanes.3 += Double(row[j + 3])
-                            j += 4
-                        }
-                        while j < columns.upperBound { lanes.0 += Double(row[j]); j += 1 }
-                        rowPairSums[b * inputs + i] = cell.referenceSiemens + ((lanes.0 + lanes.1) + (lanes.2 + lanes.3))
+    /// The layer's storage as pointers for `body` (see `Storage`).
+    public func withStorage<R>(_ body: (Storage) throws -> R) rethrows -> R {
+        let model = devices.model
+        return try devices.withStorage { g, f, s in
+            try states.withUnsafeMutableBufferPointer { states in
+                try weights.withUnsafeMutableBufferPointer { w in
+                    try rowPairSums.withUnsafeMutableBufferPointer { sums in
+                        try body(Storage(layer: self, model: model, conductance: g, faults: f, factors: s, states: states.baseAddress!,
+                                         weights: w.baseAddress!, rowPairSums: sums.baseAddress!))
                     }
                 }
             }
-            return
-        }
-        for j in 0..<m { weights[i * m + j] = cell.weight { effectiveConductance((r * i + $0) * m + j) } }
-        // A block's reference column holds one device of G_ref on each of its rows.
-        let reference = cell.referenceSiemens * factors.reduce(0) { $0 + $1 * $1 }
-        for (b, columns) in columnBlocks.enumerated() {
-            var sum = reference
-            for j in columns { for (k, f) in factors.enumerated() { sum += f * f * Double(effectiveConductance((r * i + k) * m + j)) } }
-            rowPairSums[b * inputs + i] = sum
         }
     }
 

@@ -30,27 +30,32 @@ public struct UpdateController: Sendable {
     /// the row), open loop or, `verified`, with program-and-verify. All columns by default.
     public func programRow(_ row: Int, of layer: CrossbarLayer, targets: UnsafeBufferPointer<Float>,
                            columns: Range<Int>? = nil, verified: Bool = false, rng: inout RandomStream) -> RowResult {
+        layer.withStorage { programRow(row, in: $0, targets: targets, columns: columns, verified: verified, rng: &rng) }
+    }
+
+    /// `programRow` on a layer's storage: writes only the row's devices and states and its
+    /// input's weights and sums, so rows of different inputs can be programmed on two threads.
+    public func programRow(_ row: Int, in storage: CrossbarLayer.Storage, targets: UnsafeBufferPointer<Float>,
+                           columns: Range<Int>? = nil, verified: Bool = false, rng: inout RandomStream) -> RowResult {
         var result = RowResult()
-        let m = layer.outputs
+        let m = storage.layer.outputs
         let cols = columns ?? 0..<m
         guard !cols.isEmpty else { return result }
         let first = row * m + cols.lowerBound
         let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
-        layer.states.withUnsafeBufferPointer { states in
-            let old = states.baseAddress! + first, new = targets.baseAddress! + cols.lowerBound
-            var changed = 0, atLimit = 0
-            // Counted branch-free (it vectorises): most of a row is unchanged.
-            for c in 0..<cols.count {
-                let differs = old[c] != new[c] ? 1 : 0
-                changed &+= differs
-                atLimit &+= differs & ((new[c] <= lo ? 1 : 0) | (new[c] >= hi ? 1 : 0))
-            }
-            result.changed = changed
-            result.atLimit = atLimit
+        let old = storage.states + first, new = targets.baseAddress! + cols.lowerBound
+        var changed = 0, atLimit = 0
+        // Counted branch-free (it vectorises): most of a row is unchanged.
+        for c in 0..<cols.count {
+            let differs = old[c] != new[c] ? 1 : 0
+            changed &+= differs
+            atLimit &+= differs & ((new[c] <= lo ? 1 : 0) | (new[c] >= hi ? 1 : 0))
         }
-        return Self.drive(&result, row: row, of: layer) { d, states in
-            d.program(first..<(first + cols.count), states: states + first, targets: targets.baseAddress! + cols.lowerBound,
-                      verified: verified, rng: &rng)
+        result.changed = changed
+        result.atLimit = atLimit
+        return Self.drive(&result, row: row, in: storage) { s in
+            s.model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
+                            targets: new, count: cols.count, verified: verified, rng: &rng)
         }
     }
 
@@ -59,36 +64,32 @@ public struct UpdateController: Sendable {
     /// at their states.
     public func programDevices(_ indices: UnsafeBufferPointer<Int>, of layer: CrossbarLayer, row: Int, targets: UnsafePointer<Float>,
                                verified: Bool = false, rng: inout RandomStream) -> RowResult {
-        var result = RowResult()
-        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
-        layer.states.withUnsafeBufferPointer { states in
-            for (k, d) in indices.enumerated() where states[d] != targets[k] {
+        layer.withStorage { storage in
+            var result = RowResult()
+            let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+            for (k, d) in indices.enumerated() where storage.states[d] != targets[k] {
                 result.changed += 1
                 if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
             }
-        }
-        return Self.drive(&result, row: row, of: layer) { d, states in
-            d.program(at: indices, states: states, targets: targets, verified: verified, rng: &rng)
+            return Self.drive(&result, row: row, in: storage) { s in
+                s.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
+                                targets: targets, count: indices.count, verified: verified, rng: &rng)
+            }
         }
     }
 
     /// Finishes a row whose changes `result` counted: a row whose every target is its state is
-    /// not driven at all; otherwise `program` drives its devices (given the layer's states), and
-    /// a row that a pulse reached has its weights and read sums taken again (one no pulse
-    /// reached holds the conductances it had).
+    /// not driven at all; otherwise `program` drives its devices, and a row that a pulse reached
+    /// has its weights and read sums taken again (one no pulse reached holds the conductances it had).
     @inline(__always)
-    static func drive(_ result: inout RowResult, row: Int, of layer: CrossbarLayer,
-                      program: (inout DeviceArray, UnsafeMutablePointer<Float>) -> (pulses: Pulses, driven: Int)) -> RowResult {
+    static func drive(_ result: inout RowResult, row: Int, in storage: CrossbarLayer.Storage,
+                      program: (CrossbarLayer.Storage) -> (pulses: Pulses, driven: Int)) -> RowResult {
         result.statesChanged = result.changed > 0
         guard result.statesChanged else { return result }
-        layer.withDevices { d in
-            layer.states.withUnsafeMutableBufferPointer { states in
-                let done = program(&d, states.baseAddress!)
-                result.pulses = done.pulses
-                result.columnsDriven = done.driven
-            }
-        }
-        if result.columnsDriven > 0 { layer.refresh(input: row / layer.cell.rowsPerInput) }
+        let done = program(storage)
+        result.pulses = done.pulses
+        result.columnsDriven = done.driven
+        if result.columnsDriven > 0 { storage.refresh(input: row / storage.rowsPerInput) }
         return result
     }
 
