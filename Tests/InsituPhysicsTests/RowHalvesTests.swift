@@ -35,10 +35,18 @@ func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFr
     func splitRowsGiveTheBytesOfOneThread(stuck: Double, variation: Double, readNoise: Double) throws {
         let split = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: 1 << 12)
         let whole = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: .max)
-        // 26,400 devices: the split chip splits, at an input's first row.
+        // 39,000 devices: the split chip splits, at an input's first row.
         let half = try #require(split.halfOfRows())
         #expect(whole.halfOfRows() == nil)
         #expect(split.rowJobs[half].row % 2 == 0 && split.rowJobs[half - 1].row < split.rowJobs[half].row)
+        // The first input boundary with half the devices behind it: rows 0-239 hold 150 + 10
+        // devices (three jobs), rows 240-299 10, 39,000 in all; row r has 160 r behind it, so
+        // row 122 (19,520) is the first boundary past 19,500, and row 136 (21,760) past 55%.
+        let devices = { (jobs: ArraySlice<Chip.RowJob>) in jobs.reduce(0) { $0 + $1.columns.count } }
+        #expect(devices(split.rowJobs[...]) == 39_000)
+        #expect(split.rowJobs[half].row == 122 && devices(split.rowJobs[..<half]) == 19_520)
+        let programmed = try #require(split.halfOfRows(firstShare: 0.55))
+        #expect(split.rowJobs[programmed].row == 136 && devices(split.rowJobs[..<programmed]) == 21_760)
         var rng = RandomStream(seed: 3, stream: "targets")
         for round in 0..<4 {
             let targets = split.layers.map { layer in

@@ -11,6 +11,9 @@ extension Chip {
     /// Devices a programming must reach before its rows are split: some 30 ns a device with its
     /// noise makes a half of them about 0.5 ms, well above the hand-over of a piece of work.
     static let devicesWorthSplitting = 1 << 15
+    /// The share of the devices the calling thread programs: the other thread also passes the
+    /// first half's deviates (about a fifth of the work of drawing them), so it takes fewer.
+    static let firstShareOfProgramming = 0.55
     /// Layer copies beyond which the rows are programmed on one thread (the storage of every
     /// copy is held open at once).
     static let copiesSplitAtMost = 64
@@ -32,7 +35,7 @@ extension Chip {
         Self.withStorages(crossbars[...]) { storages in
             results.withUnsafeMutableBufferPointer { out in
                 let all = 0..<out.count
-                guard let half = halfOfRows(), let draws = noiseDraws(rowJobs[..<half], targets: targets, storages: storages, verified: verified) else {
+                guard let half = halfOfRows(firstShare: Self.firstShareOfProgramming), let draws = noiseDraws(rowJobs[..<half], targets: targets, storages: storages, verified: verified) else {
                     programJobs(all, targets: targets, storages: storages, into: out, verified: verified, rng: &programRNG)
                     return
                 }
@@ -50,7 +53,9 @@ extension Chip {
         return results
     }
 
-    /// Programs the jobs of `range` through the copies' `storages`, each job's result into `out`.
+    /// Programs the jobs of `range` through the copies' `storages`, each job's result into `out`;
+    /// then takes again the weights and sums of each input a pulse reached, once (an input's
+    /// every row is in the range, so they are those a refresh after its last row would leave).
     func programJobs(_ range: Range<Int>, targets: [[Float]], storages: [CrossbarLayer.Storage],
                      into out: UnsafeMutableBufferPointer<UpdateController.RowResult>, verified: Bool, rng: inout RandomStream) {
         for index in range {
@@ -58,7 +63,16 @@ extension Chip {
             out[index] = targets[job.layer].withUnsafeBufferPointer { all in
                 controller.programRow(job.row, in: storages[copyIndex[job.layer][job.replica]],
                                       targets: Self.row(job, outputs: layers[job.layer].outputs, of: all),
-                                      columns: job.columns, verified: verified, rng: &rng)
+                                      columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+            }
+        }
+        // The jobs come in row order, so each copy's inputs come in order too.
+        var refreshed = [Int](repeating: -1, count: storages.count)
+        for index in range where out[index].columnsDriven > 0 {
+            let job = rowJobs[index], copy = copyIndex[job.layer][job.replica], input = job.row / rowsPerInput
+            if refreshed[copy] != input {
+                storages[copy].refresh(input: input)
+                refreshed[copy] = input
             }
         }
     }
@@ -68,16 +82,17 @@ extension Chip {
         UnsafeBufferPointer(rebasing: all[(job.row * m)..<((job.row + 1) * m)])
     }
 
-    /// The first job of the second half: the first job of an input's rows once half the
-    /// devices are behind it; nil when there are too few devices or no such boundary.
-    func halfOfRows() -> Int? {
+    /// The first job of the second half: the first job of an input's rows once `firstShare` of
+    /// the devices are behind it; nil when there are too few devices or no such boundary.
+    func halfOfRows(firstShare: Double = 0.5) -> Int? {
         let total = rowJobs.reduce(0) { $0 + $1.columns.count }
         guard total >= splitProgrammingFrom else { return nil }
+        let wanted = Int(firstShare * Double(total))
         var before = 0
         for (index, job) in rowJobs.enumerated() {
             // Every job of a row follows the one before (`rowJobs`), so a job whose row starts an
             // input and differs from its predecessor's begins a set of whole inputs.
-            if before * 2 >= total && job.row % rowsPerInput == 0 && job.row != rowJobs[index - 1].row { return index }
+            if before > 0 && before >= wanted && job.row % rowsPerInput == 0 && job.row != rowJobs[index - 1].row { return index }
             before += job.columns.count
         }
         return nil

@@ -35,8 +35,11 @@ public struct UpdateController: Sendable {
 
     /// `programRow` on a layer's storage: writes only the row's devices and states and its
     /// input's weights and sums, so rows of different inputs can be programmed on two threads.
+    /// Without `refreshing`, the input's weights and sums are left for the caller to take again
+    /// (once for an input whose rows are all programmed).
     public func programRow(_ row: Int, in storage: CrossbarLayer.Storage, targets: UnsafeBufferPointer<Float>,
-                           columns: Range<Int>? = nil, verified: Bool = false, rng: inout RandomStream) -> RowResult {
+                           columns: Range<Int>? = nil, verified: Bool = false, refreshing: Bool = true,
+                           rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = storage.layer.outputs
         let cols = columns ?? 0..<m
@@ -53,7 +56,7 @@ public struct UpdateController: Sendable {
         }
         result.changed = changed
         result.atLimit = atLimit
-        return Self.drive(&result, row: row, in: storage) { s in
+        return Self.drive(&result, row: row, in: storage, refreshing: refreshing) { s in
             s.model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
                             targets: new, count: cols.count, verified: verified, rng: &rng)
         }
@@ -82,14 +85,14 @@ public struct UpdateController: Sendable {
     /// not driven at all; otherwise `program` drives its devices, and a row that a pulse reached
     /// has its weights and read sums taken again (one no pulse reached holds the conductances it had).
     @inline(__always)
-    static func drive(_ result: inout RowResult, row: Int, in storage: CrossbarLayer.Storage,
+    static func drive(_ result: inout RowResult, row: Int, in storage: CrossbarLayer.Storage, refreshing: Bool = true,
                       program: (CrossbarLayer.Storage) -> (pulses: Pulses, driven: Int)) -> RowResult {
         result.statesChanged = result.changed > 0
         guard result.statesChanged else { return result }
         let done = program(storage)
         result.pulses = done.pulses
         result.columnsDriven = done.driven
-        if result.columnsDriven > 0 { storage.refresh(input: row / storage.rowsPerInput) }
+        if refreshing && result.columnsDriven > 0 { storage.refresh(input: row / storage.rowsPerInput) }
         return result
     }
 
