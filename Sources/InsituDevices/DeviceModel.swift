@@ -57,12 +57,13 @@ public protocol DeviceModel: Sendable, Equatable {
     func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
                  states: UnsafeMutablePointer<Float>, at indices: UnsafePointer<Int>, targets: UnsafePointer<Float>,
                  count: Int, verified: Bool, rng: inout RandomStream) -> (pulses: Pulses, driven: Int)
-    /// How many Gaussian deviates the row form takes from its stream to program these `count`
-    /// devices from `states` to `targets` (as `program(_:faults:factors:states:targets:count:verified:rng:)`
-    /// would), or nil when the model cannot say without programming them (the default). Rows
-    /// whose draws are known can be programmed on two threads with the stream each would see.
+    /// How many Gaussian deviates programming these `count` devices from `states` to `targets`
+    /// takes from its stream (as the row form, or with `indices` the indexed form, would: device k
+    /// at `indices[k]` of `faults` and `states`, else at k; its target `targets[k]`), or nil when
+    /// the model cannot say without programming them (the default). Rows whose draws are known
+    /// can be programmed on two threads with the stream each would see.
     func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
-                    count: Int, verified: Bool) -> Int?
+                    count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int?
     /// Programs one device to state `target` with program-and-verify (an initial write): as
     /// near the state's nominal conductance as its pulses reach. Open loop (`program`) by default.
     func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
@@ -154,7 +155,12 @@ extension DeviceModel {
     public func rememberedState(target: Float, conductance: Float) -> Float { target }
     public var stepRounding: StepRounding? { nil }
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
-                           count: Int, verified: Bool) -> Int? { nil }
+                           count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int? { nil }
+    /// The deviates of `count` consecutive devices (the row form).
+    public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
+                           count: Int, verified: Bool) -> Int? {
+        noiseDraws(faults: faults, states: states, targets: targets, count: count, at: nil, verified: verified)
+    }
     /// What an update's targets are clipped to: the state range when the model clips its
     /// targets, else nothing (the device saturates by itself).
     public var targetBounds: (lo: Float, hi: Float) {

@@ -71,9 +71,13 @@ public struct GateControlledDevice: DeviceModel {
     /// One deviate per working device whose state changes (its SET's cycle-to-cycle variation),
     /// none without variation; program-and-verify programs as open loop does.
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
-                           count: Int, verified: Bool) -> Int? {
+                           count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int? {
         guard parameters.updateVariation > 0 else { return 0 }
         var draws = 0
+        if let indices {
+            for k in 0..<count { draws &+= (states[indices[k]] != targets[k] ? 1 : 0) & (faults[indices[k]] == .none ? 1 : 0) }
+            return draws
+        }
         // Counted branch-free (it vectorises).
         for k in 0..<count { draws &+= (states[k] != targets[k] ? 1 : 0) & (faults[k] == .none ? 1 : 0) }
         return draws

@@ -33,7 +33,7 @@ public struct IdealDevice: DeviceModel {
 
     /// No variation: programming draws nothing.
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
-                           count: Int, verified: Bool) -> Int? { 0 }
+                           count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int? { 0 }
 
     public var reportEntry: [(String, String)] {
         [("model", kind), ("window_min_S", "\(windowMinSiemens)"), ("window_max_S", "\(windowMaxSiemens)"),

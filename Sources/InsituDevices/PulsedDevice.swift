@@ -245,6 +245,23 @@ public struct PulsedDevice: DeviceModel {
         return pulses
     }
 
+    /// One deviate per working device whose step rounds to a pulse (its write's cycle-to-cycle
+    /// variation), none without variation; program-and-verify draws none.
+    public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
+                           count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int? {
+        guard !verified, cycleVariation > 0, let rounding = stepRounding else { return 0 }
+        var draws = 0
+        for k in 0..<count {
+            let d = indices?[k] ?? k
+            let old = states[d], new = targets[k]
+            // As `programEach` skips a device and `program` counts its pulses.
+            guard new != old, rounding.pulses(from: old, to: new), faults[d] == .none else { continue }
+            let step = Double(new) - Double(old)
+            if Self.pulseCount(step: step, levels: step > 0 ? potentiation.levels : depression.levels) > 0 { draws += 1 }
+        }
+        return draws
+    }
+
     /// Program-and-verify: pulses one at a time along the curve of the direction that leads to
     /// Gmin + target (Gmax - Gmin), stopping at the pulse that lands nearest it (the verify reads
     /// after each pulse correct the cycle-to-cycle error, so none is added).

@@ -6,7 +6,7 @@ import Testing
 
 /// A chip of three 300 x 80 tiles: a 120-150 layer split by columns over tiles 0 and 1 (two jobs a
 /// row) and a 150-10 layer on tile 2, whose every-row programming splits from `splitFrom` devices.
-func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFrom: Int) throws -> Chip {
+func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFrom: Int, device: (any DeviceModel)? = nil) throws -> Chip {
     var d = handDevice(model: .gateControlled)
     d.stuckLowFraction = stuck
     d.updateVariation = variation
@@ -15,14 +15,28 @@ func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFr
     spec.tile.rows = 300
     spec.tile.columns = 80
     spec.tile.count = 3
-    spec.device = d.spec
+    spec.device = device.map { AnyDeviceModel($0) } ?? d.spec
     let chip = try Chip(spec: spec, widths: [120, 150, 10],
                         placements: [[Placement(layer: 0, tile: 0, firstInput: 0, inputs: 120, firstOutput: 0, outputs: 80),
                                       Placement(layer: 0, tile: 1, firstInput: 0, inputs: 120, firstOutput: 80, outputs: 70)],
                                      [Placement(layer: 1, tile: 2, firstInput: 0, inputs: 150, firstOutput: 0, outputs: 10)]],
                         seed: 7, accounting: true)
     chip.splitProgrammingFrom = splitFrom
+    chip.splitChangesFrom = splitFrom
     return chip
+}
+
+/// Every layer copy's conductances, states, weights and row sums, the row results and the
+/// programming stream of `split` and `whole` are the same.
+func expectSameProgramming(_ split: Chip, _ whole: Chip) {
+    for (a, b) in zip(split.crossbars, whole.crossbars) {
+        #expect(a.devices.conductance == b.devices.conductance)
+        #expect(a.states == b.states)
+        #expect(a.weights == b.weights)
+        #expect(a.rowPairSums == b.rowPairSums)
+    }
+    #expect(split.rowResults == whole.rowResults)
+    #expect(split.programRNG == whole.programRNG)
 }
 
 @Suite struct RowHalvesTests {
@@ -56,14 +70,7 @@ func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFr
                 try chip.program(targets: targets, phase: round == 0 ? .program : .update)
                 try chip.readBack()
             }
-            for (a, b) in zip(split.crossbars, whole.crossbars) {
-                #expect(a.devices.conductance == b.devices.conductance)
-                #expect(a.states == b.states)
-                #expect(a.weights == b.weights)
-                #expect(a.rowPairSums == b.rowPairSums)
-            }
-            #expect(split.rowResults == whole.rowResults)
-            #expect(split.programRNG == whole.programRNG)
+            expectSameProgramming(split, whole)
             #expect(split.layers[0].states == targets[0])
             #expect(split.measured == whole.measured)
             #expect(split.readRNG == whole.readRNG)
@@ -93,10 +100,48 @@ func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFr
         quiet.updateVariation = 0
         #expect(GateControlledDevice(quiet.parameters).noiseDraws(faults: faults, states: states, targets: targets, count: 6, verified: false) == 0)
         #expect(IdealDevice(d.parameters).noiseDraws(faults: faults, states: states, targets: targets, count: 6, verified: true) == 0)
-        let pulsed = PulsedDevice(minSiemens: 1e-6, maxSiemens: 1e-5,
-                                  potentiation: .init(levels: 50, nonlinearity: 1, volts: 3, pulse: SimTime(picoseconds: 1_000)),
-                                  depression: .init(levels: 50, nonlinearity: -1, volts: 3, pulse: SimTime(picoseconds: 1_000)),
-                                  cycleVariation: 0.02)
-        #expect(pulsed.noiseDraws(faults: faults, states: states, targets: targets, count: 6, verified: false) == nil)
+    }
+
+    /// A pulsed device draws one deviate per working device whose step rounds to a pulse, in the
+    /// row form and the indexed form alike, as programming takes them; program-and-verify none.
+    @Test func pulsedDeviatesCountedAsProgrammingDrawsThem() {
+        let pulsed = Self.pulsed
+        let faults: [DeviceArray.Fault] = [.none, .none, .stuckLow, .none, .stuckHigh, .none]
+        var states = [Float](repeating: 0.5, count: 6)
+        // Unchanged; 10 pulses up; stuck; a quarter of a pulse; stuck; 10 pulses down.
+        let targets: [Float] = [0.5, 0.7, 0.2, 0.505, 0.9, 0.3]
+        #expect(pulsed.noiseDraws(faults: faults, states: states, targets: targets, count: 6, verified: false) == 2)
+        #expect(pulsed.noiseDraws(faults: faults, states: states, targets: targets, count: 6, verified: true) == 0)
+        let indices = [1, 3, 5], some: [Float] = [0.7, 0.505, 0.3]
+        #expect(pulsed.noiseDraws(faults: faults, states: states, targets: some, count: 3, at: indices, verified: false) == 2)
+        var g = [Float](repeating: 5e-6, count: 6), rng = RandomStream(seed: 5), drawn = rng
+        _ = pulsed.program(&g, faults: faults, factors: [Float](repeating: 0, count: 6), states: &states, at: indices, targets: some,
+                           count: 3, verified: false, rng: &rng)
+        _ = drawn.gaussian(); _ = drawn.gaussian()
+        #expect(rng == drawn)
+    }
+
+    static let pulsed = PulsedDevice(minSiemens: 1e-6, maxSiemens: 1e-5,
+                                     potentiation: .init(levels: 50, nonlinearity: 1, volts: 3, pulse: SimTime(picoseconds: 1_000)),
+                                     depression: .init(levels: 50, nonlinearity: -1, volts: 3, pulse: SimTime(picoseconds: 1_000)),
+                                     cycleVariation: 0.02)
+
+    /// An update that moves some devices of pulsed cells, split over two threads at an input
+    /// boundary, leaves every device, state, weight, row result, the stream and the ledger as
+    /// one thread does.
+    @Test func splitChangesGiveTheBytesOfOneThread() throws {
+        let split = try halvesChip(stuck: 0, variation: 0, splitFrom: 64, device: Self.pulsed)
+        let whole = try halvesChip(stuck: 0, variation: 0, splitFrom: .max, device: Self.pulsed)
+        var rng = RandomStream(seed: 9, stream: "changes")
+        for round in 0..<4 {
+            let changes = split.layers.map { layer in
+                let moved = (0..<layer.states.count).filter { _ in rng.uniform() < 0.2 }
+                return StateChanges(indices: moved, targets: moved.map { Float(min(max(Double(layer.states[$0]) + 0.3 * (rng.uniform() - 0.5), 0), 1)) })
+            }
+            for chip in [split, whole] { try chip.program(changes: changes, phase: round == 0 ? .program : .update, after: []) }
+            expectSameProgramming(split, whole)
+            #expect(split.devicesChanged == whole.devicesChanged)
+        }
+        #expect(try split.ledger.jsonData() == whole.ledger.jsonData())
     }
 }

@@ -39,15 +39,11 @@ extension Chip {
                     programJobs(all, targets: targets, storages: storages, into: out, verified: verified, rng: &programRNG)
                     return
                 }
-                // The side thread passes the first half's deviates itself, while the first half is programmed.
-                var second = programRNG
-                Overlap.run({
-                    second.skipGaussians(draws)
-                    self.programJobs(half..<all.upperBound, targets: targets, storages: storages, into: out, verified: verified, rng: &second)
-                }, while: {
-                    self.programJobs(0..<half, targets: targets, storages: storages, into: out, verified: verified, rng: &self.programRNG)
+                Self.inHalves(&programRNG, skipping: draws, first: {
+                    self.programJobs(0..<half, targets: targets, storages: storages, into: out, verified: verified, rng: &$0)
+                }, second: {
+                    self.programJobs(half..<all.upperBound, targets: targets, storages: storages, into: out, verified: verified, rng: &$0)
                 })
-                programRNG = second
             }
         }
         return results
@@ -87,15 +83,39 @@ extension Chip {
     func halfOfRows(firstShare: Double = 0.5) -> Int? {
         let total = rowJobs.reduce(0) { $0 + $1.columns.count }
         guard total >= splitProgrammingFrom else { return nil }
-        let wanted = Int(firstShare * Double(total))
-        var before = 0
-        for (index, job) in rowJobs.enumerated() {
-            // Every job of a row follows the one before (`rowJobs`), so a job whose row starts an
-            // input and differs from its predecessor's begins a set of whole inputs.
-            if before > 0 && before >= wanted && job.row % rowsPerInput == 0 && job.row != rowJobs[index - 1].row { return index }
-            before += job.columns.count
+        return firstInputBoundary(rowJobs.indices, share: firstShare, of: total, job: { $0 }, weight: { rowJobs[$0].columns.count })
+    }
+
+    /// The position in `items` (row jobs in their order, `job` of each, `weight` devices each)
+    /// of the first item whose input differs from the one before once `share` of `total` is
+    /// behind it: every job of a row follows the one before (`rowJobs`), so the items before
+    /// and from it hold different inputs of every copy. Nil when there is no such item.
+    func firstInputBoundary<Items: RandomAccessCollection>(_ items: Items, share: Double, of total: Int, job: (Items.Element) -> Int,
+                                                           weight: (Items.Element) -> Int) -> Items.Index? {
+        let wanted = Int(share * Double(total))
+        var before = 0, previous = -1
+        for k in items.indices {
+            let input = rowJobs[job(items[k])].row / rowsPerInput
+            if before > 0 && before >= wanted && input != previous { return k }
+            before += weight(items[k])
+            previous = input
         }
         return nil
+    }
+
+    /// Runs `first` with `stream` and, beside it, `second` with a copy of `stream` passed over
+    /// the `draws` deviates `first` takes (on the other thread, while `first` runs); leaves
+    /// `stream` where `second` leaves it, as one thread running both in turn would.
+    static func inHalves(_ stream: inout RandomStream, skipping draws: Int, first: (inout RandomStream) -> Void,
+                         second: (inout RandomStream) -> Void) {
+        var other = stream
+        Overlap.run({
+            other.skipGaussians(draws)
+            second(&other)
+        }, while: {
+            first(&stream)
+        })
+        stream = other
     }
 
     /// The deviates programming `jobs` to `targets` draws, or nil when a device model cannot say.
@@ -113,6 +133,70 @@ extension Chip {
         return draws
     }
 
+    /// A row job with changed devices: the job's index and the positions of its changes in its
+    /// layer's `StateChanges`.
+    struct ChangedRow {
+        var job: Int
+        var at: Range<Int>
+    }
+
+    /// Changed devices from which a programming of some devices is split: as many as a full
+    /// programming needs (each moves along its curve in some 100 ns). A NeuroSim update of
+    /// some 600 devices an image ran 10-20% slower split: the hand-over cost more than it gained.
+    static let changesWorthSplitting = devicesWorthSplitting
+
+    /// Programs the changed devices of `rows` (in job order), each job's result into
+    /// `rowResults`: on two threads as every row is (`programEveryRow`), split at an input boundary.
+    func programChangedRows(_ rows: [ChangedRow], _ changes: [StateChanges], verified: Bool) {
+        guard crossbars.count <= Self.copiesSplitAtMost else {
+            for row in rows { rowResults[row.job] = programChanged(row, changes, in: nil, verified: verified, rng: &programRNG) }
+            return
+        }
+        let total = rows.reduce(0) { $0 + $1.at.count }
+        // The copies' storage opened once for every row (a few hundred rows an image on NeuroSim's job).
+        Self.withStorages(crossbars[...]) { storages in
+            rowResults.withUnsafeMutableBufferPointer { out in
+                let half = total < splitChangesFrom ? rows.count
+                    : firstInputBoundary(rows, share: Self.firstShareOfProgramming, of: total, job: \.job, weight: \.at.count) ?? rows.count
+                var draws: Int? = half < rows.count ? 0 : nil
+                for row in rows[..<half] where draws != nil {
+                    let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
+                    let n = changes[job.layer].indices.withUnsafeBufferPointer { indices in
+                        changes[job.layer].targets.withUnsafeBufferPointer { targets in
+                            s.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
+                                               count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
+                        }
+                    }
+                    draws = n.map { draws! + $0 }
+                }
+                guard let draws else {
+                    for row in rows { out[row.job] = programChanged(row, changes, in: storages, verified: verified, rng: &programRNG) }
+                    return
+                }
+                Self.inHalves(&programRNG, skipping: draws, first: { rng in
+                    for row in rows[..<half] { out[row.job] = self.programChanged(row, changes, in: storages, verified: verified, rng: &rng) }
+                }, second: { rng in
+                    for row in rows[half...] { out[row.job] = self.programChanged(row, changes, in: storages, verified: verified, rng: &rng) }
+                })
+            }
+        }
+    }
+
+    /// Programs one job's changed devices, through the copies' `storages` when they are open.
+    func programChanged(_ row: ChangedRow, _ changes: [StateChanges], in storages: [CrossbarLayer.Storage]?, verified: Bool,
+                        rng: inout RandomStream) -> UpdateController.RowResult {
+        let job = rowJobs[row.job], copy = copyIndex[job.layer][job.replica], layerChanges = changes[job.layer]
+        return layerChanges.indices.withUnsafeBufferPointer { indices in
+            layerChanges.targets.withUnsafeBufferPointer { targets in
+                let mine = UnsafeBufferPointer(rebasing: indices[row.at]), to = targets.baseAddress! + row.at.lowerBound
+                guard let storages else {
+                    return controller.programDevices(mine, of: crossbars[copy], row: job.row, targets: to, verified: verified, rng: &rng)
+                }
+                return controller.programDevices(mine, in: storages[copy], row: job.row, targets: to, verified: verified, rng: &rng)
+            }
+        }
+    }
+
     /// Reads every row job into `measured` in the jobs' order, on two threads as programming
     /// splits them (with read noise, the second half's stream skips one deviate a device of the first).
     func readEveryRow() {
@@ -126,14 +210,11 @@ extension Chip {
             measured.withUnsafeMutableBufferPointer { copies in
                 Self.withRows(copies) { out in
                     saturated.withUnsafeMutableBufferPointer { counts in
-                        var second = readRNG
-                        Overlap.run({
-                            second.skipGaussians(draws)
-                            self.readJobs(half..<counts.count, storages: storages, into: out, counts: counts, rng: &second)
-                        }, while: {
-                            self.readJobs(0..<half, storages: storages, into: out, counts: counts, rng: &self.readRNG)
+                        Self.inHalves(&readRNG, skipping: draws, first: {
+                            self.readJobs(0..<half, storages: storages, into: out, counts: counts, rng: &$0)
+                        }, second: {
+                            self.readJobs(half..<counts.count, storages: storages, into: out, counts: counts, rng: &$0)
                         })
-                        readRNG = second
                     }
                 }
             }

@@ -92,21 +92,17 @@ extension Chip {
                 for index in lastVisited { rowResults[index] = UpdateController.RowResult() }
             }
             visited = touched.map(\.job)
-            for (index, rowChanges) in touched {
-                let job = rowJobs[index], layerChanges = changes[job.layer]
-                let first = job.row * layers[job.layer].outputs
-                // A row split over tiles: this job's columns only.
-                let at = layerChanges.positions(of: (first + job.columns.lowerBound)..<(first + job.columns.upperBound), within: rowChanges)
-                guard !at.isEmpty else { continue }
-                let copy = copyIndex[job.layer][job.replica]
-                rowResults[index] = layerChanges.indices.withUnsafeBufferPointer { indices in
-                    layerChanges.targets.withUnsafeBufferPointer { targets in
-                        controller.programDevices(UnsafeBufferPointer(rebasing: indices[at]), of: crossbars[copy],
-                                                  row: job.row, targets: targets.baseAddress! + at.lowerBound, verified: verified, rng: &programRNG)
-                    }
-                }
+            // Each job's changes: a row split over tiles has this job's columns only.
+            let work: [ChangedRow] = touched.compactMap { index, rowChanges in
+                let job = rowJobs[index], first = job.row * layers[job.layer].outputs
+                let at = changes[job.layer].positions(of: (first + job.columns.lowerBound)..<(first + job.columns.upperBound), within: rowChanges)
+                return at.isEmpty ? nil : ChangedRow(job: index, at: at)
+            }
+            programChangedRows(work, changes, verified: verified)
+            for row in work where inputsChanged != nil && rowResults[row.job].statesChanged {
                 // The weights to take again from the states: these devices' only.
-                if inputsChanged != nil && rowResults[index].statesChanged { devicesChanged[copy] += layerChanges.indices[at] }
+                let job = rowJobs[row.job]
+                devicesChanged[copyIndex[job.layer][job.replica]] += changes[job.layer].indices[row.at]
             }
         }
         if phase == .update {

@@ -92,6 +92,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var programRNG: RandomStream
     /// Devices from which a programming of every row is split over two threads (`programEveryRow`).
     var splitProgrammingFrom = Chip.devicesWorthSplitting
+    /// Changed devices from which a programming of some devices is split (`programChangedRows`).
+    var splitChangesFrom = Chip.changesWorthSplitting
     @exclusivity(unchecked) var readRNG: RandomStream
     /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]

@@ -67,17 +67,21 @@ public struct UpdateController: Sendable {
     /// at their states.
     public func programDevices(_ indices: UnsafeBufferPointer<Int>, of layer: CrossbarLayer, row: Int, targets: UnsafePointer<Float>,
                                verified: Bool = false, rng: inout RandomStream) -> RowResult {
-        layer.withStorage { storage in
-            var result = RowResult()
-            let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
-            for (k, d) in indices.enumerated() where storage.states[d] != targets[k] {
-                result.changed += 1
-                if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
-            }
-            return Self.drive(&result, row: row, in: storage) { s in
-                s.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
-                                targets: targets, count: indices.count, verified: verified, rng: &rng)
-            }
+        layer.withStorage { programDevices(indices, in: $0, row: row, targets: targets, verified: verified, rng: &rng) }
+    }
+
+    /// `programDevices` on a layer's storage (as `programRow(_:in:targets:columns:verified:refreshing:rng:)`).
+    public func programDevices(_ indices: UnsafeBufferPointer<Int>, in storage: CrossbarLayer.Storage, row: Int, targets: UnsafePointer<Float>,
+                               verified: Bool = false, rng: inout RandomStream) -> RowResult {
+        var result = RowResult()
+        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        for (k, d) in indices.enumerated() where storage.states[d] != targets[k] {
+            result.changed += 1
+            if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
+        }
+        return Self.drive(&result, row: row, in: storage) { s in
+            s.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
+                            targets: targets, count: indices.count, verified: verified, rng: &rng)
         }
     }
 
