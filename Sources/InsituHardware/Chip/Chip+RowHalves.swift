@@ -156,20 +156,9 @@ extension Chip {
         // The copies' storage opened once for every row (a few hundred rows an image on NeuroSim's job).
         Self.withStorages(crossbars[...]) { storages in
             rowResults.withUnsafeMutableBufferPointer { out in
-                let half = total < splitChangesFrom ? rows.count
-                    : firstInputBoundary(rows, share: Self.firstShareOfProgramming, of: total, job: \.job, weight: \.at.count) ?? rows.count
-                var draws: Int? = half < rows.count ? 0 : nil
-                for row in rows[..<half] where draws != nil {
-                    let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
-                    let n = changes[job.layer].indices.withUnsafeBufferPointer { indices in
-                        changes[job.layer].targets.withUnsafeBufferPointer { targets in
-                            s.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
-                                               count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
-                        }
-                    }
-                    draws = n.map { draws! + $0 }
-                }
-                guard let draws else {
+                guard total >= splitChangesFrom,
+                      let half = firstInputBoundary(rows, share: Self.firstShareOfProgramming, of: total, job: \.job, weight: \.at.count),
+                      let draws = noiseDraws(rows[..<half], changes, storages: storages, verified: verified) else {
                     for row in rows { out[row.job] = programChanged(row, changes, in: storages, verified: verified, rng: &programRNG) }
                     return
                 }
@@ -180,6 +169,23 @@ extension Chip {
                 })
             }
         }
+    }
+
+    /// The deviates programming the changed devices of `rows` draws, or nil when a device model cannot say.
+    func noiseDraws(_ rows: ArraySlice<ChangedRow>, _ changes: [StateChanges], storages: [CrossbarLayer.Storage], verified: Bool) -> Int? {
+        var draws = 0
+        for row in rows {
+            let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
+            let count = changes[job.layer].indices.withUnsafeBufferPointer { indices in
+                changes[job.layer].targets.withUnsafeBufferPointer { targets in
+                    s.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
+                                       count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
+                }
+            }
+            guard let count else { return nil }
+            draws += count
+        }
+        return draws
     }
 
     /// Programs one job's changed devices, through the copies' `storages` when they are open.

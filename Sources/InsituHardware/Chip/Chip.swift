@@ -90,7 +90,8 @@ public final class Chip: ProgrammableCrossbar {
     let dacQuantizer: Quantizer
     let adcQuantizer: Quantizer
     @exclusivity(unchecked) var programRNG: RandomStream
-    /// Devices from which a programming of every row is split over two threads (`programEveryRow`).
+    /// Devices from which a programming or read-back of every row is split over two threads
+    /// (`programEveryRow`, `readEveryRow`).
     var splitProgrammingFrom = Chip.devicesWorthSplitting
     /// Changed devices from which a programming of some devices is split (`programChangedRows`).
     var splitChangesFrom = Chip.changesWorthSplitting
