@@ -31,7 +31,7 @@ let package = Package(
         // C kernels for instructions Swift cannot select (F16C), chosen at run time.
         .target(name: "InsituKernels"),
         .target(name: "InsituEngine", dependencies: ["CGMP"]),
-        .target(name: "InsituDevices", dependencies: ["InsituEngine"]),
+        .target(name: "InsituDevices", dependencies: ["InsituEngine", "InsituKernels"]),
         .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices", "InsituKernels"]),
         .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),
         .target(name: "InsituMapping", dependencies: ["InsituEngine", "InsituHardware"]),

@@ -54,6 +54,23 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
         }
     }
 
+    /// Writes `count` deviates to `out`: the values, and the stream left, of `count` calls of
+    /// `gaussian()`, in one loop whose pairs the processor can overlap (a row's noise at once).
+    public mutating func fillGaussians(_ out: UnsafeMutablePointer<Double>, count: Int) {
+        var k = 0
+        if count > 0, let g = spareGaussian { out[0] = g; spareGaussian = nil; k = 1 }
+        while k < count {
+            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+            let s = u * u + v * v
+            guard s > 0 && s < 1 else { continue }
+            let m = (-2 * _log(s) / s).squareRoot()
+            out[k] = u * m
+            // The pair's second deviate: the next value, or the spare the next draw takes.
+            if k + 1 < count { out[k + 1] = v * m } else { spareGaussian = v * m }
+            k += 2
+        }
+    }
+
     /// Leaves the stream exactly as `count` calls of `gaussian()` would, without their
     /// logarithms: only the accepted pairs' uniforms are drawn, and the last pair's spare deviate
     /// is formed when it is left over. A piece of work that starts after `count` deviates of

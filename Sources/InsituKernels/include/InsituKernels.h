@@ -41,4 +41,29 @@ typedef struct {
 /// in `out`. Returns how many x lay beyond the ADC's range; -1, having done nothing, without AVX.
 long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out);
 
+/// A 1T1R cell whose SET reaches g0 + slope x factor x (gate - gateMin) siemens, plus sigma x a
+/// deviate (sigma = variation x that conductance when `relative`, else `rangeSigma`), clamped
+/// to [floor, ceiling].
+typedef struct {
+    double g0, slope, gateMin, floor, ceiling, rangeSigma, variation;
+    int relative;
+} InsituGateCell;
+
+/// What programming a row of such cells took: RESETs and the conductances before them, SETs
+/// (one a device whose state changed) and the conductances after them, summed in device order.
+typedef struct {
+    long resets, sets;
+    double resetFromSiemens, setToSiemens;
+} InsituGateRow;
+
+/// Programs `count` cells (conductance g, fault byte 0 = working, slope factor, remembered gate
+/// state) to gate states `targets`: a device whose target differs from its state RESETs where it
+/// falls and SETs, a working one to the cell's conductance with the next of the `draws` deviates
+/// in `noise` (in device order; deviate 0 when `draws` is 0; one slot past the last is read and
+/// ignored), a stuck one keeping its conductance; its state becomes the target. The same bits as
+/// the portable loop. 1 when done; 0 without AVX.
+int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
+                            const float *targets, long count, const double *noise, long draws,
+                            const InsituGateCell *cell, InsituGateRow *out);
+
 #endif

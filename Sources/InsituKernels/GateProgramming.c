@@ -1,0 +1,115 @@
+// A row of 1T1R cells programmed four devices a lane group with AVX: every step is the portable
+// loop's IEEE operation on the same types (float to double, multiply, subtract, add, Swift's
+// max and min, double to float), and the sums are added in device order, so the bits are its bits.
+#include "InsituKernels.h"
+#include "CPUFeatures.h"
+#include <string.h>
+
+// Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
+#pragma STDC FP_CONTRACT OFF
+
+/// Swift's max(x, y) = y >= x ? y : x and min(x, y) = y < x ? y : x.
+static inline double swiftMax(double x, double y) { return y >= x ? y : x; }
+static inline double swiftMin(double x, double y) { return y < x ? y : x; }
+
+/// The conductance a working cell's SET reaches at gate `state` with slope factor `factor` and deviate `z`.
+static inline float setConductance(float state, float factor, double z, const InsituGateCell *c) {
+    double nominal = c->g0 + c->slope * (double)factor * ((double)state - c->gateMin);
+    double sigma = c->relative ? c->variation * nominal : c->rangeSigma;
+    return (float)swiftMin(swiftMax(nominal + sigma * z, c->floor), c->ceiling);
+}
+
+/// One device as the portable loop programs it; returns 1 when it took a deviate.
+static inline long programOne(float *g, unsigned char fault, float factor, float *state, float target,
+                              double z, const InsituGateCell *c, InsituGateRow *row) {
+    float old = *state, before = *g;
+    if (target == old) return 0;
+    if (target < old) {
+        row->resets += 1;
+        row->resetFromSiemens += (double)before;
+    }
+    if (fault == 0) *g = setConductance(target, factor, z, c);
+    row->sets += 1;
+    row->setToSiemens += (double)*g;
+    *state = target;
+    return fault == 0;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+__attribute__((target("avx"), always_inline))
+static inline __m256d laneMax(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m256d laneMin(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
+
+__attribute__((target("avx")))
+static void programRow(float *g, const unsigned char *faults, const float *factors, float *states,
+                       const float *targets, long count, const double *noise, long draws, const InsituGateCell *c,
+                       InsituGateRow *row) {
+    const __m256d g0 = _mm256_set1_pd(c->g0), slope = _mm256_set1_pd(c->slope), gateMin = _mm256_set1_pd(c->gateMin);
+    const __m256d floor = _mm256_set1_pd(c->floor), ceiling = _mm256_set1_pd(c->ceiling);
+    const __m256d rangeSigma = _mm256_set1_pd(c->rangeSigma), variation = _mm256_set1_pd(c->variation);
+    long drawn = 0, k = 0;
+    double resetFrom = 0, setTo = 0;
+    for (; k + 4 <= count; k += 4) {
+        const __m128 oldF = _mm_loadu_ps(states + k), newF = _mm_loadu_ps(targets + k), beforeF = _mm_loadu_ps(g + k);
+        int faultBytes;
+        memcpy(&faultBytes, faults + k, 4);
+        const __m128 working = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(faultBytes)), _mm_setzero_si128()));
+        const __m128 changes = _mm_cmp_ps(newF, oldF, _CMP_NEQ_UQ), falls = _mm_cmp_ps(newF, oldF, _CMP_LT_OQ);
+        const int takes = draws > 0 ? _mm_movemask_ps(_mm_and_ps(changes, working)) : 0;
+        // Each taking device's deviate in its lane, in device order (a stuck or unchanged one's times nothing).
+        double z[4];
+        for (int l = 0; l < 4; l++) {
+            const long t = (takes >> l) & 1;
+            const double next = noise[drawn];
+            z[l] = t ? next : 0;
+            drawn += t;
+        }
+        const __m256d newD = _mm256_cvtps_pd(newF);
+        const __m256d nominal = _mm256_add_pd(g0, _mm256_mul_pd(_mm256_mul_pd(slope, _mm256_cvtps_pd(_mm_loadu_ps(factors + k))),
+                                                                _mm256_sub_pd(newD, gateMin)));
+        const __m256d sigma = c->relative ? _mm256_mul_pd(variation, nominal) : rangeSigma;
+        const __m256d noisy = _mm256_add_pd(nominal, _mm256_mul_pd(sigma, _mm256_loadu_pd(z)));
+        const __m128 setF = _mm256_cvtpd_ps(laneMin(laneMax(noisy, floor), ceiling));
+        const __m128 afterF = _mm_blendv_ps(beforeF, setF, _mm_and_ps(changes, working));
+        _mm_storeu_ps(g + k, afterF);
+        _mm_storeu_ps(states + k, _mm_blendv_ps(oldF, newF, changes));
+        // RESETs' conductances before, SETs' after, +0 (which leaves a sum as it is) elsewhere;
+        // added one device after another, as the portable loop adds them.
+        const __m256d oldD = _mm256_cvtps_pd(oldF);
+        double resetTerms[4], setTerms[4];
+        _mm256_storeu_pd(resetTerms, _mm256_and_pd(_mm256_cvtps_pd(beforeF), _mm256_cmp_pd(newD, oldD, _CMP_LT_OQ)));
+        _mm256_storeu_pd(setTerms, _mm256_and_pd(_mm256_cvtps_pd(afterF), _mm256_cmp_pd(newD, oldD, _CMP_NEQ_UQ)));
+        for (int l = 0; l < 4; l++) {
+            resetFrom += resetTerms[l];
+            setTo += setTerms[l];
+        }
+        row->resets += __builtin_popcount(_mm_movemask_ps(falls));
+        row->sets += __builtin_popcount(_mm_movemask_ps(changes));
+    }
+    row->resetFromSiemens = resetFrom;
+    row->setToSiemens = setTo;
+    for (; k < count; k++) {
+        const long took = programOne(g + k, faults[k], factors[k], states + k, targets[k], noise[drawn], c, row);
+        drawn += draws > 0 ? took : 0;
+    }
+}
+
+int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
+                            const float *targets, long count, const double *noise, long draws,
+                            const InsituGateCell *cell, InsituGateRow *out) {
+    if (!insitu_has_avx()) return 0;
+    *out = (InsituGateRow){0, 0, 0, 0};
+    programRow(g, faults, factors, states, targets, count, noise, draws, cell, out);
+    return 1;
+}
+
+#else
+
+int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
+                            const float *targets, long count, const double *noise, long draws,
+                            const InsituGateCell *cell, InsituGateRow *out) { return 0; }
+
+#endif
