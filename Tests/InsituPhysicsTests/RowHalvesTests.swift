@@ -6,7 +6,8 @@ import Testing
 
 /// A chip of three 300 x 80 tiles: a 120-150 layer split by columns over tiles 0 and 1 (two jobs a
 /// row) and a 150-10 layer on tile 2, whose every-row programming splits from `splitFrom` devices.
-func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFrom: Int, device: (any DeviceModel)? = nil) throws -> Chip {
+func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFrom: Int, device: (any DeviceModel)? = nil,
+                accounting: Bool = true) throws -> Chip {
     var d = handDevice(model: .gateControlled)
     d.stuckLowFraction = stuck
     d.updateVariation = variation
@@ -20,7 +21,7 @@ func halvesChip(stuck: Double, variation: Double, readNoise: Double = 0, splitFr
                         placements: [[Placement(layer: 0, tile: 0, firstInput: 0, inputs: 120, firstOutput: 0, outputs: 80),
                                       Placement(layer: 0, tile: 1, firstInput: 0, inputs: 120, firstOutput: 80, outputs: 70)],
                                      [Placement(layer: 1, tile: 2, firstInput: 0, inputs: 150, firstOutput: 0, outputs: 10)]],
-                        seed: 7, accounting: true)
+                        seed: 7, accounting: accounting)
     chip.splitProgrammingFrom = splitFrom
     chip.splitChangesFrom = splitFrom
     return chip
@@ -44,11 +45,12 @@ func expectSameProgramming(_ split: Chip, _ whole: Chip) {
     /// where the first half leaves them, give every device, state, weight, row sum, row result,
     /// measured conductance, range count, both streams and the ledger of one thread: a first
     /// programming and updates that leave a third of the devices, with and without stuck devices,
-    /// cycle-to-cycle variation and read noise.
-    @Test(arguments: [(0.0, 0.0, 0.0), (0.1, 0.05, 0.0), (0.3, 0.02, 0.03)])
-    func splitRowsGiveTheBytesOfOneThread(stuck: Double, variation: Double, readNoise: Double) throws {
-        let split = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: 1 << 12)
-        let whole = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: .max)
+    /// cycle-to-cycle variation and read noise. With costs charged the split chip reads its rows
+    /// on the side thread beside the read-back's events; without, in two halves.
+    @Test(arguments: [(0.0, 0.0, 0.0, true), (0.1, 0.05, 0.0, true), (0.3, 0.02, 0.03, true), (0.3, 0.02, 0.03, false)])
+    func splitRowsGiveTheBytesOfOneThread(stuck: Double, variation: Double, readNoise: Double, accounting: Bool) throws {
+        let split = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: 1 << 12, accounting: accounting)
+        let whole = try halvesChip(stuck: stuck, variation: variation, readNoise: readNoise, splitFrom: .max, accounting: accounting)
         // 39,000 devices: the split chip splits, at an input's first row.
         let half = try #require(split.halfOfRows())
         #expect(whole.halfOfRows() == nil)

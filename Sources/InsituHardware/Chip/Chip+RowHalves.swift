@@ -228,6 +228,29 @@ extension Chip {
         for (index, job) in rowJobs.enumerated() { countReads(copyIndex[job.layer][job.replica], columns: job.columns, saturated: saturated[index]) }
     }
 
+    /// Reads every row job into `measured` in the jobs' order on the side thread (`Overlap`),
+    /// while this thread runs the read-back's events: these read the conductances only, and
+    /// the reads write only what the events never touch (`measured`, `readRNG` and the range
+    /// counts, which are added here after both). On the large network the two take about as long.
+    func readBesideEvents() throws {
+        var saturated = [UInt64](repeating: 0, count: rowJobs.count)
+        try Self.withStorages(crossbars[...]) { storages in
+            try measured.withUnsafeMutableBufferPointer { copies in
+                try Self.withRows(copies) { out in
+                    try saturated.withUnsafeMutableBufferPointer { open in
+                        let counts = open
+                        try segment(.readout, replay: .readBack, work: {}, start: {
+                            try startRows(.read, at: cursor)
+                        }, meanwhile: {
+                            self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
+                        })
+                    }
+                }
+            }
+        }
+        for (index, job) in rowJobs.enumerated() { countReads(copyIndex[job.layer][job.replica], columns: job.columns, saturated: saturated[index]) }
+    }
+
     /// Reads the jobs of `range` from the copies' `storages` into `out` (per copy), each job's
     /// saturated reads into `counts`.
     func readJobs(_ range: Range<Int>, storages: [CrossbarLayer.Storage], into out: [UnsafeMutablePointer<Float>],
@@ -240,15 +263,15 @@ extension Chip {
 
     /// Every array of `arrays` held open as a pointer for `body`.
     static func withRows<R>(_ arrays: UnsafeMutableBufferPointer<[Float]>, from k: Int = 0, _ open: [UnsafeMutablePointer<Float>] = [],
-                            _ body: ([UnsafeMutablePointer<Float>]) -> R) -> R {
-        guard k < arrays.count else { return body(open) }
-        return arrays[k].withUnsafeMutableBufferPointer { withRows(arrays, from: k + 1, open + [$0.baseAddress!], body) }
+                            _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+        guard k < arrays.count else { return try body(open) }
+        return try arrays[k].withUnsafeMutableBufferPointer { try withRows(arrays, from: k + 1, open + [$0.baseAddress!], body) }
     }
 
     /// Every layer copy's storage held open for `body`, in the order of `layers`.
     static func withStorages<R>(_ layers: ArraySlice<CrossbarLayer>, _ open: [CrossbarLayer.Storage] = [],
-                                _ body: ([CrossbarLayer.Storage]) -> R) -> R {
-        guard let first = layers.first else { return body(open) }
-        return first.withStorage { withStorages(layers.dropFirst(), open + [$0], body) }
+                                _ body: ([CrossbarLayer.Storage]) throws -> R) rethrows -> R {
+        guard let first = layers.first else { return try body(open) }
+        return try first.withStorage { try withStorages(layers.dropFirst(), open + [$0], body) }
     }
 }

@@ -123,12 +123,20 @@ extension Chip {
 
     /// Reads every device row by row at the read voltage (unit-vector reads, O(rows)); the
     /// weights for backpropagation become G+ - G- as measured, stuck devices included.
+    /// On a large chip whose costs are charged, the rows are read on the side thread while the
+    /// calling thread runs their events (`readBesideEvents`); else read first, on two threads
+    /// from `splitProgrammingFrom` devices.
     public func readBack() throws {
-        try segment(.readout, replay: .readBack, work: {
-            readEveryRow()
-        }, start: {
-            try startRows(.read, at: cursor)
-        })
+        if accounting, crossbars.count <= Self.copiesSplitAtMost,
+           rowJobs.reduce(0, { $0 + $1.columns.count }) >= splitProgrammingFrom {
+            try readBesideEvents()
+        } else {
+            try segment(.readout, replay: .readBack, work: {
+                readEveryRow()
+            }, start: {
+                try startRows(.read, at: cursor)
+            })
+        }
         takeWeights(from: measured)
     }
 
