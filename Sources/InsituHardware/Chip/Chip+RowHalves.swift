@@ -8,9 +8,10 @@ import InsituEngine
 /// own rows' devices and states and its own inputs' weights and sums, through the layers'
 /// storage pointers.
 extension Chip {
-    /// Devices a programming must reach before its rows are split: some 30 ns a device with its
-    /// noise makes a half of them about 0.5 ms, well above the hand-over of a piece of work.
-    static let devicesWorthSplitting = 1 << 15
+    /// Devices a programming or read-back must reach before its rows are split (or read beside
+    /// its events): some 10 ns a device makes half of them well above the hand-over of a piece of
+    /// work (li2018's run with its 7,992 devices split took 0.9 of its time on one thread).
+    static let devicesWorthSplitting = 1 << 12
     /// The share of the devices the calling thread programs: the other thread also passes the
     /// first half's deviates (about a fifth of the work of drawing them), so it takes fewer.
     static let firstShareOfProgramming = 0.55
@@ -140,10 +141,10 @@ extension Chip {
         var at: Range<Int>
     }
 
-    /// Changed devices from which a programming of some devices is split: as many as a full
-    /// programming needs (each moves along its curve in some 100 ns). A NeuroSim update of
-    /// some 600 devices an image ran 10-20% slower split: the hand-over cost more than it gained.
-    static let changesWorthSplitting = devicesWorthSplitting
+    /// Changed devices from which a programming of some devices is split (each moves along its
+    /// curve in some 100 ns). A NeuroSim update of some 600 devices an image ran 10-20% slower
+    /// split: the hand-over cost more than it gained.
+    static let changesWorthSplitting = 1 << 15
 
     /// Programs the changed devices of `rows` (in job order), each job's result into
     /// `rowResults`: on two threads as every row is (`programEveryRow`), split at an input boundary.
