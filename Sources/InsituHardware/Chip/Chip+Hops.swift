@@ -117,22 +117,16 @@ extension Chip {
             let grant = try t.array.resource!.acquire(at: now, for: readDuration)
             _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
             let power = inputs.withUnsafeBufferPointer {
-                devices.readPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
-                                  block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)))
+                devices.readAndSupplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
+                                           block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
             }
-            let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power, busy: readDuration)
+            let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power.read, busy: readDuration)
             var line = 0.0
             if drivesNext && p.firstInput == 0 {
                 for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(slot.inputs[l + 1][j]) }
             }
             var supplied = 0.0
-            if rail > 0 {
-                let supply = inputs.withUnsafeBufferPointer {
-                    devices.supplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
-                                        block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
-                }
-                supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: supply)
-            }
+            if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }
             let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs + referenceColumns), magnitude: line,
                                     busy: spec.tia.settling)
             span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)

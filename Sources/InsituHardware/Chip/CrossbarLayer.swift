@@ -175,17 +175,22 @@ public final class CrossbarLayer {
         for c in 0..<columns.count { out[offset + c] = Float(currents[c] - reference) }
     }
 
-    /// What a read draws from a rail of `rail` volts beyond the cells' own t x sum V^2 G, per
-    /// second: sum_i (rail v_i - v_i^2) x the input's conductances (exact for rows driven at
-    /// +-v, the pair's).
-    public func supplyPower(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, block: Int, rail: Double) -> Double {
-        var e = 0.0
+    /// `readPower` and what a read draws from a rail of `rail` volts beyond the cells' own
+    /// t x sum V^2 G, per second: sum_i (rail v_i - v_i^2) x the input's conductances (exact for
+    /// rows driven at +-v, the pair's; 0 without a rail), in one pass, their sums side by side.
+    public func readAndSupplyPower(_ v: UnsafeBufferPointer<Float>, inputs rows: Range<Int>, block: Int,
+                                   rail: Double) -> (read: Double, supply: Double) {
+        guard rail > 0 else { return (readPower(v, inputs: rows, block: block), 0) }
+        var read = 0.0, supply = 0.0
         let base = block * inputs
-        for i in rows {
-            let x = Double(v[i])
-            e += (rail * abs(x) - x * x) * rowPairSums[base + i]
+        rowPairSums.withUnsafeBufferPointer { sums in
+            for i in rows {
+                let x = Double(v[i])
+                read += Double(v[i] * v[i]) * sums[base + i]
+                supply += (rail * abs(x) - x * x) * sums[base + i]
+            }
         }
-        return max(e, 0)
+        return (read, max(supply, 0))
     }
 
     /// sum over `rows` of the inputs of v_i^2 x sum over column block `block` of (G+ + G-):
