@@ -31,7 +31,7 @@ extension KernelTests {
             zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) } && a.count == b.count
         }
 
-        @Test(arguments: [Float(1), 0.37, 3.0e-5])
+        @Test(arguments: [Float(1), 0.37, 3.0e-5, 6, 500, 2000, 12_345.678])
         func wholeBuffersRoundAsSwiftDoes(unit: Float) {
             var rng = RandomStream(seed: 7, stream: "f16c-whole")
             for n in [1, 5, 8, 13, 64, 1001] {
@@ -43,9 +43,36 @@ extension KernelTests {
             }
         }
 
+        /// Units above 1 (the chip's error units are output gains of hundreds of V/A): every
+        /// value's bits across every exponent, next to the subnormal range, and at the unit times
+        /// a binary16 tie, where a quotient one bit off would round the other way.
+        @Test(arguments: [Float(6), 3, 500, 2000, 1.0000001, 0x1p100])
+        func unitsAboveOneRoundAsSwiftDoes(unit: Float) {
+            var rng = RandomStream(seed: 13, stream: "f16c-quotients")
+            var x: [Float] = [3 * 0x1p-149, 0x1p-149, 5 * 0x1p-149, unit * 0x1p-125, (unit * 0x1p-125).nextDown, (unit * 0x1p-125).nextUp,
+                              unit * 0x1p-126, unit * 0x1p-127, unit, -unit, unit * 65504, unit * 65520]
+            for _ in 0..<20_000 {
+                // Every exponent, as many values within a factor of four of the threshold, and
+                // products of the unit with a binary16 tie, a float's last bits from rounding
+                // the other way (where a quotient one bit off would show).
+                let bits = UInt32(truncatingIfNeeded: rng.next())
+                x.append(Float(bitPattern: bits))
+                x.append(unit * 0x1p-126 * Float(0.5 + 3.5 * rng.uniform()) * (bits & 1 == 0 ? 1 : -1))
+                let half = Float(Float16(bitPattern: UInt16(truncatingIfNeeded: bits >> 16) & 0x7bff))
+                let tie = half + half.ulp * 4096  // half a binary16 step above `half`, exact in a float
+                let v = Float(Double(tie) * Double(unit))
+                x += [v, v.nextUp, v.nextDown, v.nextUp.nextUp, v.nextDown.nextDown]
+            }
+            let expected = x.map { Self.reference($0, unit: unit) }
+            let done = x.withUnsafeMutableBufferPointer { insitu_round_fp16($0.baseAddress!, $0.count, unit) }
+            if done == 0 { return }
+            let wrong = zip(x, expected).filter { !($0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN)) }
+            #expect(wrong.isEmpty, "\(wrong.count) of \(x.count) differ, e.g. \(wrong.prefix(3))")
+        }
+
         /// Only the rows of non-zero inputs and the columns of non-zero (or NaN) errors change;
         /// with `add`, every element of such a row first takes input x error (zero errors too).
-        @Test(arguments: [(Float(1), false), (0.37, false), (1, true), (0.37, true), (3.0e-5, true)])
+        @Test(arguments: [(Float(1), false), (0.37, false), (1, true), (0.37, true), (3.0e-5, true), (6, false), (500, true), (2000, true)])
         func changedRowsAndColumnsRoundAsSwiftDoes(unit: Float, add: Bool) {
             var rng = RandomStream(seed: 11, stream: "f16c-changed")
             for (rows, columns) in [(1, 1), (3, 7), (5, 8), (9, 17), (40, 54), (2, 300)] {
