@@ -57,7 +57,7 @@ extension GateControlledDevice {
                 row.resetFromSiemens += falls ? Double(before) : 0
                 // set(gateVolts:factor:variation:rng:) with the deviate drawn ahead; a stuck
                 // device keeps its conductance (a working one's RESET level is overwritten by the SET).
-                let nominal = cell.g0 + cell.slope * Double(factors[d]) * (Double(new) - cell.gateMin)
+                let nominal = p.targetConductance(gateVolts: Double(new), slopeFactor: Double(factors[d]))
                 let sigma = cell.relative != 0 ? cell.variation * nominal : cell.rangeSigma
                 let set = Float(min(max(nominal + sigma * noise[drawn], cell.floor), cell.ceiling))
                 drawn += works && draws > 0 ? 1 : 0

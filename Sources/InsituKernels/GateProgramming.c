@@ -3,6 +3,7 @@
 // max and min, double to float), and the sums are added in device order, so the bits are its bits.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
+#include "Lanes.h"
 #include <string.h>
 
 // Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
@@ -38,11 +39,6 @@ static inline long programOne(float *g, unsigned char fault, float factor, float
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-__attribute__((target("avx"), always_inline))
-static inline __m256d laneMax(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
-__attribute__((target("avx"), always_inline))
-static inline __m256d laneMin(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
-
 __attribute__((target("avx")))
 static void programRow(float *g, const unsigned char *faults, const float *factors, float *states,
                        const float *targets, long count, const double *noise, long draws, const InsituGateCell *c,
@@ -72,7 +68,7 @@ static void programRow(float *g, const unsigned char *faults, const float *facto
                                                                 _mm256_sub_pd(newD, gateMin)));
         const __m256d sigma = c->relative ? _mm256_mul_pd(variation, nominal) : rangeSigma;
         const __m256d noisy = _mm256_add_pd(nominal, _mm256_mul_pd(sigma, _mm256_loadu_pd(z)));
-        const __m128 setF = _mm256_cvtpd_ps(laneMin(laneMax(noisy, floor), ceiling));
+        const __m128 setF = _mm256_cvtpd_ps(insitu_swift_min(insitu_swift_max(noisy, floor), ceiling));
         const __m128 afterF = _mm_blendv_ps(beforeF, setF, _mm_and_ps(changes, working));
         _mm_storeu_ps(g + k, afterF);
         _mm_storeu_ps(states + k, _mm_blendv_ps(oldF, newF, changes));

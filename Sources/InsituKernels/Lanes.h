@@ -1,4 +1,5 @@
-// The first n of eight lanes: a mask to load them, plain stores to write them.
+// The first n of eight lanes (a mask to load them, plain stores to write them), and Swift's
+// max and min lane by lane.
 #ifndef INSITU_LANES_H
 #define INSITU_LANES_H
 
@@ -31,6 +32,12 @@ static inline void insitu_store_first(float *dst, __m256 v, long n) {
     }
     if (n >= 1) _mm_store_ss(dst, part);
 }
+
+/// Swift's max(x, y) = y >= x ? y : x, and min(x, y) = y < x ? y : x, lane by lane (a NaN x stays).
+__attribute__((target("avx"), always_inline))
+static inline __m256d insitu_swift_max(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m256d insitu_swift_min(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
 
 #endif
 #endif

@@ -11,17 +11,11 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-/// Swift's max(x, y) = y >= x ? y : x, and min(x, y) = y < x ? y : x, lane by lane.
-__attribute__((target("avx"), always_inline))
-static inline __m256d swiftMax(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
-__attribute__((target("avx"), always_inline))
-static inline __m256d swiftMin(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
-
 /// A converter's value nearest to `x` (as double), clamped to [lo, fullScale], as a float.
 __attribute__((target("avx"), always_inline))
 static inline __m128 quantize(__m256d x, const InsituQuantizer *q) {
     const __m256d magic = _mm256_set1_pd(6755399441055744.0), step = _mm256_set1_pd(q->step);
-    __m256d code = _mm256_div_pd(swiftMin(swiftMax(x, _mm256_set1_pd(q->low)), _mm256_set1_pd(q->fullScale)), step);
+    __m256d code = _mm256_div_pd(insitu_swift_min(insitu_swift_max(x, _mm256_set1_pd(q->low)), _mm256_set1_pd(q->fullScale)), step);
     return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(code, magic), magic), step));
 }
 

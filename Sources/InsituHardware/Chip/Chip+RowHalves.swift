@@ -82,10 +82,14 @@ extension Chip {
     /// The first job of the second half: the first job of an input's rows once `firstShare` of
     /// the devices are behind it; nil when there are too few devices or no such boundary.
     func halfOfRows(firstShare: Double = 0.5) -> Int? {
-        let total = rowJobs.reduce(0) { $0 + $1.columns.count }
+        let total = rowJobDevices
         guard total >= splitProgrammingFrom else { return nil }
         return firstInputBoundary(rowJobs.indices, share: firstShare, of: total, job: { $0 }, weight: { rowJobs[$0].columns.count })
     }
+
+    /// The devices of every row job (every copy of a replicated layer): what programming or
+    /// reading every row reaches.
+    var rowJobDevices: Int { rowJobs.reduce(0) { $0 + $1.columns.count } }
 
     /// The position in `items` (row jobs in their order, `job` of each, `weight` devices each)
     /// of the first item whose input differs from the one before once `share` of `total` is

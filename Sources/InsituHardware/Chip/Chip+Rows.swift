@@ -128,7 +128,7 @@ extension Chip {
     /// from `splitProgrammingFrom` devices.
     public func readBack() throws {
         if accounting, crossbars.count <= Self.copiesSplitAtMost,
-           rowJobs.reduce(0, { $0 + $1.columns.count }) >= splitProgrammingFrom {
+           rowJobDevices >= splitProgrammingFrom {
             try readBesideEvents()
         } else {
             try segment(.readout, replay: .readBack, work: {
