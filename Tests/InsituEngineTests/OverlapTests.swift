@@ -46,4 +46,45 @@ import Testing
         // Crowded, they never overlap: the main piece waits alone.
         #expect(!Overlap.whileCoresAreFull { tryOnce() })
     }
+
+    /// Hand-overs of every kind: back to back (the side thread still spinning for the next
+    /// job), after a pause longer than the spin (asleep on its semaphore), with a side piece
+    /// that ends at once (the caller spinning) or after the spin (the caller asleep). Each
+    /// side piece runs once, and its writes are there when `run` returns.
+    @Test func handOversSpinningAndSleeping() {
+        let spin = Double(Overlap.spinNanoseconds) / 1e9
+        var values = [Int](repeating: 0, count: 64)
+        var expected = 0
+        for round in 0..<64 {
+            let slowSide = round % 4 >= 2, pause = round % 2 == 1
+            if pause { Thread.sleep(forTimeInterval: 3 * spin) }
+            var mainRan = false
+            Overlap.run({
+                if slowSide { Thread.sleep(forTimeInterval: 3 * spin) }
+                values[round] += round + 1
+            }, while: { mainRan = true })
+            expected += round + 1
+            #expect(mainRan && values[round] == round + 1)
+        }
+        #expect(values.reduce(0, +) == expected)
+    }
+
+    /// A flag posted before it is awaited is taken at once; one awaited first is taken when
+    /// posted from another thread, after the waiter has gone to sleep; each await clears it.
+    @Test func flagTakenWhetherPostedBeforeOrAfter() {
+        final class Shared: @unchecked Sendable { let flag = Overlap.Flag() }
+        let shared = Shared(), semaphore = DispatchSemaphore(value: 0)
+        shared.flag.post(waking: semaphore)
+        shared.flag.await(sleepingOn: semaphore)
+        let poster = Thread {
+            Thread.sleep(forTimeInterval: 5 * Double(Overlap.spinNanoseconds) / 1e9)
+            shared.flag.post(waking: semaphore)
+        }
+        poster.start()
+        shared.flag.await(sleepingOn: semaphore)
+        // Cleared: a second await would wait again; posting once more is taken at once.
+        shared.flag.post(waking: semaphore)
+        shared.flag.await(sleepingOn: semaphore)
+        #expect(semaphore.wait(timeout: .now()) == .timedOut)
+    }
 }
