@@ -113,9 +113,12 @@ public struct Backprop {
     /// Gradient products of at least this many multiply-adds are split over the threads.
     static let parallelProduct = 1 << 20
 
-    /// Runs `body(0) ..< body(parts - 1)`, on as many threads when there is more than one part.
+    /// Runs `body(0) ..< body(parts - 1)`, on as many threads when there is more than one part:
+    /// two on the calling thread and the run's side thread (`Overlap`, which spins between
+    /// pieces: a third thread would share a core with it), more on Dispatch's threads.
     static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
         guard parts > 1 else { return body(0) }
+        if parts == 2 { return Overlap.run({ body(1) }, while: { body(0) }) }
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBox(body)
             DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
