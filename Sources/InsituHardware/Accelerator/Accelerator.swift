@@ -35,6 +35,12 @@ public protocol Accelerator: AnyObject {
     /// nothing of the accelerator's (backpropagation above it), which an accelerator may run
     /// while it charges the pass's costs. Both have ended when it returns.
     func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork], meanwhile: (ForwardPass) -> Void) throws -> ForwardPass
+    /// Runs `count` batches forward in order, as `forward(_:phase:perImage:)` on each in turn,
+    /// handing each pass to `each` in order; `batch(k)` gives the k-th batch (it may be called
+    /// on another thread). An accelerator may compute a batch's values while it charges the
+    /// batch before, with the same results.
+    func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage: [DigitalWork],
+                 each: (Int, ForwardPass) throws -> Void) throws
     /// Weights (per layer, inputs x outputs) the digital side uses for backpropagation.
     var backpropWeights: [[Float]] { get }
 }
@@ -44,6 +50,11 @@ extension Accelerator {
         let pass = try forward(batch, phase: phase, perImage: perImage)
         meanwhile(pass)
         return pass
+    }
+
+    public func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage: [DigitalWork],
+                        each: (Int, ForwardPass) throws -> Void) throws {
+        for k in 0..<count { try each(k, try forward(batch(k), phase: phase, perImage: perImage)) }
     }
 }
 

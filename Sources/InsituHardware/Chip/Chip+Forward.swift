@@ -27,38 +27,54 @@ extension Chip {
         precondition(batch.volts.count == n * m0, "a batch needs \(m0) input voltages per image")
         var pass = ForwardPass(widths: widths, count: n)
         try segment(phase, replay: .forward(images: n, work: perImage), work: {
-            // Each image's values in its own slot; without read noise (no draws) the second half
-            // of the images beside the first, each slot the same either way.
-            if n >= 2 && n * productSize >= Overlap.worthwhileMultiplyAdds && !hasReadNoise {
-                var unused = readRNG
-                Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, rng: &unused) } },
-                            while: { for s in 0..<(n / 2) { image(s, of: batch, rng: &readRNG) } })
-            } else {
-                for s in 0..<n { image(s, of: batch, rng: &readRNG) }
-            }
-            for s in 0..<n {
-                let slot = slots[s]
-                for l in 0..<layerCount { rangeCounts.layers[l].add(slot.counts[l]) }
-                pass.predictions[s] = slot.prediction
-                // What backpropagation reads back from the buffer: the codes as its words hold them.
-                // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
-                // a coarser level, but backpropagation reads the input from the buffer.
-                let stored = spec.dac.bits < Self.inputBits ? Array(batch.volts[(s * m0)..<((s + 1) * m0)]) : slot.inputs[0]
-                pass.setActivations(layer: 0, image: s, inputWord.map { w in stored.map(w.quantize) } ?? stored)
-                for l in 1..<widths.count - 1 {
-                    pass.setActivations(layer: l, image: s, codeWord.map { w in slot.digital[l - 1].map(w.quantize) } ?? slot.digital[l - 1])
-                }
-                pass.setOutputs(image: s, slot.digital[lastLayer])
-            }
-            if accounting {
-                let chains = imageChains(then: perImage)
-                hops = Array(chains.joined())
-                chainEnds = chains.indices.map { c in chains[0...c].reduce(0) { $0 + $1.count } }
-            }
+            computeImages(batch)
+            collect(batch, into: &pass)
+            if accounting { setHops(then: perImage) }
         }, start: {
             try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
         }, meanwhile: meanwhile.map { meanwhile in { meanwhile(pass) } })
         return pass
+    }
+
+    /// Every image of `batch` into slots from `offset` on. Each image's values are in its own
+    /// slot; without read noise (no draws) the second half of the images beside the first, each
+    /// slot the same either way.
+    func computeImages(_ batch: InputBatch, offset: Int = 0) {
+        let n = batch.count
+        if n >= 2 && n * productSize >= Overlap.worthwhileMultiplyAdds && !hasReadNoise {
+            var unused = readRNG
+            Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, slot: offset + s, rng: &unused) } },
+                        while: { for s in 0..<(n / 2) { image(s, of: batch, slot: offset + s, rng: &readRNG) } })
+        } else {
+            for s in 0..<n { image(s, of: batch, slot: offset + s, rng: &readRNG) }
+        }
+    }
+
+    /// What the digital side holds of every image of `batch`, from its slots from `offset` on
+    /// (their range counts added to the chip's).
+    func collect(_ batch: InputBatch, offset: Int = 0, into pass: inout ForwardPass) {
+        let m0 = widths[0]
+        for s in 0..<batch.count {
+            let slot = slots[offset + s]
+            for l in 0..<layerCount { rangeCounts.layers[l].add(slot.counts[l]) }
+            pass.predictions[s] = slot.prediction
+            // What backpropagation reads back from the buffer: the codes as its words hold them.
+            // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
+            // a coarser level, but backpropagation reads the input from the buffer.
+            let stored = spec.dac.bits < Self.inputBits ? Array(batch.volts[(s * m0)..<((s + 1) * m0)]) : slot.inputs[0]
+            pass.setActivations(layer: 0, image: s, inputWord.map { w in stored.map(w.quantize) } ?? stored)
+            for l in 1..<widths.count - 1 {
+                pass.setActivations(layer: l, image: s, codeWord.map { w in slot.digital[l - 1].map(w.quantize) } ?? slot.digital[l - 1])
+            }
+            pass.setOutputs(image: s, slot.digital[lastLayer])
+        }
+    }
+
+    /// Every image's hops (then `perImage`'s), which depend only on the chip and the work.
+    func setHops(then perImage: [DigitalWork]) {
+        let chains = imageChains(then: perImage)
+        hops = Array(chains.joined())
+        chainEnds = chains.indices.map { c in chains[0...c].reduce(0) { $0 + $1.count } }
     }
 
     /// Multiply-adds of one image's products (every layer's inputs x outputs).
@@ -67,14 +83,14 @@ extension Chip {
     /// Whether a read draws noise (the reads must then take their draws in image order).
     var hasReadNoise: Bool { crossbars.contains { $0.devices.readNoise > 0 } }
 
-    /// Image s of `batch` through every layer into its slot: the DACs' levels, each layer's
+    /// Image i of `batch` through every layer into slot s: the DACs' levels, each layer's
     /// product and conversion, the class; its range counts in the slot.
-    func image(_ s: Int, of batch: InputBatch, rng: inout RandomStream) {
+    func image(_ i: Int, of batch: InputBatch, slot s: Int, rng: inout RandomStream) {
         let slot = slots[s], m0 = widths[0]
         let dac = dacQuantizer
         batch.volts.withUnsafeBufferPointer { all in
             slot.inputs[0].withUnsafeMutableBufferPointer { v in
-                for i in 0..<m0 { v[i] = dac.quantize(all[s * m0 + i]) }
+                for k in 0..<m0 { v[k] = dac.quantize(all[i * m0 + k]) }
             }
         }
         for l in 0..<layerCount {

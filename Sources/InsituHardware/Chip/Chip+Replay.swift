@@ -52,15 +52,7 @@ extension Chip {
                 try checkRestored(replay.recorded[k].steps)
                 replay.recorded[k].checked = true
             }
-            for s in replay.recorded[k].steps {
-                let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
-                if s.image != 0 {
-                    _ = try perform(hops[Int(s.index)], slot: Int(s.unit), at: at)
-                } else {
-                    _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
-                }
-            }
-            return
+            return try performSteps(replay.recorded[k].steps)
         }
         if known == nil { replay.recording = [] }
         try start()
@@ -68,6 +60,19 @@ extension Chip {
         if known == nil {
             replay.recorded.append((key, replay.recording!, true))
             replay.recording = nil
+        }
+    }
+
+    /// Performs recorded steps at their offsets from the cursor, an image hop of slot s on slot
+    /// s + `slotOffset`.
+    func performSteps(_ steps: [SegmentReplay.Step], slotOffset: Int = 0) throws {
+        for s in steps {
+            let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
+            if s.image != 0 {
+                _ = try perform(hops[Int(s.index)], slot: Int(s.unit) + slotOffset, at: at)
+            } else {
+                _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
+            }
         }
     }
 

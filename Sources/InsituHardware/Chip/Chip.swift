@@ -365,6 +365,12 @@ public final class Chip: ProgrammableCrossbar {
             }
         }
         if let meanwhile { try Overlap.run(meanwhile, while: events) } else { try events() }
+        endSegment(phase)
+    }
+
+    /// Ends the segment that started at the cursor: every component's leakage over it charged
+    /// to `phase`, the cursor moved to where every component is idle.
+    func endSegment(_ phase: Phase) {
         let end = components.drainedAt(max(simulator.now, cursor))
         components.chargeLeakage(phase, from: cursor, to: end, trace: trace)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds

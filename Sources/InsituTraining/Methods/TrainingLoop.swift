@@ -115,6 +115,17 @@ public enum Evaluation {
 
     public static func accuracy(of accelerator: any Accelerator, on data: TrainingData) throws -> Double {
         var correct = 0
+        guard accelerator.trace != nil else {
+            // Untraced, the chunks in one call: a chip computes a chunk's images while it charges the one before.
+            let chunks = (data.testCount + chunk - 1) / chunk
+            func range(_ k: Int) -> Range<Int> { (k * chunk)..<min((k + 1) * chunk, data.testCount) }
+            try accelerator.forward(batches: chunks, { k in
+                InputBatch(volts: data.testVolts(range(k)), labels: Array(data.testLabels[range(k)]))
+            }, phase: .test, perImage: []) { k, pass in
+                correct += pass.correct(Array(data.testLabels[range(k)]))
+            }
+            return data.testCount == 0 ? 0 : Double(correct) / Double(data.testCount)
+        }
         var start = 0
         while start < data.testCount {
             let end = min(start + chunk, data.testCount)
