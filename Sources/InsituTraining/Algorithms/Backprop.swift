@@ -211,23 +211,23 @@ public struct Backprop {
     static func add(_ a: UnsafeBufferPointer<Float>, _ d: UnsafeBufferPointer<Float>, into g: UnsafeMutableBufferPointer<Float>,
                     zeroRows zero: UnsafeMutableBufferPointer<Bool>, rounding: (any TensorRounding)?) {
         let m = d.count
-        // The rows to compute (their inputs; 0 elsewhere), and the copies: (row, row it equals).
-        var computed = [Float](repeating: 0, count: a.count)
+        // The copies: (row, row it equals).
         var copies: [(row: Int, source: Int)] = []
-        // The last zero row computed for each input value, by a hash of its bits (a miss only costs a computation).
-        var seen = [Int](repeating: -1, count: 256)
-        for i in 0..<a.count where a[i] != 0 {
-            let bits = a[i].bitPattern
-            let slot = Int((bits ^ (bits >> 8) ^ (bits >> 16) ^ (bits >> 24)) & 255)
-            if zero[i] && seen[slot] >= 0 && a[seen[slot]].bitPattern == bits {
-                copies.append((i, seen[slot]))
-            } else {
-                computed[i] = a[i]
-                if zero[i] { seen[slot] = i }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { seen in
+            // The last zero row computed for each input value, by a hash of its bits (a miss only
+            // costs a computation); filled when the first zero row comes.
+            var seenFilled = false
+            for i in 0..<a.count where a[i] != 0 {
+                if zero[i] {
+                    if !seenFilled { seen.initialize(repeating: -1); seenFilled = true }
+                    let bits = a[i].bitPattern
+                    let slot = Int((bits ^ (bits >> 8) ^ (bits >> 16) ^ (bits >> 24)) & 255)
+                    if seen[slot] >= 0 && a[seen[slot]].bitPattern == bits { copies.append((i, seen[slot])) } else { seen[slot] = i }
+                }
+                zero[i] = false
             }
-            zero[i] = false
         }
-        computed.withUnsafeBufferPointer { c in
+        func addRows(_ c: UnsafeBufferPointer<Float>) {
             var rounded = true
             if rounding?.addRoundingChanged(g, inputs: c, errors: d) != true {
                 DigitalMath.accumulate(c, d, into: g)
@@ -238,6 +238,11 @@ public struct Backprop {
             }
             if !rounded { rounding!.roundGradients(g) }
         }
+        // The rows to compute: the inputs, 0 at the copies (a row whose input is 0 adds nothing).
+        guard !copies.isEmpty else { return addRows(a) }
+        var computed = Array(a)
+        for (row, _) in copies { computed[row] = 0 }
+        computed.withUnsafeBufferPointer(addRows)
     }
 }
 
