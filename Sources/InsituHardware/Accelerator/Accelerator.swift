@@ -41,6 +41,9 @@ public protocol Accelerator: AnyObject {
     /// batch before, with the same results.
     func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage: [DigitalWork],
                  each: (Int, ForwardPass) throws -> Void) throws
+    /// Tells the accelerator, ahead, the batch its next `forward` takes: it may compute the
+    /// batch's values while it finishes the work before (a read-back), with the same results.
+    func expect(_ batch: InputBatch)
     /// Weights (per layer, inputs x outputs) the digital side uses for backpropagation.
     var backpropWeights: [[Float]] { get }
 }
@@ -51,6 +54,8 @@ extension Accelerator {
         meanwhile(pass)
         return pass
     }
+
+    public func expect(_ batch: InputBatch) {}
 
     public func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage: [DigitalWork],
                         each: (Int, ForwardPass) throws -> Void) throws {

@@ -237,8 +237,16 @@ extension Chip {
     /// while this thread runs the read-back's events: these read the conductances only, and
     /// the reads write only what the events never touch (`measured`, `readRNG` and the range
     /// counts, which are added here after both). On the large network the two take about as long.
+    /// The next forward pass's batch, told ahead: a read-back on two threads computes its
+    /// images after its reads (`readBesideEvents`), and that forward pass takes them.
+    public func expect(_ batch: InputBatch) { expected = batch }
+
     func readBesideEvents() throws {
         var saturated = [UInt64](repeating: 0, count: rowJobs.count)
+        // The next batch's images after the reads, where its reads draw no noise (in image order).
+        let upcoming = hasReadNoise ? nil : expected
+        expected = nil
+        if let upcoming { while slots.count < upcoming.count { slots.append(ImageSlot(widths: widths)) } }
         try Self.withStorages(crossbars[...]) { storages in
             try measured.withUnsafeMutableBufferPointer { copies in
                 try Self.withRows(copies) { out in
@@ -248,11 +256,16 @@ extension Chip {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {
                             self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
+                            if let upcoming {
+                                var unused = self.readRNG
+                                for s in 0..<upcoming.count { self.image(s, of: upcoming, slot: s, rng: &unused) }
+                            }
                         })
                     }
                 }
             }
         }
+        prepared = upcoming
         for (index, job) in rowJobs.enumerated() { countReads(copyIndex[job.layer][job.replica], columns: job.columns, saturated: saturated[index]) }
     }
 

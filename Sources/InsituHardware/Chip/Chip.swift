@@ -99,6 +99,10 @@ public final class Chip: ProgrammableCrossbar {
     /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]
     @exclusivity(unchecked) var slots: [ImageSlot] = []
+    /// The batch the next forward pass takes, told ahead (`expect`), and one whose images are
+    /// already in the slots (computed beside a read-back's events) until anything else runs.
+    @exclusivity(unchecked) var expected: InputBatch?
+    @exclusivity(unchecked) var prepared: InputBatch?
     /// The hops of the batch in flight, chain after chain: chain 0 is an image's main path,
     /// the others side paths; chain c ends before `chainEnds[c]`.
     @exclusivity(unchecked) var hops: [Hop] = []
@@ -353,6 +357,8 @@ public final class Chip: ProgrammableCrossbar {
     /// it) runs beside the events.
     func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
                  meanwhile: (() -> Void)? = nil) throws {
+        // A programming changes what a prepared batch's images read; another pass, the slots.
+        if phase != .readout { prepared = nil }
         self.phase = phase
         try work()
         guard accounting else { return meanwhile?() ?? () }

@@ -64,9 +64,17 @@ public struct TrainingLoop {
             outcome.batchAccuracy = resume.batchAccuracy
             outcome.updates = resume.updates
         }
+        // The next batch, drawn ahead from a copy of the sampler (a checkpoint keeps the sampler before it).
+        var upcoming: (sampler: TrainingData.Sampler, volts: [Float], labels: [Int])?
         while seen < training.images {
             let size = min(training.batchSize, training.images - seen)
-            let (volts, labels) = data.batch(sampler.next(size))
+            let (volts, labels): ([Float], [Int])
+            if let next = upcoming {
+                (sampler, volts, labels) = next
+                upcoming = nil
+            } else {
+                (volts, labels) = data.batch(sampler.next(size))
+            }
             accelerator.trace?.beginImages(first: seen, count: size, training: true)
             // Backpropagation (above the accelerator, on the weights it read back) beside the pass's
             // costs, when it is large enough and does not spread over the cores by itself.
@@ -91,6 +99,13 @@ public struct TrainingLoop {
                 try rule.apply(scaled(backprop.gradients), batchSize: size, to: accelerator)
             }
             backprop.clear()
+            if seen + size < training.images {
+                // Told ahead, the accelerator may compute its images beside the read-back.
+                var ahead = sampler
+                let next = data.batch(ahead.next(min(training.batchSize, training.images - seen - size)))
+                upcoming = (ahead, next.volts, next.labels)
+                accelerator.expect(InputBatch(volts: next.volts, labels: next.labels))
+            }
             try afterUpdate?()
             seen += size
             outcome.updates += 1
