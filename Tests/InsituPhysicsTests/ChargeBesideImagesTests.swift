@@ -7,6 +7,20 @@ import InsituTraining
 /// next batch's images, give what running them one at a time gives: every pass, the range
 /// counts, the ledger, every grant and the time.
 @Suite struct ChargeBesideImagesTests {
+    /// A chip of hand devices on four 256 x 128 tiles for a network of `widths`.
+    static func chip(widths: [Int], interlayer: ChipSpec.Interlayer, adcs: Int = 8) -> (ChipSpec, NetworkSpec) {
+        var spec = ChipSpec()
+        spec.device = handDevice().spec
+        spec.tile.rows = 256
+        spec.tile.columns = 128
+        spec.tile.count = 4
+        spec.adc.perTile = adcs
+        spec.interlayer = interlayer
+        var network = NetworkSpec()
+        network.layers = widths
+        return (spec, network)
+    }
+
     /// Random chips big enough to hand over (64-99 inputs, 48-79 hidden units, both interlayers,
     /// 1-3 ADCs a tile), chunks of 50-60 images and a smaller last one, inputs that differ
     /// between chunks, a programming between two calls.
@@ -14,15 +28,8 @@ import InsituTraining
         var rng = RandomStream(seed: 11)
         for trial in 0..<6 {
             let widths = [64 + rng.index(below: 36), 48 + rng.index(below: 32), 10]
-            var spec = ChipSpec()
-            spec.device = handDevice().spec
-            spec.tile.rows = 256
-            spec.tile.columns = 128
-            spec.tile.count = 4
-            spec.adc.perTile = 1 + rng.index(below: 3)
-            spec.interlayer = trial % 2 == 0 ? .analog : .digital
-            var network = NetworkSpec()
-            network.layers = widths
+            let (spec, network) = Self.chip(widths: widths, interlayer: trial % 2 == 0 ? .analog : .digital,
+                                            adcs: 1 + rng.index(below: 3))
             let n = 50 + rng.index(below: 11), last = 1 + rng.index(below: n - 1)
             let sizes = [n, n, n, n, last]
             let chunks = sizes.map { size in

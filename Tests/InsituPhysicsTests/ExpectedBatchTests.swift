@@ -18,14 +18,7 @@ import InsituTraining
     /// device targets and three random batches.
     static func setup(_ rng: inout RandomStream, interlayer: ChipSpec.Interlayer) throws -> Setup {
         let widths = [48 + rng.index(below: 30), 40 + rng.index(below: 20), 10]
-        var spec = ChipSpec()
-        spec.device = handDevice().spec
-        spec.tile.rows = 256
-        spec.tile.columns = 128
-        spec.tile.count = 4
-        spec.interlayer = interlayer
-        var network = NetworkSpec()
-        network.layers = widths
+        let (spec, network) = ChargeBesideImagesTests.chip(widths: widths, interlayer: interlayer)
         let shape = try ChipBuilder.chip(spec, network: network, seed: 3).layers.map(\.states.count)
         let targets = (0..<2).map { _ in shape.map { count in (0..<count).map { _ in Float(0.2 + 1.2 * rng.uniform()) } } }
         let n = 20 + rng.index(below: 30)
