@@ -233,14 +233,16 @@ extension Chip {
         for (index, job) in rowJobs.enumerated() { countReads(copyIndex[job.layer][job.replica], columns: job.columns, saturated: saturated[index]) }
     }
 
-    /// Reads every row job into `measured` in the jobs' order on the side thread (`Overlap`),
-    /// while this thread runs the read-back's events: these read the conductances only, and
-    /// the reads write only what the events never touch (`measured`, `readRNG` and the range
-    /// counts, which are added here after both). On the large network the two take about as long.
     /// The next forward pass's batch, told ahead: a read-back on two threads computes its
     /// images after its reads (`readBesideEvents`), and that forward pass takes them.
     public func expect(_ batch: InputBatch) { expected = batch }
 
+    /// Reads every row job into `measured` in the jobs' order on the side thread (`Overlap`),
+    /// while this thread runs the read-back's events: these read the conductances only, and
+    /// the reads write only what the events never touch (`measured`, `readRNG` and the range
+    /// counts, which are added here after both). On the large network the two take about as long.
+    /// After its reads the side thread computes the expected batch's images into the slots
+    /// (which the events never read), for the next forward pass to take.
     func readBesideEvents() throws {
         var saturated = [UInt64](repeating: 0, count: rowJobs.count)
         // The next batch's images after the reads, where its reads draw no noise (in image order).
