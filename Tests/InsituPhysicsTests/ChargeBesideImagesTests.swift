@@ -9,16 +9,7 @@ import InsituTraining
 @Suite struct ChargeBesideImagesTests {
     /// A chip of hand devices on four 256 x 128 tiles for a network of `widths`.
     static func chip(widths: [Int], interlayer: ChipSpec.Interlayer, adcs: Int = 8) -> (ChipSpec, NetworkSpec) {
-        var spec = ChipSpec()
-        spec.device = handDevice().spec
-        spec.tile.rows = 256
-        spec.tile.columns = 128
-        spec.tile.count = 4
-        spec.adc.perTile = adcs
-        spec.interlayer = interlayer
-        var network = NetworkSpec()
-        network.layers = widths
-        return (spec, network)
+        handDeviceDesign(widths: widths, rows: 256, columns: 128, tiles: 4, adcs: adcs, interlayer: interlayer)
     }
 
     /// Random chips big enough to hand over (64-99 inputs, 48-79 hidden units, both interlayers,

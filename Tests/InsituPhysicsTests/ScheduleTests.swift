@@ -25,18 +25,14 @@ import Testing
     /// A small 3-layer network on a chip drawn from `rng`: tiles small enough to split layers,
     /// 1-3 ADCs per tile, either interlayer, 1-8 digital lanes (and 1-2 write drivers when asked).
     static func randomSmallChip(_ rng: inout RandomStream, varyWriteDrivers: Bool) -> (ChipSpec, NetworkSpec) {
+        // Drawn in this order: widths, tile, ADCs, write drivers, interlayer, lanes.
         let widths = [2 + rng.index(below: 5), 2 + rng.index(below: 5), 2 + rng.index(below: 3)]
-        var spec = ChipSpec()
-        spec.device = handDevice().spec
-        spec.tile.rows = 4 + 2 * rng.index(below: 3)
-        spec.tile.columns = 2 + rng.index(below: 4)
-        spec.tile.count = 64
-        spec.adc.perTile = 1 + rng.index(below: 3)
-        if varyWriteDrivers { spec.controller.writeDrivers = 1 + rng.index(below: 2) }
-        spec.interlayer = rng.index(below: 2) == 0 ? .analog : .digital
+        let rows = 4 + 2 * rng.index(below: 3), columns = 2 + rng.index(below: 4), adcs = 1 + rng.index(below: 3)
+        let writeDrivers = varyWriteDrivers ? 1 + rng.index(below: 2) : nil
+        let interlayer: ChipSpec.Interlayer = rng.index(below: 2) == 0 ? .analog : .digital
+        var (spec, network) = handDeviceDesign(widths: widths, rows: rows, columns: columns, tiles: 64, adcs: adcs, interlayer: interlayer)
+        if let writeDrivers { spec.controller.writeDrivers = writeDrivers }
         spec.digital.lanes = 1 + rng.index(below: 8)
-        var network = NetworkSpec()
-        network.layers = widths
         return (spec, network)
     }
 

@@ -30,10 +30,7 @@ extension Chip {
                     let b = batch(k + 1)
                     following = b
                     // The next batch alike: its images into the other slots (with one thread, as this is beside).
-                    if b.count == n {
-                        var unused = readRNG
-                        for s in 0..<n { image(s, of: b, slot: n - offset + s, rng: &unused) }
-                    }
+                    if b.count == n { drawlessImages(0..<n, of: b, offset: n - offset) }
                 })
                 var pass = ForwardPass(widths: widths, count: n)
                 collect(pending, offset: offset, into: &pass)

@@ -44,12 +44,18 @@ extension Chip {
     func computeImages(_ batch: InputBatch, offset: Int = 0) {
         let n = batch.count
         if n >= 2 && n * productSize >= Overlap.worthwhileMultiplyAdds && !hasReadNoise {
-            var unused = readRNG
-            Overlap.run({ for s in (n / 2)..<n { image(s, of: batch, slot: offset + s, rng: &unused) } },
+            Overlap.run({ drawlessImages((n / 2)..<n, of: batch, offset: offset) },
                         while: { for s in 0..<(n / 2) { image(s, of: batch, slot: offset + s, rng: &readRNG) } })
         } else {
             for s in 0..<n { image(s, of: batch, slot: offset + s, rng: &readRNG) }
         }
+    }
+
+    /// Images `range` of `batch` into slots from `offset` on, where the reads draw no noise: on
+    /// any thread, beside other images, with a copy of the read stream that stays unused.
+    func drawlessImages(_ range: Range<Int>, of batch: InputBatch, offset: Int = 0) {
+        var unused = readRNG
+        for s in range { image(s, of: batch, slot: offset + s, rng: &unused) }
     }
 
     /// What the digital side holds of every image of `batch`, from its slots from `offset` on

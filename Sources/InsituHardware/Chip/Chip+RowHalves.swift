@@ -258,10 +258,7 @@ extension Chip {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {
                             self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
-                            if let upcoming {
-                                var unused = self.readRNG
-                                for s in 0..<upcoming.count { self.image(s, of: upcoming, slot: s, rng: &unused) }
-                            }
+                            if let upcoming { self.drawlessImages(0..<upcoming.count, of: upcoming) }
                         })
                     }
                 }
