@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InsituArchFile
+import InsituEngine
 import InsituReport
 import InsituTraining
 
@@ -58,7 +59,7 @@ struct AlgorithmsCommand: ParsableCommand {
     @Option(help: "The baseline design (a digital chip of the same workload), or none.") var baseline = "arch/digital-32nm.yaml"
     @OptionGroup var data: DataOptions
     @Option(parsing: .unconditional, help: "Training images per run (default: each arch file's).") var images: Int?
-    @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = UsableCores.count
     @Option(help: "Folder for algorithms.json, algorithms.csv and report.html.") var out: String?
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InsituArchFile
+import InsituEngine
 import InsituMapping
 import InsituReport
 import InsituTraining
@@ -35,7 +36,7 @@ struct StuckDevices: ParsableCommand {
     @Option(help: "Methods, comma separated: in-situ, ex-situ.") var methods = "in-situ,ex-situ"
     @Option(help: "1 for the single-layer network of Fig. 4c, 2 for the design's network.") var layers = 2
     @Option(parsing: .unconditional, help: "Training images per run (default: the arch file's).") var images: Int?
-    @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (results do not depend on it).") var threads = UsableCores.count
     @Option(help: "Folder for sweep.json, sweep.csv and report.html.") var out: String?
     @Flag(help: "Replace the outputs of an earlier run in --out.") var force = false
 

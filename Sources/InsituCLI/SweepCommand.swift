@@ -39,7 +39,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(parsing: .unconditional, help: "Training images per point (default: the arch file's).") var images: Int?
     @Option(help: "Folder for the sweep (required).") var out: String?
-    @Option(parsing: .unconditional, help: "Points run at once (results do not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Points run at once (results do not depend on it).") var threads = UsableCores.count
     @Option(help: "Run only shard I of N (I/N, from 0): the points whose number modulo N is I.") var shard: String?
     @Option(parsing: .unconditional, help: "Write DIR/sweep.sbatch, a Slurm job array of N shards, instead of running.") var slurm: Int?
     @Option(help: "Join the shards in this folder into sweep.csv and sweep.json.") var merge: String?

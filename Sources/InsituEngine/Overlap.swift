@@ -12,7 +12,7 @@ public final class Overlap: @unchecked Sendable {
     public static let worthwhileMultiplyAdds = 1 << 17
 
     /// The process's side thread: nil on one core.
-    static let shared: Overlap? = ProcessInfo.processInfo.activeProcessorCount > 1 ? Overlap() : nil
+    static let shared: Overlap? = UsableCores.count > 1 ? Overlap() : nil
 
     /// Jobs of several threads running now (`whileCoresAreFull`).
     private static let crowds = Atomic<Int>(0)

@@ -29,7 +29,7 @@ import Testing
     /// With two cores and the side thread free, the pieces overlap: each sees the other start
     /// before it ends. (Other tests may hold the side thread for a moment: a few tries.)
     @Test func piecesOverlapOnTwoCores() throws {
-        guard ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
+        guard UsableCores.count > 1 else { return }
         func tryOnce() -> Bool {
             let started = Atomic<Int>(0)
             func meet() -> Bool {

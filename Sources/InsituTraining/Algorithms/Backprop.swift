@@ -21,7 +21,7 @@ public struct Backprop {
     /// Per layer, every image's errors of the batch in flight (image-major).
     var batchDeltas: [[Float]]
     /// Threads that share a large gradient's rows (the sums are the same at any count).
-    public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    public var threads = min(2, UsableCores.count)
 
     public init(widths: [Int], activation: Activation) {
         self.widths = widths
