@@ -9,7 +9,7 @@ public struct Resource: Sendable {
     public let name: String
     public let capacity: Int
     /// Time at which each server becomes free.
-    private var freeAt: [UInt64]
+    private(set) var freeAt: [UInt64]
     public private(set) var requests: UInt64 = 0
     public private(set) var totalWaitPicoseconds: UInt64 = 0
     public private(set) var maxWaitPicoseconds: UInt64 = 0
@@ -123,7 +123,7 @@ public struct Resource: Sendable {
         let t = time.picoseconds, d = duration.picoseconds
         // At least a round for every server, all of them idle: whole rounds below.
         let allIdle = count >= capacity && freeAt.allSatisfy { $0 <= t }
-        if recording || (gated && d == 0 && !allIdle) {
+        if recording || (gated && d == 0) {
             var end = time
             for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
             return end
@@ -168,42 +168,53 @@ public struct Resource: Sendable {
             busyPicoseconds &+= UInt64(count) &* d
             return SimTime(picoseconds: last)
         }
-        if count > 0, let low = freeAt.min(), let high = freeAt.max(), low >= t, high - low < d {
-            // Every server busy until at least `t`, all within one service time of each other:
-            // each round of `capacity` requests gives every server one, in (free time, index)
-            // order, and leaves that order as it was; the remainder goes to the first in it.
-            let order = (0..<capacity).sorted { (freeAt[$0], $0) < (freeAt[$1], $1) }
-            let rounds = count / capacity, rest = count % capacity
-            for (rank, s) in order.enumerated() {
-                let takes = UInt64(rounds + (rank < rest ? 1 : 0))
-                guard takes > 0 else { break }
-                let f = freeAt[s]
-                let (span, o1) = d.multipliedReportingOverflow(by: takes)
-                let (finish, o2) = f.addingReportingOverflow(span)
-                if o1 || o2 { throw SimulationError.timeOverflow("\(name) at \(time)") }
-                // Its requests start at f, f + d, ..., f + (takes - 1) d.
-                totalWaitPicoseconds &+= takes &* (f - t) &+ d &* (takes &* (takes - 1) / 2)
-                maxWaitPicoseconds = max(maxWaitPicoseconds, finish - d - t)
-                freeAt[s] = finish
-                end = max(end, finish)
-            }
-            requests &+= UInt64(count)
-            busyPicoseconds &+= UInt64(count) &* d
-            return SimTime(picoseconds: end)
-        }
+        var waitSum: UInt64 = 0, waitMax = maxWaitPicoseconds
         try freeAt.withUnsafeMutableBufferPointer { free in
-            for _ in 0..<count {
-                var best = 0
-                for i in 1..<capacity where free[i] < free[best] { best = i }
-                let start = max(t, free[best])
+            var left = count
+            while left > 0 {
+                // The earliest-free server (lowest index on ties), and how far the others trail it.
+                var best = 0, high = free[0]
+                for i in 1..<free.count {
+                    if free[i] < free[best] { best = i }
+                    high = max(high, free[i])
+                }
+                let low = free[best]
+                if low >= t && high - low < d {
+                    // Every server busy until at least `t`, all within one service time of each
+                    // other: each round of `capacity` requests gives every server one, in (free
+                    // time, index) order, and leaves that order as it was; the remainder goes to
+                    // the first in it. (One request at a time below brings the servers there once
+                    // the ones behind catch up, so a long group costs a sort, not a scan per request.)
+                    let order = (0..<free.count).sorted { (free[$0], $0) < (free[$1], $1) }
+                    let rounds = left / free.count, rest = left % free.count
+                    for (rank, s) in order.enumerated() {
+                        let takes = UInt64(rounds + (rank < rest ? 1 : 0))
+                        guard takes > 0 else { break }
+                        let f = free[s]
+                        let (span, o1) = d.multipliedReportingOverflow(by: takes)
+                        let (finish, o2) = f.addingReportingOverflow(span)
+                        if o1 || o2 { throw SimulationError.timeOverflow("\(name) at \(time)") }
+                        // Its requests start at f, f + d, ..., f + (takes - 1) d.
+                        waitSum &+= takes &* (f - t) &+ d &* (takes &* (takes - 1) / 2)
+                        waitMax = max(waitMax, finish - d - t)
+                        free[s] = finish
+                        end = max(end, finish)
+                    }
+                    return
+                }
+                // One request on the earliest-free server, as `acquire` takes it.
+                let start = max(t, low)
                 let (finish, overflow) = start.addingReportingOverflow(d)
                 if overflow { throw SimulationError.timeOverflow("\(name) at \(time)") }
                 free[best] = finish
-                totalWaitPicoseconds &+= start - t
-                maxWaitPicoseconds = max(maxWaitPicoseconds, start - t)
+                waitSum &+= start - t
+                waitMax = max(waitMax, start - t)
                 end = max(end, finish)
+                left -= 1
             }
         }
+        totalWaitPicoseconds &+= waitSum
+        maxWaitPicoseconds = waitMax
         requests &+= UInt64(count)
         busyPicoseconds &+= UInt64(count) &* d
         return SimTime(picoseconds: end)

@@ -74,4 +74,37 @@ final class ADCBank {
             }
         }
     }
+
+    /// Banks of 1-9 servers left in random states by earlier requests of random lengths (idle,
+    /// trailing far behind, within or exactly one service time apart), gated or not, then a group
+    /// of 0-600 requests: the same servers' free times, waits, busy time and idle split as one
+    /// request at a time.
+    @Test func groupedEqualsOneByOneFromRandomStates() throws {
+        var rng = RandomStream(seed: 7)
+        for trial in 0..<3_000 {
+            let capacity = 1 + rng.index(below: 9), gated = trial % 3 == 0
+            var a = Resource(name: "a", capacity: capacity)
+            if gated { a.gate(after: .init(picoseconds: UInt64(1 + rng.index(below: 20)))) }
+            let d = UInt64([0, 1, 5, 7][rng.index(below: 4)])
+            for _ in 0..<rng.index(below: 12) {
+                // Earlier requests: single ones and groups, of lengths around d and far longer.
+                let at = SimTime(picoseconds: UInt64(rng.index(below: 60)))
+                let length = SimTime(picoseconds: UInt64([0, d, d * 3, 40, UInt64(rng.index(below: 9))][rng.index(below: 5)]))
+                if rng.index(below: 2) == 0 { _ = try a.acquire(at: at, for: length) } else {
+                    _ = try a.acquire(count: rng.index(below: 20), at: at, for: length)
+                }
+            }
+            var b = a
+            let t = SimTime(picoseconds: UInt64(rng.index(below: 80)))
+            let count = [0, 1, capacity, capacity + 1, rng.index(below: 40), rng.index(below: 600)][rng.index(below: 6)]
+            var endA = t
+            for _ in 0..<count { endA = max(endA, try a.acquire(at: t, for: .init(picoseconds: d)).end) }
+            let endB = try b.acquire(count: count, at: t, for: .init(picoseconds: d))
+            #expect(endA == endB, "trial \(trial)")
+            #expect(a.freeAt == b.freeAt, "trial \(trial)")
+            #expect(a.totalWaitPicoseconds == b.totalWaitPicoseconds && a.maxWaitPicoseconds == b.maxWaitPicoseconds, "trial \(trial)")
+            #expect(a.requests == b.requests && a.busyPicoseconds == b.busyPicoseconds, "trial \(trial)")
+            #expect(a.idleState == b.idleState, "trial \(trial)")
+        }
+    }
 }
