@@ -64,14 +64,12 @@ extension Chip {
             }
         }
         // The jobs come in row order, so each copy's inputs come in order too.
-        var refreshed = [Int](repeating: -1, count: storages.count)
+        var inputs = [[Int]](repeating: [], count: storages.count)
         for index in range where out[index].columnsDriven > 0 {
             let job = rowJobs[index], copy = copyIndex[job.layer][job.replica], input = job.row / rowsPerInput
-            if refreshed[copy] != input {
-                storages[copy].refresh(input: input)
-                refreshed[copy] = input
-            }
+            if inputs[copy].last != input { inputs[copy].append(input) }
         }
+        for (copy, changed) in inputs.enumerated() where !changed.isEmpty { storages[copy].refresh(inputs: changed) }
     }
 
     /// Job `job`'s row of a layer's targets (`m` outputs a row).
@@ -254,12 +252,13 @@ extension Chip {
                 try Self.withRows(copies) { out in
                     try saturated.withUnsafeMutableBufferPointer { open in
                         let counts = open
+                        defer { rowSums = [] }
                         try segment(.readout, replay: .readBack, work: {}, start: {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {
                             self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
                             if let upcoming { self.drawlessImages(0..<upcoming.count, of: upcoming) }
-                        })
+                        }, prepare: { self.rowSums = self.rowConductanceSums(storages) })
                     }
                 }
             }

@@ -314,6 +314,21 @@ extension Chip {
         }
     }
 
+    /// Job `job`'s conductance summed over its columns as its TIAs see them, in column order.
+    func rowConductanceSum(_ job: RowJob) -> Double {
+        let layer = crossbars[copyIndex[job.layer][job.replica]]
+        let width = layer.outputs
+        var rowConductance = 0.0
+        if layer.wireOhms == nil {
+            layer.devices.conductance.withUnsafeBufferPointer { g in
+                for j in job.columns { rowConductance += Double(g[job.row * width + j]) }
+            }
+        } else {
+            for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
+        }
+        return rowConductance
+    }
+
     /// Hops of reading one row: a row driver, the array with its TIAs, each stage, the ADCs,
     /// the interconnect and the buffer.
     var rowReadSteps: Int { 5 + stageCount }
@@ -338,16 +353,7 @@ extension Chip {
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
             _ = try t.tias.resource!.acquire(at: read.start, for: readDuration)
-            let layer = crossbars[copyIndex[job.layer][job.replica]]
-            let width = layer.outputs
-            var rowConductance = 0.0
-            if layer.wireOhms == nil {
-                layer.devices.conductance.withUnsafeBufferPointer { g in
-                    for j in job.columns { rowConductance += Double(g[job.row * width + j]) }
-                }
-            } else {
-                for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
-            }
+            let rowConductance = rowSums.isEmpty ? rowConductanceSum(job) : rowSums[index]
             let supplied = rail > 0 ? t.array.charge(CrossbarModel.supply, phase, layer: job.layer + 1, magnitude: max(rail * v - v * v, 0) * rowConductance) : 0
             let array = t.array.charge(CrossbarModel.read, phase, layer: job.layer + 1, magnitude: v * v * rowConductance, busy: readDuration)
             let tia = t.tias.charge(TIAModel.sense, phase, layer: job.layer + 1, count: UInt64(m), busy: spec.tia.settling)

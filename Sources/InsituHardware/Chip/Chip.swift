@@ -21,6 +21,10 @@ public final class Chip: ProgrammableCrossbar {
     let rowJobs: [RowJob]
     /// The row jobs of each layer's device rows (per layer, per device row: ascending indices into `rowJobs`).
     let jobsOfRow: [[[Int]]]
+    /// The row jobs by their number of columns (`rowConductanceSums` sums jobs of one width together).
+    let rowJobsByWidth: [Int]
+    /// Each row job's summed conductance while a read of rows is charged (empty otherwise).
+    @exclusivity(unchecked) var rowSums: [Double] = []
     /// Index of the output layer.
     let lastLayer: Int
     let analogInterlayer: Bool
@@ -171,6 +175,8 @@ public final class Chip: ProgrammableCrossbar {
         var jobsOfRow = widths.dropLast().map { [[Int]](repeating: [], count: spec.cell.rowsPerInput * $0) }
         for (index, job) in rowJobs.enumerated() { jobsOfRow[job.layer][job.row].append(index) }
         self.jobsOfRow = jobsOfRow
+        let jobs = rowJobs
+        rowJobsByWidth = jobs.indices.sorted { (jobs[$0].columns.count, $0) < (jobs[$1].columns.count, $1) }
         lastLayer = widths.count - 2
         analogInterlayer = spec.interlayer == .analog
         rowSplit = placements.enumerated().map { l, blocks in blocks.contains { $0.inputs < widths[l] } }
@@ -354,15 +360,16 @@ public final class Chip: ProgrammableCrossbar {
     /// component is idle; leakage of every component over the segment is charged to `phase`.
     /// A segment with a `replay` key that has run before performs its recorded hops instead
     /// of events (see `SegmentReplay`). `meanwhile` (work above the chip that touches none of
-    /// it) runs beside the events.
+    /// it) runs beside the events, and `prepare` (what only the events need) before them, beside `meanwhile` too.
     func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
-                 meanwhile: (() -> Void)? = nil) throws {
+                 meanwhile: (() -> Void)? = nil, prepare: (() -> Void)? = nil) throws {
         // A programming changes what a prepared batch's images read; another pass, the slots.
         if phase != .readout { prepared = nil }
         self.phase = phase
         try work()
         guard accounting else { return meanwhile?() ?? () }
         func events() throws {
+            prepare?()
             if let key, replayEnabled {
                 try runEvents(key, start: start)
             } else {

@@ -49,6 +49,39 @@ extension CrossbarLayer {
             }
         }
 
+        /// `refresh(input:)` of several inputs, each input's sums added in the same order: for
+        /// pairs without wire resistance, four inputs at a time, whose four chains of additions
+        /// are independent (one chain waits on each addition; four keep the adder busy).
+        public func refresh(inputs: [Int]) {
+            guard layer.isPair && layer.wireOhms == nil else { return inputs.forEach { refresh(input: $0) } }
+            let m = layer.outputs, n = layer.inputs, g = conductance
+            var k = 0
+            while k + 4 <= inputs.count {
+                let i0 = inputs[k], i1 = inputs[k + 1], i2 = inputs[k + 2], i3 = inputs[k + 3]
+                for i in inputs[k..<(k + 4)] {
+                    let p = g + (2 * i) * m, q = g + (2 * i + 1) * m, w = weights + i * m
+                    for j in 0..<m { w[j] = p[j] - q[j] }
+                }
+                let p0 = g + (2 * i0) * m, q0 = p0 + m, p1 = g + (2 * i1) * m, q1 = p1 + m
+                let p2 = g + (2 * i2) * m, q2 = p2 + m, p3 = g + (2 * i3) * m, q3 = p3 + m
+                for (b, columns) in layer.columnBlocks.enumerated() {
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    for j in columns {
+                        s0 += Double(p0[j]) + Double(q0[j])
+                        s1 += Double(p1[j]) + Double(q1[j])
+                        s2 += Double(p2[j]) + Double(q2[j])
+                        s3 += Double(p3[j]) + Double(q3[j])
+                    }
+                    rowPairSums[b * n + i0] = s0
+                    rowPairSums[b * n + i1] = s1
+                    rowPairSums[b * n + i2] = s2
+                    rowPairSums[b * n + i3] = s3
+                }
+                k += 4
+            }
+            for i in inputs[k...] { refresh(input: i) }
+        }
+
         /// `refresh(input:)` for any unit cell: w = sum_k factor_k G_k - G_ref, read energy
         /// sum_k factor_k^2 G_k over the block's columns and its reference column.
         func refreshCell(input i: Int) {

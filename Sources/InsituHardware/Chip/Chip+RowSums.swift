@@ -1,0 +1,43 @@
+extension Chip {
+    /// Each row job's conductance summed over its columns, in column order as a read of the
+    /// row adds it (what the row's array read dissipates per volt squared), from the copies'
+    /// open `storages`. Jobs of one width go four at a time: their four chains of additions are
+    /// independent, where one chain waits on each addition. A job of a copy whose wires have
+    /// resistance is summed as its TIAs see the devices, one at a time.
+    func rowConductanceSums(_ storages: [CrossbarLayer.Storage]) -> [Double] {
+        var sums = [Double](repeating: 0, count: rowJobs.count)
+        let order = rowJobsByWidth
+        var k = 0
+        while k < order.count {
+            let a = order[k]
+            let width = rowJobs[a].columns.count
+            if k + 4 <= order.count, rowJobs[order[k + 3]].columns.count == width,
+               order[k..<(k + 4)].allSatisfy({ plain(rowJobs[$0]) }) {
+                let p0 = rowStart(order[k], storages), p1 = rowStart(order[k + 1], storages)
+                let p2 = rowStart(order[k + 2], storages), p3 = rowStart(order[k + 3], storages)
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                for c in 0..<width {
+                    s0 += Double(p0[c]); s1 += Double(p1[c]); s2 += Double(p2[c]); s3 += Double(p3[c])
+                }
+                sums[order[k]] = s0; sums[order[k + 1]] = s1; sums[order[k + 2]] = s2; sums[order[k + 3]] = s3
+                k += 4
+                continue
+            }
+            let job = rowJobs[a], storage = storages[copyIndex[job.layer][job.replica]]
+            var sum = 0.0
+            for j in job.columns { sum += Double(storage.effective(job.row * storage.layer.outputs + j)) }
+            sums[a] = sum
+            k += 1
+        }
+        return sums
+    }
+
+    /// Whether a job's copy has wires without resistance (its devices' own conductances count).
+    private func plain(_ job: RowJob) -> Bool { crossbars[copyIndex[job.layer][job.replica]].wireOhms == nil }
+
+    /// Where job `index`'s first column sits in its copy's conductances.
+    private func rowStart(_ index: Int, _ storages: [CrossbarLayer.Storage]) -> UnsafeMutablePointer<Float> {
+        let job = rowJobs[index], storage = storages[copyIndex[job.layer][job.replica]]
+        return storage.conductance + job.row * storage.layer.outputs + job.columns.lowerBound
+    }
+}
