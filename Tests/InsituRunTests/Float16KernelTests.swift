@@ -70,6 +70,31 @@ extension KernelTests {
             #expect(wrong.isEmpty, "\(wrong.count) of \(x.count) differ, e.g. \(wrong.prefix(3))")
         }
 
+        /// At every binary16 tie times the unit and three floats either side, of both signs, where
+        /// a quotient one bit off would round the other way: units whose significands are all
+        /// ones, tiny and huge units, and values near 2^-90 and near 2^-60 and 2^100 units.
+        @Test(arguments: [Float(bitPattern: 0x3fff_ffff), Float(bitPattern: 0x40ff_ffff), 0.37, 3.0e-5, 7.1e-21, 1234.5677,
+                          0x1p-100, Float(0x1p-100).nextDown, 0x1p100, Float(0x1p100).nextUp, 1.0000001, -6])
+        func quotientsAtEveryTieRoundAsSwiftDoes(unit: Float) {
+            var x: [Float] = []
+            for bits in UInt16(0)...0x7bff {
+                let half = Float(Float16(bitPattern: bits))
+                var v = Float(Double(half + half.ulp * 4096) * Double(unit))
+                for _ in 0..<3 { v = v.nextDown }
+                for _ in 0..<7 { x += [v, -v]; v = v.nextUp }
+            }
+            for edge in [Float(0x1p-90), 0x1p-60 * unit, 0x1p100 * unit] {
+                var v = edge
+                for _ in 0..<3 { v = v.nextDown }
+                for _ in 0..<7 { x += [v, -v]; v = v.nextUp }
+            }
+            let expected = x.map { Self.reference($0, unit: unit) }
+            let done = x.withUnsafeMutableBufferPointer { insitu_round_fp16($0.baseAddress!, $0.count, unit) }
+            if done == 0 { return }
+            let wrong = zip(x, expected).filter { !($0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN)) }
+            #expect(wrong.isEmpty, "\(wrong.count) of \(x.count) differ, e.g. \(wrong.prefix(3))")
+        }
+
         /// Only the rows of non-zero inputs and the columns of non-zero (or NaN) errors change;
         /// with `add`, every element of such a row first takes input x error (zero errors too).
         @Test(arguments: [(Float(1), false), (0.37, false), (1, true), (0.37, true), (3.0e-5, true), (6, false), (500, true), (2000, true)])
