@@ -125,7 +125,7 @@ extension Chip {
         let slot = slots[s]
         slot.inputs[l].withUnsafeBufferPointer { v in
             slot.currents[l].withUnsafeMutableBufferPointer { out in
-                crossbar(l, slot: s).columnCurrents(v, into: out, rng: &rng)
+                withCrossbar(l, slot: s) { $0.columnCurrents(v, into: out, rng: &rng) }
             }
         }
         if drivesNextAnalog(l) {

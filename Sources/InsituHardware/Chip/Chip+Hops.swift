@@ -108,32 +108,42 @@ extension Chip {
     /// one sample (a block's reference column, when the cell has one, included). With an analog interlayer the TIAs of the block holding the layer's first
     /// inputs also charge the next layer's row lines for their columns. `volts` as for `drive`.
     func read(_ l: Int, volts inputs: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
-        let slot = slots[s]
         let drivesNext = drivesNextAnalog(l)
-        let devices = crossbar(l, slot: s)
-        var end = now
-        for p in blocks(l, slot: s) {
-            let t = tiles[p.tile]
-            let grant = try t.array.resource!.acquire(at: now, for: readDuration)
-            _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
-            let power = inputs.withUnsafeBufferPointer {
-                devices.readAndSupplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
-                                           block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
+        return try withCrossbar(l, slot: s) { devices in
+            var end = now
+            for p in blocks(l, slot: s) {
+                let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { t in
+                    try read(l, block: p, of: devices, volts: inputs, drivingNext: drivesNext, slot: s, on: t, at: now)
+                }
+                end = max(end, grant)
             }
-            let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power.read, busy: readDuration)
-            var line = 0.0
-            if drivesNext && p.firstInput == 0 {
-                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(slot.inputs[l + 1][j]) }
-            }
-            var supplied = 0.0
-            if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }
-            let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs + referenceColumns), magnitude: line,
-                                    busy: spec.tia.settling)
-            span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)
-            senseSpan(t, grant, layer: l, slot: s, joules: tia)
-            end = max(end, grant.end)
+            return end
         }
-        return end
+    }
+
+    /// `read` of block `p` of layer l (`devices`) on its tile `t`; returns when its array is done.
+    private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: [Float], drivingNext: Bool, slot s: Int,
+                      on t: TileComponents, at now: SimTime) throws -> SimTime {
+        let grant = try t.array.resource!.acquire(at: now, for: readDuration)
+        _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
+        let power = inputs.withUnsafeBufferPointer {
+            devices.readAndSupplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
+                                       block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
+        }
+        let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power.read, busy: readDuration)
+        var line = 0.0
+        if drivingNext && p.firstInput == 0 {
+            slots[s].inputs[l + 1].withUnsafeBufferPointer { next in
+                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(next[j]) }
+            }
+        }
+        var supplied = 0.0
+        if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }
+        let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs + referenceColumns), magnitude: line,
+                                busy: spec.tia.settling)
+        span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)
+        senseSpan(t, grant, layer: l, slot: s, joules: tia)
+        return grant.end
     }
 
     /// Energy per farad of line capacitance to bring one input's rows to `v`: sum (factor v)^2,

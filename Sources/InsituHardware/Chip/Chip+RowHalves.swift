@@ -271,9 +271,10 @@ extension Chip {
     /// saturated reads into `counts`.
     func readJobs(_ range: Range<Int>, storages: [CrossbarLayer.Storage], into out: [UnsafeMutablePointer<Float>],
                   counts: UnsafeMutableBufferPointer<UInt64>, rng: inout RandomStream) {
+        let conductances = storages.map(\.conductance)
         for index in range {
             let job = rowJobs[index], copy = copyIndex[job.layer][job.replica]
-            counts[index] = readRow(copy, job.row, job.columns, from: storages[copy].conductance, into: out[copy], rng: &rng)
+            counts[index] = readRow(copy, job.row, job.columns, from: conductances[copy], into: out[copy], rng: &rng)
         }
     }
 

@@ -7,14 +7,20 @@ extension Chip {
     func rowConductanceSums(_ storages: [CrossbarLayer.Storage]) -> [Double] {
         var sums = [Double](repeating: 0, count: rowJobs.count)
         let order = rowJobsByWidth
+        // Each copy's conductances and width, taken out once (a storage copied per row is a device model copied).
+        let bases = storages.map(\.conductance), widths = storages.map(\.layer.outputs)
+        let plain = crossbars.map { $0.wireOhms == nil }
+        func rowStart(_ index: Int) -> UnsafeMutablePointer<Float> {
+            let job = rowJobs[index], copy = copyIndex[job.layer][job.replica]
+            return bases[copy] + job.row * widths[copy] + job.columns.lowerBound
+        }
         var k = 0
         while k < order.count {
             let a = order[k]
             let width = rowJobs[a].columns.count
             if k + 4 <= order.count, rowJobs[order[k + 3]].columns.count == width,
-               order[k..<(k + 4)].allSatisfy({ plain(rowJobs[$0]) }) {
-                let p0 = rowStart(order[k], storages), p1 = rowStart(order[k + 1], storages)
-                let p2 = rowStart(order[k + 2], storages), p3 = rowStart(order[k + 3], storages)
+               order[k..<(k + 4)].allSatisfy({ plain[copyIndex[rowJobs[$0].layer][rowJobs[$0].replica]] }) {
+                let p0 = rowStart(order[k]), p1 = rowStart(order[k + 1]), p2 = rowStart(order[k + 2]), p3 = rowStart(order[k + 3])
                 var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
                 for c in 0..<width {
                     s0 += Double(p0[c]); s1 += Double(p1[c]); s2 += Double(p2[c]); s3 += Double(p3[c])
@@ -23,21 +29,18 @@ extension Chip {
                 k += 4
                 continue
             }
-            let job = rowJobs[a], storage = storages[copyIndex[job.layer][job.replica]]
+            let job = rowJobs[a], copy = copyIndex[job.layer][job.replica]
             var sum = 0.0
-            for j in job.columns { sum += Double(storage.effective(job.row * storage.layer.outputs + j)) }
+            if plain[copy] {
+                let row = rowStart(a)
+                for c in 0..<width { sum += Double(row[c]) }
+            } else {
+                let storage = storages[copy]
+                for j in job.columns { sum += Double(storage.effective(job.row * widths[copy] + j)) }
+            }
             sums[a] = sum
             k += 1
         }
         return sums
-    }
-
-    /// Whether a job's copy has wires without resistance (its devices' own conductances count).
-    private func plain(_ job: RowJob) -> Bool { crossbars[copyIndex[job.layer][job.replica]].wireOhms == nil }
-
-    /// Where job `index`'s first column sits in its copy's conductances.
-    private func rowStart(_ index: Int, _ storages: [CrossbarLayer.Storage]) -> UnsafeMutablePointer<Float> {
-        let job = rowJobs[index], storage = storages[copyIndex[job.layer][job.replica]]
-        return storage.conductance + job.row * storage.layer.outputs + job.columns.lowerBound
     }
 }

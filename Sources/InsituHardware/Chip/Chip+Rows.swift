@@ -338,7 +338,11 @@ extension Chip {
     /// interconnect, S + 4 the buffer. Returns when done.
     func readRowHop(_ step: Int, _ index: Int, at now: SimTime) throws -> SimTime {
         let job = rowJobs[index]
-        let t = tiles[job.tile]
+        return try tileRefs[job.tile]._withUnsafeGuaranteedRef { try readRowHop(step, job, index, on: $0, at: now) }
+    }
+
+    /// `readRowHop` on job `index`'s tile `t`, held by the chip.
+    private func readRowHop(_ step: Int, _ job: RowJob, _ index: Int, on t: TileComponents, at now: SimTime) throws -> SimTime {
         let m = job.columns.count
         let v = spec.tile.readVolts
         let layer = job.layer + 1

@@ -64,6 +64,8 @@ public final class Chip: ProgrammableCrossbar {
     public let layers: [CrossbarLayer]
     /// Every copy of every layer: the layers first, then the further copies in layer order.
     public let crossbars: [CrossbarLayer]
+    /// `crossbars` without their reference counts (`withCrossbar`).
+    let crossbarRefs: [Unmanaged<CrossbarLayer>]
     /// Per layer and replica: the index of its copy in `crossbars`, and its blocks.
     let copyIndex: [[Int]]
     let replicaBlocks: [[[Placement]]]
@@ -78,6 +80,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) public var trace: TraceSink?
 
     let tiles: [TileComponents]
+    /// The tiles without their reference counts, for hops that run millions of times (`tiles` holds them).
+    let tileRefs: [Unmanaged<TileComponents>]
     let digital: Component
     let digitalModel: DigitalUnitModel
     let buffer: Component
@@ -223,6 +227,7 @@ public final class Chip: ProgrammableCrossbar {
             }
         }
         crossbars = built
+        crossbarRefs = built.map { Unmanaged.passUnretained($0) }
         copyIndex = index
         var owner = [Int](repeating: 0, count: built.count)
         for (l, copies) in index.enumerated() { for k in copies { owner[k] = l } }
@@ -234,7 +239,9 @@ public final class Chip: ProgrammableCrossbar {
         components = registry
         let tileCount = (placements.flatMap { $0.map(\.tile) }.max() ?? 0) + 1
         let readSeconds = readDuration.seconds
-        tiles = (0..<tileCount).map { TileComponents(index: $0, spec: spec, readSeconds: readSeconds, device: model, registry: registry) }
+        let tileList = (0..<tileCount).map { TileComponents(index: $0, spec: spec, readSeconds: readSeconds, device: model, registry: registry) }
+        tiles = tileList
+        tileRefs = tileList.map { Unmanaged.passUnretained($0) }
         digitalModel = DigitalUnitModel(spec: spec.digital)
         digital = registry.register("digital", model: digitalModel, servers: 1)
         buffer = registry.register("buffer", model: BufferModel(spec: spec.buffer), servers: 1)
@@ -349,6 +356,12 @@ public final class Chip: ProgrammableCrossbar {
     /// The devices of layer l that image slot s reads.
     @inline(__always) func crossbar(_ l: Int, slot s: Int) -> CrossbarLayer {
         replicas[l] == 1 ? layers[l] : crossbars[copyIndex[l][replica(l, slot: s)]]
+    }
+    /// `body` on the devices of layer l that image slot s reads, without taking a reference to
+    /// them: both threads of an overlapped run read the same layers, and each reference taken
+    /// and dropped writes the layer's count, which the other core then has to fetch again.
+    @inline(__always) func withCrossbar<R>(_ l: Int, slot s: Int, _ body: (CrossbarLayer) throws -> R) rethrows -> R {
+        try (replicas[l] == 1 ? crossbarRefs[copyIndex[l][0]] : crossbarRefs[copyIndex[l][replica(l, slot: s)]])._withUnsafeGuaranteedRef(body)
     }
     /// The blocks of layer l that image slot s uses (a layer with one copy: all its blocks).
     @inline(__always) func blocks(_ l: Int, slot s: Int) -> [Placement] {
