@@ -55,12 +55,15 @@ extension Chip {
     /// every row is in the range, so they are those a refresh after its last row would leave).
     func programJobs(_ range: Range<Int>, targets: [[Float]], storages: [CrossbarLayer.Storage],
                      into out: UnsafeMutableBufferPointer<UpdateController.RowResult>, verified: Bool, rng: inout RandomStream) {
-        for index in range {
-            let job = rowJobs[index]
-            out[index] = targets[job.layer].withUnsafeBufferPointer { all in
-                controller.programRow(job.row, in: storages[copyIndex[job.layer][job.replica]],
-                                      targets: Self.row(job, outputs: layers[job.layer].outputs, of: all),
-                                      columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+        // The targets' rows and the layers' widths taken out once: both threads program from
+        // them, and a reference counted per row passes its count between the cores.
+        let outputs = layers.map(\.outputs)
+        Self.withRows(of: targets) { bases in
+            for index in range {
+                let job = rowJobs[index], m = outputs[job.layer]
+                out[index] = controller.programRow(job.row, in: storages[copyIndex[job.layer][job.replica]],
+                                                   targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
+                                                   columns: job.columns, verified: verified, refreshing: false, rng: &rng)
             }
         }
         // The jobs come in row order, so each copy's inputs come in order too.
@@ -283,6 +286,17 @@ extension Chip {
                             _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
         guard k < arrays.count else { return try body(open) }
         return try arrays[k].withUnsafeMutableBufferPointer { try withRows(arrays, from: k + 1, open + [$0.baseAddress!], body) }
+    }
+
+    /// Every array of `arrays` held open as a pointer for `body` (arrays read on two threads
+    /// reached through their pointers count no references per element read).
+    static func withRows<R>(of arrays: [[Float]], from k: Int = 0, _ open: [UnsafePointer<Float>] = [],
+                            _ body: ([UnsafePointer<Float>]) throws -> R) rethrows -> R {
+        guard k < arrays.count else { return try body(open) }
+        return try arrays[k].withUnsafeBufferPointer { a in
+            // An empty array has no address; nothing is read through it.
+            try withRows(of: arrays, from: k + 1, open + [a.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)!], body)
+        }
     }
 
     /// Every layer copy's storage held open for `body`, in the order of `layers`.
