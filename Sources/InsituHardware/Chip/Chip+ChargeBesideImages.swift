@@ -25,12 +25,15 @@ extension Chip {
             var pending = current, offset = 0
             while true {
                 var following: InputBatch?
+                let unused = readRNG
                 try chargeSegment(phase, images: n, perImage: perImage, slotOffset: offset, beside: {
                     guard k + 1 < count else { return }
+                    sharedImages.announce()
                     let b = batch(k + 1)
                     following = b
-                    // The next batch alike: its images into the other slots (with one thread, as this is beside).
-                    if b.count == n { drawlessImages(0..<n, of: b, offset: n - offset) }
+                    // The next batch alike: its images into the other slots, the calling thread
+                    // taking some once it has charged this one.
+                    sharedImages.open(b.count == n ? n : 0) { drawlessImages($0..<($0 + 1), of: b, offset: n - offset, stream: unused) }
                 })
                 var pass = ForwardPass(widths: widths, count: n)
                 collect(pending, offset: offset, into: &pass)
@@ -58,14 +61,18 @@ extension Chip {
     }
 
     /// A forward segment of `images` images whose values are in the slots from `slotOffset`
-    /// on: its recorded hops replayed, `beside` on the side thread meanwhile.
+    /// on: its recorded hops replayed, `beside` on the side thread meanwhile (this thread then
+    /// helps with its shared images).
     func chargeSegment(_ phase: Phase, images n: Int, perImage: [DigitalWork], slotOffset: Int, beside: () -> Void) throws {
         self.phase = phase
         if phase == .forward { trainingBatch = n }
         setHops(then: perImage)
         let key = SegmentReplay.Key.forward(images: n, work: perImage)
         guard let recorded = replay.recorded.first(where: { $0.key == key }) else { preconditionFailure("a replayed segment was recorded") }
-        try Overlap.run(beside, while: { try performSteps(recorded.steps, slotOffset: slotOffset) })
+        try Overlap.run(beside, while: {
+            try performSteps(recorded.steps, slotOffset: slotOffset)
+            sharedImages.help()
+        })
         endSegment(phase)
     }
 }

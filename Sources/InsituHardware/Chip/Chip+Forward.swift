@@ -44,7 +44,8 @@ extension Chip {
     func computeImages(_ batch: InputBatch, offset: Int = 0) {
         let n = batch.count
         if n >= 2 && n * productSize >= Overlap.worthwhileMultiplyAdds && !hasReadNoise {
-            Overlap.run({ drawlessImages((n / 2)..<n, of: batch, offset: offset) },
+            let stream = readRNG
+            Overlap.run({ drawlessImages((n / 2)..<n, of: batch, offset: offset, stream: stream) },
                         while: { for s in 0..<(n / 2) { image(s, of: batch, slot: offset + s, rng: &readRNG) } })
         } else {
             for s in 0..<n { image(s, of: batch, slot: offset + s, rng: &readRNG) }
@@ -53,8 +54,8 @@ extension Chip {
 
     /// Images `range` of `batch` into slots from `offset` on, where the reads draw no noise: on
     /// any thread, beside other images, with a copy of the read stream that stays unused.
-    func drawlessImages(_ range: Range<Int>, of batch: InputBatch, offset: Int = 0) {
-        var unused = readRNG
+    func drawlessImages(_ range: Range<Int>, of batch: InputBatch, offset: Int = 0, stream: RandomStream? = nil) {
+        var unused = stream ?? readRNG
         for s in range { image(s, of: batch, slot: offset + s, rng: &unused) }
     }
 

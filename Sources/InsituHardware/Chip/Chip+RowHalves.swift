@@ -249,6 +249,8 @@ extension Chip {
         // The next batch's images after the reads, where its reads draw no noise (in image order).
         let upcoming = hasReadNoise ? nil : expected
         expected = nil
+        // The stream the images' reads take (unused: they draw nothing), for either thread.
+        let unused = readRNG
         if let upcoming { while slots.count < upcoming.count { slots.append(ImageSlot(widths: widths)) } }
         try Self.withStorages(crossbars[...]) { storages in
             try measured.withUnsafeMutableBufferPointer { copies in
@@ -259,9 +261,10 @@ extension Chip {
                         try segment(.readout, replay: .readBack, work: {}, start: {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {
+                            if upcoming != nil { self.sharedImages.announce() }
                             self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
-                            if let upcoming { self.drawlessImages(0..<upcoming.count, of: upcoming) }
-                        }, prepare: { self.rowSums = self.rowConductanceSums(storages) })
+                            if let upcoming { self.sharedImages.open(upcoming.count) { self.drawlessImages($0..<($0 + 1), of: upcoming, stream: unused) } }
+                        }, prepare: { self.rowSums = self.rowConductanceSums(storages) }, help: sharedImages.help)
                     }
                 }
             }

@@ -107,6 +107,9 @@ public final class Chip: ProgrammableCrossbar {
     /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]
     @exclusivity(unchecked) var slots: [ImageSlot] = []
+    /// Images the side thread computes beside events, which the calling thread helps with once
+    /// its events are done (the next batch's beside a read-back, an evaluation's next chunk).
+    let sharedImages = SharedItems()
     /// The batch the next forward pass takes, told ahead (`expect`), and one whose images are
     /// already in the slots (computed beside a read-back's events) until anything else runs.
     @exclusivity(unchecked) var expected: InputBatch?
@@ -373,9 +376,10 @@ public final class Chip: ProgrammableCrossbar {
     /// component is idle; leakage of every component over the segment is charged to `phase`.
     /// A segment with a `replay` key that has run before performs its recorded hops instead
     /// of events (see `SegmentReplay`). `meanwhile` (work above the chip that touches none of
-    /// it) runs beside the events, and `prepare` (what only the events need) before them, beside `meanwhile` too.
+    /// it) runs beside the events, `prepare` (what only the events need) before them and `help`
+    /// (which takes some of `meanwhile`'s work, `SharedItems`) after them, both beside `meanwhile` too.
     func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
-                 meanwhile: (() -> Void)? = nil, prepare: (() -> Void)? = nil) throws {
+                 meanwhile: (() -> Void)? = nil, prepare: (() -> Void)? = nil, help: (() -> Void)? = nil) throws {
         // A programming changes what a prepared batch's images read; another pass, the slots.
         if phase != .readout { prepared = nil }
         self.phase = phase
@@ -390,7 +394,14 @@ public final class Chip: ProgrammableCrossbar {
                 try simulator.run()
             }
         }
-        if let meanwhile { try Overlap.run(meanwhile, while: events) } else { try events() }
+        if let meanwhile {
+            try Overlap.run(meanwhile, while: {
+                try events()
+                help?()
+            })
+        } else {
+            try events()
+        }
         endSegment(phase)
     }
 
