@@ -101,6 +101,8 @@ public final class Chip: ProgrammableCrossbar {
     /// Devices from which a programming or read-back of every row is split over two threads
     /// (`programEveryRow`, `readEveryRow`).
     var splitProgrammingFrom = Chip.devicesWorthSplitting
+    /// The calling thread's share of the devices when every row is programmed in halves (`balance`).
+    @exclusivity(unchecked) var programmingShare = Chip.firstShareOfProgramming
     /// Changed devices from which a programming of some devices is split (`programChangedRows`).
     var splitChangesFrom = Chip.changesWorthSplitting
     @exclusivity(unchecked) var readRNG: RandomStream
