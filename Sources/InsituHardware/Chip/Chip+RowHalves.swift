@@ -264,9 +264,10 @@ extension Chip {
     /// Reads every row job into `measured` in the jobs' order on the side thread (`Overlap`),
     /// while this thread runs the read-back's events: these read the conductances only, and
     /// the reads write only what the events never touch (`measured`, `readRNG` and the range
-    /// counts, which are added here after both). On the large network the two take about as long.
-    /// After its reads the side thread computes the expected batch's images into the slots
-    /// (which the events never read), for the next forward pass to take.
+    /// counts, which are added here after both). After its reads the side thread takes the
+    /// weights from them and computes the expected batch's images into the slots (which the
+    /// events never read), for the next forward pass to take; this thread helps with the images
+    /// once its events are done.
     func readBesideEvents() throws {
         var saturated = [UInt64](repeating: 0, count: rowJobs.count)
         // The next batch's images after the reads, where its reads draw no noise (in image order).
@@ -286,6 +287,8 @@ extension Chip {
                         }, meanwhile: {
                             if upcoming != nil { self.sharedImages.announce() }
                             self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
+                            // The weights backpropagation reads: only the layers' read-back copies, which the events do not touch.
+                            self.takeWeights(from: out.map { UnsafePointer($0) })
                             if let upcoming { self.sharedImages.open(upcoming.count) { self.drawlessImages($0..<($0 + 1), of: upcoming, stream: unused) } }
                         }, prepare: { self.rowSums = self.rowConductanceSums(storages) }, help: sharedImages.help)
                     }

@@ -129,6 +129,7 @@ extension Chip {
     public func readBack() throws {
         if accounting, crossbars.count <= Self.copiesSplitAtMost,
            rowJobDevices >= splitProgrammingFrom {
+            // The side thread takes the weights too, once it has read the rows.
             try readBesideEvents()
         } else {
             try segment(.readout, replay: .readBack, work: {
@@ -136,8 +137,8 @@ extension Chip {
             }, start: {
                 try startRows(.read, at: cursor)
             })
+            Self.withRows(of: measured) { takeWeights(from: $0) }
         }
-        takeWeights(from: measured)
     }
 
     /// Reads the given device rows of layer `layer` (on each of its copies) as `readBack` reads a
@@ -193,11 +194,12 @@ extension Chip {
         devicesChanged = crossbars.map { _ in [] }
     }
 
-    /// Sets every crossbar's read-back weights from conductances `g` (device layout).
-    func takeWeights(from conductances: [[Float]]) {
+    /// Sets every crossbar's read-back weights from conductances `g` (per crossbar, device layout).
+    func takeWeights(from conductances: [UnsafePointer<Float>]) {
         for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
-            conductances[k].withUnsafeBufferPointer { g in
+            do {
+                let g = conductances[k]
                 layer.readback.withUnsafeMutableBufferPointer { w in
                     for i in 0..<layer.inputs {
                         if cell.isDifferentialPair {
