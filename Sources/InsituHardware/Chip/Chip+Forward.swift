@@ -53,9 +53,9 @@ extension Chip {
     }
 
     /// Images `range` of `batch` into slots from `offset` on, where the reads draw no noise: on
-    /// any thread, beside other images, with a copy of the read stream that stays unused.
-    func drawlessImages(_ range: Range<Int>, of batch: InputBatch, offset: Int = 0, stream: RandomStream? = nil) {
-        var unused = stream ?? readRNG
+    /// any thread, beside other images, reading with `stream` (a copy of the read stream that stays unused).
+    func drawlessImages(_ range: Range<Int>, of batch: InputBatch, offset: Int = 0, stream: RandomStream) {
+        var unused = stream
         for s in range { image(s, of: batch, slot: offset + s, rng: &unused) }
     }
 

@@ -281,7 +281,6 @@ extension Chip {
                 try Self.withRows(copies) { out in
                     try saturated.withUnsafeMutableBufferPointer { open in
                         let counts = open
-                        defer { rowSums = [] }
                         try segment(.readout, replay: .readBack, work: {}, start: {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {

@@ -3,10 +3,11 @@ extension Chip {
     /// row adds it (what the row's array read dissipates per volt squared), from the copies'
     /// open `storages`. Jobs of one width go four at a time: their four chains of additions are
     /// independent, where one chain waits on each addition. A job of a copy whose wires have
-    /// resistance is summed as its TIAs see the devices, one at a time.
-    func rowConductanceSums(_ storages: [CrossbarLayer.Storage]) -> [Double] {
+    /// resistance is summed as its TIAs see the devices, one at a time. With a `selection`
+    /// (a read of some rows), only its jobs (the others' sums are 0).
+    func rowConductanceSums(_ storages: [CrossbarLayer.Storage], selection: [Bool]? = nil) -> [Double] {
         var sums = [Double](repeating: 0, count: rowJobs.count)
-        let order = rowJobsByWidth
+        let order = selection.map { wanted in rowJobsByWidth.filter { wanted[$0] } } ?? rowJobsByWidth
         // Each copy's conductances and width, taken out once (a storage copied per row is a device model copied).
         let bases = storages.map(\.conductance), widths = storages.map(\.layer.outputs)
         let plain = crossbars.map { $0.wireOhms == nil }
@@ -42,5 +43,11 @@ extension Chip {
             k += 1
         }
         return sums
+    }
+
+    /// Every read row job's summed conductance into `rowSums`, for a read segment's events
+    /// (its `prepare`); `endSegment` empties them.
+    func prepareRowSums() {
+        rowSums = Self.withStorages(crossbars[...]) { rowConductanceSums($0, selection: readSelection) }
     }
 }

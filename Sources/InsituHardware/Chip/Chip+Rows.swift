@@ -136,7 +136,7 @@ extension Chip {
                 readEveryRow()
             }, start: {
                 try startRows(.read, at: cursor)
-            })
+            }, prepare: prepareRowSums)
             Self.withRows(of: measured) { takeWeights(from: $0) }
         }
     }
@@ -154,7 +154,7 @@ extension Chip {
             }
         }, start: {
             try startRows(.read, at: cursor)
-        })
+        }, prepare: prepareRowSums)
         let m = layers[layer].outputs, first = copyIndex[layer][0]
         return deviceRows.map { r in Array(measured[first][(r * m)..<((r + 1) * m)]) }
     }
@@ -198,15 +198,13 @@ extension Chip {
     func takeWeights(from conductances: [UnsafePointer<Float>]) {
         for (k, layer) in crossbars.enumerated() {
             let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
-            do {
-                let g = conductances[k]
-                layer.readback.withUnsafeMutableBufferPointer { w in
-                    for i in 0..<layer.inputs {
-                        if cell.isDifferentialPair {
-                            for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
-                        } else {
-                            for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
-                        }
+            let g = conductances[k]
+            layer.readback.withUnsafeMutableBufferPointer { w in
+                for i in 0..<layer.inputs {
+                    if cell.isDifferentialPair {
+                        for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                    } else {
+                        for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
                     }
                 }
             }
@@ -316,21 +314,6 @@ extension Chip {
         }
     }
 
-    /// Job `job`'s conductance summed over its columns as its TIAs see them, in column order.
-    func rowConductanceSum(_ job: RowJob) -> Double {
-        let layer = crossbars[copyIndex[job.layer][job.replica]]
-        let width = layer.outputs
-        var rowConductance = 0.0
-        if layer.wireOhms == nil {
-            layer.devices.conductance.withUnsafeBufferPointer { g in
-                for j in job.columns { rowConductance += Double(g[job.row * width + j]) }
-            }
-        } else {
-            for j in job.columns { rowConductance += Double(layer.effectiveConductance(job.row * width + j)) }
-        }
-        return rowConductance
-    }
-
     /// Hops of reading one row: a row driver, the array with its TIAs, each stage, the ADCs,
     /// the interconnect and the buffer.
     var rowReadSteps: Int { 5 + stageCount }
@@ -359,7 +342,7 @@ extension Chip {
         case 1:
             let read = try t.array.resource!.acquire(at: now, for: readDuration)
             _ = try t.tias.resource!.acquire(at: read.start, for: readDuration)
-            let rowConductance = rowSums.isEmpty ? rowConductanceSum(job) : rowSums[index]
+            let rowConductance = rowSums[index]
             let supplied = rail > 0 ? t.array.charge(CrossbarModel.supply, phase, layer: job.layer + 1, magnitude: max(rail * v - v * v, 0) * rowConductance) : 0
             let array = t.array.charge(CrossbarModel.read, phase, layer: job.layer + 1, magnitude: v * v * rowConductance, busy: readDuration)
             let tia = t.tias.charge(TIAModel.sense, phase, layer: job.layer + 1, count: UInt64(m), busy: spec.tia.settling)

@@ -23,7 +23,7 @@ public final class Chip: ProgrammableCrossbar {
     let jobsOfRow: [[[Int]]]
     /// The row jobs by their number of columns (`rowConductanceSums` sums jobs of one width together).
     let rowJobsByWidth: [Int]
-    /// Each row job's summed conductance while a read of rows is charged (empty otherwise).
+    /// Each row job's summed conductance while a read of rows is charged (`prepareRowSums`; empty otherwise).
     @exclusivity(unchecked) var rowSums: [Double] = []
     /// Index of the output layer.
     let lastLayer: Int
@@ -410,6 +410,7 @@ public final class Chip: ProgrammableCrossbar {
     /// Ends the segment that started at the cursor: every component's leakage over it charged
     /// to `phase`, the cursor moved to where every component is idle.
     func endSegment(_ phase: Phase) {
+        rowSums = []
         let end = components.drainedAt(max(simulator.now, cursor))
         components.chargeLeakage(phase, from: cursor, to: end, trace: trace)
         phasePicoseconds[phase.rawValue] += end.picoseconds - cursor.picoseconds
