@@ -50,3 +50,41 @@ import Testing
         }
     }
 }
+
+@Suite struct RestoredSegmentTests {
+    /// A chip that has run a read-back and a forward pass (both segments recorded), and its state.
+    static func recorded() throws -> (Chip, ChipState, InputBatch) {
+        let chip = try RowSumsTests.programmedChip(wires: false)
+        let batch = InputBatch(volts: (0..<(4 * 120)).map { Float($0 % 7) * 0.02 }, labels: [0, 1, 2, 3])
+        for _ in 0..<2 {
+            try chip.readBack()
+            _ = try chip.forward(batch, phase: .forward, perImage: [])
+        }
+        return (chip, chip.checkpoint(), batch)
+    }
+
+    /// A restored segment may only name hops of its own kind: a forward segment's steps image
+    /// hops, a read-back's row hops. A checkpoint that swaps one for the other (a valid row job
+    /// in a forward segment, a valid image hop in a read-back) is refused before it replays.
+    @Test func stepsOfTheOtherKindAreRefused() throws {
+        let (_, state, batch) = try Self.recorded()
+        #expect(state.segments.count == 2)
+        for forward in [true, false] {
+            var forged = state
+            let k = try #require(forged.segments.firstIndex { ($0.images != nil) == forward })
+            forged.segments[k].steps.values[0].image = forward ? 0 : 1
+            forged.segments[k].steps.values[0].index = 1
+            forged.segments[k].steps.values[0].unit = 0
+            let chip = try RowSumsTests.programmedChip(wires: false)
+            try chip.restore(forged)
+            #expect(throws: CheckpointMismatch.self) {
+                if forward { _ = try chip.forward(batch, phase: .forward, perImage: []) } else { try chip.readBack() }
+            }
+        }
+        // The checkpoint as it was replays.
+        let chip = try RowSumsTests.programmedChip(wires: false)
+        try chip.restore(state)
+        try chip.readBack()
+        _ = try chip.forward(batch, phase: .forward, perImage: [])
+    }
+}

@@ -49,7 +49,7 @@ extension Chip {
         let known = replay.recorded.firstIndex { $0.key == key }
         if let k = known, trace?.isRecording != true {
             if !replay.recorded[k].checked {
-                try checkRestored(replay.recorded[k].steps)
+                try checkRestored(replay.recorded[k].steps, of: key)
                 replay.recorded[k].checked = true
             }
             return try performSteps(replay.recorded[k].steps)
@@ -76,12 +76,15 @@ extension Chip {
         }
     }
 
-    /// Steps restored from a checkpoint name hops of this segment (image hops of its slots, row
-    /// hops of its row jobs), or the checkpoint is not this run's: checked once, before their first replay.
-    func checkRestored(_ steps: [SegmentReplay.Step]) throws {
+    /// Steps restored from a checkpoint name hops of this segment (image hops of its slots for
+    /// a forward segment, row hops of its row jobs for a read-back), or the checkpoint is not
+    /// this run's: checked once, before their first replay.
+    func checkRestored(_ steps: [SegmentReplay.Step], of key: SegmentReplay.Key) throws {
+        let images: Int32
+        if case .forward = key { images = 1 } else { images = 0 }
         for s in steps {
             let (index, unit) = (Int(s.index), Int(s.unit))
-            guard index >= 0, unit >= 0, s.offset <= SimTime.checkpointLimitPicoseconds,
+            guard index >= 0, unit >= 0, s.offset <= SimTime.checkpointLimitPicoseconds, s.image == images,
                   s.image != 0 ? index < hops.count && unit < slots.count : unit < rowJobs.count && index < 5 + stageCount else {
                 throw CheckpointMismatch(description: "a recorded segment in the checkpoint names a step this chip does not have")
             }
