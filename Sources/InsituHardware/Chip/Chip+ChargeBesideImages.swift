@@ -20,7 +20,7 @@ extension Chip {
                 continue
             }
             // From here the batches of n images alternate between slots 0..<n and n..<2n.
-            while slots.count < 2 * n { slots.append(ImageSlot(widths: widths)) }
+            addSlots(upTo: 2 * n)
             computeImages(current)
             var pending = current, offset = 0
             while true {

@@ -22,7 +22,7 @@ extension Chip {
         if phase == .forward { trainingBatch = n }
         let dataflow = spec.digital.gradientDataflow
         let perImage = countedPerImage.of(described) { dataflow.perImage($0, widths: widths) }
-        while slots.count < n { slots.append(ImageSlot(widths: widths)) }
+        addSlots(upTo: n)
         let m0 = widths[0]
         precondition(batch.volts.count == n * m0, "a batch needs \(m0) input voltages per image")
         var pass = ForwardPass(widths: widths, count: n)
@@ -63,21 +63,28 @@ extension Chip {
     /// (their range counts added to the chip's).
     func collect(_ batch: InputBatch, offset: Int = 0, into pass: inout ForwardPass) {
         let m0 = widths[0]
-        for s in 0..<batch.count {
-            let slot = slots[offset + s]
-            for l in 0..<layerCount { rangeCounts.layers[l].add(slot.counts[l]) }
-            pass.predictions[s] = slot.prediction
-            // What backpropagation reads back from the buffer: the codes as its words hold them.
-            // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
-            // a coarser level, but backpropagation reads the input from the buffer.
-            let stored = spec.dac.bits < Self.inputBits ? Array(batch.volts[(s * m0)..<((s + 1) * m0)]) : slot.inputs[0]
-            pass.setActivations(layer: 0, image: s, inputWord.map { w in stored.map(w.quantize) } ?? stored)
-            for l in 1..<widths.count - 1 {
-                pass.setActivations(layer: l, image: s, codeWord.map { w in slot.digital[l - 1].map(w.quantize) } ?? slot.digital[l - 1])
+        let fromBatch = spec.dac.bits < Self.inputBits
+        batch.volts.withUnsafeBufferPointer { volts in
+            for s in 0..<batch.count {
+                slot(offset + s)._withUnsafeGuaranteedRef { slot in
+                    for l in 0..<layerCount { rangeCounts.layers[l].add(slot.counts[l]) }
+                    pass.predictions[s] = slot.prediction
+                    // What backpropagation reads back from the buffer: the codes as its words hold them.
+                    // The buffer holds each input as it arrived (an 8-bit pixel); a DAC of fewer bits drives
+                    // a coarser level, but backpropagation reads the input from the buffer.
+                    let stored = fromBatch ? UnsafeBufferPointer(rebasing: volts[(s * m0)..<((s + 1) * m0)]) : UnsafeBufferPointer(slot.inputs[0])
+                    pass.store(stored, layer: 0, image: s, word: inputWord)
+                    for l in 1..<widths.count - 1 { pass.store(UnsafeBufferPointer(slot.digital[l - 1]), layer: l, image: s, word: codeWord) }
+                    pass.store(UnsafeBufferPointer(slot.digital[lastLayer]), layer: nil, image: s, word: nil)
+                }
             }
-            pass.setOutputs(image: s, slot.digital[lastLayer])
         }
     }
+
+    /// Image slot s's layer-l input voltages, column currents and digitised outputs.
+    @inline(__always) func inputs(_ l: Int, slot s: Int) -> UnsafeMutableBufferPointer<Float> { slot(s)._withUnsafeGuaranteedRef { $0.inputs[l] } }
+    @inline(__always) func currents(_ l: Int, slot s: Int) -> UnsafeMutableBufferPointer<Float> { slot(s)._withUnsafeGuaranteedRef { $0.currents[l] } }
+    @inline(__always) func outputs(_ l: Int, slot s: Int) -> UnsafeMutableBufferPointer<Float> { slot(s)._withUnsafeGuaranteedRef { $0.digital[l] } }
 
     /// Every image's hops (then `perImage`'s), which depend only on the chip and the work.
     func setHops(then perImage: [DigitalWork]) {
@@ -95,15 +102,13 @@ extension Chip {
     /// Image i of `batch` through every layer into slot s: the DACs' levels, each layer's
     /// product and conversion, the class; its range counts in the slot.
     func image(_ i: Int, of batch: InputBatch, slot s: Int, rng: inout RandomStream) {
-        let slot = slots[s], m0 = widths[0]
-        let dac = dacQuantizer
+        let m0 = widths[0]
+        let dac = dacQuantizer, v = inputs(0, slot: s), counts = slot(s)._withUnsafeGuaranteedRef { $0.counts }
         batch.volts.withUnsafeBufferPointer { all in
-            slot.inputs[0].withUnsafeMutableBufferPointer { v in
-                for k in 0..<m0 { v[k] = dac.quantize(all[i * m0 + k]) }
-            }
+            for k in 0..<m0 { v[k] = dac.quantize(all[i * m0 + k]) }
         }
         for l in 0..<layerCount {
-            slot.counts[l] = RangeCounts.Layer()
+            counts[l] = RangeCounts.Layer()
             if digitalSums[l] {
                 workPartialSums(l, slot: s, rng: &rng)
             } else {
@@ -111,7 +116,7 @@ extension Chip {
                 workConvert(l, slot: s)
             }
         }
-        slot.prediction = slot.digital[lastLayer].withUnsafeBufferPointer { VectorMath.argmax($0) }
+        slot(s)._withUnsafeGuaranteedRef { $0.prediction = VectorMath.argmax(UnsafeBufferPointer($0.digital[lastLayer])) }
     }
 
     /// Bits of an input as it arrives (MNIST pixels).
@@ -123,60 +128,39 @@ extension Chip {
     /// Array product of layer l; a hidden layer's TIA output (ReLU, clipped) becomes the
     /// next layer's input when the interlayer path is analog.
     func workRead(_ l: Int, slot s: Int, rng: inout RandomStream) {
-        let slot = slots[s]
-        slot.inputs[l].withUnsafeBufferPointer { v in
-            slot.currents[l].withUnsafeMutableBufferPointer { out in
-                withCrossbar(l, slot: s) { $0.columnCurrents(v, into: out, rng: &rng) }
-            }
-        }
+        let current = currents(l, slot: s)
+        withCrossbar(l, slot: s) { $0.columnCurrents(UnsafeBufferPointer(inputs(l, slot: s)), into: current, rng: &rng) }
         if drivesNextAnalog(l) {
-            let gain = hiddenGain, clip = self.clip
-            slot.currents[l].withUnsafeBufferPointer { current in
-                slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
-                    for j in 0..<current.count { next[j] = min(max(gain * current[j], 0), clip) }
-                }
-            }
+            let gain = hiddenGain, clip = self.clip, next = inputs(l + 1, slot: s)
+            for j in 0..<current.count { next[j] = min(max(gain * current[j], 0), clip) }
         }
     }
 
     /// ADC conversion of layer l's outputs: hidden activations in volts, output currents
     /// through the output gain; with a digital interlayer, the DACs drive the codes on.
     func workConvert(_ l: Int, slot s: Int) {
-        let slot = slots[s]
-        let q = adcQuantizer
+        let q = adcQuantizer, current = currents(l, slot: s), out = outputs(l, slot: s)
         if l < layerCount - 1 {
             let gain = hiddenGain, clip = self.clip
             var clipped: UInt64 = 0, saturated: UInt64 = 0
-            slot.currents[l].withUnsafeBufferPointer { current in
-                slot.digital[l].withUnsafeMutableBufferPointer { out in
-                    for j in 0..<current.count {
-                        let v = gain * current[j]
-                        if v > clip { clipped += 1 }
-                        let a = min(max(v, 0), clip)
-                        if q.saturates(a) { saturated += 1 }
-                        out[j] = q.quantize(a)
-                    }
-                }
+            for j in 0..<current.count {
+                let v = gain * current[j]
+                if v > clip { clipped += 1 }
+                let a = min(max(v, 0), clip)
+                if q.saturates(a) { saturated += 1 }
+                out[j] = q.quantize(a)
             }
             count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated, activations: widths[l + 1], clipped: clipped)
             if !drivesNextAnalog(l) {
-                let dac = dacQuantizer
-                slot.digital[l].withUnsafeBufferPointer { codes in
-                    slot.inputs[l + 1].withUnsafeMutableBufferPointer { next in
-                        for j in 0..<codes.count { next[j] = dac.quantize(codes[j]) }
-                    }
-                }
+                let dac = dacQuantizer, next = inputs(l + 1, slot: s)
+                for j in 0..<out.count { next[j] = dac.quantize(out[j]) }
             }
         } else {
             let g = Float(spec.tia.outputGainVoltsPerAmp)
             var saturated: UInt64 = 0
-            slot.currents[l].withUnsafeBufferPointer { current in
-                slot.digital[l].withUnsafeMutableBufferPointer { out in
-                    for j in 0..<current.count {
-                        if q.saturates(g * current[j]) { saturated += 1 }
-                        out[j] = q.quantize(g * current[j]) / g
-                    }
-                }
+            for j in 0..<current.count {
+                if q.saturates(g * current[j]) { saturated += 1 }
+                out[j] = q.quantize(g * current[j]) / g
             }
             count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated)
         }
@@ -188,7 +172,6 @@ extension Chip {
     /// by its significance, 2^k / (2^bits - 1) of the full range), and a hidden layer's ReLU and
     /// clip are applied to the sum in the digital unit; the next layer is then driven by DACs.
     func workPartialSums(_ l: Int, slot s: Int, rng: inout RandomStream) {
-        let slot = slots[s]
         let m = widths[l + 1]
         let hidden = l < lastLayer
         let gain = hidden ? hiddenGain : Float(spec.tia.outputGainVoltsPerAmp)
@@ -202,9 +185,9 @@ extension Chip {
         var saturated: UInt64 = 0
         let devices = crossbar(l, slot: s)
         for k in 0..<planes {
-            let volts = planes == 1 ? slot.inputs[l] : planeVolts(l, slot: s, plane: k)
+            let plane = planes == 1 ? nil : planeVolts(l, slot: s, plane: k)
             let significance: Float = planes == 1 ? 1 : Float(1 << k) / Float((1 << planes) - 1)
-            volts.withUnsafeBufferPointer { v in
+            plane.withInputs(or: inputs(l, slot: s)) { v in
                 part.withUnsafeMutableBufferPointer { out in
                     for p in blocks(l, slot: s) {
                         let columns = p.firstOutput..<(p.firstOutput + p.outputs)
@@ -228,19 +211,20 @@ extension Chip {
         if sliced {
             // Every slice conducts its floor and the codes are offset: the digital unit takes off
             // beta x the input's sum (the inputs' volts, whichever planes carried them).
-            let bias = Float(sliceBiasPerVolt * slot.inputs[l].reduce(0.0) { $0 + Double($1) })
+            let bias = Float(sliceBiasPerVolt * inputs(l, slot: s).reduce(0.0) { $0 + Double($1) })
             for j in 0..<m {
                 sums[j] -= gain * bias
                 exact[j] -= bias
             }
         }
-        slot.currents[l] = exact
+        _ = currents(l, slot: s).update(fromContentsOf: exact)
+        let digital = outputs(l, slot: s), next = hidden ? inputs(l + 1, slot: s) : .init(start: nil, count: 0)
         if hidden && self.hidden == .sigmoid {
             // The joined sum in volts is gain x I: the sigmoid of k_h I, driven at that fraction of the DAC range.
             let dac = dacQuantizer, k = hiddenScalePerAmp / Double(gain), full = Float(spec.dac.rangeVolts)
             for j in 0..<m {
-                slot.digital[l][j] = full * HiddenActivation.logistic(k * Double(sums[j]))
-                slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
+                digital[j] = full * HiddenActivation.logistic(k * Double(sums[j]))
+                next[j] = dac.quantize(digital[j])
             }
             count(layer: l, slot: s, conversions: conversions, saturated: saturated, activations: m)
         } else if hidden {
@@ -248,24 +232,25 @@ extension Chip {
             var clipped: UInt64 = 0
             for j in 0..<m {
                 if sums[j] > clip { clipped += 1 }
-                slot.digital[l][j] = min(max(sums[j], 0), clip)
-                slot.inputs[l + 1][j] = dac.quantize(slot.digital[l][j])
+                digital[j] = min(max(sums[j], 0), clip)
+                next[j] = dac.quantize(digital[j])
             }
             count(layer: l, slot: s, conversions: conversions, saturated: saturated, activations: m, clipped: clipped)
         } else {
             count(layer: l, slot: s, conversions: conversions, saturated: saturated)
-            for j in 0..<m { slot.digital[l][j] = sums[j] / gain }
+            for j in 0..<m { digital[j] = sums[j] / gain }
         }
     }
 
     /// Adds an image's conversions and activations in layer l to its slot's range counts.
     @inline(__always)
     func count(layer l: Int, slot s: Int, conversions: Int, saturated: UInt64, activations: Int = 0, clipped: UInt64 = 0) {
-        let slot = slots[s]
-        slot.counts[l].conversions += UInt64(conversions)
-        slot.counts[l].saturated += saturated
-        slot.counts[l].activations += UInt64(activations)
-        slot.counts[l].clipped += clipped
+        slot(s)._withUnsafeGuaranteedRef { slot in
+            slot.counts[l].conversions += UInt64(conversions)
+            slot.counts[l].saturated += saturated
+            slot.counts[l].activations += UInt64(activations)
+            slot.counts[l].clipped += clipped
+        }
     }
 
     /// Bit plane k of layer l's inputs for image slot s: the full range on the rows whose input
@@ -273,7 +258,7 @@ extension Chip {
     func planeVolts(_ l: Int, slot s: Int, plane k: Int) -> [Float] {
         // Inputs are DAC levels v = code x step >= 0, so adding half a step and truncating gives the code.
         let perStep = 1 / dacQuantizer.step, full = Float(spec.dac.rangeVolts)
-        return slots[s].inputs[l].map { v in (Int(Double(v) * perStep + 0.5) >> k) & 1 == 1 ? full : 0 }
+        return inputs(l, slot: s).map { v in (Int(Double(v) * perStep + 0.5) >> k) & 1 == 1 ? full : 0 }
     }
 
     /// The hops of one image: the main chain (drive, read, convert, codes to the buffer, per
@@ -403,5 +388,27 @@ final class ImageFlow: Entity {
             if let fork { try sim.schedule(at: end, to: chip.flow, kind: Int32(fork), payload: Int64(s) << 20 | Int64(chip.chainEnds[fork - 1])) }
             return
         }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// `body` over the array's values when there is one, else over `values`.
+    func withInputs<R>(or values: UnsafeMutableBufferPointer<Float>, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        guard let array = self else { return try body(UnsafeBufferPointer(values)) }
+        return try array.withUnsafeBufferPointer(body)
+    }
+}
+
+extension ForwardPass {
+    /// Stores image s's values (`layer` l's input activations, or the outputs when nil), each
+    /// through `word` when there is one (the buffer's word).
+    mutating func store(_ values: UnsafeBufferPointer<Float>, layer l: Int?, image s: Int, word: Quantizer?) {
+        let n = values.count
+        func copy(into target: UnsafeMutableBufferPointer<Float>) {
+            precondition(s >= 0 && (s + 1) * n <= target.count, "image outside the batch")
+            let to = target.baseAddress! + s * n
+            if let word { for k in 0..<n { to[k] = word.quantize(values[k]) } } else { to.update(from: values.baseAddress!, count: n) }
+        }
+        if let l { activations[l].withUnsafeMutableBufferPointer { copy(into: $0) } } else { outputs.withUnsafeMutableBufferPointer { copy(into: $0) } }
     }
 }

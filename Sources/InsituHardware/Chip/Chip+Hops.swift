@@ -42,8 +42,8 @@ extension Chip {
         case .buffer(let write, let bits, let p, let l):
             return try bufferAccess(write: write, bits: bits, phase: p ?? phase, layer: l, slot: s, at: now)
         case .transfer(let bits, let l): return try transfer(bits: bits, layer: l, slot: s, at: now)
-        case .drive(let l): return try drive(l, volts: slots[s ?? 0].inputs[l], slot: s ?? 0, at: now)
-        case .read(let l, _): return try read(l, volts: slots[s ?? 0].inputs[l], slot: s ?? 0, at: now)
+        case .drive(let l): return try drive(l, volts: UnsafeBufferPointer(inputs(l, slot: s ?? 0)), slot: s ?? 0, at: now)
+        case .read(let l, _): return try read(l, volts: UnsafeBufferPointer(inputs(l, slot: s ?? 0)), slot: s ?? 0, at: now)
         case .serialRead(let l): return try serialRead(l, slot: s ?? 0, at: now)
         case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
@@ -88,12 +88,12 @@ extension Chip {
     /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair), or,
     /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt. `volts` are
     /// layer l's inputs, or a bit plane of them (the full range on the rows whose bit is set).
-    func drive(_ l: Int, volts v: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
+    func drive(_ l: Int, volts v: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime) throws -> SimTime {
         var end = now
         for p in blocks(l, slot: s) {
             var line = 0.0
             for i in p.firstInput..<(p.firstInput + p.inputs) { line += lineEnergyPerFarad(v[i]) }
-            let t = tiles[p.tile].dacs
+            let t = tileRefs[p.tile]._withUnsafeGuaranteedRef { $0.dacs }
             let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
             let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
                                   busy: spec.dac.latency)
@@ -107,7 +107,7 @@ extension Chip {
     /// dissipates t x sum V^2 G over its own inputs and conductances; each column's TIA costs
     /// one sample (a block's reference column, when the cell has one, included). With an analog interlayer the TIAs of the block holding the layer's first
     /// inputs also charge the next layer's row lines for their columns. `volts` as for `drive`.
-    func read(_ l: Int, volts inputs: [Float], slot s: Int, at now: SimTime) throws -> SimTime {
+    func read(_ l: Int, volts inputs: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime) throws -> SimTime {
         let drivesNext = drivesNextAnalog(l)
         return try withCrossbar(l, slot: s) { devices in
             var end = now
@@ -122,20 +122,17 @@ extension Chip {
     }
 
     /// `read` of block `p` of layer l (`devices`) on its tile `t`; returns when its array is done.
-    private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: [Float], drivingNext: Bool, slot s: Int,
+    private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: UnsafeBufferPointer<Float>, drivingNext: Bool, slot s: Int,
                       on t: TileComponents, at now: SimTime) throws -> SimTime {
         let grant = try t.array.resource!.acquire(at: now, for: readDuration)
         _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
-        let power = inputs.withUnsafeBufferPointer {
-            devices.readAndSupplyPower($0, inputs: p.firstInput..<(p.firstInput + p.inputs),
-                                       block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
-        }
+        let power = devices.readAndSupplyPower(inputs, inputs: p.firstInput..<(p.firstInput + p.inputs),
+                                               block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
         let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power.read, busy: readDuration)
         var line = 0.0
         if drivingNext && p.firstInput == 0 {
-            slots[s].inputs[l + 1].withUnsafeBufferPointer { next in
-                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(next[j]) }
-            }
+            let next = self.inputs(l + 1, slot: s)
+            for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(next[j]) }
         }
         var supplied = 0.0
         if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }
@@ -172,7 +169,7 @@ extension Chip {
     func convert(_ l: Int, slot s: Int?, at now: SimTime) throws -> SimTime {
         var end = now
         for p in blocks(l, slot: s ?? 0) {
-            let done = try convert(p.outputs + referenceColumns, on: tiles[p.tile], layer: l, slot: s, at: now)
+            let done = try tileRefs[p.tile]._withUnsafeGuaranteedRef { try convert(p.outputs + referenceColumns, on: $0, layer: l, slot: s, at: now) }
             end = max(end, done)
         }
         return end
@@ -212,8 +209,9 @@ extension Chip {
     func serialRead(_ l: Int, slot s: Int, at now: SimTime) throws -> SimTime {
         var start = now, end = now
         for k in 0..<planes {
-            let volts = planeVolts(l, slot: s, plane: k)
-            let read = try read(l, volts: volts, slot: s, at: try drive(l, volts: volts, slot: s, at: start))
+            let read = try planeVolts(l, slot: s, plane: k).withUnsafeBufferPointer { volts in
+                try self.read(l, volts: volts, slot: s, at: try drive(l, volts: volts, slot: s, at: start))
+            }
             var t = read
             for stage in 0..<stageCount { t = try pass(stage: stage, layer: l, slot: s, at: t) }
             end = max(end, try shiftAdd(l, slot: s, at: try convert(l, slot: s, at: t)))

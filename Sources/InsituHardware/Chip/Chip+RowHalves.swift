@@ -64,12 +64,16 @@ extension Chip {
         // The targets' rows and the layers' widths taken out once: both threads program from
         // them, and a reference counted per row passes its count between the cores.
         let outputs = layers.map(\.outputs)
+        // Each copy's storage borrowed in place: a copy of it per row (its device model's box)
+        // would count references from both threads.
         Self.withRows(of: targets) { bases in
-            for index in range {
-                let job = rowJobs[index], m = outputs[job.layer]
-                out[index] = controller.programRow(job.row, in: storages[copyIndex[job.layer][job.replica]],
-                                                   targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
-                                                   columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+            storages.withUnsafeBufferPointer { storage in
+                for index in range {
+                    let job = rowJobs[index], m = outputs[job.layer]
+                    out[index] = controller.programRow(job.row, in: storage[copyIndex[job.layer][job.replica]],
+                                                       targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
+                                                       columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+                }
             }
         }
         // The jobs come in row order, so each copy's inputs come in order too.
@@ -275,7 +279,7 @@ extension Chip {
         expected = nil
         // The stream the images' reads take (unused: they draw nothing), for either thread.
         let unused = readRNG
-        if let upcoming { while slots.count < upcoming.count { slots.append(ImageSlot(widths: widths)) } }
+        if let upcoming { addSlots(upTo: upcoming.count) }
         try Self.withStorages(crossbars[...]) { storages in
             try measured.withUnsafeMutableBufferPointer { copies in
                 try Self.withRows(copies) { out in

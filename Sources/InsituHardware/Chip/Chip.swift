@@ -108,7 +108,11 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var readRNG: RandomStream
     /// Conductances measured by the last read-back, per crossbar (device layout).
     @exclusivity(unchecked) var measured: [[Float]]
+    /// The image slots, made by `addSlots` only, reached through `slot(_:)`.
     @exclusivity(unchecked) var slots: [ImageSlot] = []
+    /// `slots` unretained, in memory of their own: both threads reach slots, and neither an
+    /// array's nor a slot's reference count is touched (passed between the cores) on the way.
+    @exclusivity(unchecked) var slotTable = UnsafeMutableBufferPointer<Unmanaged<ImageSlot>>(start: nil, count: 0)
     /// Images the side thread computes beside events, which the calling thread helps with once
     /// its events are done (the next batch's beside a read-back, an evaluation's next chunk).
     let sharedImages = SharedItems()
@@ -163,6 +167,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var phase: Phase = .forward
     /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
     @exclusivity(unchecked) public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
+
+    deinit { slotTable.deallocate() }
 
     /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
     /// `device` replaces the model the spec's device parameters describe.
@@ -456,25 +462,6 @@ final class TileComponents {
         outputRegister = spec.outputRegister.map { registry.register(name + ".output-register", model: RegisterModel(spec: $0, kind: "output-register"), servers: 1) }
         pulseGenerators = spec.pulseGenerators.map { registry.register(name + ".pulse-gen", model: PulseGeneratorModel(spec: $0, count: spec.tile.rows / spec.cell.rowsPerInput + spec.tile.columns),
                                                                       servers: 1) }
-    }
-}
-
-/// Working values of one image in flight through the chip: per layer, its input voltages,
-/// column currents and digitised outputs (hidden activations in volts, output currents in amperes).
-final class ImageSlot {
-    @exclusivity(unchecked) var inputs: [[Float]]
-    @exclusivity(unchecked) var currents: [[Float]]
-    @exclusivity(unchecked) var digital: [[Float]]
-    @exclusivity(unchecked) var prediction = 0
-    /// The last image's range counts per layer, added to the chip's once the batch's values are in.
-    @exclusivity(unchecked) var counts: [RangeCounts.Layer]
-
-    init(widths: [Int]) {
-        let layers = widths.count - 1
-        counts = Array(repeating: RangeCounts.Layer(), count: layers)
-        inputs = (0..<layers).map { Array(repeating: 0, count: widths[$0]) }
-        currents = (0..<layers).map { Array(repeating: 0, count: widths[$0 + 1]) }
-        digital = currents
     }
 }
 

@@ -21,6 +21,9 @@ public final class CrossbarLayer {
     @exclusivity(unchecked) public var states: [Float]
     /// The cells' weights per (input, output), siemens, inputs x outputs row-major (G+ - G- for a pair): what the array holds.
     @exclusivity(unchecked) public private(set) var weights: [Float]
+    /// Where `weights` holds its values, kept by every change of them (`withStorage`): forward
+    /// reads on both threads take it without touching the array's reference count.
+    @exclusivity(unchecked) private var weightsBase: UnsafeMutablePointer<Float>
     /// The column ranges of the layer's blocks on tiles (one range when the layer is not split by columns).
     public let columnBlocks: [Range<Int>]
     /// Per column block b and input i (at b x inputs + i): sum over the block's columns and the
@@ -49,7 +52,9 @@ public final class CrossbarLayer {
         self.wireOhms = wireOhms
         devices = DeviceArray(rows: rows, columns: outputs, model: device, rng: &rng)
         states = Array(repeating: device.freshState, count: rows * outputs)
-        weights = Array(repeating: 0, count: inputs * outputs)
+        var weights = [Float](repeating: 0, count: inputs * outputs)
+        weightsBase = weights.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        self.weights = weights
         self.columnBlocks = columnBlocks ?? [0..<outputs]
         rowPairSums = Array(repeating: 0, count: inputs * self.columnBlocks.count)
         readback = weights
@@ -81,7 +86,9 @@ public final class CrossbarLayer {
         return try devices.withStorage { g, f, s in
             try states.withUnsafeMutableBufferPointer { states in
                 try weights.withUnsafeMutableBufferPointer { w in
-                    try rowPairSums.withUnsafeMutableBufferPointer { sums in
+                    // A copy held elsewhere makes the array move its values on change.
+                    if weightsBase != w.baseAddress! { weightsBase = w.baseAddress! }
+                    return try rowPairSums.withUnsafeMutableBufferPointer { sums in
                         try body(Storage(layer: self, model: model, conductance: g, faults: f, factors: s, states: states.baseAddress!,
                                          weights: w.baseAddress!, rowPairSums: sums.baseAddress!))
                     }
@@ -119,7 +126,7 @@ public final class CrossbarLayer {
                 loaded(v, block: b, inputs: 0..<inputs, columns: b.firstOutput..<(b.firstOutput + b.outputs), into: out, at: b.firstOutput)
             }
         } else {
-            weights.withUnsafeBufferPointer { w in VectorMath.transposedProduct(v, w, columns: m, into: out) }
+            VectorMath.transposedProduct(v, UnsafeBufferPointer(start: weightsBase, count: inputs * m), columns: m, into: out)
         }
         let noise = devices.readNoise
         guard noise > 0 else { return }
@@ -138,14 +145,13 @@ public final class CrossbarLayer {
             // Row by row (each column's sum in the same order as column by column), skipping
             // undriven rows: contiguous, vectorisable, and a binary input's zeros cost nothing.
             let first = columns.lowerBound, n = columns.count
-            weights.withUnsafeBufferPointer { w in
-                // With AVX where the processor has it (InsituKernels): the same sums, in the same order.
-                if n > 0, !rows.isEmpty,
-                   insitu_rows_product(v.baseAddress! + rows.lowerBound, rows.count, w.baseAddress! + rows.lowerBound * m + first, m, n,
-                                       out.baseAddress!) != 0 { return }
+            let w = UnsafePointer(weightsBase)
+            // With AVX where the processor has it (InsituKernels): the same sums, in the same order.
+            if !(n > 0 && !rows.isEmpty
+                 && insitu_rows_product(v.baseAddress! + rows.lowerBound, rows.count, w + rows.lowerBound * m + first, m, n, out.baseAddress!) != 0) {
                 for k in 0..<n { out[k] = 0 }
                 for i in rows where v[i] != 0 {
-                    let x = v[i], row = w.baseAddress! + i * m + first
+                    let x = v[i], row = w + i * m + first
                     for k in 0..<n { out[k] += x * row[k] }
                 }
             }
