@@ -12,7 +12,7 @@
 #include <immintrin.h>
 
 /// Eight values rounded in units of `unit` (NaN kept), where `keep` is clear; else as they were.
-__attribute__((target("avx,f16c")))
+__attribute__((target("avx,f16c"), always_inline))
 static inline __m256 round8(__m256 v, __m256 keep, int unitIsOne, __m256 unit) {
     __m256 q = unitIsOne ? v : _mm256_div_ps(v, unit);
     // + 0: a zero comes out +0, as the portable rounding gives it (its subnormal path adds
@@ -23,16 +23,14 @@ static inline __m256 round8(__m256 v, __m256 keep, int unitIsOne, __m256 unit) {
     return _mm256_blendv_ps(r, v, keep);
 }
 
-/// One row: with `add`, row += a x errors first (a multiply, then an add, as Swift's loop);
-/// then rounds the elements whose column's error is not zero (all when `errors` is NULL).
+/// One row: rounds the elements whose column's error is not zero (all when `errors` is NULL).
 __attribute__((target("avx,f16c")))
-static void roundRow(float *row, const float *errors, long count, float unitValue, int add, float a) {
-    const __m256 zero = _mm256_setzero_ps(), unit = _mm256_set1_ps(unitValue), scale = _mm256_set1_ps(a);
+static void roundRow(float *row, const float *errors, long count, float unitValue) {
+    const __m256 zero = _mm256_setzero_ps(), unit = _mm256_set1_ps(unitValue);
     const int unitIsOne = unitValue == 1.0f;
     long j = 0;
     for (; j + 8 <= count; j += 8) {
         __m256 e = errors ? _mm256_loadu_ps(errors + j) : zero, v = _mm256_loadu_ps(row + j);
-        if (add) v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
         // Kept: a column whose error is zero (an ordered compare: NaN != 0 is rounded).
         __m256 keep = errors ? _mm256_cmp_ps(e, zero, _CMP_EQ_OQ) : zero;
         _mm256_storeu_ps(row + j, round8(v, keep, unitIsOne, unit));
@@ -41,35 +39,72 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
         // The last 1-7 columns: masked loads, plain stores of those columns only.
         const __m256i in = insitu_first_lanes(count - j);
         __m256 e = errors ? _mm256_maskload_ps(errors + j, in) : zero, v = _mm256_maskload_ps(row + j, in);
-        if (add) v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
         __m256 keep = errors ? _mm256_cmp_ps(e, zero, _CMP_EQ_OQ) : zero;
         insitu_store_first(row + j, round8(v, keep, unitIsOne, unit), count - j);
     }
 }
 
-/// `roundRow` on every row whose input is not zero (a NaN input counts), adding input x errors first
-/// with `add`. 0 without F16C.
-static int changedRows(float *values, const float *inputs, long rows, const float *errors, long count, float unit, int add) {
-    if (!insitu_has_f16c()) return 0;
+
+/// Every row whose input is not zero (a NaN input counts): row += input x errors (a multiply,
+/// then an add, as Swift's loop), then `roundRow`'s rounding of the elements whose error is not
+/// zero; what every row shares (the last columns' mask and errors, whether the unit is one) is
+/// taken out of the loop over rows: a small layer's rows are a few vectors each.
+__attribute__((target("avx,f16c"), always_inline))
+static inline void addRoundRows(float *values, const float *inputs, long rows, const float *errors, long count,
+                                float unitValue, const int unitIsOne) {
+    const __m256 zero = _mm256_setzero_ps(), unit = _mm256_set1_ps(unitValue);
+    const long full = count & ~7L, rest = count - full;
+    const __m256i tail = insitu_first_lanes(rest);
+    const __m256 tailErrors = rest ? _mm256_maskload_ps(errors + full, tail) : zero;
+    const __m256 tailKeep = _mm256_cmp_ps(tailErrors, zero, _CMP_EQ_OQ);
     for (long i = 0; i < rows; i++) {
-        if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit, add, add ? inputs[i] : 0);
+        if (!(inputs[i] != 0)) continue;
+        float *row = values + i * count;
+        const __m256 scale = _mm256_set1_ps(inputs[i]);
+        for (long j = 0; j < full; j += 8) {
+            __m256 e = _mm256_loadu_ps(errors + j), v = _mm256_loadu_ps(row + j);
+            v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
+            _mm256_storeu_ps(row + j, round8(v, _mm256_cmp_ps(e, zero, _CMP_EQ_OQ), unitIsOne, unit));
+        }
+        if (rest) {
+            __m256 v = _mm256_maskload_ps(row + full, tail);
+            v = _mm256_add_ps(v, _mm256_mul_ps(scale, tailErrors));
+            insitu_store_first(row + full, round8(v, tailKeep, unitIsOne, unit), rest);
+        }
     }
-    return 1;
+}
+
+__attribute__((target("avx,f16c")))
+static void addRoundRowsUnitOne(float *values, const float *inputs, long rows, const float *errors, long count) {
+    addRoundRows(values, inputs, rows, errors, count, 1.0f, 1);
+}
+
+__attribute__((target("avx,f16c")))
+static void addRoundRowsScaled(float *values, const float *inputs, long rows, const float *errors, long count, float unit) {
+    addRoundRows(values, inputs, rows, errors, count, unit, 0);
 }
 
 int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
                                   const float *errors, long count, float unit) {
-    return changedRows(values, inputs, rows, errors, count, unit, 1);
+    if (!insitu_has_f16c()) return 0;
+    if (unit == 1.0f) addRoundRowsUnitOne(values, inputs, rows, errors, count);
+    else addRoundRowsScaled(values, inputs, rows, errors, count, unit);
+    return 1;
 }
 
+/// `roundRow` on every row whose input is not zero (a NaN input counts). 0 without F16C.
 int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
                               const float *errors, long count, float unit) {
-    return changedRows(values, inputs, rows, errors, count, unit, 0);
+    if (!insitu_has_f16c()) return 0;
+    for (long i = 0; i < rows; i++) {
+        if (inputs[i] != 0) roundRow(values + i * count, errors, count, unit);
+    }
+    return 1;
 }
 
 int insitu_round_fp16(float *values, long count, float unit) {
     if (!insitu_has_f16c()) return 0;
-    roundRow(values, 0, count, unit, 0, 0);
+    roundRow(values, 0, count, unit);
     return 1;
 }
 
