@@ -64,18 +64,23 @@ extension Chip {
         // The targets' rows and the layers' widths taken out once: both threads program from
         // them, and a reference counted per row passes its count between the cores.
         let outputs = layers.map(\.outputs)
-        // Each copy's storage borrowed in place: a copy of it per row (its device model's box)
-        // would count references from both threads.
-        Self.withRows(of: targets) { bases in
-            storages.withUnsafeBufferPointer { storage in
-                for index in range {
-                    let job = rowJobs[index], m = outputs[job.layer]
-                    out[index] = controller.programRow(job.row, in: storage[copyIndex[job.layer][job.replica]],
-                                                       targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
-                                                       columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+        // The controller taken once, each copy's storage borrowed in place: a copy of either per
+        // row (and of its device model's box) would count references from both threads.
+        // The device model is opened once (every copy's devices are the chip's model).
+        let controller = self.controller
+        func program<Model: DeviceModel>(through model: Model) {
+            Self.withRows(of: targets) { bases in
+                storages.withUnsafeBufferPointer { storage in
+                    for index in range {
+                        let job = rowJobs[index], m = outputs[job.layer]
+                        out[index] = controller.programRow(job.row, in: storage[copyIndex[job.layer][job.replica]], model: model,
+                                                           targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
+                                                           columns: job.columns, verified: verified, refreshing: false, rng: &rng)
+                    }
                 }
             }
         }
+        program(through: deviceModel)
         // The jobs come in row order, so each copy's inputs come in order too.
         var inputs = [[Int]](repeating: [], count: storages.count)
         for index in range where out[index].columnsDriven > 0 {
@@ -157,7 +162,7 @@ extension Chip {
         for job in jobs where !job.columns.isEmpty {
             let s = storages[copyIndex[job.layer][job.replica]], first = job.row * layers[job.layer].outputs
             let count = targets[job.layer].withUnsafeBufferPointer { all in
-                s.model.noiseDraws(faults: s.faults + first + job.columns.lowerBound, states: s.states + first + job.columns.lowerBound,
+                s.layer.model.noiseDraws(faults: s.faults + first + job.columns.lowerBound, states: s.states + first + job.columns.lowerBound,
                                    targets: all.baseAddress! + first + job.columns.lowerBound, count: job.columns.count, verified: verified)
             }
             guard let count else { return nil }
@@ -211,7 +216,7 @@ extension Chip {
             let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
             let count = changes[job.layer].indices.withUnsafeBufferPointer { indices in
                 changes[job.layer].targets.withUnsafeBufferPointer { targets in
-                    s.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
+                    s.layer.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
                                        count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
                 }
             }

@@ -7,8 +7,9 @@ extension CrossbarLayer {
     /// array that the other writes. Valid only inside `withStorage`.
     public struct Storage {
         unowned(unsafe) let layer: CrossbarLayer
-        /// The devices' model (the array's own).
-        public let model: any DeviceModel
+        /// The devices' model (the array's own). A copy: loops call through `layer.model`, which
+        /// copies nothing (a copy per row passes the model's reference count between the cores).
+        public var model: any DeviceModel { layer.model }
         public let conductance: UnsafeMutablePointer<Float>
         public let faults: UnsafePointer<DeviceArray.Fault>
         public let factors: UnsafePointer<Float>

@@ -17,6 +17,8 @@ public final class CrossbarLayer {
     /// Whether the cell is the differential pair (the fast paths).
     let isPair: Bool
     @exclusivity(unchecked) public private(set) var devices: DeviceArray
+    /// The devices' model (`devices.model`), where a call through it copies nothing.
+    let model: any DeviceModel
     /// The controller's memory: last programmed state of every device (same layout as `devices`).
     @exclusivity(unchecked) public var states: [Float]
     /// The cells' weights per (input, output), siemens, inputs x outputs row-major (G+ - G- for a pair): what the array holds.
@@ -51,6 +53,7 @@ public final class CrossbarLayer {
         precondition(wireOhms == nil || wireOhms!.count == rows * outputs, "one wire resistance per device")
         self.wireOhms = wireOhms
         devices = DeviceArray(rows: rows, columns: outputs, model: device, rng: &rng)
+        model = device
         states = Array(repeating: device.freshState, count: rows * outputs)
         var weights = [Float](repeating: 0, count: inputs * outputs)
         weightsBase = weights.withUnsafeMutableBufferPointer { $0.baseAddress! }
@@ -82,14 +85,13 @@ public final class CrossbarLayer {
 
     /// The layer's storage as pointers for `body` (see `Storage`).
     public func withStorage<R>(_ body: (Storage) throws -> R) rethrows -> R {
-        let model = devices.model
         return try devices.withStorage { g, f, s in
             try states.withUnsafeMutableBufferPointer { states in
                 try weights.withUnsafeMutableBufferPointer { w in
                     // A copy held elsewhere makes the array move its values on change.
                     if weightsBase != w.baseAddress! { weightsBase = w.baseAddress! }
                     return try rowPairSums.withUnsafeMutableBufferPointer { sums in
-                        try body(Storage(layer: self, model: model, conductance: g, faults: f, factors: s, states: states.baseAddress!,
+                        try body(Storage(layer: self, conductance: g, faults: f, factors: s, states: states.baseAddress!,
                                          weights: w.baseAddress!, rowPairSums: sums.baseAddress!))
                     }
                 }

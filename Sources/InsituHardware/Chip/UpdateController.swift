@@ -40,12 +40,20 @@ public struct UpdateController: Sendable {
     public func programRow(_ row: Int, in storage: CrossbarLayer.Storage, targets: UnsafeBufferPointer<Float>,
                            columns: Range<Int>? = nil, verified: Bool = false, refreshing: Bool = true,
                            rng: inout RandomStream) -> RowResult {
+        programRow(row, in: storage, model: storage.layer.model, targets: targets, columns: columns, verified: verified,
+                   refreshing: refreshing, rng: &rng)
+    }
+
+    /// `programRow` through `model`, the storage's devices' model opened by the caller once for
+    /// all its rows: a call through the existential copies it (and counts its reference) per row.
+    func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
+                                        columns: Range<Int>?, verified: Bool, refreshing: Bool, rng: inout RandomStream) -> RowResult {
         var result = RowResult()
         let m = storage.layer.outputs
         let cols = columns ?? 0..<m
         guard !cols.isEmpty else { return result }
         let first = row * m + cols.lowerBound
-        let lo = Float(device.stateRange.lowerBound), hi = Float(device.stateRange.upperBound)
+        let range = model.stateRange, lo = Float(range.lowerBound), hi = Float(range.upperBound)
         let old = storage.states + first, new = targets.baseAddress! + cols.lowerBound
         var changed = 0, atLimit = 0
         // Counted branch-free (it vectorises): most of a row is unchanged.
@@ -57,8 +65,8 @@ public struct UpdateController: Sendable {
         result.changed = changed
         result.atLimit = atLimit
         return Self.drive(&result, row: row, in: storage, refreshing: refreshing) { s in
-            s.model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
-                            targets: new, count: cols.count, verified: verified, rng: &rng)
+            model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
+                          targets: new, count: cols.count, verified: verified, rng: &rng)
         }
     }
 
@@ -80,7 +88,7 @@ public struct UpdateController: Sendable {
             if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
         }
         return Self.drive(&result, row: row, in: storage) { s in
-            s.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
+            s.layer.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
                             targets: targets, count: indices.count, verified: verified, rng: &rng)
         }
     }
