@@ -279,7 +279,7 @@ extension Chip {
             // bit-serial inputs (no shift-and-add units) the slices are joined on the digital unit too.
             let joins = spec.cell.isSliced ? widths[l] + widths[l + 1] + (planes == 1 ? (slices - 1) * widths[l + 1] : 0) : 0
             let adds = partialSumAdditions(l) + joins
-            if adds > 0 { hops.append(.digital(DigitalUnitModel.add, ops: adds, phase: nil, layer: l)) }
+            if adds > 0 { hops.append(.digital(.init(DigitalUnitModel.add), ops: adds, phase: nil, layer: l)) }
             if spec.resultRegister != nil { hops.append(.results(bits: widths[l + 1] * outputBits, layer: l)) }
             return hops
         }
@@ -299,15 +299,15 @@ extension Chip {
                 // output), or its sigmoid (an exponential, and a division and the scaling as two MACs, per output).
                 if digitalSums[l] && l < lastLayer {
                     if hidden == .sigmoid {
-                        main += [.digital(DigitalUnitModel.exp, ops: widths[l + 1], phase: nil, layer: l),
-                                 .digital(DigitalUnitModel.mac, ops: 2 * widths[l + 1], phase: nil, layer: l)]
+                        main += [.digital(.init(DigitalUnitModel.exp), ops: widths[l + 1], phase: nil, layer: l),
+                                 .digital(.init(DigitalUnitModel.mac), ops: 2 * widths[l + 1], phase: nil, layer: l)]
                     } else {
-                        main.append(.digital(DigitalUnitModel.compare, ops: 2 * widths[l + 1], phase: nil, layer: l))
+                        main.append(.digital(.init(DigitalUnitModel.compare), ops: 2 * widths[l + 1], phase: nil, layer: l))
                     }
                 }
             }
         }
-        main.append(.digital(DigitalUnitModel.compare, ops: widths.last! - 1, phase: nil, layer: lastLayer))
+        main.append(.digital(.init(DigitalUnitModel.compare), ops: widths.last! - 1, phase: nil, layer: lastLayer))
         if spec.router != nil {
             // The image arrives through the router into the buffer; the outputs leave the same way.
             let outBits = widths.last! * outputBits
@@ -340,7 +340,7 @@ extension Chip {
         switch w.operation {
         case .read: .buffer(write: false, bits: w.count * spec.buffer.wordBits, phase: w.phase)
         case .write: .buffer(write: true, bits: w.count * spec.buffer.wordBits, phase: w.phase)
-        default: .digital(DigitalUnitModel.action(w.operation)!, ops: w.count, phase: w.phase)
+        default: .digital(.init(DigitalUnitModel.action(w.operation)!), ops: w.count, phase: w.phase)
         }
     }
 }

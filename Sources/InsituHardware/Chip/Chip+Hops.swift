@@ -23,7 +23,7 @@ enum Hop {
     /// the shift-and-add units while the next plane is read.
     case serialRead(layer: Int)
     /// Arithmetic on the digital unit's lanes.
-    case digital(ActionID, ops: Int, phase: Phase?, layer: Int = -1)
+    case digital(DigitalActionIndex, ops: Int, phase: Phase?, layer: Int = -1)
     /// The chip's router: `bits` arriving (inputs) or leaving (outputs).
     case route(bits: Int, layer: Int)
     /// Every tile holding the layer writes its block's inputs into its input register, which the
@@ -32,6 +32,14 @@ enum Hop {
     case registers(layer: Int, inputs: Bool)
     /// The layer's joined outputs (`bits`) written into the chip's result register and read out.
     case results(bits: Int, layer: Int)
+}
+
+/// One of the digital unit's actions by its index (`DigitalUnitModel.actions`): a hop then holds
+/// no string, and the hops replayed for every image are copied without counting references.
+struct DigitalActionIndex {
+    let index: Int
+    init(_ action: ActionID) { index = action.index }
+    var action: ActionID { DigitalUnitModel.byIndex[index] }
 }
 
 extension Chip {
@@ -47,7 +55,8 @@ extension Chip {
         case .serialRead(let l): return try serialRead(l, slot: s ?? 0, at: now)
         case .stage(let k, let l): return try pass(stage: k, layer: l, slot: s, at: now)
         case .convert(let l): return try convert(l, slot: s, at: now)
-        case .digital(let action, let ops, let p, let l): return try digitalWork(action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
+        case .digital(let action, let ops, let p, let l):
+            return try digitalWork(action.action, ops: ops, phase: p ?? phase, layer: l, slot: s, at: now)
         case .route(let bits, let l): return try route(bits: bits, layer: l, slot: s, at: now)
         case .registers(let l, let inputs): return registers(l, inputs: inputs, slot: s, at: now)
         case .results(let bits, let l):

@@ -66,12 +66,14 @@ extension Chip {
     /// Performs recorded steps at their offsets from the cursor, an image hop of slot s on slot
     /// s + `slotOffset`.
     func performSteps(_ steps: [SegmentReplay.Step], slotOffset: Int = 0) throws {
-        for s in steps {
-            let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
-            if s.image != 0 {
-                _ = try perform(hops[Int(s.index)], slot: Int(s.unit) + slotOffset, at: at)
-            } else {
-                _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
+        try hops.withUnsafeBufferPointer { hops in
+            for s in steps {
+                let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
+                if s.image != 0 {
+                    _ = try perform(hops[Int(s.index)], slot: Int(s.unit) + slotOffset, at: at)
+                } else {
+                    _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
+                }
             }
         }
     }

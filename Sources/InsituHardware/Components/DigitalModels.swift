@@ -12,7 +12,9 @@ public struct DigitalUnitModel: ComponentModel {
     public let spec: DigitalSpec
     public init(spec: DigitalSpec) { self.spec = spec }
     public var kind: String { "digital" }
-    public var actions: [ActionID] { [Self.mac, Self.add, Self.exp, Self.compare, Self.register] }
+    public var actions: [ActionID] { Self.byIndex }
+    /// The actions in the order of their indices.
+    static let byIndex = [mac, add, exp, compare, register]
     public func price(_ action: ActionID) -> ActionPrice {
         switch action.index {
         case Self.mac.index: ActionPrice(joulesPerEvent: spec.macJoules)
