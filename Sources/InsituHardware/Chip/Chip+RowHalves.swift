@@ -158,17 +158,21 @@ extension Chip {
 
     /// The deviates programming `jobs` to `targets` draws, or nil when a device model cannot say.
     func noiseDraws(_ jobs: ArraySlice<RowJob>, targets: [[Float]], storages: [CrossbarLayer.Storage], verified: Bool) -> Int? {
-        var draws = 0
-        for job in jobs where !job.columns.isEmpty {
-            let s = storages[copyIndex[job.layer][job.replica]], first = job.row * layers[job.layer].outputs
-            let count = targets[job.layer].withUnsafeBufferPointer { all in
-                s.layer.model.noiseDraws(faults: s.faults + first + job.columns.lowerBound, states: s.states + first + job.columns.lowerBound,
-                                   targets: all.baseAddress! + first + job.columns.lowerBound, count: job.columns.count, verified: verified)
+        // The device model opened once (see `programJobs`).
+        func count<Model: DeviceModel>(through model: Model) -> Int? {
+            var draws = 0
+            for job in jobs where !job.columns.isEmpty {
+                let s = storages[copyIndex[job.layer][job.replica]], first = job.row * layers[job.layer].outputs
+                let count = targets[job.layer].withUnsafeBufferPointer { all in
+                    model.noiseDraws(faults: s.faults + first + job.columns.lowerBound, states: s.states + first + job.columns.lowerBound,
+                                     targets: all.baseAddress! + first + job.columns.lowerBound, count: job.columns.count, verified: verified)
+                }
+                guard let count else { return nil }
+                draws += count
             }
-            guard let count else { return nil }
-            draws += count
+            return draws
         }
-        return draws
+        return count(through: deviceModel)
     }
 
     /// A row job with changed devices: the job's index and the positions of its changes in its
@@ -211,19 +215,23 @@ extension Chip {
 
     /// The deviates programming the changed devices of `rows` draws, or nil when a device model cannot say.
     func noiseDraws(_ rows: ArraySlice<ChangedRow>, _ changes: [StateChanges], storages: [CrossbarLayer.Storage], verified: Bool) -> Int? {
-        var draws = 0
-        for row in rows {
-            let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
-            let count = changes[job.layer].indices.withUnsafeBufferPointer { indices in
-                changes[job.layer].targets.withUnsafeBufferPointer { targets in
-                    s.layer.model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
-                                       count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
+        // The device model opened once (see `programJobs`).
+        func count<Model: DeviceModel>(through model: Model) -> Int? {
+            var draws = 0
+            for row in rows {
+                let job = rowJobs[row.job], s = storages[copyIndex[job.layer][job.replica]]
+                let count = changes[job.layer].indices.withUnsafeBufferPointer { indices in
+                    changes[job.layer].targets.withUnsafeBufferPointer { targets in
+                        model.noiseDraws(faults: s.faults, states: s.states, targets: targets.baseAddress! + row.at.lowerBound,
+                                         count: row.at.count, at: indices.baseAddress! + row.at.lowerBound, verified: verified)
+                    }
                 }
+                guard let count else { return nil }
+                draws += count
             }
-            guard let count else { return nil }
-            draws += count
+            return draws
         }
-        return draws
+        return count(through: deviceModel)
     }
 
     /// Programs one job's changed devices, through the copies' `storages` when they are open.

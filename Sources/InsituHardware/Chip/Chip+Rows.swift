@@ -364,6 +364,11 @@ final class RowWork: Entity {
     init(chip: Chip) { self.chip = chip }
 
     func handle(_ event: Event, in sim: Simulator) throws {
+        // The chip reached without a strong reference taken and dropped at each use of it.
+        try Unmanaged.passUnretained(chip)._withUnsafeGuaranteedRef { try handle(event, in: sim, on: $0) }
+    }
+
+    private func handle(_ event: Event, in sim: Simulator, on chip: Chip) throws {
         let index = Int(event.payload)
         let step = Int(event.kind & 255)
         switch RowKind(rawValue: event.kind >> 8)! {
