@@ -102,11 +102,14 @@ extension Chip {
         for p in blocks(l, slot: s) {
             var line = 0.0
             for i in p.firstInput..<(p.firstInput + p.inputs) { line += lineEnergyPerFarad(v[i]) }
-            let t = tileRefs[p.tile]._withUnsafeGuaranteedRef { $0.dacs }
-            let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
-            let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
-                                  busy: spec.dac.latency)
-            span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
+            let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { tile in
+                let t = tile.dacs
+                let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
+                let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
+                                      busy: spec.dac.latency)
+                span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
+                return grant
+            }
             end = max(end, grant.end)
         }
         return end

@@ -69,6 +69,12 @@ public final class Chip: ProgrammableCrossbar {
     /// Per layer and replica: the index of its copy in `crossbars`, and its blocks.
     let copyIndex: [[Int]]
     let replicaBlocks: [[[Placement]]]
+    /// `replicaBlocks` in one table, reached without reference counting (`blocks(_:slot:)`):
+    /// every hop of every image walks its layer's blocks.
+    let blockTable: UnsafeMutableBufferPointer<Placement>
+    /// Where each layer copy's blocks are in `blockTable`, at layer x `mostReplicas` + copy.
+    let blockSpans: UnsafeMutableBufferPointer<Range<Int>>
+    let mostReplicas: Int
     /// Copies of each layer (1 unless a mapping replicates it).
     let replicas: [Int]
     public let controller: UpdateController
@@ -168,7 +174,29 @@ public final class Chip: ProgrammableCrossbar {
     /// Simulated time spent in segments of each phase (indexed by `Phase.rawValue`), picoseconds.
     @exclusivity(unchecked) public internal(set) var phasePicoseconds = [UInt64](repeating: 0, count: Phase.allCases.count)
 
-    deinit { slotTable.deallocate() }
+    deinit {
+        slotTable.deallocate()
+        blockTable.deallocate()
+        blockSpans.deallocate()
+    }
+
+    /// The blocks of every layer copy in one table, and each copy's span of it.
+    static func blockTable(_ byReplica: [[[Placement]]], mostReplicas: Int)
+        -> (UnsafeMutableBufferPointer<Placement>, UnsafeMutableBufferPointer<Range<Int>>) {
+        let flat = Array(byReplica.joined().joined())
+        let table = UnsafeMutableBufferPointer<Placement>.allocate(capacity: flat.count)
+        _ = table.initialize(from: flat)
+        let spans = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: byReplica.count * mostReplicas)
+        spans.initialize(repeating: 0..<0)
+        var start = 0
+        for (l, copies) in byReplica.enumerated() {
+            for (r, blocks) in copies.enumerated() {
+                spans[l * mostReplicas + r] = start..<(start + blocks.count)
+                start += blocks.count
+            }
+        }
+        return (table, spans)
+    }
 
     /// Builds the chip and places every layer's fresh devices (faults drawn from `seed`).
     /// `device` replaces the model the spec's device parameters describe.
@@ -185,6 +213,8 @@ public final class Chip: ProgrammableCrossbar {
         self.replicas = replicas
         let byReplica = placements.enumerated().map { l, blocks in (0..<replicas[l]).map { r in blocks.filter { $0.replica == r } } }
         replicaBlocks = byReplica
+        mostReplicas = replicas.max() ?? 1
+        (blockTable, blockSpans) = Self.blockTable(byReplica, mostReplicas: replicas.max() ?? 1)
         precondition(placements.joined().allSatisfy { $0.rowsPerInput == spec.cell.rowsPerInput }, "blocks placed for the chip's unit cell")
         rowJobs = Self.rowJobs(byReplica, widths: widths, rowsPerInput: spec.cell.rowsPerInput)
         var jobsOfRow = widths.dropLast().map { [[Int]](repeating: [], count: spec.cell.rowsPerInput * $0) }
@@ -375,8 +405,8 @@ public final class Chip: ProgrammableCrossbar {
         try (replicas[l] == 1 ? crossbarRefs[copyIndex[l][0]] : crossbarRefs[copyIndex[l][replica(l, slot: s)]])._withUnsafeGuaranteedRef(body)
     }
     /// The blocks of layer l that image slot s uses (a layer with one copy: all its blocks).
-    @inline(__always) func blocks(_ l: Int, slot s: Int) -> [Placement] {
-        replicas[l] == 1 ? placements[l] : replicaBlocks[l][replica(l, slot: s)]
+    @inline(__always) func blocks(_ l: Int, slot s: Int) -> UnsafeBufferPointer<Placement> {
+        UnsafeBufferPointer(rebasing: blockTable[blockSpans[l * mostReplicas + replica(l, slot: s)]])
     }
 
     /// Runs one segment of work: `work` does the functional part and `start` schedules the
