@@ -51,6 +51,39 @@ import InsituHardware
         return (sums, backprop.deltas)
     }
 
+    /// Images added one after another (rows still zero copied from an equal row, a branch-free
+    /// pass skipping the search once no zero row is driven) give what adding every driven row
+    /// and rounding every changed sum gives, bit for bit; and only driven rows leave the zero set.
+    @Test func imagesAddAsThePlainSumsDo() {
+        var rng = RandomStream(seed: 19, stream: "gradient-add")
+        let rounding = Rounding(.fp16)
+        for (n, m) in [(64, 54), (54, 10), (9, 17)] {
+            var g = [Float](repeating: 0, count: n * m), expected = g
+            var zero = [Bool](repeating: true, count: n), driven = zero.map { _ in false }
+            for image in 0..<12 {
+                // Pixels: mostly dark, a few levels that repeat (so zero rows can be copied); later images drive fewer new rows.
+                let a: [Float] = (0..<n).map { i in rng.uniform() < (image < 3 ? 0.5 : 0.2) && i % 5 != 4 ? Float(Int(rng.uniform() * 4) + 1) * 0.05 : 0 }
+                let d: [Float] = (0..<m).map { j in j % 4 == 0 ? 0 : Float(rng.gaussian() * 2e4) }
+                for i in 0..<n where a[i] != 0 {
+                    driven[i] = true
+                    for j in 0..<m {
+                        expected[i * m + j] += a[i] * d[j]
+                        if d[j] != 0 { expected[i * m + j] = Float(Float16(expected[i * m + j] / rounding.unit)) * rounding.unit }
+                    }
+                }
+                a.withUnsafeBufferPointer { a in
+                    d.withUnsafeBufferPointer { d in
+                        g.withUnsafeMutableBufferPointer { g in
+                            zero.withUnsafeMutableBufferPointer { Backprop.add(a, d, into: g, zeroRows: $0, rounding: rounding) }
+                        }
+                    }
+                }
+                #expect(g.map(\.bitPattern) == expected.map(\.bitPattern), "\(n) x \(m), image \(image)")
+                #expect(zero == driven.map { !$0 })
+            }
+        }
+    }
+
     @Test func splitRowsGiveTheSameSums() throws {
         #expect(10 * 400 * 280 >= Backprop.parallelProduct, "the first layer's product is split")
         for format in [NumberFormat.fp16, .int8] {

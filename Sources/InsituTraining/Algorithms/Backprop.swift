@@ -213,18 +213,24 @@ public struct Backprop {
         let m = d.count
         // The copies: (row, row it equals).
         var copies: [(row: Int, source: Int)] = []
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { seen in
-            // The last zero row computed for each input value, by a hash of its bits (a miss only
-            // costs a computation); filled when the first zero row comes.
-            var seenFilled = false
-            for i in 0..<a.count where a[i] != 0 {
-                if zero[i] {
-                    if !seenFilled { seen.initialize(repeating: -1); seenFilled = true }
-                    let bits = a[i].bitPattern
-                    let slot = Int((bits ^ (bits >> 8) ^ (bits >> 16) ^ (bits >> 24)) & 255)
-                    if seen[slot] >= 0 && a[seen[slot]].bitPattern == bits { copies.append((i, seen[slot])) } else { seen[slot] = i }
+        // Most images after a batch's first drive no row that is still zero: a branch-free pass
+        // finds whether one does before the loop whose branches follow the inputs.
+        var touched = 0
+        for i in 0..<a.count { touched |= (a[i] != 0 ? 1 : 0) & (zero[i] ? 1 : 0) }
+        if touched != 0 {
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { seen in
+                // The last zero row computed for each input value, by a hash of its bits (a miss only
+                // costs a computation); filled when the first zero row comes.
+                var seenFilled = false
+                for i in 0..<a.count where a[i] != 0 {
+                    if zero[i] {
+                        if !seenFilled { seen.initialize(repeating: -1); seenFilled = true }
+                        let bits = a[i].bitPattern
+                        let slot = Int((bits ^ (bits >> 8) ^ (bits >> 16) ^ (bits >> 24)) & 255)
+                        if seen[slot] >= 0 && a[seen[slot]].bitPattern == bits { copies.append((i, seen[slot])) } else { seen[slot] = i }
+                    }
+                    zero[i] = false
                 }
-                zero[i] = false
             }
         }
         func addRows(_ c: UnsafeBufferPointer<Float>) {
