@@ -391,7 +391,7 @@ final class ImageFlow: Entity {
     }
 }
 
-extension Optional where Wrapped == [Float] {
+fileprivate extension Optional where Wrapped == [Float] {
     /// `body` over the array's values when there is one, else over `values`.
     func withInputs<R>(or values: UnsafeMutableBufferPointer<Float>, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
         guard let array = self else { return try body(UnsafeBufferPointer(values)) }
@@ -399,7 +399,7 @@ extension Optional where Wrapped == [Float] {
     }
 }
 
-extension ForwardPass {
+fileprivate extension ForwardPass {
     /// Stores image s's values (`layer` l's input activations, or the outputs when nil), each
     /// through `word` when there is one (the buffer's word).
     mutating func store(_ values: UnsafeBufferPointer<Float>, layer l: Int?, image s: Int, word: Quantizer?) {
