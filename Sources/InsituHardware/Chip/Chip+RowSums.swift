@@ -8,7 +8,7 @@ extension Chip {
     func rowConductanceSums(_ storages: [CrossbarLayer.Storage], selection: [Bool]? = nil) -> [Double] {
         var sums = [Double](repeating: 0, count: rowJobs.count)
         let order = selection.map { wanted in rowJobsByWidth.filter { wanted[$0] } } ?? rowJobsByWidth
-        // Each copy's conductances and width, taken out once (a storage copied per row is a device model copied).
+        // Each copy's conductances and width, taken out once.
         let bases = storages.map(\.conductance), widths = storages.map(\.layer.outputs)
         let plain = crossbars.map { $0.wireOhms == nil }
         func rowStart(_ index: Int) -> UnsafeMutablePointer<Float> {

@@ -213,8 +213,9 @@ public final class Chip: ProgrammableCrossbar {
         self.replicas = replicas
         let byReplica = placements.enumerated().map { l, blocks in (0..<replicas[l]).map { r in blocks.filter { $0.replica == r } } }
         replicaBlocks = byReplica
-        mostReplicas = replicas.max() ?? 1
-        (blockTable, blockSpans) = Self.blockTable(byReplica, mostReplicas: replicas.max() ?? 1)
+        let mostReplicas = replicas.max() ?? 1
+        self.mostReplicas = mostReplicas
+        (blockTable, blockSpans) = Self.blockTable(byReplica, mostReplicas: mostReplicas)
         precondition(placements.joined().allSatisfy { $0.rowsPerInput == spec.cell.rowsPerInput }, "blocks placed for the chip's unit cell")
         rowJobs = Self.rowJobs(byReplica, widths: widths, rowsPerInput: spec.cell.rowsPerInput)
         var jobsOfRow = widths.dropLast().map { [[Int]](repeating: [], count: spec.cell.rowsPerInput * $0) }

@@ -7,9 +7,10 @@ extension CrossbarLayer {
     /// array that the other writes. Valid only inside `withStorage`.
     public struct Storage {
         unowned(unsafe) let layer: CrossbarLayer
-        /// The devices' model (the array's own). A copy: loops call through `layer.model`, which
-        /// copies nothing (a copy per row passes the model's reference count between the cores).
-        public var model: any DeviceModel { layer.model }
+        /// The devices' model (the array's own), taken from the layer rather than held: a storage
+        /// then copies as plain pointers, with no model's box to count (row loops open the model
+        /// once, `Chip.programJobs`).
+        public var model: any DeviceModel { layer.devices.model }
         public let conductance: UnsafeMutablePointer<Float>
         public let faults: UnsafePointer<DeviceArray.Fault>
         public let factors: UnsafePointer<Float>

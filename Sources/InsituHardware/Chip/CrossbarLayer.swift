@@ -17,8 +17,6 @@ public final class CrossbarLayer {
     /// Whether the cell is the differential pair (the fast paths).
     let isPair: Bool
     @exclusivity(unchecked) public private(set) var devices: DeviceArray
-    /// The devices' model (`devices.model`), where a call through it copies nothing.
-    let model: any DeviceModel
     /// The controller's memory: last programmed state of every device (same layout as `devices`).
     @exclusivity(unchecked) public var states: [Float]
     /// The cells' weights per (input, output), siemens, inputs x outputs row-major (G+ - G- for a pair): what the array holds.
@@ -53,7 +51,6 @@ public final class CrossbarLayer {
         precondition(wireOhms == nil || wireOhms!.count == rows * outputs, "one wire resistance per device")
         self.wireOhms = wireOhms
         devices = DeviceArray(rows: rows, columns: outputs, model: device, rng: &rng)
-        model = device
         states = Array(repeating: device.freshState, count: rows * outputs)
         var weights = [Float](repeating: 0, count: inputs * outputs)
         weightsBase = weights.withUnsafeMutableBufferPointer { $0.baseAddress! }

@@ -40,7 +40,7 @@ public struct UpdateController: Sendable {
     public func programRow(_ row: Int, in storage: CrossbarLayer.Storage, targets: UnsafeBufferPointer<Float>,
                            columns: Range<Int>? = nil, verified: Bool = false, refreshing: Bool = true,
                            rng: inout RandomStream) -> RowResult {
-        programRow(row, in: storage, model: storage.layer.model, targets: targets, columns: columns, verified: verified,
+        programRow(row, in: storage, model: storage.model, targets: targets, columns: columns, verified: verified,
                    refreshing: refreshing, rng: &rng)
     }
 
@@ -88,7 +88,7 @@ public struct UpdateController: Sendable {
             if targets[k] <= lo || targets[k] >= hi { result.atLimit += 1 }
         }
         return Self.drive(&result, row: row, in: storage) { s in
-            s.layer.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
+            s.model.program(s.conductance, faults: s.faults, factors: s.factors, states: s.states, at: indices.baseAddress!,
                             targets: targets, count: indices.count, verified: verified, rng: &rng)
         }
     }
