@@ -96,11 +96,20 @@ public struct TrainingData: Sendable {
     }
 
     /// Voltages and labels of the given training images, packed.
+    /// One plain loop over pointers (appending each image's pixels as a lazy map took some 5 ns a
+    /// pixel, 4% of the calling thread's time in the default run).
     public func batch(_ indices: [Int]) -> (volts: [Float], labels: [Int]) {
-        var volts: [Float] = []
-        volts.reserveCapacity(indices.count * inputCount)
-        let scale = self.scale
-        for i in indices { volts += trainPixels[(i * inputCount)..<((i + 1) * inputCount)].lazy.map { Float($0) * scale } }
+        let n = inputCount, scale = self.scale
+        let volts = [Float](unsafeUninitializedCapacity: indices.count * n) { out, initialized in
+            trainPixels.withUnsafeBufferPointer { pixels in
+                for (k, i) in indices.enumerated() where n > 0 {
+                    precondition(i >= 0 && (i + 1) * n <= pixels.count, "training image \(i) is out of range")
+                    let from = pixels.baseAddress! + i * n, to = out.baseAddress! + k * n
+                    for j in 0..<n { to[j] = Float(from[j]) * scale }
+                }
+            }
+            initialized = indices.count * n
+        }
         return (volts, indices.map { trainLabels[$0] })
     }
 }

@@ -70,7 +70,7 @@ extension Chip {
         let key = SegmentReplay.Key.forward(images: n, work: perImage)
         guard let recorded = replay.recorded.first(where: { $0.key == key }) else { preconditionFailure("a replayed segment was recorded") }
         try Overlap.run(beside, while: {
-            try performSteps(recorded.steps, slotOffset: slotOffset)
+            try performSteps(recorded.steps, slotOffset: slotOffset, images: n)
             sharedImages.help()
         })
         endSegment(phase)

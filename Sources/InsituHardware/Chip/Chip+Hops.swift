@@ -99,9 +99,15 @@ extension Chip {
     /// layer l's inputs, or a bit plane of them (the full range on the rows whose bit is set).
     func drive(_ l: Int, volts v: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime) throws -> SimTime {
         var end = now
-        for p in blocks(l, slot: s) {
+        let copyBlocks = blockSpans[l * mostReplicas + replica(l, slot: s)], formed = lineSumsReady && planes == 1
+        for b in copyBlocks {
+            let p = blockTable[b]
             var line = 0.0
-            for i in p.firstInput..<(p.firstInput + p.inputs) { line += lineEnergyPerFarad(v[i]) }
+            if formed {
+                line = slot(s)._withUnsafeGuaranteedRef { $0.lineSums[b].line }
+            } else {
+                for i in p.firstInput..<(p.firstInput + p.inputs) { line += lineEnergyPerFarad(v[i]) }
+            }
             let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { tile in
                 let t = tile.dacs
                 let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
@@ -123,9 +129,11 @@ extension Chip {
         let drivesNext = drivesNextAnalog(l)
         return try withCrossbar(l, slot: s) { devices in
             var end = now
-            for p in blocks(l, slot: s) {
+            let copyBlocks = blockSpans[l * mostReplicas + replica(l, slot: s)], formed = lineSumsReady && planes == 1
+            for b in copyBlocks {
+                let p = blockTable[b]
                 let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { t in
-                    try read(l, block: p, of: devices, volts: inputs, drivingNext: drivesNext, slot: s, on: t, at: now)
+                    try read(l, block: p, of: devices, volts: inputs, formed: formed ? b : nil, drivingNext: drivesNext, slot: s, on: t, at: now)
                 }
                 end = max(end, grant)
             }
@@ -134,17 +142,28 @@ extension Chip {
     }
 
     /// `read` of block `p` of layer l (`devices`) on its tile `t`; returns when its array is done.
-    private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: UnsafeBufferPointer<Float>, drivingNext: Bool, slot s: Int,
-                      on t: TileComponents, at now: SimTime) throws -> SimTime {
+    /// `formed`: the block's index in the table, whose sums the slot holds (`prepareLineSums`).
+    private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: UnsafeBufferPointer<Float>, formed: Int?,
+                      drivingNext: Bool, slot s: Int, on t: TileComponents, at now: SimTime) throws -> SimTime {
         let grant = try t.array.resource!.acquire(at: now, for: readDuration)
         _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
-        let power = devices.readAndSupplyPower(inputs, inputs: p.firstInput..<(p.firstInput + p.inputs),
+        let power: (read: Double, supply: Double)
+        if let b = formed {
+            let sums = slot(s)._withUnsafeGuaranteedRef { $0.lineSums[b] }
+            power = (sums.read, rail > 0 ? max(sums.supply, 0) : 0)
+        } else {
+            power = devices.readAndSupplyPower(inputs, inputs: p.firstInput..<(p.firstInput + p.inputs),
                                                block: devices.block(of: p.firstOutput..<(p.firstOutput + p.outputs)), rail: rail)
+        }
         let array = t.array.charge(CrossbarModel.read, phase, layer: l + 1, magnitude: power.read, busy: readDuration)
         var line = 0.0
         if drivingNext && p.firstInput == 0 {
-            let next = self.inputs(l + 1, slot: s)
-            for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(next[j]) }
+            if let b = formed {
+                line = slot(s)._withUnsafeGuaranteedRef { $0.nextLines[b] }
+            } else {
+                let next = self.inputs(l + 1, slot: s)
+                for j in p.firstOutput..<(p.firstOutput + p.outputs) { line += lineEnergyPerFarad(next[j]) }
+            }
         }
         var supplied = 0.0
         if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }

@@ -52,7 +52,8 @@ extension Chip {
                 try checkRestored(replay.recorded[k].steps, of: key)
                 replay.recorded[k].checked = true
             }
-            return try performSteps(replay.recorded[k].steps)
+            let images: Int = if case .forward(let n, _) = key { n } else { 0 }
+            return try performSteps(replay.recorded[k].steps, images: images)
         }
         if known == nil { replay.recording = [] }
         try start()
@@ -65,7 +66,11 @@ extension Chip {
 
     /// Performs recorded steps at their offsets from the cursor, an image hop of slot s on slot
     /// s + `slotOffset`.
-    func performSteps(_ steps: [SegmentReplay.Step], slotOffset: Int = 0) throws {
+    /// The sums the drive and read hops charge are formed first for the `images` slots
+    /// (`prepareLineSums`), and dropped after.
+    func performSteps(_ steps: [SegmentReplay.Step], slotOffset: Int = 0, images: Int = 0) throws {
+        if images > 0 { _ = prepareLineSums(slots: slotOffset..<(slotOffset + images)) }
+        defer { lineSumsReady = false }
         try hops.withUnsafeBufferPointer { hops in
             for s in steps {
                 let at = SimTime(picoseconds: cursor.picoseconds + s.offset)

@@ -118,6 +118,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var slots: [ImageSlot] = []
     /// `slots` unretained, in memory of their own: both threads reach slots, and neither an
     /// array's nor a slot's reference count is touched (passed between the cores) on the way.
+    /// Whether the slots' drive and read sums are formed for the hops being replayed (`prepareLineSums`).
+    @exclusivity(unchecked) var lineSumsReady = false
     @exclusivity(unchecked) var slotTable = UnsafeMutableBufferPointer<Unmanaged<ImageSlot>>(start: nil, count: 0)
     /// Images the side thread computes beside events, which the calling thread helps with once
     /// its events are done (the next batch's beside a read-back, an evaluation's next chunk).

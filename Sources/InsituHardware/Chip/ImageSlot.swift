@@ -1,4 +1,5 @@
 import InsituEngine
+import InsituKernels
 
 /// Working values of one image in flight through the chip: per layer, its input voltages,
 /// column currents and digitised outputs (hidden activations in volts, output currents in
@@ -12,8 +13,12 @@ final class ImageSlot {
     @exclusivity(unchecked) var prediction = 0
     /// The last image's range counts per layer, added to the chip's once the batch's values are in.
     let counts: UnsafeMutableBufferPointer<RangeCounts.Layer>
+    /// Per block of the chip's table: the sums its drive and read hops charge from this image's
+    /// inputs, and the next layer's line energy per farad (`Chip.prepareLineSums`).
+    let lineSums: UnsafeMutableBufferPointer<InsituLineSums>
+    let nextLines: UnsafeMutableBufferPointer<Double>
 
-    init(widths: [Int]) {
+    init(widths: [Int], blocks: Int) {
         let layers = widths.count - 1
         func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let vector = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
@@ -25,11 +30,17 @@ final class ImageSlot {
         digital = (0..<layers).map { zeros(widths[$0 + 1]) }
         counts = .allocate(capacity: layers)
         counts.initialize(repeating: RangeCounts.Layer())
+        lineSums = .allocate(capacity: blocks)
+        lineSums.initialize(repeating: InsituLineSums())
+        nextLines = .allocate(capacity: blocks)
+        nextLines.initialize(repeating: 0)
     }
 
     deinit {
         for vector in inputs + currents + digital { vector.deallocate() }
         counts.deallocate()
+        lineSums.deallocate()
+        nextLines.deallocate()
     }
 }
 
@@ -40,7 +51,7 @@ extension Chip {
     /// Makes at least `count` image slots; only between segments, on the calling thread.
     func addSlots(upTo count: Int) {
         guard slots.count < count else { return }
-        while slots.count < count { slots.append(ImageSlot(widths: widths)) }
+        while slots.count < count { slots.append(ImageSlot(widths: widths, blocks: blockTable.count)) }
         slotTable.deallocate()
         slotTable = .allocate(capacity: slots.count)
         _ = slotTable.initialize(from: slots.map { Unmanaged.passUnretained($0) })

@@ -66,4 +66,24 @@ int insitu_program_gate_row(float *g, const unsigned char *faults, const float *
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out);
 
+/// How one input's rows charge their lines: from a rail, lineFactor x |v| (lineFactor = the
+/// charge factor x the rail's volts); else lineFactor x v^2 (the drive factor). `rail` (volts,
+/// 0 for none) also sets the supply's sum.
+typedef struct {
+    double lineFactor, rail;
+    int fromRail;
+} InsituLineTerms;
+
+/// One image's sums over `count` inputs v[i] (and their rows' conductance sums G[i]), each added
+/// in increasing i from +0: line = sum of the line term of v[i]; read = sum double(v[i] x v[i]) x G[i];
+/// supply = sum (rail x |v[i]| - v[i]^2) x G[i] (0 without a rail).
+typedef struct {
+    double line, read, supply;
+} InsituLineSums;
+
+/// The sums of `lanes` (1-4) images, image k's inputs at v[k] and conductance sums at sums[k]
+/// (sums NULL: line sums only, read and supply 0), into out[k]. 1 when done; 0 without AVX.
+int insitu_line_sums(const float *const *v, long lanes, long count, const double *const *sums, const InsituLineTerms *terms,
+                     InsituLineSums *out);
+
 #endif
