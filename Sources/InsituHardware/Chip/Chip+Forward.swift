@@ -104,9 +104,7 @@ extension Chip {
     func image(_ i: Int, of batch: InputBatch, slot s: Int, rng: inout RandomStream) {
         let m0 = widths[0]
         let dac = dacQuantizer, v = inputs(0, slot: s), counts = slot(s)._withUnsafeGuaranteedRef { $0.counts }
-        batch.volts.withUnsafeBufferPointer { all in
-            for k in 0..<m0 { v[k] = dac.quantize(all[i * m0 + k]) }
-        }
+        batch.volts.withUnsafeBufferPointer { all in dac.levels(of: UnsafeBufferPointer(rebasing: all[(i * m0)..<((i + 1) * m0)]), into: v) }
         for l in 0..<layerCount {
             counts[l] = RangeCounts.Layer()
             if digitalSums[l] {
@@ -143,24 +141,30 @@ extension Chip {
         if l < layerCount - 1 {
             let gain = hiddenGain, clip = self.clip
             var clipped: UInt64 = 0, saturated: UInt64 = 0
-            for j in 0..<current.count {
-                let v = gain * current[j]
-                if v > clip { clipped += 1 }
-                let a = min(max(v, 0), clip)
-                if q.saturates(a) { saturated += 1 }
-                out[j] = q.quantize(a)
+            if let (beyond, over) = q.levels(of: UnsafeBufferPointer(current), gain: gain, clip: clip, into: out) {
+                (saturated, clipped) = (UInt64(beyond), UInt64(over))
+            } else {
+                for j in 0..<current.count {
+                    let v = gain * current[j]
+                    if v > clip { clipped += 1 }
+                    let a = min(max(v, 0), clip)
+                    if q.saturates(a) { saturated += 1 }
+                    out[j] = q.quantize(a)
+                }
             }
             count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated, activations: widths[l + 1], clipped: clipped)
-            if !drivesNextAnalog(l) {
-                let dac = dacQuantizer, next = inputs(l + 1, slot: s)
-                for j in 0..<out.count { next[j] = dac.quantize(out[j]) }
-            }
+            if !drivesNextAnalog(l) { dacQuantizer.levels(of: UnsafeBufferPointer(out), into: inputs(l + 1, slot: s)) }
         } else {
             let g = Float(spec.tia.outputGainVoltsPerAmp)
             var saturated: UInt64 = 0
-            for j in 0..<current.count {
-                if q.saturates(g * current[j]) { saturated += 1 }
-                out[j] = q.quantize(g * current[j]) / g
+            if let (beyond, _) = q.levels(of: UnsafeBufferPointer(current), gain: g, into: out) {
+                saturated = UInt64(beyond)
+                for j in 0..<out.count { out[j] /= g }
+            } else {
+                for j in 0..<current.count {
+                    if q.saturates(g * current[j]) { saturated += 1 }
+                    out[j] = q.quantize(g * current[j]) / g
+                }
             }
             count(layer: l, slot: s, conversions: widths[l + 1], saturated: saturated)
         }

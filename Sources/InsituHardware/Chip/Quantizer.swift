@@ -35,6 +35,24 @@ public struct Quantizer: Sendable, Equatable {
 }
 
 extension Quantizer {
+    /// `quantize` of each of `values` into `out` (the kernel where the processor has AVX).
+    func levels(of values: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+        if levels(of: values, gain: 1, into: out) == nil {
+            for k in values.indices { out[k] = quantize(values[k]) }
+        }
+    }
+
+    /// `quantize` of gain x each of `values` (with `clip`, of min(max(that, 0), clip)) into `out`
+    /// (`insitu_quantize_row`): how many reached the converter beyond its range and how many
+    /// were above `clip`, or nil, having done nothing, where the processor lacks AVX.
+    func levels(of values: UnsafeBufferPointer<Float>, gain: Float, clip: Float? = nil,
+                into out: UnsafeMutableBufferPointer<Float>) -> (beyond: Int, clipped: Int)? {
+        guard let x = values.baseAddress, let o = out.baseAddress else { return (0, 0) }
+        var q = kernelForm, clipped = 0
+        let beyond = insitu_quantize_row(x, values.count, gain, clip ?? 0, clip == nil ? 0 : 1, &q, o, &clipped)
+        return beyond >= 0 ? (beyond, clipped) : nil
+    }
+
     /// This converter as the C kernels take it.
     var kernelForm: InsituQuantizer { InsituQuantizer(low: signed ? -fullScale : 0, fullScale: fullScale, step: step) }
 

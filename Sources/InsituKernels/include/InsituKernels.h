@@ -41,6 +41,13 @@ typedef struct {
 /// in `out`. Returns how many x lay beyond the ADC's range; -1, having done nothing, without AVX.
 long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out);
 
+/// A converter's levels for `count` values: v = gain x x[j] (float); with `clipping`, v is
+/// counted in `*clipped` where above `clip` and taken as min(max(v, 0), clip); then out[j] =
+/// float(round(min(max(double(v), low), fullScale) / step) x step), ties to even. Returns how
+/// many v lay beyond [low, fullScale]; -1, having done nothing, without AVX.
+long insitu_quantize_row(const float *x, long count, float gain, float clip, int clipping, const InsituQuantizer *q, float *out,
+                         long *clipped);
+
 /// A 1T1R cell whose SET reaches g0 + slope x factor x (gate - gateMin) siemens, plus sigma x a
 /// deviate (sigma = variation x that conductance when `relative`, else `rangeSigma`), clamped
 /// to [floor, ceiling].
