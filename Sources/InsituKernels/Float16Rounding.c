@@ -44,6 +44,22 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
     }
 }
 
+/// `addRoundRows` of one driven row: row += input x errors, then rounded where the error is not zero.
+__attribute__((target("avx,f16c"), always_inline))
+static inline void addRoundRow(float *row, float input, const float *errors, long full, long rest, __m256i tail, __m256 tailErrors,
+                               __m256 tailKeep, const int unitIsOne, __m256 unit) {
+    const __m256 zero = _mm256_setzero_ps(), scale = _mm256_set1_ps(input);
+    for (long j = 0; j < full; j += 8) {
+        __m256 e = _mm256_loadu_ps(errors + j), v = _mm256_loadu_ps(row + j);
+        v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
+        _mm256_storeu_ps(row + j, round8(v, _mm256_cmp_ps(e, zero, _CMP_EQ_OQ), unitIsOne, unit));
+    }
+    if (rest) {
+        __m256 v = _mm256_maskload_ps(row + full, tail);
+        v = _mm256_add_ps(v, _mm256_mul_ps(scale, tailErrors));
+        insitu_store_first(row + full, round8(v, tailKeep, unitIsOne, unit), rest);
+    }
+}
 
 /// Every row whose input is not zero (a NaN input counts): row += input x errors (a multiply,
 /// then an add, as Swift's loop), then `roundRow`'s rounding of the elements whose error is not
@@ -57,19 +73,20 @@ static inline void addRoundRows(float *values, const float *inputs, long rows, c
     const __m256i tail = insitu_first_lanes(rest);
     const __m256 tailErrors = rest ? _mm256_maskload_ps(errors + full, tail) : zero;
     const __m256 tailKeep = _mm256_cmp_ps(tailErrors, zero, _CMP_EQ_OQ);
-    for (long i = 0; i < rows; i++) {
-        if (!(inputs[i] != 0)) continue;
-        float *row = values + i * count;
-        const __m256 scale = _mm256_set1_ps(inputs[i]);
-        for (long j = 0; j < full; j += 8) {
-            __m256 e = _mm256_loadu_ps(errors + j), v = _mm256_loadu_ps(row + j);
-            v = _mm256_add_ps(v, _mm256_mul_ps(scale, e));
-            _mm256_storeu_ps(row + j, round8(v, _mm256_cmp_ps(e, zero, _CMP_EQ_OQ), unitIsOne, unit));
+    // The driven rows listed first without a branch, as `insitu_rows_product` lists them: whether
+    // a pixel is zero is as good as random, and a mispredicted skip cost about as much as a
+    // small layer's row.
+    int driven[512];
+    for (long first = 0; first < rows; first += 512) {
+        const long end = rows - first < 512 ? rows : first + 512;
+        long n = 0;
+        for (long i = first; i < end; i++) {
+            driven[n] = (int)i;
+            n += inputs[i] != 0;  // NaN counts: a driven row
         }
-        if (rest) {
-            __m256 v = _mm256_maskload_ps(row + full, tail);
-            v = _mm256_add_ps(v, _mm256_mul_ps(scale, tailErrors));
-            insitu_store_first(row + full, round8(v, tailKeep, unitIsOne, unit), rest);
+        for (long k = 0; k < n; k++) {
+            const long i = driven[k];
+            addRoundRow(values + i * count, inputs[i], errors, full, rest, tail, tailErrors, tailKeep, unitIsOne, unit);
         }
     }
 }
@@ -86,7 +103,7 @@ static void addRoundRowsScaled(float *values, const float *inputs, long rows, co
 
 int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
                                   const float *errors, long count, float unit) {
-    if (!insitu_has_f16c()) return 0;
+    if (!insitu_has_f16c() || rows > 2147483647L) return 0;
     if (unit == 1.0f) addRoundRowsUnitOne(values, inputs, rows, errors, count);
     else addRoundRowsScaled(values, inputs, rows, errors, count, unit);
     return 1;
