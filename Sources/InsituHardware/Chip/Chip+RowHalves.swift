@@ -158,19 +158,23 @@ extension Chip {
 
     /// The deviates programming `jobs` to `targets` draws, or nil when a device model cannot say.
     func noiseDraws(_ jobs: ArraySlice<RowJob>, targets: [[Float]], storages: [CrossbarLayer.Storage], verified: Bool) -> Int? {
-        // The device model opened once (see `programJobs`).
+        // The device model opened once, and the layers' widths, the targets and the storages
+        // taken out before the loop (see `programJobs`): counted per row, their references cost
+        // more than the count, on the thread the other one waits for.
+        let outputs = layers.map(\.outputs)
         func count<Model: DeviceModel>(through model: Model) -> Int? {
-            var draws = 0
-            for job in jobs where !job.columns.isEmpty {
-                let s = storages[copyIndex[job.layer][job.replica]], first = job.row * layers[job.layer].outputs
-                let count = targets[job.layer].withUnsafeBufferPointer { all in
-                    model.noiseDraws(faults: s.faults + first + job.columns.lowerBound, states: s.states + first + job.columns.lowerBound,
-                                     targets: all.baseAddress! + first + job.columns.lowerBound, count: job.columns.count, verified: verified)
+            Self.withRows(of: targets) { bases in
+                storages.withUnsafeBufferPointer { storage in
+                    var draws = 0
+                    for job in jobs where !job.columns.isEmpty {
+                        let s = storage[copyIndex[job.layer][job.replica]], at = job.row * outputs[job.layer] + job.columns.lowerBound
+                        guard let count = model.noiseDraws(faults: s.faults + at, states: s.states + at, targets: bases[job.layer] + at,
+                                                           count: job.columns.count, verified: verified) else { return nil }
+                        draws += count
+                    }
+                    return draws
                 }
-                guard let count else { return nil }
-                draws += count
             }
-            return draws
         }
         return count(through: deviceModel)
     }

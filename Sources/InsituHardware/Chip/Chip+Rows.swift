@@ -281,7 +281,14 @@ extension Chip {
         let job = rowJobs[index], result = rowResults[index]
         let (duration, resetTime, setTime) = try controller.rowTimes(result)
         guard duration > .zero else { return }
-        let array = tiles[job.tile].array
+        // The tile held by the chip, without a reference counted per row (as `readRowHop`).
+        try tileRefs[job.tile]._withUnsafeGuaranteedRef { try programRow(job, result, duration: duration, resetTime: resetTime, setTime: setTime,
+                                                                        on: $0.array, at: now) }
+    }
+
+    /// `programRow` of `job` on its tile's `array`, its times worked out.
+    private func programRow(_ job: RowJob, _ result: UpdateController.RowResult, duration: SimTime, resetTime: SimTime, setTime: SimTime,
+                            on array: Component, at now: SimTime) throws {
         let start = max(controllerUnit.resource!.earliestStart(at: now), array.resource!.earliestStart(at: now))
         let grant = try controllerUnit.resource!.acquire(at: start, for: duration)
         let arrayGrant = try array.resource!.acquire(at: start, for: duration)

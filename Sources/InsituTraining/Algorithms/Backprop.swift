@@ -57,8 +57,11 @@ public struct Backprop {
         for l in 0..<L where batchDeltas[l].count < images * widths[l + 1] {
             batchDeltas[l] = [Float](repeating: 0, count: images * widths[l + 1])
         }
+        // The rounding taken once: read from `self` in each image's backward pass, the machine's
+        // reference was counted around every call, on an object the calling thread also counts.
+        let rounding = self.rounding
         for s in 0..<images {
-            backward(pass, image: s, label: labels[s], weights: weights)
+            backward(pass, image: s, label: labels[s], weights: weights, rounding: rounding)
             for l in 0..<L {
                 let m = widths[l + 1]
                 batchDeltas[l].withUnsafeMutableBufferPointer { all in
@@ -69,7 +72,6 @@ public struct Backprop {
         for l in 0..<L {
             let n = widths[l], m = widths[l + 1]
             let parts = self.parts(images: images, inputs: n, outputs: m)
-            let rounding = self.rounding
             pass.activations[l].withUnsafeBufferPointer { a in
                 batchDeltas[l].withUnsafeBufferPointer { d in
                     gradients[l].withUnsafeMutableBufferPointer { g in
@@ -126,8 +128,8 @@ public struct Backprop {
     }
 
     /// One image's errors: the output error from its outputs and label, then each hidden
-    /// layer's from the next one's through `weights`, into `deltas`.
-    mutating func backward(_ pass: ForwardPass, image s: Int, label: Int, weights: [[Float]]) {
+    /// layer's from the next one's through `weights`, into `deltas`, each rounded by `rounding`.
+    mutating func backward(_ pass: ForwardPass, image s: Int, label: Int, weights: [[Float]], rounding: (any TensorRounding)?) {
         let L = widths.count - 1
         let k = activation.outputScalePerAmp
         let m = widths[L]
