@@ -55,37 +55,64 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
     }
 
     /// Writes `count` deviates to `out`: the values, and the stream left, of `count` calls of
-    /// `gaussian()`, in one loop whose pairs the processor can overlap (a row's noise at once).
+    /// `gaussian()` (a row's noise at once). The pairs come in blocks: first their uniforms and
+    /// the polar test, counted without a branch (a fifth of the pairs fail it, at random), then
+    /// the accepted pairs' logarithms, which the processor overlaps with nothing mispredicted.
     public mutating func fillGaussians(_ out: UnsafeMutablePointer<Double>, count: Int) {
         var k = 0
         if count > 0, let g = spareGaussian { out[0] = g; spareGaussian = nil; k = 1 }
-        while k < count {
-            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
-            let s = u * u + v * v
-            guard s > 0 && s < 1 else { continue }
-            let m = (-2 * _log(s) / s).squareRoot()
-            out[k] = u * m
-            // The pair's second deviate: the next value, or the spare the next draw takes.
-            if k + 1 < count { out[k + 1] = v * m } else { spareGaussian = v * m }
-            k += 2
+        guard k < count else { return }
+        // The state in registers for the loops (a mutating call on `self` would keep it in memory).
+        var stream = self
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * Self.pairsPerBlock) { block in
+            let u = block.baseAddress!, v = u + Self.pairsPerBlock, s = v + Self.pairsPerBlock
+            while k < count {
+                let wanted = min((count - k + 1) / 2, Self.pairsPerBlock)
+                var n = 0
+                while n < wanted {
+                    let x = 2 * stream.uniform() - 1, y = 2 * stream.uniform() - 1
+                    let r = x * x + y * y
+                    (u[n], v[n], s[n]) = (x, y, r)
+                    n += r > 0 && r < 1 ? 1 : 0
+                }
+                for p in 0..<n {
+                    let m = (-2 * _log(s[p]) / s[p]).squareRoot()
+                    out[k] = u[p] * m
+                    // The pair's second deviate: the next value, or the spare the next draw takes.
+                    if k + 1 < count { out[k + 1] = v[p] * m } else { stream.spareGaussian = v[p] * m }
+                    k += 2
+                }
+            }
         }
+        self = stream
     }
 
+    /// Accepted pairs drawn before their deviates are formed (`fillGaussians`).
+    static let pairsPerBlock = 64
+
     /// Leaves the stream exactly as `count` calls of `gaussian()` would, without their
-    /// logarithms: only the accepted pairs' uniforms are drawn, and the last pair's spare deviate
-    /// is formed when it is left over. A piece of work that starts after `count` deviates of
-    /// another can so start beside it.
+    /// logarithms: only the accepted pairs' uniforms are drawn (counted without a branch), and
+    /// the last pair's spare deviate is formed when it is left over. A piece of work that starts
+    /// after `count` deviates of another can so start beside it.
     public mutating func skipGaussians(_ count: Int) {
         var left = count
         if left > 0, spareGaussian != nil { spareGaussian = nil; left -= 1 }
-        while left > 0 {
-            // Each accepted pair gives two deviates: the second is the spare the next draw takes.
-            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
-            let s = u * u + v * v
-            guard s > 0 && s < 1 else { continue }
-            if left == 1 { spareGaussian = v * (-2 * _log(s) / s).squareRoot() }
-            left -= min(left, 2)
+        guard left > 0 else { return }
+        var stream = self
+        // Each accepted pair gives two deviates: the second is the spare the next draw takes when
+        // one is left, so the pairs wanted are ceil(left / 2), and the last one's is kept.
+        let wanted = (left + 1) / 2
+        var accepted = 0, lastY = 0.0, lastR = 0.0
+        while accepted < wanted {
+            let x = 2 * stream.uniform() - 1, y = 2 * stream.uniform() - 1
+            let r = x * x + y * y
+            let takes = r > 0 && r < 1
+            accepted += takes ? 1 : 0
+            lastY = takes ? y : lastY
+            lastR = takes ? r : lastR
         }
+        if left % 2 == 1 { stream.spareGaussian = lastY * (-2 * _log(lastR) / lastR).squareRoot() }
+        self = stream
     }
 
     /// A uniformly chosen index below `bound`.

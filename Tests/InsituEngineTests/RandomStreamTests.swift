@@ -3,10 +3,11 @@ import Testing
 
 @Suite struct RandomStreamTests {
     /// Skipping n deviates leaves the stream, its spare deviate included, exactly as drawing them
-    /// would: from a stream with and without a spare, for every n up to 40.
+    /// would: from a stream with and without a spare, for every n up to 40 and for 129, 1,000
+    /// and 10,001 (blocks of accepted pairs, odd counts).
     @Test func skippingDeviatesLeavesTheStreamAsDrawingThem() {
         for primed in [false, true] {
-            for n in 0...40 {
+            for n in Array(0...40) + [129, 1_000, 10_001] {
                 var drawn = RandomStream(seed: 11, stream: "skip")
                 if primed { _ = drawn.gaussian() }
                 var skipped = drawn
@@ -20,10 +21,11 @@ import Testing
     }
 
     /// Filling n deviates gives the values of n draws and leaves the stream as they would, its
-    /// spare deviate included: from a stream with and without a spare, for every n up to 40.
+    /// spare deviate included: from a stream with and without a spare, for every n up to 40 and
+    /// for 129, 1,000 and 10,001 (several blocks of accepted pairs).
     @Test func fillingDeviatesGivesTheDrawsValues() {
         for primed in [false, true] {
-            for n in 0...40 {
+            for n in Array(0...40) + [129, 1_000, 10_001] {
                 var drawn = RandomStream(seed: 12, stream: "fill")
                 if primed { _ = drawn.gaussian() }
                 var filled = drawn
