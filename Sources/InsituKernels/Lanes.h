@@ -1,5 +1,5 @@
 // The first n of eight lanes (a mask to load them, plain stores to write them), and Swift's
-// max and min lane by lane.
+// max and min lane by lane (doubles and floats).
 #ifndef INSITU_LANES_H
 #define INSITU_LANES_H
 
@@ -38,6 +38,16 @@ __attribute__((target("avx"), always_inline))
 static inline __m256d insitu_swift_max(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_GE_OQ)); }
 __attribute__((target("avx"), always_inline))
 static inline __m256d insitu_swift_min(__m256d x, __m256d y) { return _mm256_blendv_pd(x, y, _mm256_cmp_pd(y, x, _CMP_LT_OQ)); }
+
+/// The same on floats, four lanes and eight.
+__attribute__((target("avx"), always_inline))
+static inline __m128 insitu_swift_max4(__m128 x, __m128 y) { return _mm_blendv_ps(x, y, _mm_cmp_ps(y, x, _CMP_GE_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m128 insitu_swift_min4(__m128 x, __m128 y) { return _mm_blendv_ps(x, y, _mm_cmp_ps(y, x, _CMP_LT_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m256 insitu_swift_max8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ)); }
+__attribute__((target("avx"), always_inline))
+static inline __m256 insitu_swift_min8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ)); }
 
 #endif
 #endif

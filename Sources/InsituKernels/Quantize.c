@@ -11,12 +11,6 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-/// Swift's max and min on floats, lane by lane (a NaN x stays).
-__attribute__((target("avx"), always_inline))
-static inline __m128 swiftMaxF(__m128 x, __m128 y) { return _mm_blendv_ps(x, y, _mm_cmp_ps(y, x, _CMP_GE_OQ)); }
-__attribute__((target("avx"), always_inline))
-static inline __m128 swiftMinF(__m128 x, __m128 y) { return _mm_blendv_ps(x, y, _mm_cmp_ps(y, x, _CMP_LT_OQ)); }
-
 __attribute__((target("avx")))
 static long quantizeRow(const float *x, long count, float gain, float clip, int clipping, const InsituQuantizer *q, float *out,
                         long *clippedOut) {
@@ -32,7 +26,7 @@ static long quantizeRow(const float *x, long count, float gain, float clip, int 
         __m128 v = _mm_mul_ps(g, whole ? _mm_loadu_ps(x + j) : _mm_maskload_ps(x + j, in));
         if (clipping) {
             clipped += __builtin_popcount(_mm_movemask_ps(_mm_cmp_ps(v, c, _CMP_GT_OQ)) & live);
-            v = swiftMinF(swiftMaxF(v, zero), c);
+            v = insitu_swift_min4(insitu_swift_max4(v, zero), c);
         }
         const __m256d a = _mm256_cvtps_pd(v);
         const __m256d beyond = _mm256_or_pd(_mm256_cmp_pd(a, high, _CMP_GT_OQ), _mm256_cmp_pd(a, lo, _CMP_LT_OQ));

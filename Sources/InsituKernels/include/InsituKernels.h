@@ -73,6 +73,11 @@ int insitu_program_gate_row(float *g, const unsigned char *faults, const float *
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out);
 
+/// Rounds `count` values in place to symmetric integers of at most `limit` in magnitude, one
+/// scale for all (the largest finite magnitude maps to `limit`; nothing changes when it is 0):
+/// v = min(max(roundeven(v / scale), -limit), limit) x scale. 1 when done; 0 without AVX.
+int insitu_round_symmetric(float *values, long count, float limit);
+
 /// How one input's rows charge their lines: from a rail, lineFactor x |v| (lineFactor = the
 /// charge factor x the rail's volts); else lineFactor x v^2 (the drive factor). `rail` (volts,
 /// 0 for none) also sets the supply's sum.
