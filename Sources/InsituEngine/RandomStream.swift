@@ -47,7 +47,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
             let u = 2 * uniform() - 1, v = 2 * uniform() - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {
-                let m = (-2 * _log(s) / s).squareRoot()
+                let m = Self.polarFactor(s)
                 spareGaussian = v * m
                 return u * m
             }
@@ -76,7 +76,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
                     n += r > 0 && r < 1 ? 1 : 0
                 }
                 for p in 0..<n {
-                    let m = (-2 * _log(s[p]) / s[p]).squareRoot()
+                    let m = Self.polarFactor(s[p])
                     out[k] = u[p] * m
                     // The pair's second deviate: the next value, or the spare the next draw takes.
                     if k + 1 < count { out[k + 1] = v[p] * m } else { stream.spareGaussian = v[p] * m }
@@ -111,9 +111,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable 
             lastY = takes ? y : lastY
             lastR = takes ? r : lastR
         }
-        if left % 2 == 1 { stream.spareGaussian = lastY * (-2 * _log(lastR) / lastR).squareRoot() }
+        if left % 2 == 1 { stream.spareGaussian = lastY * Self.polarFactor(lastR) }
         self = stream
     }
+
+    /// The polar method's factor for an accepted pair of squared radius `s`: sqrt(-2 ln s / s).
+    @inline(__always)
+    private static func polarFactor(_ s: Double) -> Double { (-2 * _log(s) / s).squareRoot() }
 
     /// A uniformly chosen index below `bound`.
     public mutating func index(below bound: Int) -> Int { Int(next() % UInt64(bound)) }

@@ -1,10 +1,11 @@
-// The first n of eight lanes (a mask to load them, plain stores to write them), and Swift's
-// max and min lane by lane (doubles and floats).
+// The first n of eight lanes (a mask to load them, plain stores to write them), Swift's max
+// and min lane by lane (doubles and floats), and a converter's levels four lanes at a time.
 #ifndef INSITU_LANES_H
 #define INSITU_LANES_H
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include "InsituKernels.h"
 
 /// A mask of the first n (0...8) of eight lanes, for masked loads of a row's last columns.
 __attribute__((target("avx"), always_inline))
@@ -48,6 +49,16 @@ __attribute__((target("avx"), always_inline))
 static inline __m256 insitu_swift_max8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ)); }
 __attribute__((target("avx"), always_inline))
 static inline __m256 insitu_swift_min8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ)); }
+
+/// A converter's value nearest to `x` (as double), clamped to [low, fullScale], as a float:
+/// the portable `Quantizer.quantize` (clamp, divide, round by adding and subtracting 1.5 x 2^52,
+/// multiply), lane by lane.
+__attribute__((target("avx"), always_inline))
+static inline __m128 insitu_quantize_lanes(__m256d x, const InsituQuantizer *q) {
+    const __m256d magic = _mm256_set1_pd(6755399441055744.0), step = _mm256_set1_pd(q->step);
+    __m256d code = _mm256_div_pd(insitu_swift_min(insitu_swift_max(x, _mm256_set1_pd(q->low)), _mm256_set1_pd(q->fullScale)), step);
+    return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(code, magic), magic), step));
+}
 
 #endif
 #endif

@@ -14,8 +14,7 @@
 __attribute__((target("avx")))
 static long quantizeRow(const float *x, long count, float gain, float clip, int clipping, const InsituQuantizer *q, float *out,
                         long *clippedOut) {
-    const __m256d lo = _mm256_set1_pd(q->low), high = _mm256_set1_pd(q->fullScale), step = _mm256_set1_pd(q->step);
-    const __m256d magic = _mm256_set1_pd(6755399441055744.0);
+    const __m256d lo = _mm256_set1_pd(q->low), high = _mm256_set1_pd(q->fullScale);
     const __m128 g = _mm_set1_ps(gain), c = _mm_set1_ps(clip), zero = _mm_setzero_ps();
     const __m128 lanes = _mm_set_ps(3, 2, 1, 0);
     long saturated = 0, clipped = 0;
@@ -31,8 +30,7 @@ static long quantizeRow(const float *x, long count, float gain, float clip, int 
         const __m256d a = _mm256_cvtps_pd(v);
         const __m256d beyond = _mm256_or_pd(_mm256_cmp_pd(a, high, _CMP_GT_OQ), _mm256_cmp_pd(a, lo, _CMP_LT_OQ));
         saturated += __builtin_popcount(_mm256_movemask_pd(beyond) & live);
-        const __m256d code = _mm256_div_pd(insitu_swift_min(insitu_swift_max(a, lo), high), step);
-        const __m128 level = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(code, magic), magic), step));
+        const __m128 level = insitu_quantize_lanes(a, q);
         if (whole) _mm_storeu_ps(out + j, level);
         else insitu_store_first(out + j, _mm256_castps128_ps256(level), count - j);
     }

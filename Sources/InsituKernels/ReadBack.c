@@ -11,14 +11,6 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-/// A converter's value nearest to `x` (as double), clamped to [lo, fullScale], as a float.
-__attribute__((target("avx"), always_inline))
-static inline __m128 quantize(__m256d x, const InsituQuantizer *q) {
-    const __m256d magic = _mm256_set1_pd(6755399441055744.0), step = _mm256_set1_pd(q->step);
-    __m256d code = _mm256_div_pd(insitu_swift_min(insitu_swift_max(x, _mm256_set1_pd(q->low)), _mm256_set1_pd(q->fullScale)), step);
-    return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(code, magic), magic), step));
-}
-
 __attribute__((target("avx")))
 static long readRow(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
     const __m256d s = _mm256_set1_pd(scale), high = _mm256_set1_pd(adc->fullScale), low = _mm256_set1_pd(adc->low);
@@ -34,8 +26,8 @@ static long readRow(const float *g, long count, double scale, const InsituQuanti
         const __m256d beyond = _mm256_or_pd(_mm256_cmp_pd(x, high, _CMP_GT_OQ), _mm256_cmp_pd(x, low, _CMP_LT_OQ));
         int mask = _mm256_movemask_pd(beyond) & _mm_movemask_ps(_mm_castsi128_ps(in));
         saturated += __builtin_popcount(mask);
-        __m128 code = quantize(x, adc);
-        if (word) code = quantize(_mm256_cvtps_pd(code), word);
+        __m128 code = insitu_quantize_lanes(x, adc);
+        if (word) code = insitu_quantize_lanes(_mm256_cvtps_pd(code), word);
         const __m128 siemens = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_cvtps_pd(code), s));
         if (whole) _mm_storeu_ps(out + j, siemens);
         else insitu_store_first(out + j, _mm256_castps128_ps256(siemens), count - j);
