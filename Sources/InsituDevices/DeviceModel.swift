@@ -64,6 +64,17 @@ public protocol DeviceModel: Sendable, Equatable {
     /// can be programmed on two threads with the stream each would see.
     func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
                     count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int?
+    /// The row form with the row's `draws` deviates (its `noiseDraws`) given in `deviates` (in
+    /// the order it would draw them, and one readable slot past them) instead of drawn: the
+    /// same result as the row form whose stream would give them; nil where the model cannot
+    /// take its deviates so (the default). A row can so be programmed before the rows ahead of
+    /// it in the stream have been, once their deviates are drawn.
+    func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                 states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
+                 deviates: UnsafePointer<Double>, draws: Int) -> (pulses: Pulses, driven: Int)?
+    /// Whether the row form takes given deviates (`program(_:faults:factors:states:targets:count:verified:deviates:draws:)`):
+    /// such a model counts every row's deviates (`noiseDraws`), at most one a device.
+    var takesGivenDeviates: Bool { get }
     /// Programs one device to state `target` with program-and-verify (an initial write): as
     /// near the state's nominal conductance as its pulses reach. Open loop (`program`) by default.
     func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
@@ -156,6 +167,10 @@ extension DeviceModel {
     public var stepRounding: StepRounding? { nil }
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
                            count: Int, at indices: UnsafePointer<Int>?, verified: Bool) -> Int? { nil }
+    public func program(_ g: UnsafeMutablePointer<Float>, faults: UnsafePointer<DeviceArray.Fault>, factors: UnsafePointer<Float>,
+                        states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
+                        deviates: UnsafePointer<Double>, draws: Int) -> (pulses: Pulses, driven: Int)? { nil }
+    public var takesGivenDeviates: Bool { false }
     /// The deviates of `count` consecutive devices (the row form).
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
                            count: Int, verified: Bool) -> Int? {

@@ -28,10 +28,16 @@ public final class Overlap: @unchecked Sendable {
     /// Runs `side` and `main` at once when it can, else `main` then `side`; both have ended
     /// when it returns (`main`'s error is rethrown then).
     public static func run(_ side: () -> Void, while main: () throws -> Void) rethrows {
+        try run(side, whileTelling: { _ in try main() })
+    }
+
+    /// `run(_:while:)` telling `main` whether `side` runs beside it (true) or after it (false):
+    /// work that `main` would wait for from `side` it must then do itself.
+    public static func run(_ side: () -> Void, whileTelling main: (_ besideSide: Bool) throws -> Void) rethrows {
         guard let lane = shared, crowds.load(ordering: .relaxed) == 0,
               lane.claimed.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             defer { side() }
-            return try main()
+            return try main(false)
         }
         defer { lane.claimed.store(false, ordering: .releasing) }
         try withoutActuallyEscaping(side) { side in
@@ -41,7 +47,7 @@ public final class Overlap: @unchecked Sendable {
                 lane.finished.await(sleepingOn: lane.done)
                 lane.job = nil
             }
-            try main()
+            try main(true)
         }
     }
 

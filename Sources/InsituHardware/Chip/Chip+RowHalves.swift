@@ -39,6 +39,9 @@ extension Chip {
         Self.withStorages(crossbars[...]) { storages in
             results.withUnsafeMutableBufferPointer { out in
                 let all = 0..<out.count
+                // Where the model takes its deviates drawn ahead, both threads program groups of rows.
+                if rowJobDevices >= splitProgrammingFrom,
+                   programAhead(targets, model: deviceModel, storages: storages, into: out, verified: verified) { return }
                 guard let half = halfOfRows(firstShare: programmingShare), let draws = noiseDraws(rowJobs[..<half], targets: targets, storages: storages, verified: verified) else {
                     programJobs(all, targets: targets, storages: storages, into: out, verified: verified, rng: &programRNG)
                     return

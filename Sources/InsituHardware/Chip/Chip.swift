@@ -109,6 +109,8 @@ public final class Chip: ProgrammableCrossbar {
     var splitProgrammingFrom = Chip.devicesWorthSplitting
     /// The calling thread's share of the devices when every row is programmed in halves (`balance`).
     @exclusivity(unchecked) var programmingShare = Chip.firstShareOfProgramming
+    /// The programming stream's deviates drawn ahead of the rows that take them (`programAhead`).
+    @exclusivity(unchecked) var programDeviates: [Double] = []
     /// Changed devices from which a programming of some devices is split (`programChangedRows`).
     var splitChangesFrom = Chip.changesWorthSplitting
     @exclusivity(unchecked) var readRNG: RandomStream

@@ -48,6 +48,32 @@ public struct UpdateController: Sendable {
     /// all its rows: a call through the existential copies it (and counts its reference) per row.
     func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
                                         columns: Range<Int>?, verified: Bool, refreshing: Bool, rng: inout RandomStream) -> RowResult {
+        programRow(row, in: storage, model: model, targets: targets, columns: columns, refreshing: refreshing) { s, first, new, count in
+            model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
+                          targets: new, count: count, verified: verified, rng: &rng)
+        }
+    }
+
+    /// `programRow` with the row's `draws` deviates given in `deviates`, by a model that takes
+    /// them (`DeviceModel.takesGivenDeviates`); the input's weights and sums are left to the caller.
+    func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
+                                        columns: Range<Int>?, verified: Bool, deviates: UnsafePointer<Double>, draws: Int) -> RowResult {
+        programRow(row, in: storage, model: model, targets: targets, columns: columns, refreshing: false) { s, first, new, count in
+            guard let done = model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first,
+                                           states: s.states + first, targets: new, count: count, verified: verified,
+                                           deviates: deviates, draws: draws) else {
+                preconditionFailure("\(model.kind) takes no given deviates")
+            }
+            return done
+        }
+    }
+
+    /// What both forms share: the row's changes counted, then `program` (storage, the row's
+    /// first device, its targets, its devices) drives it when any changed.
+    @inline(__always)
+    func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
+                                        columns: Range<Int>?, refreshing: Bool,
+                                        program: (CrossbarLayer.Storage, Int, UnsafePointer<Float>, Int) -> (pulses: Pulses, driven: Int)) -> RowResult {
         var result = RowResult()
         let m = storage.layer.outputs
         let cols = columns ?? 0..<m
@@ -64,10 +90,7 @@ public struct UpdateController: Sendable {
         }
         result.changed = changed
         result.atLimit = atLimit
-        return Self.drive(&result, row: row, in: storage, refreshing: refreshing) { s in
-            model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first, states: s.states + first,
-                          targets: new, count: cols.count, verified: verified, rng: &rng)
-        }
+        return Self.drive(&result, row: row, in: storage, refreshing: refreshing) { s in program(s, first, new, cols.count) }
     }
 
     /// Programs the devices at `indices` (ascending, all on device row `row` of `layer`) to

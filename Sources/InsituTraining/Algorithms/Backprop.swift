@@ -34,17 +34,31 @@ public struct Backprop {
     }
 
     /// Sets every gradient to zero (after an update): the rows added to since the last time.
+    /// A large gradient's rows are cleared in two halves on two threads.
     public mutating func clear() {
         for l in gradients.indices {
             let m = widths[l + 1]
             gradients[l].withUnsafeMutableBufferPointer { g in
-                for i in zeroRows[l].indices where !zeroRows[l][i] {
-                    UnsafeMutableBufferPointer(rebasing: g[(i * m)..<((i + 1) * m)]).update(repeating: 0)
-                    zeroRows[l][i] = true
+                zeroRows[l].withUnsafeMutableBufferPointer { zero in
+                    func clear(_ rows: Range<Int>) {
+                        for i in rows where !zero[i] {
+                            (g.baseAddress! + i * m).update(repeating: 0, count: m)
+                            zero[i] = true
+                        }
+                    }
+                    let n = zero.count
+                    if g.count >= Self.clearedApartFrom && n >= 2 {
+                        Overlap.run({ clear((n / 2)..<n) }, while: { clear(0..<(n / 2)) })
+                    } else {
+                        clear(0..<n)
+                    }
                 }
             }
         }
     }
+
+    /// Gradient sums from which `clear` splits the rows over two threads (some 100 us of stores).
+    static let clearedApartFrom = 1 << 18
 
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the
     /// errors: every image's errors first (the weights do not change within a batch), then each

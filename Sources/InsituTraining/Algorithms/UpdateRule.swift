@@ -1,4 +1,5 @@
 import InsituDevices
+import InsituEngine
 import InsituHardware
 
 /// How a batch's summed gradients change the weights an accelerator holds.
@@ -137,8 +138,7 @@ public struct StateUpdate: UpdateRule {
         let (lo, hi) = device.targetBounds
         let rounding = device.stepRounding
         return states.enumerated().map { l, old in
-            var t = old
-            let inputs = widths[l], outputs = widths[l + 1]
+            let inputs = widths[l], outputs = widths[l + 1], rows = old.count / max(outputs, 1)
             let scale = Float(-learningRates[l] * slope / Double(batchSize))
             /// Steps the `outputs` devices at `row` by `sign` x the step of each column, written
             /// branch-free so that it vectorises; a step that rounds to no pulse leaves its device.
@@ -152,20 +152,37 @@ public struct StateUpdate: UpdateRule {
                     t[j] = rounding.pulses(from: was, to: new) ? new : was
                 }
             }
-            gradients[l].withUnsafeBufferPointer { g in
-                t.withUnsafeMutableBufferPointer { t in
-                    for i in 0..<inputs {
-                        let row = g.baseAddress! + i * outputs
-                        // A row whose gradient is zero (an undriven input) keeps its states.
-                        if !VectorMath.anyNonzero(row, outputs) { continue }
-                        step(t.baseAddress! + (r * i + plusRow) * outputs, row, sign: 1)
-                        if let minusRow { step(t.baseAddress! + (r * i + minusRow) * outputs, row, sign: -1) }
+            return [Float](unsafeUninitializedCapacity: old.count) { t, written in
+                gradients[l].withUnsafeBufferPointer { g in
+                    old.withUnsafeBufferPointer { old in
+                        /// The states of inputs `part`'s rows (the last part: to the last row), then their steps.
+                        func update(_ part: Range<Int>) {
+                            let first = r * part.lowerBound * outputs
+                            let end = part.upperBound == inputs ? old.count : r * part.upperBound * outputs
+                            (t.baseAddress! + first).initialize(from: old.baseAddress! + first, count: end - first)
+                            for i in part {
+                                let row = g.baseAddress! + i * outputs
+                                // A row whose gradient is zero (an undriven input) keeps its states.
+                                if !VectorMath.anyNonzero(row, outputs) { continue }
+                                step(t.baseAddress! + (r * i + plusRow) * outputs, row, sign: 1)
+                                if let minusRow { step(t.baseAddress! + (r * i + minusRow) * outputs, row, sign: -1) }
+                            }
+                        }
+                        // Each input's rows are its own: two threads take half of the inputs each.
+                        if old.count >= Self.elementsWorthSplitting && inputs >= 2 && rows >= r * inputs {
+                            Overlap.run({ update((inputs / 2)..<inputs) }, while: { update(0..<(inputs / 2)) })
+                        } else {
+                            update(0..<inputs)
+                        }
                     }
                 }
+                written = old.count
             }
-            return t
         }
     }
+
+    /// Devices from which the targets are formed on two threads (some 100 us of work).
+    static let elementsWorthSplitting = 1 << 17
 
     /// The update's digital work: read the gates and both gradients' words, one MAC per
     /// weight for the step, two additions (G+ and G-), four comparisons for the clip, and
