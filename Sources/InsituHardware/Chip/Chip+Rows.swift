@@ -202,7 +202,9 @@ extension Chip {
             layer.readback.withUnsafeMutableBufferPointer { w in
                 for i in 0..<layer.inputs {
                     if cell.isDifferentialPair {
-                        for j in 0..<m { w[i * m + j] = g[(2 * i) * m + j] - g[(2 * i + 1) * m + j] }
+                        // Through row pointers, so that it vectorises.
+                        let plus = g + (2 * i) * m, minus = plus + m, out = w.baseAddress! + i * m
+                        for j in 0..<m { out[j] = plus[j] - minus[j] }
                     } else {
                         for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
                     }
