@@ -44,19 +44,19 @@ import Testing
     /// Deviates drawn before the total is known, past it, are passed back over: the buffer holds
     /// the stream's deviates and the stream returned stands after exactly the total (an odd one
     /// inside a notice's deviates, whose pair's spare the next draw takes).
-    @Test func drawingPastTheTotalPassesBackToIt() async throws {
+    @Test func drawingPastTheTotalPassesBackToIt() throws {
         let start = RandomStream(seed: 21, stream: "programming")
         for total in [3_001, 2_048, 0] {
             let progress = AheadProgress()
             let capacity = 10_000
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: capacity + 1)
             defer { buffer.deallocate() }
-            let box = UncheckedSendable((buffer, progress))
-            let drawing = Task.detached { Chip.draw(from: start, into: box.value.0, atMost: capacity, progress: box.value.1) }
+            // The drawing on a thread of its own (it spins until it is told the total).
+            let drawing = DrawingThread(start: start, buffer: buffer, capacity: capacity, progress: progress)
             // The total told only once more than it are drawn.
-            while progress.drawn.load(ordering: .acquiring) < 6_000 { await Task.yield() }
+            while progress.drawn.load(ordering: .acquiring) < 6_000 {}
             progress.total.store(total, ordering: .releasing)
-            var after = await drawing.value
+            var after = drawing.result()
             #expect(progress.drawn.load(ordering: .acquiring) == .max)
             var expected = start
             for k in 0..<total { #expect(buffer[k] == expected.gaussian()) }
@@ -98,8 +98,24 @@ import Testing
     }
 }
 
-/// A value handed to a task that uses it alone.
-private struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// `Chip.draw` on a thread of its own, its stream handed back when it ends.
+private final class DrawingThread: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var stream: RandomStream
+
+    init(start: RandomStream, buffer: UnsafeMutablePointer<Double>, capacity: Int, progress: AheadProgress) {
+        stream = start
+        let address = Int(bitPattern: buffer)
+        let thread = Thread { [self] in
+            stream = Chip.draw(from: start, into: UnsafeMutablePointer(bitPattern: address)!, atMost: capacity, progress: progress)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// The stream after the drawing, once it has ended.
+    func result() -> RandomStream {
+        done.wait()
+        return stream
+    }
 }

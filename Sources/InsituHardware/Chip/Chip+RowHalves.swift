@@ -288,10 +288,12 @@ extension Chip {
     /// Reads every row job into `measured` in the jobs' order on the side thread (`Overlap`),
     /// while this thread runs the read-back's events: these read the conductances only, and
     /// the reads write only what the events never touch (`measured`, `readRNG` and the range
-    /// counts, which are added here after both). After its reads the side thread takes the
-    /// weights from them and computes the expected batch's images into the slots (which the
-    /// events never read), for the next forward pass to take; this thread helps with the images
-    /// once its events are done.
+    /// counts, which are added here after both). Without read noise the rows are read in groups
+    /// of inputs, each group's weights for backpropagation taken from its reads (the layers'
+    /// read-back copies, which the events do not read), and then the expected batch's images
+    /// are computed into the slots (which the events never read) for the next forward pass to
+    /// take: all of them items that this thread helps with once its events are done. With read
+    /// noise, whose draws go in row order, the side thread reads every row, then takes the weights.
     func readBesideEvents() throws {
         var saturated = [UInt64](repeating: 0, count: rowJobs.count)
         // The next batch's images after the reads, where its reads draw no noise (in image order).
@@ -300,6 +302,7 @@ extension Chip {
         // The stream the images' reads take (unused: they draw nothing), for either thread.
         let unused = readRNG
         if let upcoming { addSlots(upTo: upcoming.count) }
+        let groups = hasReadNoise ? [] : inputGroups()
         try Self.withStorages(crossbars[...]) { storages in
             try measured.withUnsafeMutableBufferPointer { copies in
                 try Self.withRows(copies) { out in
@@ -308,11 +311,27 @@ extension Chip {
                         try segment(.readout, replay: .readBack, work: {}, start: {
                             try startRows(.read, at: cursor)
                         }, meanwhile: {
-                            if upcoming != nil { self.sharedImages.announce() }
-                            self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
-                            // The weights backpropagation reads: only the layers' read-back copies, which the events do not touch.
-                            self.takeWeights(from: out.map { UnsafePointer($0) })
-                            if let upcoming { self.sharedImages.open(upcoming.count) { self.drawlessImages($0..<($0 + 1), of: upcoming, stream: unused) } }
+                            guard !groups.isEmpty else {
+                                self.readJobs(0..<counts.count, storages: storages, into: out, counts: counts, rng: &self.readRNG)
+                                self.takeWeights(from: out.map { UnsafePointer($0) })
+                                return
+                            }
+                            let reads = groups.count - 1, measured = out.map { UnsafePointer($0) }
+                            self.sharedImages.announce()
+                            self.withReadbackRows { weights in
+                                self.sharedImages.open(reads + (upcoming?.count ?? 0)) { k in
+                                    guard k < reads else {
+                                        return self.drawlessImages((k - reads)..<(k - reads + 1), of: upcoming!, stream: unused)
+                                    }
+                                    // No read noise: the stream is left as it is.
+                                    var noStream = unused
+                                    self.readJobs(groups[k]..<groups[k + 1], storages: storages, into: out, counts: counts, rng: &noStream)
+                                    let inputs = self.groupInputs(groups[k]..<groups[k + 1])
+                                    for (copy, layer) in self.crossbars.enumerated() {
+                                        Self.takeWeights(of: layer, inputs: inputs, from: measured[copy], into: weights[copy])
+                                    }
+                                }
+                            }
                         }, prepare: { self.rowSums = self.rowConductanceSums(storages) }, help: sharedImages.help)
                     }
                 }
@@ -320,6 +339,12 @@ extension Chip {
         }
         prepared = upcoming
         for (index, job) in rowJobs.enumerated() { countReads(copyIndex[job.layer][job.replica], columns: job.columns, saturated: saturated[index]) }
+    }
+
+    /// The inputs whose rows the jobs of `jobs` (a group of `inputGroups`) hold.
+    func groupInputs(_ jobs: Range<Int>) -> Range<Int> {
+        guard let first = jobs.first, let last = jobs.last else { return 0..<0 }
+        return (rowJobs[first].row / rowsPerInput)..<(rowJobs[last].row / rowsPerInput + 1)
     }
 
     /// Reads the jobs of `range` from the copies' `storages` into `out` (per copy), each job's

@@ -197,19 +197,34 @@ extension Chip {
     /// Sets every crossbar's read-back weights from conductances `g` (per crossbar, device layout).
     func takeWeights(from conductances: [UnsafePointer<Float>]) {
         for (k, layer) in crossbars.enumerated() {
-            let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
-            let g = conductances[k]
             layer.readback.withUnsafeMutableBufferPointer { w in
-                for i in 0..<layer.inputs {
-                    if cell.isDifferentialPair {
-                        // Through row pointers, so that it vectorises.
-                        let plus = g + (2 * i) * m, minus = plus + m, out = w.baseAddress! + i * m
-                        for j in 0..<m { out[j] = plus[j] - minus[j] }
-                    } else {
-                        for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
-                    }
-                }
+                Self.takeWeights(of: layer, inputs: 0..<layer.inputs, from: conductances[k], into: w.baseAddress!)
             }
+        }
+    }
+
+    /// Sets the read-back weights `w` of `layer`'s `inputs` (those it has) from its conductances `g`.
+    static func takeWeights(of layer: CrossbarLayer, inputs: Range<Int>, from g: UnsafePointer<Float>, into w: UnsafeMutablePointer<Float>) {
+        let m = layer.outputs, cell = layer.cell, r = cell.rowsPerInput
+        for i in inputs.clamped(to: 0..<layer.inputs) {
+            if cell.isDifferentialPair {
+                // Through row pointers, so that it vectorises.
+                let plus = g + (2 * i) * m, minus = plus + m, out = w + i * m
+                for j in 0..<m { out[j] = plus[j] - minus[j] }
+            } else {
+                for j in 0..<m { w[i * m + j] = cell.weight { g[(r * i + $0) * m + j] } }
+            }
+        }
+    }
+
+    /// Every crossbar's read-back weights held open as a pointer for `body` (threads that write
+    /// different inputs' weights reach them through these, neither copying the array).
+    func withReadbackRows<R>(from k: Int = 0, _ open: [UnsafeMutablePointer<Float>] = [],
+                             _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+        guard k < crossbars.count else { return try body(open) }
+        return try crossbars[k].readback.withUnsafeMutableBufferPointer { w in
+            // An empty layer has no address; nothing is written through it.
+            try withReadbackRows(from: k + 1, open + [w.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)!], body)
         }
     }
 

@@ -1,5 +1,6 @@
 import InsituDevices
 import InsituEngine
+import InsituKernels
 
 /// The on-chip update controller: remembers every device's programmed state and programs
 /// a row open loop, each device as its model says (the 1T1R cell: RESET where the gate
@@ -82,11 +83,14 @@ public struct UpdateController: Sendable {
         let range = model.stateRange, lo = Float(range.lowerBound), hi = Float(range.upperBound)
         let old = storage.states + first, new = targets.baseAddress! + cols.lowerBound
         var changed = 0, atLimit = 0
-        // Counted branch-free (it vectorises): most of a row is unchanged.
-        for c in 0..<cols.count {
-            let differs = old[c] != new[c] ? 1 : 0
-            changed &+= differs
-            atLimit &+= differs & ((new[c] <= lo ? 1 : 0) | (new[c] >= hi ? 1 : 0))
+        // Eight devices at a time where the processor has AVX (InsituKernels), else branch-free
+        // (it vectorises): most of a row is unchanged.
+        if insitu_count_changes(old, new, cols.count, lo, hi, &changed, &atLimit) == 0 {
+            for c in 0..<cols.count {
+                let differs = old[c] != new[c] ? 1 : 0
+                changed &+= differs
+                atLimit &+= differs & ((new[c] <= lo ? 1 : 0) | (new[c] >= hi ? 1 : 0))
+            }
         }
         result.changed = changed
         result.atLimit = atLimit

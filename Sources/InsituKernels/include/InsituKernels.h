@@ -73,6 +73,14 @@ int insitu_program_gate_row(float *g, const unsigned char *faults, const float *
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out);
 
+/// How many of `count` states differ from their targets (a NaN differs) into `*changed`, and how
+/// many of those targets are at most `lo` or at least `hi` into `*atLimit`. 1 when done; 0 without AVX.
+int insitu_count_changes(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit);
+
+/// How many of `count` devices work (fault byte 0) and have a target different from their state
+/// (a NaN differs); -1, having done nothing, without AVX.
+long insitu_count_working_changes(const unsigned char *faults, const float *states, const float *targets, long count);
+
 /// Rounds `count` values in place to symmetric integers of at most `limit` in magnitude, one
 /// scale for all (the largest finite magnitude maps to `limit`; nothing changes when it is 0):
 /// v = min(max(roundeven(v / scale), -limit), limit) x scale. 1 when done; 0 without AVX.

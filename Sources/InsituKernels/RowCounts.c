@@ -1,0 +1,73 @@
+// A row's changes counted eight devices at a time with AVX: whether a state differs from its
+// target (a NaN differs), whether that target lies at or beyond an end of the state range, and
+// whether the device works; the same counts as the portable loops.
+#include "InsituKernels.h"
+#include "CPUFeatures.h"
+#include "Lanes.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// 1 in each lane set in `mask`, summed as 32-bit integers (a lane of -1 from a compare).
+__attribute__((target("avx"), always_inline))
+static inline long lanesSet(__m256 mask) { return __builtin_popcount(_mm256_movemask_ps(mask)); }
+
+__attribute__((target("avx")))
+static void countChanges(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit) {
+    const __m256 low = _mm256_set1_ps(lo), high = _mm256_set1_ps(hi);
+    long n = 0, limit = 0, j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const __m256 old = _mm256_loadu_ps(states + j), new = _mm256_loadu_ps(targets + j);
+        const __m256 differs = _mm256_cmp_ps(old, new, _CMP_NEQ_UQ);
+        const __m256 beyond = _mm256_or_ps(_mm256_cmp_ps(new, low, _CMP_LE_OQ), _mm256_cmp_ps(new, high, _CMP_GE_OQ));
+        n += lanesSet(differs);
+        limit += lanesSet(_mm256_and_ps(differs, beyond));
+    }
+    for (; j < count; j++) {
+        const long differs = states[j] != targets[j];
+        n += differs;
+        limit += differs & ((targets[j] <= lo) | (targets[j] >= hi));
+    }
+    *changed = n;
+    *atLimit = limit;
+}
+
+__attribute__((target("avx")))
+static long countWorkingChanges(const unsigned char *faults, const float *states, const float *targets, long count) {
+    long n = 0, j = 0;
+    for (; j + 8 <= count; j += 8) {
+        long long bytes;
+        memcpy(&bytes, faults + j, 8);
+        // Working: a fault byte of 0, widened to a lane of -1.
+        const __m128i b = _mm_cvtsi64_si128(bytes), zero = _mm_setzero_si128();
+        const __m128i working16 = _mm_cmpeq_epi16(_mm_unpacklo_epi8(b, zero), zero);
+        const __m256 working = _mm256_castsi256_ps(_mm256_insertf128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi16(working16, working16)),
+                                                                           _mm_unpackhi_epi16(working16, working16), 1));
+        const __m256 differs = _mm256_cmp_ps(_mm256_loadu_ps(states + j), _mm256_loadu_ps(targets + j), _CMP_NEQ_UQ);
+        n += lanesSet(_mm256_and_ps(differs, working));
+    }
+    for (; j < count; j++) n += (states[j] != targets[j]) & (faults[j] == 0);
+    return n;
+}
+
+int insitu_count_changes(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit) {
+    if (!insitu_has_avx()) return 0;
+    countChanges(states, targets, count, lo, hi, changed, atLimit);
+    return 1;
+}
+
+long insitu_count_working_changes(const unsigned char *faults, const float *states, const float *targets, long count) {
+    if (!insitu_has_avx()) return -1;
+    return countWorkingChanges(faults, states, targets, count);
+}
+
+#else
+
+int insitu_count_changes(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit) {
+    return 0;
+}
+
+long insitu_count_working_changes(const unsigned char *faults, const float *states, const float *targets, long count) { return -1; }
+
+#endif
