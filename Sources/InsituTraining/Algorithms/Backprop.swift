@@ -58,7 +58,7 @@ public struct Backprop {
     }
 
     /// Gradient sums from which `clear` splits the rows over two threads (some 100 us of stores).
-    static let clearedApartFrom = 1 << 18
+    static let clearedApartFrom = 1 << 17
 
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the
     /// errors: every image's errors first (the weights do not change within a batch), then each
