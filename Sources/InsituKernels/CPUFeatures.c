@@ -18,7 +18,8 @@ __attribute__((unused)) static int portableByEnvironment(void) {
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
-/// Bit 0: AVX usable (the CPU has it and the system saves YMM state); bit 1: F16C as well.
+/// Bit 0: AVX usable (the CPU has it and the system saves YMM state); bit 1: F16C as well;
+/// bit 2: AVX2 as well.
 static int features(void) {
     static int known = -1;  // set once; every thread computes the same value
     int seen = __atomic_load_n(&known, __ATOMIC_RELAXED);
@@ -31,6 +32,10 @@ static int features(void) {
             unsigned lo, hi;
             __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
             if ((lo & 6) == 6) found = 1 | (f16c ? 2 : 0);  // XMM and YMM state saved by the system
+            if (found && __get_cpuid_max(0, 0) >= 7) {
+                __cpuid_count(7, 0, a, b, c, d);
+                if ((b >> 5) & 1) found |= 4;
+            }
         }
     }
     __atomic_store_n(&known, found, __ATOMIC_RELAXED);
@@ -39,10 +44,12 @@ static int features(void) {
 
 int insitu_has_avx(void) { return !__atomic_load_n(&portableOnly, __ATOMIC_RELAXED) && (features() & 1); }
 int insitu_has_f16c(void) { return !__atomic_load_n(&portableOnly, __ATOMIC_RELAXED) && (features() & 3) == 3; }
+int insitu_has_avx2(void) { return !__atomic_load_n(&portableOnly, __ATOMIC_RELAXED) && (features() & 5) == 5; }
 
 #else
 
 int insitu_has_avx(void) { return 0; }
 int insitu_has_f16c(void) { return 0; }
+int insitu_has_avx2(void) { return 0; }
 
 #endif

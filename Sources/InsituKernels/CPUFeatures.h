@@ -1,8 +1,10 @@
 #ifndef INSITU_CPU_FEATURES_H
 #define INSITU_CPU_FEATURES_H
 
-/// Whether the processor and the operating system support AVX's 256-bit registers, and F16C.
+/// Whether the processor and the operating system support AVX's 256-bit registers, and F16C
+/// or AVX2 with them.
 int insitu_has_avx(void);
 int insitu_has_f16c(void);
+int insitu_has_avx2(void);
 
 #endif

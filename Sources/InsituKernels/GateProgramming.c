@@ -1,4 +1,4 @@
-// A row of 1T1R cells programmed four devices a lane group with AVX: every step is the portable
+// A row of 1T1R cells programmed four devices a lane group with AVX2: every step is the portable
 // loop's IEEE operation on the same types (float to double, multiply, subtract, add, Swift's
 // max and min, double to float), and the sums are added in device order, so the bits are its bits.
 #include "InsituKernels.h"
@@ -39,7 +39,27 @@ static inline long programOne(float *g, unsigned char fault, float factor, float
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-__attribute__((target("avx")))
+/// For each set of taking lanes (bit l: lane l takes a deviate), the float pairs that move the
+/// next deviates (in lanes 0, 1, ...) to the taking lanes, in order.
+static const int expandLanes[16][8] = {
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 2, 3, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 2, 3, 0, 1},
+    {0, 1, 0, 1, 2, 3, 0, 1},
+    {0, 1, 2, 3, 4, 5, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 2, 3, 0, 1, 4, 5},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 0, 1, 2, 3, 4, 5},
+    {0, 1, 0, 1, 2, 3, 4, 5},
+    {0, 1, 2, 3, 4, 5, 6, 7}};
+
+__attribute__((target("avx,avx2")))
 static void programRow(float *g, const unsigned char *faults, const float *factors, float *states,
                        const float *targets, long count, const double *noise, long draws, const InsituGateCell *c,
                        InsituGateRow *row) {
@@ -55,19 +75,22 @@ static void programRow(float *g, const unsigned char *faults, const float *facto
         const __m128 working = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(faultBytes)), _mm_setzero_si128()));
         const __m128 changes = _mm_cmp_ps(newF, oldF, _CMP_NEQ_UQ), falls = _mm_cmp_ps(newF, oldF, _CMP_LT_OQ);
         const int takes = draws > 0 ? _mm_movemask_ps(_mm_and_ps(changes, working)) : 0;
-        // Each taking device's deviate in its lane, in device order (a stuck or unchanged one's times nothing).
-        double z[4];
-        for (int l = 0; l < 4; l++) {
-            const long t = (takes >> l) & 1;
-            const double next = noise[drawn];
-            z[l] = t ? next : 0;
-            drawn += t;
-        }
+        // Each taking device's deviate in its lane, in device order (a stuck or unchanged one's
+        // 0): the next deviates loaded (only as many as take one) and moved to the taking lanes.
+        const int taking = __builtin_popcount(takes);
+        const __m256i load = _mm256_cmpgt_epi64(_mm256_set1_epi64x(taking), _mm256_set_epi64x(3, 2, 1, 0));
+        const __m256d next = _mm256_maskload_pd(noise + drawn, load);
+        const __m256i where = _mm256_loadu_si256((const __m256i *)expandLanes[takes]);
+        const __m256i takers = _mm256_cmpgt_epi64(_mm256_and_si256(_mm256_set1_epi64x(takes), _mm256_set_epi64x(8, 4, 2, 1)),
+                                                  _mm256_setzero_si256());
+        const __m256d z = _mm256_and_pd(_mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(next), where)),
+                                        _mm256_castsi256_pd(takers));
+        drawn += taking;
         const __m256d newD = _mm256_cvtps_pd(newF);
         const __m256d nominal = _mm256_add_pd(g0, _mm256_mul_pd(_mm256_mul_pd(slope, _mm256_cvtps_pd(_mm_loadu_ps(factors + k))),
                                                                 _mm256_sub_pd(newD, gateMin)));
         const __m256d sigma = c->relative ? _mm256_mul_pd(variation, nominal) : rangeSigma;
-        const __m256d noisy = _mm256_add_pd(nominal, _mm256_mul_pd(sigma, _mm256_loadu_pd(z)));
+        const __m256d noisy = _mm256_add_pd(nominal, _mm256_mul_pd(sigma, z));
         const __m128 setF = _mm256_cvtpd_ps(insitu_swift_min(insitu_swift_max(noisy, floor), ceiling));
         const __m128 afterF = _mm_blendv_ps(beforeF, setF, _mm_and_ps(changes, working));
         _mm_storeu_ps(g + k, afterF);
@@ -96,7 +119,7 @@ static void programRow(float *g, const unsigned char *faults, const float *facto
 int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out) {
-    if (!insitu_has_avx()) return 0;
+    if (!insitu_has_avx2()) return 0;
     *out = (InsituGateRow){0, 0, 0, 0};
     programRow(g, faults, factors, states, targets, count, noise, draws, cell, out);
     return 1;

@@ -22,7 +22,7 @@ import Testing
         return chip
     }
 
-    /// Row jobs of 80, 70 and 10 columns, summed four of a width at a time (and the rest one by
+    /// Row jobs of 80, 70 and 10 columns, summed eight or four of a width at a time (and the rest one by
     /// one): each the same bits as adding the job's conductances in column order; with wire
     /// resistance, as its TIAs see them.
     @Test(arguments: [false, true])

@@ -19,6 +19,20 @@ extension Chip {
         while k < order.count {
             let a = order[k]
             let width = rowJobs[a].columns.count
+            // Eight rows of one width at a time: eight chains of additions keep both adders busy.
+            if k + 8 <= order.count, rowJobs[order[k + 7]].columns.count == width,
+               order[k..<(k + 8)].allSatisfy({ plain[copyIndex[rowJobs[$0].layer][rowJobs[$0].replica]] }) {
+                let p = (0..<8).map { rowStart(order[k + $0]) }
+                let p0 = p[0], p1 = p[1], p2 = p[2], p3 = p[3], p4 = p[4], p5 = p[5], p6 = p[6], p7 = p[7]
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+                for c in 0..<width {
+                    s0 += Double(p0[c]); s1 += Double(p1[c]); s2 += Double(p2[c]); s3 += Double(p3[c])
+                    s4 += Double(p4[c]); s5 += Double(p5[c]); s6 += Double(p6[c]); s7 += Double(p7[c])
+                }
+                for (r, sum) in [s0, s1, s2, s3, s4, s5, s6, s7].enumerated() { sums[order[k + r]] = sum }
+                k += 8
+                continue
+            }
             if k + 4 <= order.count, rowJobs[order[k + 3]].columns.count == width,
                order[k..<(k + 4)].allSatisfy({ plain[copyIndex[rowJobs[$0].layer][rowJobs[$0].replica]] }) {
                 let p0 = rowStart(order[k]), p1 = rowStart(order[k + 1]), p2 = rowStart(order[k + 2]), p3 = rowStart(order[k + 3])

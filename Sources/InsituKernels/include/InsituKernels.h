@@ -68,7 +68,7 @@ typedef struct {
 /// falls and SETs, a working one to the cell's conductance with the next of the `draws` deviates
 /// in `noise` (in device order; deviate 0 when `draws` is 0; one slot past the last is read and
 /// ignored), a stuck one keeping its conductance; its state becomes the target. The same bits as
-/// the portable loop. 1 when done; 0 without AVX.
+/// the portable loop. 1 when done; 0 without AVX2.
 int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out);
