@@ -67,7 +67,8 @@ extension Chip {
                             }
                         }
                         Overlap.run({
-                            count()
+                            // After the calling thread (the side thread busy), the count is done.
+                            if progress.total.load(ordering: .acquiring) < 0 { count() }
                             programGroups()
                         }, whileTelling: { besideCounting in
                             if !besideCounting { count() }
