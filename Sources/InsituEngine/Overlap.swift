@@ -31,6 +31,13 @@ public final class Overlap: @unchecked Sendable {
         try run(side, whileTelling: { _ in try main() })
     }
 
+    /// `body` over `0 ..< count`: with `split` (and two or more), the second half beside the
+    /// first (`run(_:while:)`; the halves must touch nothing in common), else all of it here.
+    public static func halves(of count: Int, splitting split: Bool, _ body: (Range<Int>) -> Void) {
+        guard split && count >= 2 else { return body(0..<count) }
+        run({ body((count / 2)..<count) }, while: { body(0..<(count / 2)) })
+    }
+
     /// `run(_:while:)` telling `main` whether `side` runs beside it (true) or after it (false):
     /// work that `main` would wait for from `side` it must then do itself.
     public static func run(_ side: () -> Void, whileTelling main: (_ besideSide: Bool) throws -> Void) rethrows {

@@ -87,7 +87,7 @@ import Testing
     /// row for rows 0-239, one for rows 240-299, two rows an input) every 48th job up to row 240.
     @Test func groupsHoldWholeInputs() throws {
         let chip = try halvesChip(stuck: 0, variation: 0, splitFrom: 1 << 12)
-        let groups = chip.inputGroups()
+        let groups = chip.inputGroups
         #expect(groups.first == 0 && groups.last == chip.rowJobs.count)
         for (a, b) in zip(groups, groups.dropFirst()) {
             let inputs = Set(chip.rowJobs[a..<b].map { $0.row / 2 })

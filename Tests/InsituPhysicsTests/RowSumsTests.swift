@@ -22,9 +22,9 @@ import Testing
         return chip
     }
 
-    /// Row jobs of 80, 70 and 10 columns, summed eight or four of a width at a time (and the rest one by
-    /// one): each the same bits as adding the job's conductances in column order; with wire
-    /// resistance, as its TIAs see them.
+    /// Row jobs of 80, 70 and 10 columns (240, 240 and 300: the last group of four), summed up to
+    /// eight of a width at a time: each the same bits as adding the job's conductances in column
+    /// order; with wire resistance, one at a time as its TIAs see them.
     @Test(arguments: [false, true])
     func groupedSumsAreEachRowsSumInColumnOrder(wires: Bool) throws {
         let chip = try Self.programmedChip(wires: wires)

@@ -24,7 +24,7 @@ extension Chip {
                                           into out: UnsafeMutableBufferPointer<UpdateController.RowResult>, verified: Bool) -> Bool {
         guard model.takesGivenDeviates else { return false }
         // At most one deviate a device, and one slot past the last, read (times nothing) by a row that ends the stream.
-        let devices = rowJobDevices, groups = inputGroups()
+        let devices = rowJobDevices, groups = inputGroups
         if programDeviates.count < devices + 1 { programDeviates = [Double](repeating: 0, count: devices + 1) }
         var firsts = [Int](repeating: 0, count: rowJobs.count + 1)
         let progress = AheadProgress()
@@ -135,10 +135,10 @@ extension Chip {
         return draws
     }
 
-    /// The first job of each group of `inputsPerGroup` inputs, then the number of jobs: jobs
-    /// come row by row over the layers and copies (`rowJobs`), so a group ends where the input
-    /// changes and holds every job of its inputs.
-    func inputGroups() -> [Int] {
+    /// The first job of each group of `inputsPerGroup` inputs of `jobs`, then the number of jobs:
+    /// jobs come row by row over the layers and copies (`rowJobs`), so a group ends where the
+    /// input changes and holds every job of its inputs.
+    static func inputGroups(of rowJobs: [RowJob], rowsPerInput: Int) -> [Int] {
         var starts = [0], inputs = 0, previous = -1
         for (index, job) in rowJobs.enumerated() {
             let input = job.row / rowsPerInput

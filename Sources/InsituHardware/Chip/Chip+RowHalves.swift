@@ -302,7 +302,7 @@ extension Chip {
         // The stream the images' reads take (unused: they draw nothing), for either thread.
         let unused = readRNG
         if let upcoming { addSlots(upTo: upcoming.count) }
-        let groups = hasReadNoise ? [] : inputGroups()
+        let groups = hasReadNoise ? [] : inputGroups
         try Self.withStorages(crossbars[...]) { storages in
             try measured.withUnsafeMutableBufferPointer { copies in
                 try Self.withRows(copies) { out in

@@ -1,7 +1,7 @@
 extension Chip {
     /// Each row job's conductance summed over its columns, in column order as a read of the
     /// row adds it (what the row's array read dissipates per volt squared), from the copies'
-    /// open `storages`. Jobs of one width go four at a time: their four chains of additions are
+    /// open `storages`. Jobs of one width go up to eight at a time: their chains of additions are
     /// independent, where one chain waits on each addition. A job of a copy whose wires have
     /// resistance is summed as its TIAs see the devices, one at a time. With a `selection`
     /// (a read of some rows), only its jobs (the others' sums are 0).
@@ -19,40 +19,29 @@ extension Chip {
         while k < order.count {
             let a = order[k]
             let width = rowJobs[a].columns.count
-            // Eight rows of one width at a time: eight chains of additions keep both adders busy.
-            if k + 8 <= order.count, rowJobs[order[k + 7]].columns.count == width,
-               order[k..<(k + 8)].allSatisfy({ plain[copyIndex[rowJobs[$0].layer][rowJobs[$0].replica]] }) {
-                let p = (0..<8).map { rowStart(order[k + $0]) }
-                let p0 = p[0], p1 = p[1], p2 = p[2], p3 = p[3], p4 = p[4], p5 = p[5], p6 = p[6], p7 = p[7]
+            // Up to eight plain rows of one width at a time: eight chains of additions keep both
+            // adders busy, so fewer rows (the rest repeating the last one, their sums dropped)
+            // take no longer than one row's chain alone.
+            var n = 0
+            while n < 8 && k + n < order.count, rowJobs[order[k + n]].columns.count == width,
+                  plain[copyIndex[rowJobs[order[k + n]].layer][rowJobs[order[k + n]].replica]] { n += 1 }
+            if n > 0 {
+                let p0 = rowStart(order[k]), p1 = rowStart(order[k + min(1, n - 1)]), p2 = rowStart(order[k + min(2, n - 1)])
+                let p3 = rowStart(order[k + min(3, n - 1)]), p4 = rowStart(order[k + min(4, n - 1)]), p5 = rowStart(order[k + min(5, n - 1)])
+                let p6 = rowStart(order[k + min(6, n - 1)]), p7 = rowStart(order[k + min(7, n - 1)])
                 var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
                 for c in 0..<width {
                     s0 += Double(p0[c]); s1 += Double(p1[c]); s2 += Double(p2[c]); s3 += Double(p3[c])
                     s4 += Double(p4[c]); s5 += Double(p5[c]); s6 += Double(p6[c]); s7 += Double(p7[c])
                 }
-                for (r, sum) in [s0, s1, s2, s3, s4, s5, s6, s7].enumerated() { sums[order[k + r]] = sum }
-                k += 8
+                for (r, sum) in [s0, s1, s2, s3, s4, s5, s6, s7][..<n].enumerated() { sums[order[k + r]] = sum }
+                k += n
                 continue
             }
-            if k + 4 <= order.count, rowJobs[order[k + 3]].columns.count == width,
-               order[k..<(k + 4)].allSatisfy({ plain[copyIndex[rowJobs[$0].layer][rowJobs[$0].replica]] }) {
-                let p0 = rowStart(order[k]), p1 = rowStart(order[k + 1]), p2 = rowStart(order[k + 2]), p3 = rowStart(order[k + 3])
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                for c in 0..<width {
-                    s0 += Double(p0[c]); s1 += Double(p1[c]); s2 += Double(p2[c]); s3 += Double(p3[c])
-                }
-                sums[order[k]] = s0; sums[order[k + 1]] = s1; sums[order[k + 2]] = s2; sums[order[k + 3]] = s3
-                k += 4
-                continue
-            }
-            let job = rowJobs[a], copy = copyIndex[job.layer][job.replica]
+            // Through resistive wires, as the TIAs see the devices.
+            let job = rowJobs[a], copy = copyIndex[job.layer][job.replica], storage = storages[copy]
             var sum = 0.0
-            if plain[copy] {
-                let row = rowStart(a)
-                for c in 0..<width { sum += Double(row[c]) }
-            } else {
-                let storage = storages[copy]
-                for j in job.columns { sum += Double(storage.effective(job.row * widths[copy] + j)) }
-            }
+            for j in job.columns { sum += Double(storage.effective(job.row * widths[copy] + j)) }
             sums[a] = sum
             k += 1
         }

@@ -23,6 +23,9 @@ public final class Chip: ProgrammableCrossbar {
     let jobsOfRow: [[[Int]]]
     /// The row jobs by their number of columns (`rowConductanceSums` sums jobs of one width together).
     let rowJobsByWidth: [Int]
+    /// The first row job of each group of inputs that one thread programs or reads whole
+    /// (`Chip.inputGroups(of:rowsPerInput:)`), then the number of jobs.
+    let inputGroups: [Int]
     /// Each row job's summed conductance while a read of rows is charged (`prepareRowSums`; empty otherwise).
     @exclusivity(unchecked) var rowSums: [Double] = []
     /// Index of the output layer.
@@ -243,6 +246,7 @@ public final class Chip: ProgrammableCrossbar {
         chargeFactor = spec.cell.chargeFactor
         rail = spec.dac.railVolts
         rowsPerInput = spec.cell.rowsPerInput
+        inputGroups = Self.inputGroups(of: rowJobs, rowsPerInput: rowsPerInput)
         let cell = spec.cell
         sliceWeights = (0..<cell.columnsPerWeight).map { Float(cell.isSliced ? cell.sliceWeight($0) : 1) }
         sliceBiasPerVolt = cell.isSliced ? cell.slicedBiasPerVolt(floorSiemens: model.windowMinSiemens, ceilingSiemens: model.windowMaxSiemens) : 0

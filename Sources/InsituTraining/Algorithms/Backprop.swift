@@ -46,12 +46,7 @@ public struct Backprop {
                             zero[i] = true
                         }
                     }
-                    let n = zero.count
-                    if g.count >= Self.clearedApartFrom && n >= 2 {
-                        Overlap.run({ clear((n / 2)..<n) }, while: { clear(0..<(n / 2)) })
-                    } else {
-                        clear(0..<n)
-                    }
+                    Overlap.halves(of: zero.count, splitting: g.count >= Self.clearedApartFrom, clear)
                 }
             }
         }

@@ -169,11 +169,7 @@ public struct StateUpdate: UpdateRule {
                             }
                         }
                         // Each input's rows are its own: two threads take half of the inputs each.
-                        if old.count >= Self.elementsWorthSplitting && inputs >= 2 && rows >= r * inputs {
-                            Overlap.run({ update((inputs / 2)..<inputs) }, while: { update(0..<(inputs / 2)) })
-                        } else {
-                            update(0..<inputs)
-                        }
+                        Overlap.halves(of: inputs, splitting: old.count >= Self.elementsWorthSplitting && rows >= r * inputs, update)
                     }
                 }
                 written = old.count
