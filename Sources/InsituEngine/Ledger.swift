@@ -68,6 +68,20 @@ public final class Ledger {
         set { enabled = newValue }
     }
     @exclusivity(unchecked) var enabled = true
+    /// While true, every charge is also noted in `captured`, so that charges which repeat can
+    /// be made again as one sum per account (`charge(_:quanta:busy:count:)`).
+    @exclusivity(unchecked) public var isCapturing = false
+    @exclusivity(unchecked) public var captured: [Captured] = []
+
+    /// A charge as `captured` notes it: its account, whole quanta (nil above the Int64 path),
+    /// busy time, count and magnitude.
+    public struct Captured: Sendable {
+        public let account: Account
+        public let quanta: Int64?
+        public let busyPicoseconds: UInt64
+        public let count: UInt64
+        public let magnitude: Double
+    }
 
     public init() {}
 
@@ -100,8 +114,23 @@ public final class Ledger {
         guard enabled else { return }
         precondition(joules.isFinite && joules >= 0, "energy must be finite and non-negative")
         let i = account.index
-        if !totals[i].add(Self.quanta(joules: joules), busy: time.picoseconds, count: count, magnitude: magnitude) {
+        let quanta = Self.quanta(joules: joules)
+        if isCapturing {
+            captured.append(Captured(account: account, quanta: quanta, busyPicoseconds: time.picoseconds, count: count, magnitude: magnitude))
+        }
+        if !totals[i].add(quanta, busy: time.picoseconds, count: count, magnitude: magnitude) {
             spill(i, joules: joules)
+        }
+    }
+
+    /// Adds charges of no magnitude whose whole quanta, busy times and counts sum to these:
+    /// the same totals as charging them one by one (integer sums do not depend on grouping).
+    public func charge(_ account: Account, quanta: Int64, busy time: UInt64, count: UInt64) {
+        guard enabled else { return }
+        let i = account.index
+        if !totals[i].add(quanta, busy: time, count: count, magnitude: 0) {
+            spilledQuanta[i] += totals[i].pending
+            totals[i].pending = quanta
         }
     }
 

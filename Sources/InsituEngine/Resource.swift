@@ -26,6 +26,16 @@ public struct Resource: Sendable {
     /// optional so that the request path updates it in place).
     private var gated = false
     private var idleTime = IdleTime(servers: 0, gateAfterPicoseconds: 0)
+    /// Every request made while non-nil, in order (`Request`), to be made again by `replay`.
+    public var log: [Request]?
+
+    /// A request as `log` keeps it: made at `time`, for `duration` each; `count` of them for an
+    /// `acquire(count:at:for:)`, -1 for an `acquire(at:for:)`.
+    public struct Request: Equatable, Sendable {
+        public var time: UInt64
+        public var duration: UInt64
+        public var count: Int
+    }
 
     public init(name: String, capacity: Int) {
         precondition(capacity > 0, "a resource needs at least one server")
@@ -96,6 +106,26 @@ public struct Resource: Sendable {
     /// server already free instead, so that its other servers stay idle long enough to gate
     /// (the start time is the same: any free server starts the request at once).
     public mutating func acquire(at time: SimTime, for duration: SimTime) throws -> Grant {
+        if log != nil { log!.append(Request(time: time.picoseconds, duration: duration.picoseconds, count: -1)) }
+        return try grant(at: time, for: duration)
+    }
+
+    /// Makes logged requests again, each `shift` picoseconds later: the same grants, counts and
+    /// idle splits as making them one by one.
+    public mutating func replay(_ requests: UnsafeBufferPointer<Request>, shift: UInt64) throws {
+        for r in requests {
+            let (time, overflow) = r.time.addingReportingOverflow(shift)
+            if overflow { throw SimulationError.timeOverflow("\(name) at \(r.time) + \(shift) ps") }
+            if r.count < 0 {
+                _ = try grant(at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
+            } else {
+                _ = try grants(count: r.count, at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
+            }
+        }
+    }
+
+    /// `acquire(at:for:)` without the log.
+    private mutating func grant(at time: SimTime, for duration: SimTime) throws -> Grant {
         var best = 0
         if gated, let free = firstFree(at: time.picoseconds) {
             best = free
@@ -120,12 +150,18 @@ public struct Resource: Sendable {
     /// asking an ADC bank); returns when the last one ends. Same result as `count` calls to
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
+        if log != nil { log!.append(Request(time: time.picoseconds, duration: duration.picoseconds, count: count)) }
+        return try grants(count: count, at: time, for: duration)
+    }
+
+    /// `acquire(count:at:for:)` without the log.
+    private mutating func grants(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
         let t = time.picoseconds, d = duration.picoseconds
         // At least a round for every server, all of them idle: whole rounds below.
         let allIdle = count >= capacity && freeAt.allSatisfy { $0 <= t }
         if recording || (gated && d == 0) {
             var end = time
-            for _ in 0..<count { end = max(end, try acquire(at: time, for: duration).end) }
+            for _ in 0..<count { end = max(end, try grant(at: time, for: duration).end) }
             return end
         }
         var end = t

@@ -67,6 +67,32 @@ import Testing
         #expect(Ledger.joulesDecimal(quanta: ledger.energyQuanta(a)) == "2.00005")
     }
 
+    /// Charges noted while capturing and added again as one sum of whole quanta per account give
+    /// the totals of charging them one by one, across the Int64 path's overflow.
+    @Test func summedChargesEqualChargesOneByOne() {
+        let joules = [3.2e-13, 5e-6, 1.25e-15, 4.9e-6, 0, 7e-6]
+        let single = Ledger(), noted = Ledger(), summed = Ledger()
+        let a = single.account(component: "c", action: "op", phase: "p")
+        let b = noted.account(component: "c", action: "op", phase: "p")
+        let c = summed.account(component: "c", action: "op", phase: "p")
+        noted.isCapturing = true
+        for (k, e) in joules.enumerated() {
+            single.charge(a, joules: e, busy: SimTime(picoseconds: UInt64(k)), count: 2)
+            noted.charge(b, joules: e, busy: SimTime(picoseconds: UInt64(k)), count: 2)
+        }
+        #expect(noted.captured.map(\.quanta) == joules.map { Ledger.quanta(joules: $0) })
+        #expect(noted.captured.map(\.busyPicoseconds) == [0, 1, 2, 3, 4, 5] && noted.captured.allSatisfy { $0.count == 2 })
+        // Three sums of two charges each, the last two past Int64 together.
+        for pair in stride(from: 0, to: joules.count, by: 2) {
+            let q = noted.captured[pair].quanta! + noted.captured[pair + 1].quanta!
+            summed.charge(c, quanta: q, busy: UInt64(2 * pair + 1), count: 4)
+        }
+        #expect(summed.energyQuanta(c) == single.energyQuanta(a))
+        #expect(summed.energyQuanta(c) == ExactInteger(decimal: "16900000321250000000")!)
+        #expect(summed.busyPicoseconds(c) == single.busyPicoseconds(a) && summed.count(c) == single.count(a))
+        #expect(summed.magnitude(c) == 0)
+    }
+
     @Test func jsonRoundTripIsExact() throws {
         let ledger = Ledger()
         let a = ledger.account(component: "tile0.array", action: "read", phase: "forward")

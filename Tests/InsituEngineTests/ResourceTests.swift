@@ -107,4 +107,47 @@ final class ADCBank {
             #expect(a.idleState == b.idleState, "trial \(trial)")
         }
     }
+
+    /// Requests logged on one bank and made again later by `replay` leave another bank, in
+    /// another state, exactly as making the same requests one by one, shifted, does: free
+    /// times, grants, waits, busy time and idle split, gated or not.
+    @Test func replayedLogEqualsRequestsMadeAgain() throws {
+        var rng = RandomStream(seed: 19)
+        for trial in 0..<1_000 {
+            let capacity = 1 + rng.index(below: 6), gated = trial % 2 == 0
+            var source = Resource(name: "s", capacity: capacity)
+            if gated { source.gate(after: .init(picoseconds: UInt64(1 + rng.index(below: 30)))) }
+            var target = source
+            // The target has served earlier requests; both start their segment drained.
+            for _ in 0..<rng.index(below: 6) {
+                _ = try target.acquire(at: .init(picoseconds: UInt64(rng.index(below: 50))), for: .init(picoseconds: UInt64(rng.index(below: 20))))
+            }
+            let start = UInt64(rng.index(below: 10)), shift = target.drainedAt.picoseconds + UInt64(rng.index(below: 40))
+            source.log = []
+            var made: [(time: UInt64, duration: UInt64, count: Int)] = []
+            for _ in 0..<rng.index(below: 25) {
+                let time = start + UInt64(rng.index(below: 60)), duration = UInt64([0, 1, 3, 9, 25][rng.index(below: 5)])
+                let count = rng.index(below: 3) == 0 ? rng.index(below: 12) : -1
+                if count < 0 { _ = try source.acquire(at: .init(picoseconds: time), for: .init(picoseconds: duration)) } else {
+                    _ = try source.acquire(count: count, at: .init(picoseconds: time), for: .init(picoseconds: duration))
+                }
+                made.append((time, duration, count))
+            }
+            let log = source.log!
+            #expect(log.count == made.count && zip(log, made).allSatisfy { $0.time == $1.time && $0.duration == $1.duration && $0.count == $1.count })
+            var oneByOne = target
+            target.recording = true
+            oneByOne.recording = true
+            for m in made {
+                let at = SimTime(picoseconds: m.time + shift), d = SimTime(picoseconds: m.duration)
+                if m.count < 0 { _ = try oneByOne.acquire(at: at, for: d) } else { _ = try oneByOne.acquire(count: m.count, at: at, for: d) }
+            }
+            try log.withUnsafeBufferPointer { try target.replay($0, shift: shift) }
+            #expect(target.freeAt == oneByOne.freeAt && target.grants == oneByOne.grants, "trial \(trial)")
+            #expect(target.totalWaitPicoseconds == oneByOne.totalWaitPicoseconds && target.maxWaitPicoseconds == oneByOne.maxWaitPicoseconds)
+            #expect(target.requests == oneByOne.requests && target.busyPicoseconds == oneByOne.busyPicoseconds)
+            #expect(target.idleState == oneByOne.idleState && target.idle == oneByOne.idle, "trial \(trial)")
+            #expect(target.log == nil)
+        }
+    }
 }

@@ -68,9 +68,9 @@ extension Chip {
         if phase == .forward { trainingBatch = n }
         setHops(then: perImage)
         let key = SegmentReplay.Key.forward(images: n, work: perImage)
-        guard let recorded = replay.recorded.first(where: { $0.key == key }) else { preconditionFailure("a replayed segment was recorded") }
+        guard let k = replay.recorded.firstIndex(where: { $0.key == key }) else { preconditionFailure("a replayed segment was recorded") }
         try Overlap.run(beside, while: {
-            try performSteps(recorded.steps, slotOffset: slotOffset, images: n)
+            try performSteps(segment: k, slotOffset: slotOffset, images: n)
             sharedImages.help()
         })
         endSegment(phase)

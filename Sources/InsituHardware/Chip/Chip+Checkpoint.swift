@@ -106,6 +106,7 @@ extension Chip {
         guard components.restoreIdle(s.idle) else {
             throw CheckpointMismatch(description: "the checkpoint's power-gating state does not fit this chip's components")
         }
+        replay = SegmentReplay()
         replay.recorded = s.segments.map { seg in
             (seg.images.map { .forward(images: $0, work: seg.work ?? []) } ?? .readBack, seg.steps.values, false)
         }

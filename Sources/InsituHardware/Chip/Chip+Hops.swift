@@ -97,7 +97,8 @@ extension Chip {
     /// (an input's rows at their cell's factors: (factor_k v)^2 each; 2 v^2 for a pair), or,
     /// from a rail, the charge C_row |factor_k v| drawn at the rail's cost per volt. `volts` are
     /// layer l's inputs, or a bit plane of them (the full range on the rows whose bit is set).
-    func drive(_ l: Int, volts v: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// Without `resources`, only the energy is charged (a compiled replay, `ReplayProgram`).
+    func drive(_ l: Int, volts v: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime, resources: Bool = true) throws -> SimTime {
         var end = now
         let copyBlocks = blockSpans[l * mostReplicas + replica(l, slot: s)], formed = lineSumsReady && planes == 1
         for b in copyBlocks {
@@ -110,13 +111,13 @@ extension Chip {
             }
             let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { tile in
                 let t = tile.dacs
-                let grant = try t.resource!.acquire(at: now, for: spec.dac.latency)
+                let grant = resources ? try t.resource!.acquire(at: now, for: spec.dac.latency) : nil
                 let joules = t.charge(DACModel.drive, phase, layer: l + 1, count: UInt64(rowsPerInput * p.inputs), magnitude: line,
                                       busy: spec.dac.latency)
-                span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules)
+                if let grant { span(t, DACModel.drive.name, grant, layer: l, slot: s, joules: joules) }
                 return grant
             }
-            end = max(end, grant.end)
+            if let grant { end = max(end, grant.end) }
         }
         return end
     }
@@ -124,8 +125,8 @@ extension Chip {
     /// Array read with the TIAs: each tile's array is busy for its settling plus the TIA's and
     /// dissipates t x sum V^2 G over its own inputs and conductances; each column's TIA costs
     /// one sample (a block's reference column, when the cell has one, included). With an analog interlayer the TIAs of the block holding the layer's first
-    /// inputs also charge the next layer's row lines for their columns. `volts` as for `drive`.
-    func read(_ l: Int, volts inputs: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime) throws -> SimTime {
+    /// inputs also charge the next layer's row lines for their columns. `volts` and `resources` as for `drive`.
+    func read(_ l: Int, volts inputs: UnsafeBufferPointer<Float>, slot s: Int, at now: SimTime, resources: Bool = true) throws -> SimTime {
         let drivesNext = drivesNextAnalog(l)
         return try withCrossbar(l, slot: s) { devices in
             var end = now
@@ -133,7 +134,8 @@ extension Chip {
             for b in copyBlocks {
                 let p = blockTable[b]
                 let grant = try tileRefs[p.tile]._withUnsafeGuaranteedRef { t in
-                    try read(l, block: p, of: devices, volts: inputs, formed: formed ? b : nil, drivingNext: drivesNext, slot: s, on: t, at: now)
+                    try read(l, block: p, of: devices, volts: inputs, formed: formed ? b : nil, drivingNext: drivesNext, slot: s, on: t, at: now,
+                             resources: resources)
                 }
                 end = max(end, grant)
             }
@@ -144,9 +146,9 @@ extension Chip {
     /// `read` of block `p` of layer l (`devices`) on its tile `t`; returns when its array is done.
     /// `formed`: the block's index in the table, whose sums the slot holds (`prepareLineSums`).
     private func read(_ l: Int, block p: Placement, of devices: CrossbarLayer, volts inputs: UnsafeBufferPointer<Float>, formed: Int?,
-                      drivingNext: Bool, slot s: Int, on t: TileComponents, at now: SimTime) throws -> SimTime {
-        let grant = try t.array.resource!.acquire(at: now, for: readDuration)
-        _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration)
+                      drivingNext: Bool, slot s: Int, on t: TileComponents, at now: SimTime, resources: Bool) throws -> SimTime {
+        let grant = resources ? try t.array.resource!.acquire(at: now, for: readDuration) : nil
+        if let grant { _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration) }
         let power: (read: Double, supply: Double)
         if let b = formed {
             let sums = slot(s)._withUnsafeGuaranteedRef { $0.lineSums[b] }
@@ -169,6 +171,7 @@ extension Chip {
         if rail > 0 { supplied = t.array.charge(CrossbarModel.supply, phase, layer: l + 1, magnitude: power.supply) }
         let tia = t.tias.charge(TIAModel.sense, phase, layer: l + 1, count: UInt64(p.outputs + referenceColumns), magnitude: line,
                                 busy: spec.tia.settling)
+        guard let grant else { return now }
         span(t.array, CrossbarModel.read.name, grant, layer: l, slot: s, joules: array, more: supplied)
         senseSpan(t, grant, layer: l, slot: s, joules: tia)
         return grant.end

@@ -34,6 +34,11 @@ struct SegmentReplay {
     var recorded: [(key: Key, steps: [Step], checked: Bool)] = []
     /// The steps of the segment being recorded, if one is.
     var recording: [Step]?
+    /// Compiled replays (`ReplayProgram`); the replays performed hop by hop once, whose next
+    /// replay compiles; the ones that no program can stand for.
+    var programs: [ReplayProgram.Key: ReplayProgram] = [:]
+    var performed: Set<ReplayProgram.Key> = []
+    var uncompiled: Set<ReplayProgram.Key> = []
 }
 
 extension Chip {
@@ -53,7 +58,7 @@ extension Chip {
                 replay.recorded[k].checked = true
             }
             let images: Int = if case .forward(let n, _) = key { n } else { 0 }
-            return try performSteps(replay.recorded[k].steps, images: images)
+            return try performSteps(segment: k, images: images)
         }
         if known == nil { replay.recording = [] }
         try start()
@@ -61,25 +66,6 @@ extension Chip {
         if known == nil {
             replay.recorded.append((key, replay.recording!, true))
             replay.recording = nil
-        }
-    }
-
-    /// Performs recorded steps at their offsets from the cursor, an image hop of slot s on slot
-    /// s + `slotOffset`.
-    /// The sums the drive and read hops charge are formed first for the `images` slots
-    /// (`prepareLineSums`), and dropped after.
-    func performSteps(_ steps: [SegmentReplay.Step], slotOffset: Int = 0, images: Int = 0) throws {
-        if images > 0 { _ = prepareLineSums(slots: slotOffset..<(slotOffset + images)) }
-        defer { lineSumsReady = false }
-        try hops.withUnsafeBufferPointer { hops in
-            for s in steps {
-                let at = SimTime(picoseconds: cursor.picoseconds + s.offset)
-                if s.image != 0 {
-                    _ = try perform(hops[Int(s.index)], slot: Int(s.unit) + slotOffset, at: at)
-                } else {
-                    _ = try readRowHop(Int(s.index), Int(s.unit), at: at)
-                }
-            }
         }
     }
 

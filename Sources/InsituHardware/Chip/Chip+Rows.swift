@@ -344,14 +344,15 @@ extension Chip {
 
     /// One hop of reading one row's columns on one tile: 0 a row driver at the read voltage,
     /// 1 the array and TIAs, then each of the S stages, then S + 2 the ADCs, S + 3 the
-    /// interconnect, S + 4 the buffer. Returns when done.
-    func readRowHop(_ step: Int, _ index: Int, at now: SimTime) throws -> SimTime {
+    /// interconnect, S + 4 the buffer. Returns when done. Without `resources`, the row driver's
+    /// and the array's hops only charge their energy (a compiled replay, `ReplayProgram`).
+    func readRowHop(_ step: Int, _ index: Int, at now: SimTime, resources: Bool = true) throws -> SimTime {
         let job = rowJobs[index]
-        return try tileRefs[job.tile]._withUnsafeGuaranteedRef { try readRowHop(step, job, index, on: $0, at: now) }
+        return try tileRefs[job.tile]._withUnsafeGuaranteedRef { try readRowHop(step, job, index, on: $0, at: now, resources: resources) }
     }
 
     /// `readRowHop` on job `index`'s tile `t`, held by the chip.
-    private func readRowHop(_ step: Int, _ job: RowJob, _ index: Int, on t: TileComponents, at now: SimTime) throws -> SimTime {
+    private func readRowHop(_ step: Int, _ job: RowJob, _ index: Int, on t: TileComponents, at now: SimTime, resources: Bool) throws -> SimTime {
         let m = job.columns.count
         let v = spec.tile.readVolts
         let layer = job.layer + 1
@@ -359,17 +360,19 @@ extension Chip {
         if step >= 2 && step < 2 + stages { return try pass(stage: step - 2, samples: m, on: t, layer: job.layer, slot: nil, at: now) }
         switch step > 1 ? step - stages : step {
         case 0:
-            let grant = try t.dacs.resource!.acquire(at: now, for: spec.dac.latency)
+            let grant = resources ? try t.dacs.resource!.acquire(at: now, for: spec.dac.latency) : nil
             let joules = t.dacs.charge(DACModel.drive, phase, layer: layer, magnitude: rail > 0 ? rail * v : v * v, busy: spec.dac.latency)
+            guard let grant else { return now }
             span(t.dacs, DACModel.drive.name, grant, layer: job.layer, slot: nil, joules: joules)
             return grant.end
         case 1:
-            let read = try t.array.resource!.acquire(at: now, for: readDuration)
-            _ = try t.tias.resource!.acquire(at: read.start, for: readDuration)
+            let grant = resources ? try t.array.resource!.acquire(at: now, for: readDuration) : nil
+            if let grant { _ = try t.tias.resource!.acquire(at: grant.start, for: readDuration) }
             let rowConductance = rowSums[index]
             let supplied = rail > 0 ? t.array.charge(CrossbarModel.supply, phase, layer: job.layer + 1, magnitude: max(rail * v - v * v, 0) * rowConductance) : 0
             let array = t.array.charge(CrossbarModel.read, phase, layer: job.layer + 1, magnitude: v * v * rowConductance, busy: readDuration)
             let tia = t.tias.charge(TIAModel.sense, phase, layer: job.layer + 1, count: UInt64(m), busy: spec.tia.settling)
+            guard let read = grant else { return now }
             span(t.array, CrossbarModel.read.name, read, layer: job.layer, slot: nil, joules: array, more: supplied)
             senseSpan(t, read, layer: job.layer, slot: nil, joules: tia)
             return read.end

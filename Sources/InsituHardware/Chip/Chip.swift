@@ -165,6 +165,8 @@ public final class Chip: ProgrammableCrossbar {
     @exclusivity(unchecked) var replay = SegmentReplay()
     /// False makes every segment run its events (for tests that compare the two).
     @exclusivity(unchecked) public var replayEnabled = true
+    /// Whether replays run through compiled programs from their third time (`ReplayProgram`).
+    @exclusivity(unchecked) var compilesReplays = true
     /// Values beyond the converters' ranges and clipped activations, per layer (`RangeCounts`).
     @exclusivity(unchecked) public internal(set) var rangeCounts: RangeCounts
     /// The network layer of each crossbar (copies after the first copies of every layer).
