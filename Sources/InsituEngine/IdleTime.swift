@@ -5,11 +5,11 @@
 public struct IdleTime: Sendable, Equatable {
     public let gateAfterPicoseconds: UInt64
     /// Idle time while powered (clock-gated): each gap's first `gateAfterPicoseconds`.
-    public private(set) var poweredPicoseconds: UInt64 = 0
+    public internal(set) var poweredPicoseconds: UInt64 = 0
     /// Idle time while power-gated: the rest of each gap.
-    public private(set) var gatedPicoseconds: UInt64 = 0
+    public internal(set) var gatedPicoseconds: UInt64 = 0
     /// Gaps that ended in a wake-up (a use after the server was gated).
-    public private(set) var wakes: UInt64 = 0
+    public internal(set) var wakes: UInt64 = 0
     /// Per server: the time up to which its present gap has been split.
     var accounted: [UInt64]
 

@@ -9,11 +9,11 @@ public struct Resource: Sendable {
     public let name: String
     public let capacity: Int
     /// Time at which each server becomes free.
-    private(set) var freeAt: [UInt64]
-    public private(set) var requests: UInt64 = 0
-    public private(set) var totalWaitPicoseconds: UInt64 = 0
-    public private(set) var maxWaitPicoseconds: UInt64 = 0
-    public private(set) var busyPicoseconds: UInt64 = 0
+    var freeAt: [UInt64]
+    public internal(set) var requests: UInt64 = 0
+    public internal(set) var totalWaitPicoseconds: UInt64 = 0
+    public internal(set) var maxWaitPicoseconds: UInt64 = 0
+    public internal(set) var busyPicoseconds: UInt64 = 0
     /// When true, every grant is kept in `grants` (for tests of the queueing discipline).
     public var recording = false
     public private(set) var grants: [Grant] = []
@@ -24,8 +24,8 @@ public struct Resource: Sendable {
     public var isGated: Bool { gated }
     /// Whether a power manager gates the servers, and their idle split (kept apart from an
     /// optional so that the request path updates it in place).
-    private var gated = false
-    private var idleTime = IdleTime(servers: 0, gateAfterPicoseconds: 0)
+    var gated = false
+    var idleTime = IdleTime(servers: 0, gateAfterPicoseconds: 0)
     /// Every request made while non-nil, in order (`Request`), to be made again by `replay`.
     public var log: [Request]?
 
@@ -35,6 +35,11 @@ public struct Resource: Sendable {
         public var time: UInt64
         public var duration: UInt64
         public var count: Int
+        public init(time: UInt64, duration: UInt64, count: Int) {
+            self.time = time
+            self.duration = duration
+            self.count = count
+        }
     }
 
     public init(name: String, capacity: Int) {
@@ -92,7 +97,7 @@ public struct Resource: Sendable {
 
     /// A request made at `time` lands on server `s`: an idle gap ending now is split and closed.
     @inline(__always)
-    private mutating func wake(_ s: Int, at time: UInt64) {
+    mutating func wake(_ s: Int, at time: UInt64) {
         if gated, time > freeAt[s] { idleTime.close(server: s, lastBusy: freeAt[s], at: time) }
     }
 

@@ -150,4 +150,49 @@ final class ADCBank {
             #expect(target.log == nil)
         }
     }
+
+    /// A segment's effect, taken from its requests on one bank, applied to a bank in another
+    /// drained state leaves it as making the requests one by one does (free times, waits, busy
+    /// time, idle split and wake-ups), for one server or a gated bank; several always-on
+    /// servers, or a recording bank, have none.
+    @Test func effectEqualsRequestsMadeAgain() throws {
+        var rng = RandomStream(seed: 23)
+        var applied = 0
+        for trial in 0..<2_000 {
+            let capacity = trial % 3 == 0 ? 1 : 1 + rng.index(below: 6), gated = trial % 3 != 1
+            var bank = Resource(name: "b", capacity: capacity)
+            if gated { bank.gate(after: .init(picoseconds: UInt64(rng.index(below: 30)))) }
+            for _ in 0..<rng.index(below: 6) {
+                _ = try bank.acquire(at: .init(picoseconds: UInt64(rng.index(below: 50))), for: .init(picoseconds: UInt64(rng.index(below: 20))))
+            }
+            if rng.index(below: 2) == 0 { bank.settleIdle(until: bank.drainedAt) }
+            var requests: [Resource.Request] = []
+            for _ in 0..<(1 + rng.index(below: 25)) {
+                let count = rng.index(below: 3) == 0 ? rng.index(below: 12) : -1
+                requests.append(.init(time: UInt64(rng.index(below: 60)), duration: UInt64([0, 1, 3, 9, 25, 40][rng.index(below: 6)]), count: count))
+            }
+            requests.sort { $0.time < $1.time }
+            guard let effect = try bank.effect(of: requests) else {
+                #expect(capacity > 1 && !gated)
+                continue
+            }
+            applied += 1
+            // From the bank's last busy end, or exactly at it.
+            let shift = bank.drainedAt.picoseconds + UInt64([0, 0, 1, 7, 100][rng.index(below: 5)])
+            var oneByOne = bank
+            for r in requests {
+                let at = SimTime(picoseconds: r.time + shift), d = SimTime(picoseconds: r.duration)
+                if r.count < 0 { _ = try oneByOne.acquire(at: at, for: d) } else { _ = try oneByOne.acquire(count: r.count, at: at, for: d) }
+            }
+            try bank.apply(effect, shift: shift)
+            #expect(bank.freeAt == oneByOne.freeAt, "trial \(trial)")
+            #expect(bank.totalWaitPicoseconds == oneByOne.totalWaitPicoseconds && bank.maxWaitPicoseconds == oneByOne.maxWaitPicoseconds)
+            #expect(bank.requests == oneByOne.requests && bank.busyPicoseconds == oneByOne.busyPicoseconds)
+            #expect(bank.idleState == oneByOne.idleState && bank.idle == oneByOne.idle, "trial \(trial)")
+        }
+        #expect(applied > 1_000)
+        var recording = Resource(name: "r", capacity: 1)
+        recording.recording = true
+        #expect(try recording.effect(of: [.init(time: 0, duration: 1, count: -1)]) == nil)
+    }
 }

@@ -6,14 +6,16 @@ import InsituEngine
 /// resource receives the same requests, and every hop but an image's drive and read and a
 /// row's drive and read charges the same energy, busy time and count. So the second replay
 /// of a segment (in a phase, on a set of slots) notes each resource's requests and the
-/// ledger's charges while it performs the hops as before; later replays make each
-/// resource's requests again in one loop (the same grants, waits and idle splits), add each
+/// ledger's charges while it performs the hops as before; later replays apply each
+/// resource's requests at once where their effect does not depend on its past (one server, or
+/// a gated bank: `Resource.Effect`), else make them again in one loop (the same grants, waits
+/// and idle splits either way), add each
 /// account's fixed charges as one sum of whole quanta (the same exact totals), and charge the
 /// hops that depend on the data one by one in their order, as the hops do.
 struct ReplayProgram {
     /// The components whose resources took requests, with those requests as offsets from the
-    /// segment's start.
-    var requests: [(component: Component, requests: [Resource.Request])]
+    /// segment's start and, where it stands for them, their effect.
+    var requests: [(component: Component, requests: [Resource.Request], effect: Resource.Effect?)]
     /// Per account, the summed whole quanta, busy time and count of the hops of fixed energy.
     var charges: [(account: Ledger.Account, quanta: Int64, busy: UInt64, count: UInt64)]
     /// The hops whose energy depends on the data, in the segment's order.
@@ -111,14 +113,15 @@ extension Chip {
             charges[i].busy &+= c.busyPicoseconds
             charges[i].count &+= c.count
         }
-        let requests = noted.compactMap { c -> (Component, [Resource.Request])? in
+        let requests = try noted.compactMap { c -> (Component, [Resource.Request], Resource.Effect?)? in
             let log = c.resource!.log!
             guard !log.isEmpty else { return nil }
-            return (c, log.map { r in
+            let offsets = log.map { r in
                 var offset = r
                 offset.time -= start
                 return offset
-            })
+            }
+            return (c, offsets, try c.resource!.effect(of: offsets))
         }
         return ReplayProgram(requests: requests, charges: charges, dataSteps: dataSteps)
     }
@@ -127,8 +130,12 @@ extension Chip {
     /// hops that charge the data, in order, without taking resources.
     private func run(_ program: ReplayProgram, slotOffset: Int) throws {
         let shift = cursor.picoseconds
-        for (c, requests) in program.requests {
-            try requests.withUnsafeBufferPointer { try c.resource!.replay($0, shift: shift) }
+        for (c, requests, effect) in program.requests {
+            if let effect {
+                try c.resource!.apply(effect, shift: shift)
+            } else {
+                try requests.withUnsafeBufferPointer { try c.resource!.replay($0, shift: shift) }
+            }
         }
         guard ledger.isEnabled else { return }
         for c in program.charges { ledger.charge(c.account, quanta: c.quanta, busy: c.busy, count: c.count) }
