@@ -27,8 +27,9 @@ import InsituHardware
     }
 
     /// Gradients of three batches of ten images on a 400-280-10 network (inputs sparse and repeating, as
-    /// pixels are) with `threads` threads.
-    static func gradients(threads: Int, format: NumberFormat) throws -> ([[Float]], [[Float]]) {
+    /// pixels are) with `threads` threads; `sharing`: on the side thread of an `Overlap`, whose
+    /// calling thread helps with the rows it opens.
+    static func gradients(threads: Int, format: NumberFormat, sharing: Bool = false) throws -> ([[Float]], [[Float]]) {
         var rng = RandomStream(seed: 7, stream: "parallel-gradient")
         let widths = [400, 280, 10]
         let activation = Activation(gain: 2e4, clip: 0.2, outputScalePerAmp: 1e5)
@@ -44,7 +45,12 @@ import InsituHardware
             let volts = (0..<(images * 400)).map { _ in rng.uniform() < 0.66 ? Float(0) : Float(Int(rng.uniform() * 8) + 1) * 0.025 }
             let labels = (0..<images).map { _ in Int(rng.uniform() * 10) }
             let pass = try network.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: [])
-            backprop.accumulate(pass, labels: labels, weights: weights)
+            if sharing {
+                let items = SharedItems()
+                Overlap.run({ backprop.accumulate(pass, labels: labels, weights: weights, sharing: items) }, while: { items.help() })
+            } else {
+                backprop.accumulate(pass, labels: labels, weights: weights)
+            }
             sums += backprop.gradients
             backprop.clear()
         }
@@ -95,6 +101,10 @@ import InsituHardware
                 #expect(many.1.map { $0.map(\.bitPattern) } == one.1.map { $0.map(\.bitPattern) })
                 #expect(!one.1.joined().contains { !$0.isFinite })
             }
+            // Each layer's rows in halves, either taken by the helper: the same sums.
+            let shared = try Self.gradients(threads: 1, format: format, sharing: true)
+            #expect(shared.0.map { $0.map(\.bitPattern) } == one.0.map { $0.map(\.bitPattern) }, "\(format) shared")
+            #expect(shared.1.map { $0.map(\.bitPattern) } == one.1.map { $0.map(\.bitPattern) })
         }
     }
 }

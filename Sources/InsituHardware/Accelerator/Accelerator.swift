@@ -35,6 +35,9 @@ public protocol Accelerator: AnyObject {
     /// nothing of the accelerator's (backpropagation above it), which an accelerator may run
     /// while it charges the pass's costs. Both have ended when it returns.
     func forward(_ batch: InputBatch, phase: Phase, perImage: [DigitalWork], meanwhile: (ForwardPass) -> Void) throws -> ForwardPass
+    /// Items that `meanwhile` may open (`SharedItems`) for the accelerator's own thread to take
+    /// some of once its work beside them is done; nil when it takes none.
+    var meanwhileItems: SharedItems? { get }
     /// Runs `count` batches forward in order, as `forward(_:phase:perImage:)` on each in turn,
     /// handing each pass to `each` in order; `batch(k)` gives the k-th batch (it may be called
     /// on another thread). An accelerator may compute a batch's values while it charges the
@@ -56,6 +59,8 @@ extension Accelerator {
     }
 
     public func expect(_ batch: InputBatch) {}
+
+    public var meanwhileItems: SharedItems? { nil }
 
     public func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage: [DigitalWork],
                         each: (Int, ForwardPass) throws -> Void) throws {

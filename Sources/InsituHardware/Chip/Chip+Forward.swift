@@ -34,9 +34,15 @@ extension Chip {
             if accounting { setHops(then: perImage) }
         }, start: {
             try simulator.schedule(at: cursor, to: flow, kind: ImageFlow.start, payload: Int64(n))
-        }, meanwhile: meanwhile.map { meanwhile in { meanwhile(pass) } })
+        }, meanwhile: meanwhile.map { meanwhile in { meanwhile(pass) } }, help: meanwhile == nil ? nil : helpMeanwhile)
         return pass
     }
+
+    /// The images' shared items: `meanwhile` of a batch's pass may open its own there.
+    public var meanwhileItems: SharedItems? { sharedImages }
+
+    /// Takes some of the items `meanwhile` opened, once the pass's events are done.
+    private func helpMeanwhile() { sharedImages.help() }
 
     /// Every image of `batch` into slots from `offset` on. Each image's values are in its own
     /// slot; without read noise (no draws) the second half of the images beside the first, each

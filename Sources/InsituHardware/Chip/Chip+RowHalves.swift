@@ -359,21 +359,15 @@ extension Chip {
     }
 
     /// Every array of `arrays` held open as a pointer for `body`.
-    static func withRows<R>(_ arrays: UnsafeMutableBufferPointer<[Float]>, from k: Int = 0, _ open: [UnsafeMutablePointer<Float>] = [],
-                            _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
-        guard k < arrays.count else { return try body(open) }
-        return try arrays[k].withUnsafeMutableBufferPointer { try withRows(arrays, from: k + 1, open + [$0.baseAddress!], body) }
+    static func withRows<R>(_ arrays: UnsafeMutableBufferPointer<[Float]>, _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+        try HeldOpen.writing(arrays) { try body($0.map { $0.baseAddress! }) }
     }
 
     /// Every array of `arrays` held open as a pointer for `body` (arrays read on two threads
     /// reached through their pointers count no references per element read).
-    static func withRows<R>(of arrays: [[Float]], from k: Int = 0, _ open: [UnsafePointer<Float>] = [],
-                            _ body: ([UnsafePointer<Float>]) throws -> R) rethrows -> R {
-        guard k < arrays.count else { return try body(open) }
-        return try arrays[k].withUnsafeBufferPointer { a in
-            // An empty array has no address; nothing is read through it.
-            try withRows(of: arrays, from: k + 1, open + [a.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)!], body)
-        }
+    static func withRows<R>(of arrays: [[Float]], _ body: ([UnsafePointer<Float>]) throws -> R) rethrows -> R {
+        // An empty array has no address; nothing is read through it.
+        try HeldOpen.reading(arrays) { try body($0.map { $0.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)! }) }
     }
 
     /// Every layer copy's storage held open for `body`, in the order of `layers`.

@@ -58,11 +58,14 @@ public struct Backprop {
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the
     /// errors: every image's errors first (the weights do not change within a batch), then each
     /// layer's gradient image after image. Where the machine rounds each sum apart, a large
-    /// gradient's rows are split between `threads` threads, each adding every image to its own
-    /// rows in image order: the same sums, bit for bit, as one thread.
-    public mutating func accumulate(_ pass: ForwardPass, labels: [Int], weights: [[Float]]) {
+    /// gradient's rows are split between `threads` threads, and a smaller one's, given `items`,
+    /// go out in blocks that another thread may help with (`SharedItems`); each block adds every
+    /// image to its own rows in image order: the same sums, bit for bit, as one thread.
+    public mutating func accumulate(_ pass: ForwardPass, labels: [Int], weights: [[Float]], sharing items: SharedItems? = nil) {
         let L = widths.count - 1
         let images = pass.count
+        let shared = (rounding?.roundsGradientsApart ?? true) ? items : nil
+        shared?.announce()
         for l in 0..<L where batchDeltas[l].count < images * widths[l + 1] {
             batchDeltas[l] = [Float](repeating: 0, count: images * widths[l + 1])
         }
@@ -78,31 +81,58 @@ public struct Backprop {
                 }
             }
         }
-        for l in 0..<L {
-            let n = widths[l], m = widths[l + 1]
-            let parts = self.parts(images: images, inputs: n, outputs: m)
-            pass.activations[l].withUnsafeBufferPointer { a in
-                batchDeltas[l].withUnsafeBufferPointer { d in
-                    gradients[l].withUnsafeMutableBufferPointer { g in
-                        zeroRows[l].withUnsafeMutableBufferPointer { zero in
-                            let shared = SharedRows(a: a, d: d, g: g, zero: zero)
-                            Self.forEachPart(parts) { part in
-                                let rows = (part * n / parts)..<((part + 1) * n / parts)
-                                let g = UnsafeMutableBufferPointer(rebasing: shared.g[(rows.lowerBound * m)..<(rows.upperBound * m)])
-                                let zero = UnsafeMutableBufferPointer(rebasing: shared.zero[rows])
-                                for s in 0..<images {
-                                    let inputs = UnsafeBufferPointer(rebasing: shared.a[(s * n + rows.lowerBound)..<(s * n + rows.upperBound)])
-                                    let errors = UnsafeBufferPointer(rebasing: shared.d[(s * m)..<((s + 1) * m)])
-                                    // Rows split over threads are rounded by those threads; a whole gradient
-                                    // whose sums are not rounded apart is rounded whole by `add`.
-                                    Self.add(inputs, errors, into: g, zeroRows: zero, rounding: rounding)
-                                }
+        let widths = self.widths
+        let parts = (0..<L).map { self.parts(images: images, inputs: widths[$0], outputs: widths[$0 + 1]) }
+        HeldOpen.reading(pass.activations) { a in
+            HeldOpen.reading(batchDeltas) { d in
+                gradients.withUnsafeMutableBufferPointer { gradients in
+                    zeroRows.withUnsafeMutableBufferPointer { zeroRows in
+                        HeldOpen.writing(gradients) { g in
+                            HeldOpen.writing(zeroRows) { zero in
+                                let layers = (0..<L).map { SharedRows(a: a[$0], d: d[$0], g: g[$0], zero: zero[$0]) }
+                                Self.addGradients(layers, widths: widths, images: images, parts: parts, sharing: shared, rounding: rounding)
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Adds every image's gradient into each layer's rows: in blocks of rows either thread may
+    /// take, given `shared` items, else each layer's rows in `parts` on as many threads.
+    static func addGradients(_ layers: [SharedRows], widths: [Int], images: Int, parts: [Int], sharing shared: SharedItems?,
+                             rounding: (any TensorRounding)?) {
+        func add(_ l: Int, rows: Range<Int>) {
+            let (a, d, g, zero) = (layers[l].a, layers[l].d, layers[l].g, layers[l].zero)
+            let n = widths[l], m = widths[l + 1]
+            let block = UnsafeMutableBufferPointer(rebasing: g[(rows.lowerBound * m)..<(rows.upperBound * m)])
+            let zeroBlock = UnsafeMutableBufferPointer(rebasing: zero[rows])
+            for s in 0..<images {
+                let inputs = UnsafeBufferPointer(rebasing: a[(s * n + rows.lowerBound)..<(s * n + rows.upperBound)])
+                let errors = UnsafeBufferPointer(rebasing: d[(s * m)..<((s + 1) * m)])
+                // Rows split over threads are rounded by those threads; a whole gradient
+                // whose sums are not rounded apart is rounded whole by `add`.
+                Self.add(inputs, errors, into: block, zeroRows: zeroBlock, rounding: rounding)
+            }
+        }
+        guard let shared else {
+            for l in layers.indices {
+                let n = widths[l], parts = parts[l]
+                forEachPart(parts) { part in add(l, rows: (part * n / parts)..<((part + 1) * n / parts)) }
+            }
+            return
+        }
+        // Each layer's rows in two halves: the thread that opens them takes the first and, most
+        // times, the helper the second (finer blocks changed hands from batch to batch, and with
+        // them the cache lines of the gradient: 60% more time in the additions).
+        var blocks: [(layer: Int, rows: Range<Int>)] = []
+        for l in layers.indices {
+            let n = widths[l]
+            blocks.append((l, 0..<(n / 2)))
+            blocks.append((l, (n / 2)..<n))
+        }
+        shared.open(blocks.count) { k in add(blocks[k].layer, rows: blocks[k].rows) }
     }
 
     /// The threads a layer's gradient of a batch of `images` (n inputs, m outputs) is split
@@ -265,7 +295,7 @@ public struct Backprop {
 
 /// A layer's inputs, errors, gradient and zero-row flags, shared by the threads that add to
 /// disjoint rows of the gradient.
-private struct SharedRows: @unchecked Sendable {
+struct SharedRows: @unchecked Sendable {
     let a: UnsafeBufferPointer<Float>
     let d: UnsafeBufferPointer<Float>
     let g: UnsafeMutableBufferPointer<Float>

@@ -81,8 +81,10 @@ public struct TrainingLoop {
             let weights = accelerator.backpropWeights, batch = InputBatch(volts: volts, labels: labels)
             let pass: ForwardPass
             if backprop.overlaps(images: size) {
+                // The accelerator's thread, once it has charged the pass, takes some of the gradient's rows.
+                let items = accelerator.meanwhileItems
                 pass = try accelerator.forward(batch, phase: .forward, perImage: work) { pass in
-                    backprop.accumulate(pass, labels: labels, weights: weights)
+                    backprop.accumulate(pass, labels: labels, weights: weights, sharing: items)
                 }
             } else {
                 pass = try accelerator.forward(batch, phase: .forward, perImage: work)
