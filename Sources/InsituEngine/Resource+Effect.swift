@@ -37,13 +37,19 @@ extension Resource {
         let origin: UInt64 = 1
         var scratch = Resource(name: name, capacity: capacity)
         if gated { scratch.gate(after: SimTime(picoseconds: idleTime.gateAfterPicoseconds)) }
-        scratch.recording = true
-        try requests.withUnsafeBufferPointer { try scratch.replay($0, shift: origin) }
+        // A server's first use is the first request that leaves it busy past time 0 (it ends
+        // after the request's time, from 1 on); grants are not kept (a group of conversions
+        // would keep one each).
         var firstUse: [(server: Int, offset: UInt64)] = []
         var used = [Bool](repeating: false, count: capacity)
-        for g in scratch.grants where !used[g.server] {
-            used[g.server] = true
-            firstUse.append((g.server, g.requested.picoseconds - origin))
+        try requests.withUnsafeBufferPointer { all in
+            for k in all.indices {
+                try scratch.replay(UnsafeBufferPointer(rebasing: all[k..<(k + 1)]), shift: origin)
+                for s in 0..<capacity where !used[s] && scratch.freeAt[s] != 0 {
+                    used[s] = true
+                    firstUse.append((s, all[k].time))
+                }
+            }
         }
         // Take off the first uses' gaps (since time 0), which `apply` closes on the bank as it stands.
         var firstGaps = IdleTime(servers: capacity, gateAfterPicoseconds: idleTime.gateAfterPicoseconds)
