@@ -38,8 +38,9 @@ extension Chip {
         return pass
     }
 
-    /// The images' shared items: `meanwhile` of a batch's pass may open its own there.
-    public var meanwhileItems: SharedItems? { sharedImages }
+    /// The images' shared items: `meanwhile` of a batch's pass may open its own there. None
+    /// without accounting: `meanwhile` then runs alone, after the pass.
+    public var meanwhileItems: SharedItems? { accounting ? sharedImages : nil }
 
     /// Takes some of the items `meanwhile` opened, once the pass's events are done.
     private func helpMeanwhile() { sharedImages.help() }
