@@ -112,7 +112,7 @@ public struct Resource: Sendable {
     /// (the start time is the same: any free server starts the request at once).
     public mutating func acquire(at time: SimTime, for duration: SimTime) throws -> Grant {
         if log != nil { log!.append(Request(time: time.picoseconds, duration: duration.picoseconds, count: -1)) }
-        return try grant(at: time, for: duration)
+        return try serve(at: time, for: duration)
     }
 
     /// Makes logged requests again, each `shift` picoseconds later: the same grants, counts and
@@ -122,15 +122,15 @@ public struct Resource: Sendable {
             let (time, overflow) = r.time.addingReportingOverflow(shift)
             if overflow { throw SimulationError.timeOverflow("\(name) at \(r.time) + \(shift) ps") }
             if r.count < 0 {
-                _ = try grant(at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
+                _ = try serve(at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
             } else {
-                _ = try grants(count: r.count, at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
+                _ = try serve(count: r.count, at: SimTime(picoseconds: time), for: SimTime(picoseconds: r.duration))
             }
         }
     }
 
     /// `acquire(at:for:)` without the log.
-    private mutating func grant(at time: SimTime, for duration: SimTime) throws -> Grant {
+    private mutating func serve(at time: SimTime, for duration: SimTime) throws -> Grant {
         var best = 0
         if gated, let free = firstFree(at: time.picoseconds) {
             best = free
@@ -156,17 +156,17 @@ public struct Resource: Sendable {
     /// `acquire`, without building the grants.
     public mutating func acquire(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
         if log != nil { log!.append(Request(time: time.picoseconds, duration: duration.picoseconds, count: count)) }
-        return try grants(count: count, at: time, for: duration)
+        return try serve(count: count, at: time, for: duration)
     }
 
     /// `acquire(count:at:for:)` without the log.
-    private mutating func grants(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
+    private mutating func serve(count: Int, at time: SimTime, for duration: SimTime) throws -> SimTime {
         let t = time.picoseconds, d = duration.picoseconds
         // At least a round for every server, all of them idle: whole rounds below.
         let allIdle = count >= capacity && freeAt.allSatisfy { $0 <= t }
         if recording || (gated && d == 0) {
             var end = time
-            for _ in 0..<count { end = max(end, try grant(at: time, for: duration).end) }
+            for _ in 0..<count { end = max(end, try serve(at: time, for: duration).end) }
             return end
         }
         var end = t

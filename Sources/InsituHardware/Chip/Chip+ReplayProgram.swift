@@ -6,12 +6,12 @@ import InsituEngine
 /// resource receives the same requests, and every hop but an image's drive and read and a
 /// row's drive and read charges the same energy, busy time and count. So the second replay
 /// of a segment (in a phase, on a set of slots) notes each resource's requests and the
-/// ledger's charges while it performs the hops as before; later replays apply each
-/// resource's requests at once where their effect does not depend on its past (one server, or
-/// a gated bank: `Resource.Effect`), else make them again in one loop (the same grants, waits
-/// and idle splits either way), add each
-/// account's fixed charges as one sum of whole quanta (the same exact totals), and charge the
-/// hops that depend on the data one by one in their order, as the hops do.
+/// ledger's charges while it performs the hops as before. Later replays apply each resource's
+/// requests at once where their effect does not depend on its past (one server, or a gated
+/// bank: `Resource.Effect`), else make them again in one loop (the same grants, waits and idle
+/// splits either way); add each account's fixed charges as one sum of whole quanta (the same
+/// exact totals); and charge the hops that depend on the data one by one in their order, as
+/// the hops do.
 struct ReplayProgram {
     /// The components whose resources took requests, with those requests as offsets from the
     /// segment's start and, where it stands for them, their effect.
