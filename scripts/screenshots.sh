@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 insitu=${INSITU:-}
 if [ -z "$insitu" ]; then
-  swift build -c release >/dev/null
+  swift build -c release --static-swift-stdlib >/dev/null
   insitu=.build/release/insitu
 fi
 tmp=$(mktemp -d)
