@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "InsituData", dependencies: ["InsituTraining", "CZlib"],
-                resources: [.copy("Resources/mnist8x8.bin")]),
+                resources: [.copy("Resources/mnist8x8.bin.gz")]),
         .target(name: "InsituReport", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining", "CZlib"]),
         .target(name: "InsituCLI", dependencies: [
             "InsituEngine", "InsituDevices", "InsituHardware", "InsituMapping", "InsituTraining",

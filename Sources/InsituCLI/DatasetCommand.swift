@@ -10,8 +10,8 @@ struct DatasetCommand: ParsableCommand {
         commandName: "dataset",
         abstract: "Derive the embedded 8x8 data file from an MNIST folder.",
         discussion: """
-        Example (how Sources/InsituData/Resources/mnist8x8.bin was made):
-          insitu dataset export --data ../shared/data/mnist --out mnist8x8.bin
+        Example (how Sources/InsituData/Resources/mnist8x8.bin.gz was made):
+          insitu dataset export --data ../shared/data/mnist --out mnist8x8.bin && gzip -9n mnist8x8.bin
         """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable { case export }
