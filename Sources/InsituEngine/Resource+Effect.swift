@@ -8,7 +8,7 @@
 /// use, which closes the idle gap since its last busy end: `apply` makes that wake-up as a
 /// request would, then adds the segment's own counts and idle splits and sets the free times.
 extension Resource {
-    public struct Effect: Sendable, Equatable {
+    public struct Effect: Sendable {
         /// Each server the segment uses and when its first request is made (from the segment's start).
         var firstUse: [(server: Int, offset: UInt64)]
         /// Each used server's free time after the segment (from its start).
@@ -18,14 +18,6 @@ extension Resource {
         var requests: UInt64, busyPicoseconds: UInt64, totalWaitPicoseconds: UInt64, maxWaitPicoseconds: UInt64
         /// Idle time split within the segment, after each server's first use.
         var poweredPicoseconds: UInt64, gatedPicoseconds: UInt64, wakes: UInt64
-
-        public static func == (a: Effect, b: Effect) -> Bool {
-            a.firstUse.elementsEqual(b.firstUse, by: ==) && a.freeAt.elementsEqual(b.freeAt, by: ==)
-                && a.accounted.elementsEqual(b.accounted, by: ==)
-                && (a.requests, a.busyPicoseconds, a.totalWaitPicoseconds, a.maxWaitPicoseconds)
-                == (b.requests, b.busyPicoseconds, b.totalWaitPicoseconds, b.maxWaitPicoseconds)
-                && (a.poweredPicoseconds, a.gatedPicoseconds, a.wakes) == (b.poweredPicoseconds, b.gatedPicoseconds, b.wakes)
-        }
     }
 
     /// The effect of `requests` (times from the segment's start) on this bank; nil for a bank

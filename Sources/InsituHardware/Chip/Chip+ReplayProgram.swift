@@ -116,11 +116,7 @@ extension Chip {
         let requests = try noted.compactMap { c -> (Component, [Resource.Request], Resource.Effect?)? in
             let log = c.resource!.log!
             guard !log.isEmpty else { return nil }
-            let offsets = log.map { r in
-                var offset = r
-                offset.time -= start
-                return offset
-            }
+            let offsets = log.map { Resource.Request(time: $0.time - start, duration: $0.duration, count: $0.count) }
             return (c, offsets, try c.resource!.effect(of: offsets))
         }
         return ReplayProgram(requests: requests, charges: charges, dataSteps: dataSteps)
