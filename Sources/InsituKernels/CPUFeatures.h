@@ -2,9 +2,10 @@
 #define INSITU_CPU_FEATURES_H
 
 /// Whether the processor and the operating system support AVX's 256-bit registers, and F16C
-/// or AVX2 with them.
+/// or AVX2 with them; and AVX-512 (F, DQ, BW, VL) beside AVX2.
 int insitu_has_avx(void);
 int insitu_has_f16c(void);
 int insitu_has_avx2(void);
+int insitu_has_avx512(void);
 
 #endif

@@ -1,6 +1,7 @@
-// A row of 1T1R cells programmed four devices a lane group with AVX2: every step is the portable
-// loop's IEEE operation on the same types (float to double, multiply, subtract, add, Swift's
-// max and min, double to float), and the sums are added in device order, so the bits are its bits.
+// A row of 1T1R cells programmed four devices a lane group with AVX2, or eight with AVX-512:
+// every step is the portable loop's IEEE operation on the same types (float to double,
+// multiply, subtract, add, Swift's max and min, double to float), and the sums are added in
+// device order (or in an order whose sums are exact, so the same), so the bits are its bits.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
 #include "Lanes.h"
@@ -116,12 +117,105 @@ static void programRow(float *g, const unsigned char *faults, const float *facto
     }
 }
 
+/// Whether every sum of terms that are floats of magnitude `least` (nonzero) to `most`, `count`
+/// of them, is exact in a double: each is a whole multiple of least's float step, and the sums
+/// stay below 2^53 of those steps.
+static int sumsAreExact(double least, double most, long count) {
+    if (least == __builtin_inf()) return 1;  // no nonzero term: every sum is +0
+    if (!(least > 0) || !(most < __builtin_inf())) return 0;
+    long bits;
+    memcpy(&bits, &least, 8);
+    long e = ((bits >> 52) & 0x7ff) - 1023;
+    if (e < -126) e = -126;  // a subnormal float is a multiple of 2^-149
+    const long limitBits = (30 + e + 1023) << 52;  // 2^(30 + e): 2^53 steps of 2^(e - 23)
+    double limit;
+    memcpy(&limit, &limitBits, 8);
+    return (double)count * most < limit;
+}
+
+/// `programRow` eight devices at a time with AVX-512: each taking lane's deviate expanded from
+/// the next ones (vexpandpd), masks in place of blends. The conductance sums are added eight
+/// lanes at a time, in any order, where that is exact: the terms are floats, so all are whole
+/// multiples of the least one's float step, and while no sum can reach 2^53 of those steps
+/// every partial sum is exact and equal to the device-order sum (conductances a few decades
+/// apart, a row of some hundreds). A chunk of 512 devices where that is not known (a zero or
+/// near-zero conductance beside large ones, an infinity, a NaN) and every chunk after it are
+/// added one term after another from the terms kept, as the 256-bit loop adds them.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+static void programRowWide(float *g, const unsigned char *faults, const float *factors, float *states,
+                       const float *targets, long count, const double *noise, long draws, const InsituGateCell *c,
+                       InsituGateRow *row) {
+    const __m512d g0 = _mm512_set1_pd(c->g0), slope = _mm512_set1_pd(c->slope), gateMin = _mm512_set1_pd(c->gateMin);
+    const __m512d floor = _mm512_set1_pd(c->floor), ceiling = _mm512_set1_pd(c->ceiling);
+    const __m512d rangeSigma = _mm512_set1_pd(c->rangeSigma), variation = _mm512_set1_pd(c->variation);
+    const __m512d zero = _mm512_setzero_pd();
+    enum { chunk = 512 };
+    double resetTerms[chunk], setTerms[chunk];
+    long drawn = 0, resets = 0, sets = 0;
+    double resetFrom = 0, setTo = 0;
+    int sequential = 0;
+    __m512d resetSum = zero, setSum = zero, least = _mm512_set1_pd(__builtin_inf()), most = zero;
+    for (long first = 0; first < count; first += chunk) {
+        const long end = count - first < chunk ? count : first + chunk;
+        for (long k = first; k < end; k += 8) {
+            const __mmask8 in = end - k >= 8 ? 0xff : (__mmask8)((1u << (end - k)) - 1);
+            const __m256 oldF = _mm256_maskz_loadu_ps(in, states + k), newF = _mm256_maskz_loadu_ps(in, targets + k);
+            const __m256 beforeF = _mm256_maskz_loadu_ps(in, g + k);
+            const __mmask8 working = _mm256_mask_cmpeq_epi32_mask(in, _mm256_cvtepu8_epi32(_mm_maskz_loadu_epi8(in, faults + k)), _mm256_setzero_si256());
+            const __mmask8 changes = _mm256_mask_cmp_ps_mask(in, newF, oldF, _CMP_NEQ_UQ), falls = _mm256_cmp_ps_mask(newF, oldF, _CMP_LT_OQ);
+            const __mmask8 works = changes & working, takes = draws > 0 ? works : 0;
+            const __m512d z = _mm512_maskz_expandloadu_pd(takes, noise + drawn);
+            drawn += __builtin_popcount(takes);
+            const __m512d newD = _mm512_cvtps_pd(newF);
+            const __m512d nominal = _mm512_add_pd(g0, _mm512_mul_pd(_mm512_mul_pd(slope, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(in, factors + k))),
+                                                                    _mm512_sub_pd(newD, gateMin)));
+            const __m512d sigma = c->relative ? _mm512_mul_pd(variation, nominal) : rangeSigma;
+            __m512d set = _mm512_add_pd(nominal, _mm512_mul_pd(sigma, z));
+            set = _mm512_mask_mov_pd(set, _mm512_cmp_pd_mask(floor, set, _CMP_GE_OQ), floor);    // Swift's max(set, floor)
+            set = _mm512_mask_mov_pd(set, _mm512_cmp_pd_mask(ceiling, set, _CMP_LT_OQ), ceiling);  // Swift's min(set, ceiling)
+            const __m256 afterF = _mm256_mask_mov_ps(beforeF, works, _mm512_cvtpd_ps(set));
+            _mm256_mask_storeu_ps(g + k, in, afterF);
+            _mm256_mask_storeu_ps(states + k, in, _mm256_mask_mov_ps(oldF, changes, newF));
+            const __m512d resetTerm = _mm512_maskz_mov_pd(falls, _mm512_cvtps_pd(beforeF));
+            const __m512d setTerm = _mm512_maskz_mov_pd(changes, _mm512_cvtps_pd(afterF));
+            _mm512_storeu_pd(resetTerms + (k - first), resetTerm);
+            _mm512_storeu_pd(setTerms + (k - first), setTerm);
+            resetSum = _mm512_add_pd(resetSum, resetTerm);
+            setSum = _mm512_add_pd(setSum, setTerm);
+            const __m512d r = _mm512_abs_pd(resetTerm), s = _mm512_abs_pd(setTerm);
+            least = _mm512_mask_min_pd(least, _mm512_cmp_pd_mask(r, zero, _CMP_NEQ_UQ), least, r);
+            least = _mm512_mask_min_pd(least, _mm512_cmp_pd_mask(s, zero, _CMP_NEQ_UQ), least, s);
+            most = _mm512_max_pd(most, _mm512_max_pd(r, s));
+            resets += __builtin_popcount(falls);
+            sets += __builtin_popcount(changes);
+        }
+        if (!sequential) {
+            const double a = _mm512_reduce_add_pd(resetSum), b = _mm512_reduce_add_pd(setSum);
+            if (sumsAreExact(_mm512_reduce_min_pd(least), _mm512_reduce_max_pd(most), end) && __builtin_isfinite(a) && __builtin_isfinite(b)) {
+                resetFrom = a;
+                setTo = b;
+                continue;
+            }
+            sequential = 1;  // resetFrom and setTo hold the exact sums of the chunks before
+        }
+        for (long k = 0; k < end - first; k++) {
+            resetFrom += resetTerms[k];
+            setTo += setTerms[k];
+        }
+    }
+    row->resets = resets;
+    row->sets = sets;
+    row->resetFromSiemens = resetFrom;
+    row->setToSiemens = setTo;
+}
+
 int insitu_program_gate_row(float *g, const unsigned char *faults, const float *factors, float *states,
                             const float *targets, long count, const double *noise, long draws,
                             const InsituGateCell *cell, InsituGateRow *out) {
-    if (!insitu_has_avx2()) return 0;
     *out = (InsituGateRow){0, 0, 0, 0};
-    programRow(g, faults, factors, states, targets, count, noise, draws, cell, out);
+    if (insitu_has_avx512()) programRowWide(g, faults, factors, states, targets, count, noise, draws, cell, out);
+    else if (insitu_has_avx2()) programRow(g, faults, factors, states, targets, count, noise, draws, cell, out);
+    else return 0;
     return 1;
 }
 

@@ -1,7 +1,8 @@
 // A read-back row's devices through the read-back gain, the ADC and an optional narrower
-// code word, back to siemens, four devices a lane group with AVX: every step is the portable
-// loop's IEEE operation on the same types (float to double, multiply, clamp, divide, round by
-// adding and subtracting 1.5 x 2^52, multiply, double to float), so the bits are its bits.
+// code word, back to siemens, four devices a lane group with AVX (eight with AVX-512): every
+// step is the portable loop's IEEE operation on the same types (float to double, multiply,
+// clamp, divide, round by adding and subtracting 1.5 x 2^52, multiply, double to float), so
+// the bits are its bits.
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
 #include "Lanes.h"
@@ -35,7 +36,35 @@ static long readRow(const float *g, long count, double scale, const InsituQuanti
     return saturated;
 }
 
+/// `insitu_quantize_lanes` eight lanes at a time (AVX-512): Swift's max and min by masks.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"), always_inline))
+static inline __m256 quantizeWide(__m512d x, const InsituQuantizer *q) {
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0), low = _mm512_set1_pd(q->low), high = _mm512_set1_pd(q->fullScale);
+    x = _mm512_mask_mov_pd(x, _mm512_cmp_pd_mask(low, x, _CMP_GE_OQ), low);    // Swift's max(x, low)
+    x = _mm512_mask_mov_pd(x, _mm512_cmp_pd_mask(high, x, _CMP_LT_OQ), high);  // Swift's min(x, fullScale)
+    const __m512d step = _mm512_set1_pd(q->step), code = _mm512_div_pd(x, step);
+    return _mm512_cvtpd_ps(_mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(code, magic), magic), step));
+}
+
+/// `readRow` eight devices at a time with AVX-512 (the last 1-7 by masked loads and stores).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+static long readRowWide(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
+    const __m512d s = _mm512_set1_pd(scale), high = _mm512_set1_pd(adc->fullScale), low = _mm512_set1_pd(adc->low);
+    long saturated = 0;
+    for (long j = 0; j < count; j += 8) {
+        const __mmask8 in = count - j >= 8 ? 0xff : (__mmask8)((1u << (count - j)) - 1);
+        // The amplifier's output as the float the converter sees, then as double again.
+        const __m512d x = _mm512_cvtps_pd(_mm512_cvtpd_ps(_mm512_mul_pd(s, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(in, g + j)))));
+        saturated += __builtin_popcount((_mm512_cmp_pd_mask(x, high, _CMP_GT_OQ) | _mm512_cmp_pd_mask(x, low, _CMP_LT_OQ)) & in);
+        __m256 code = quantizeWide(x, adc);
+        if (word) code = quantizeWide(_mm512_cvtps_pd(code), word);
+        _mm256_mask_storeu_ps(out + j, in, _mm512_cvtpd_ps(_mm512_div_pd(_mm512_cvtps_pd(code), s)));
+    }
+    return saturated;
+}
+
 long insitu_read_row(const float *g, long count, double scale, const InsituQuantizer *adc, const InsituQuantizer *word, float *out) {
+    if (insitu_has_avx512()) return readRowWide(g, count, scale, adc, word, out);
     if (!insitu_has_avx()) return -1;
     return readRow(g, count, scale, adc, word, out);
 }

@@ -13,7 +13,7 @@ extension KernelTests {
         struct Row: Equatable {
             var g: [Float], faults: [DeviceArray.Fault], factors: [Float], states: [Float], targets: [Float]
 
-            init(count: Int, rng: inout RandomStream) {
+            init(count: Int, nanTargets: Bool = true, rng: inout RandomStream) {
                 g = (0..<count).map { _ in Float(1e-6 + 1.4e-3 * rng.uniform()) }
                 faults = (0..<count).map { _ in
                     let u = rng.uniform()
@@ -23,7 +23,7 @@ extension KernelTests {
                 states = (0..<count).map { _ in Float(0.6 + 1.1 * rng.uniform()) }
                 targets = states.map { s in
                     let u = rng.uniform()
-                    return u < 0.25 ? s : u < 0.3 ? .nan : u < 0.35 ? 0.6 : Float(0.6 + 1.1 * rng.uniform())
+                    return u < 0.25 ? s : u < 0.3 && nanTargets ? .nan : u < 0.35 ? 0.6 : Float(0.6 + 1.1 * rng.uniform())
                 }
             }
 
@@ -78,6 +78,11 @@ extension KernelTests {
                 var (kernel, portable, each) = (row, row, row)
                 var (kernelNoise, portableNoise, eachNoise) = (noise, noise, noise)
                 let k = kernel.program(device, oneByOne: false, rng: &kernelNoise)
+                var narrow = row, narrowNoise = noise
+                insitu_kernels_set_wide(0)
+                let n = narrow.program(device, oneByOne: false, rng: &narrowNoise)
+                insitu_kernels_set_wide(1)
+                #expect(narrow == kernel && Self.bits(n) == Self.bits(k) && narrowNoise == kernelNoise, "count \(count)")
                 insitu_kernels_set_enabled(0)
                 let p = portable.program(device, oneByOne: false, rng: &portableNoise)
                 insitu_kernels_set_enabled(1)
@@ -91,6 +96,42 @@ extension KernelTests {
                     // The row really changed: devices were programmed, some RESET, some stuck kept.
                     #expect(e.1 > count / 2 && e.0.resets > 0 && kernel.g != row.g)
                 }
+            }
+        }
+
+        /// Rows of more than one 512-device chunk in the 512-bit kernel, whose sums are added
+        /// eight lanes at a time where that is exact: without NaN targets (the lanes' sums
+        /// throughout), with a conductance of 4,096 S among them at device 700 (whose sums
+        /// round: added one by one from that chunk on) and with NaN targets (one by one throughout). The
+        /// same bits as the 256-bit kernel and as one device after another.
+        @Test(arguments: [0, 1, 2])
+        func longRowsSumAsOneDeviceAfterAnother(kind: Int) {
+            var p = DeviceParameters()
+            p.conductanceAtGateMinSiemens = 100e-6
+            p.slopeSiemensPerVolt = 950e-6
+            p.updateVariation = 0.02
+            let device = GateControlledDevice(p)
+            var seeds = RandomStream(seed: 17, stream: "long gate rows")
+            for count in [511, 512, 513, 1100, 2000] {
+                var row = Row(count: count, nanTargets: kind == 2, rng: &seeds)
+                if kind == 1 && count > 700 {
+                    row.g[700] = 4096  // sums to 2^-40 steps from here on: rounded, so order matters
+                    row.targets[700] = row.states[700] - 0.1  // a RESET from it: a term of the sum
+                    row.faults[700] = .stuckLow
+                }
+                let noise = RandomStream(seed: 3, stream: "long noise \(count)")
+                var (wide, narrow, each) = (row, row, row)
+                var (wideNoise, narrowNoise, eachNoise) = (noise, noise, noise)
+                let w = wide.program(device, oneByOne: false, rng: &wideNoise)
+                insitu_kernels_set_wide(0)
+                let n = narrow.program(device, oneByOne: false, rng: &narrowNoise)
+                insitu_kernels_set_wide(1)
+                let e = each.program(device, oneByOne: true, rng: &eachNoise)
+                #expect(wide == each && narrow == each, "count \(count)")
+                #expect(Self.bits(w) == Self.bits(e), "count \(count): \(w) against \(e)")
+                #expect(Self.bits(n) == Self.bits(e), "count \(count): \(n) against \(e)")
+                #expect(wideNoise == eachNoise && narrowNoise == eachNoise, "count \(count)")
+                #expect(e.0.setToSiemens.isNaN == (kind == 2) && e.0.resets > count / 10)
             }
         }
     }

@@ -15,20 +15,34 @@ extension KernelTests {
     @Suite struct PortableKernelsTests {
         /// li2018 as it is (fp16 gradient sums in 16-bit words), and with 6-bit buffer words (the
         /// read-back's codes through a second, narrower quantiser; the sums rounded as a whole).
+        /// The report and ledger of a run of `design`.
+        static func bytes(_ design: ArchDesign, _ data: TrainingData) throws -> (Data, Data) {
+            let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)
+            return (try RunReport(run: run, design: design.name).json(), try run.ledger.jsonData())
+        }
+
         @Test(arguments: [16, 6])
         func runsGiveTheSameBytesWithAndWithoutTheKernels(wordBits: Int) throws {
             var (design, data) = try DeterminismTests.small()
             design.chip.buffer.wordBits = wordBits
-            func bytes() throws -> (Data, Data) {
-                let run = try TrainingRun.execute(chip: design.chip, network: design.network, training: design.training, data: data)
-                return (try RunReport(run: run, design: design.name).json(), try run.ledger.jsonData())
-            }
-            let fast = try bytes()
+            let fast = try Self.bytes(design, data)
             insitu_kernels_set_enabled(0)
             defer { insitu_kernels_set_enabled(1) }
-            let portable = try bytes()
+            let portable = try Self.bytes(design, data)
             #expect(fast.0 == portable.0)
             #expect(fast.1 == portable.1)
+        }
+
+        /// The same bytes with the kernels' 512-bit forms (where the processor has them) as with
+        /// their 256-bit ones.
+        @Test func runsGiveTheSameBytesInBothWidths() throws {
+            let (design, data) = try DeterminismTests.small()
+            let wide = try Self.bytes(design, data)
+            insitu_kernels_set_wide(0)
+            defer { insitu_kernels_set_wide(1) }
+            let narrow = try Self.bytes(design, data)
+            #expect(wide.0 == narrow.0)
+            #expect(wide.1 == narrow.1)
         }
     }
 }

@@ -6,7 +6,8 @@ import InsituKernels
 
 extension KernelTests {
     /// The AVX read-back (InsituKernels) gives the portable loop's bits and saturation count:
-    /// conductance through the gain, the ADC's code, an optional narrower word, back to siemens.
+    /// conductance through the gain, the ADC's code, an optional narrower word, back to siemens;
+    /// in its 512-bit form (where the processor has it) and its 256-bit one.
     @Suite struct ReadBackKernelTests {
         /// The portable loop of `Chip.readRow` without wires or read noise.
         static func reference(_ g: [Float], scale: Double, adc: Quantizer, word: Quantizer?) -> (out: [Float], beyond: Int) {
@@ -22,6 +23,10 @@ extension KernelTests {
 
         @Test(arguments: [(8, false, 0), (8, true, 0), (5, false, 0), (8, false, 4), (12, true, 6), (16, true, 0)])
         func readingsAreThePortableLoopsBits(bits: Int, signed: Bool, wordBits: Int) {
+            Float16KernelTests.inBothWidths { readings(bits: bits, signed: signed, wordBits: wordBits) }
+        }
+
+        func readings(bits: Int, signed: Bool, wordBits: Int) {
             var rng = RandomStream(seed: UInt64(bits * 100 + wordBits), stream: "read-back")
             let adc = Quantizer(bits: bits, fullScale: 1.0, signed: signed)
             let word = wordBits > 0 ? Quantizer(bits: wordBits, fullScale: 1.0, signed: true) : nil

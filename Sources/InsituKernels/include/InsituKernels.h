@@ -11,11 +11,16 @@
 /// INSITU_KERNELS=portable in the environment turns them off from the start.
 void insitu_kernels_set_enabled(int enabled);
 
+/// Turns the kernels' 512-bit forms (AVX-512, where the processor has it) off (0) or on again,
+/// for the whole process: the 256-bit forms run, with the same results. INSITU_KERNELS=avx2 in
+/// the environment turns them off from the start.
+void insitu_kernels_set_wide(int enabled);
+
 /// Rounds to binary16 (round to nearest, ties to even), in units of `unit`
 /// (value = round16(value / unit) x unit; unit 1: round16(value)), every element of the
 /// `count`-column rows of `values` whose input is not zero (`inputs`, `rows` of them) and
 /// whose column's error is not zero (`errors`, `count` of them). NaN stays as it is.
-/// 1 when done; 0 when the processor lacks F16C and AVX.
+/// 1 when done; 0 when the processor lacks F16C and AVX (and AVX-512).
 int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
                               const float *errors, long count, float unit);
 
