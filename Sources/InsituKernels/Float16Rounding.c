@@ -45,19 +45,6 @@ static void roundRow(float *row, const float *errors, long count, float unitValu
     }
 }
 
-/// The driven rows (input not zero; a NaN counts) of the up to 512 from `first`, listed in
-/// `driven` without a branch, as `insitu_rows_product` lists them: whether a pixel is zero is
-/// as good as random, and a mispredicted skip cost about as much as a small layer's row.
-static inline long listDriven(const float *inputs, long first, long rows, int driven[512]) {
-    const long end = rows - first < 512 ? rows : first + 512;
-    long n = 0;
-    for (long i = first; i < end; i++) {
-        driven[n] = (int)i;
-        n += inputs[i] != 0;
-    }
-    return n;
-}
-
 /// `addRoundRows` of one driven row: row += input x errors, then rounded where the error is not zero.
 __attribute__((target("avx,f16c"), always_inline))
 static inline void addRoundRow(float *row, float input, const float *errors, long full, long rest, __m256i tail, __m256 tailErrors,
@@ -89,7 +76,7 @@ static inline void addRoundRows(float *values, const float *inputs, long rows, c
     const __m256 tailKeep = _mm256_cmp_ps(tailErrors, zero, _CMP_EQ_OQ);
     int driven[512];
     for (long first = 0; first < rows; first += 512) {
-        const long n = listDriven(inputs, first, rows, driven);
+        const long n = insitu_list_driven(inputs, first, rows, driven);
         for (long k = 0; k < n; k++) {
             const long i = driven[k];
             addRoundRow(values + i * count, inputs[i], errors, full, rest, tail, tailErrors, tailKeep, unitIsOne, unit);
@@ -153,7 +140,7 @@ static inline void addRoundRowsWide(float *values, const float *inputs, long row
     const __mmask16 tailKeep = _mm512_cmp_ps_mask(tailErrors, zero, _CMP_EQ_OQ);
     int driven[512];
     for (long first = 0; first < rows; first += 512) {
-        const long n = listDriven(inputs, first, rows, driven);
+        const long n = insitu_list_driven(inputs, first, rows, driven);
         for (long k = 0; k < n; k++) {
             const long i = driven[k];
             float *row = values + i * count;

@@ -14,7 +14,20 @@ static inline __m256i insitu_first_lanes(long n) {
     return _mm256_castps_si256(_mm256_cmp_ps(lanes, _mm256_set1_ps((float)n), _CMP_LT_OQ));
 }
 
-/// Stores the first n (0...8) lanes of v at dst with plain 16-, 8- and 4-byte stores: a masked
+/// The driven rows (input not zero; a NaN counts) of the up to 512 from `first`, listed in
+/// `driven` without a branch: whether a pixel is zero is as good as random, and a mispredicted
+/// skip cost about as much as a small layer's row. Returns how many.
+static inline long insitu_list_driven(const float *inputs, long first, long rows, int driven[512]) {
+    const long end = rows - first < 512 ? rows : first + 512;
+    long n = 0;
+    for (long i = first; i < end; i++) {
+        driven[n] = (int)i;
+        n += inputs[i] != 0;
+    }
+    return n;
+}
+
+/// Stores the first n (0...7) lanes of v at dst with plain 16-, 8- and 4-byte stores: a masked
 /// store (vmaskmovps) costs many times more on some processors, and lanes past n are never written.
 __attribute__((target("avx"), always_inline))
 static inline void insitu_store_first(float *dst, __m256 v, long n) {

@@ -1,4 +1,4 @@
-// A row's changes counted eight devices at a time with AVX: whether a state differs from its
+// A row's changes counted eight devices at a time with AVX (sixteen with AVX-512): whether a state differs from its
 // target (a NaN differs), whether that target lies at or beyond an end of the state range, and
 // whether the device works; the same counts as the portable loops.
 #include "InsituKernels.h"
@@ -51,13 +51,47 @@ static long countWorkingChanges(const unsigned char *faults, const float *states
     return n;
 }
 
+/// `countChanges` sixteen devices at a time with AVX-512 (the last 1-15 by a mask).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+static void countChangesWide(const float *states, const float *targets, long count, float lo, float hi, long *changed,
+                             long *atLimit) {
+    const __m512 low = _mm512_set1_ps(lo), high = _mm512_set1_ps(hi);
+    long n = 0, limit = 0;
+    for (long j = 0; j < count; j += 16) {
+        const __mmask16 in = count - j >= 16 ? 0xffff : (__mmask16)((1u << (count - j)) - 1);
+        const __m512 new = _mm512_maskz_loadu_ps(in, targets + j);
+        const __mmask16 differs = _mm512_mask_cmp_ps_mask(in, _mm512_maskz_loadu_ps(in, states + j), new, _CMP_NEQ_UQ);
+        const __mmask16 beyond = _mm512_cmp_ps_mask(new, low, _CMP_LE_OQ) | _mm512_cmp_ps_mask(new, high, _CMP_GE_OQ);
+        n += __builtin_popcount(differs);
+        limit += __builtin_popcount(differs & beyond);
+    }
+    *changed = n;
+    *atLimit = limit;
+}
+
+/// `countWorkingChanges` sixteen devices at a time with AVX-512 (the last 1-15 by a mask).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+static long countWorkingChangesWide(const unsigned char *faults, const float *states, const float *targets, long count) {
+    long n = 0;
+    for (long j = 0; j < count; j += 16) {
+        const __mmask16 in = count - j >= 16 ? 0xffff : (__mmask16)((1u << (count - j)) - 1);
+        const __mmask16 working = _mm_mask_cmpeq_epi8_mask(in, _mm_maskz_loadu_epi8(in, faults + j), _mm_setzero_si128());
+        const __mmask16 differs = _mm512_mask_cmp_ps_mask(working, _mm512_maskz_loadu_ps(in, states + j),
+                                                          _mm512_maskz_loadu_ps(in, targets + j), _CMP_NEQ_UQ);
+        n += __builtin_popcount(differs);
+    }
+    return n;
+}
+
 int insitu_count_changes(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit) {
-    if (!insitu_has_avx()) return 0;
-    countChanges(states, targets, count, lo, hi, changed, atLimit);
+    if (insitu_has_avx512()) countChangesWide(states, targets, count, lo, hi, changed, atLimit);
+    else if (insitu_has_avx()) countChanges(states, targets, count, lo, hi, changed, atLimit);
+    else return 0;
     return 1;
 }
 
 long insitu_count_working_changes(const unsigned char *faults, const float *states, const float *targets, long count) {
+    if (insitu_has_avx512()) return countWorkingChangesWide(faults, states, targets, count);
     if (!insitu_has_avx()) return -1;
     return countWorkingChanges(faults, states, targets, count);
 }
