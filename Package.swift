@@ -30,7 +30,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // C kernels for instructions Swift cannot select (F16C), chosen at run time.
         .target(name: "InsituKernels"),
-        .target(name: "InsituEngine", dependencies: ["CGMP"]),
+        .target(name: "InsituEngine", dependencies: ["CGMP", "InsituKernels"]),
         .target(name: "InsituDevices", dependencies: ["InsituEngine", "InsituKernels"]),
         .target(name: "InsituHardware", dependencies: ["InsituEngine", "InsituDevices", "InsituKernels"]),
         .target(name: "InsituDigital", dependencies: ["InsituEngine", "InsituHardware", "InsituTraining"]),

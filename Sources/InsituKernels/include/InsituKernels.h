@@ -29,6 +29,11 @@ int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
 int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
                                   const float *errors, long count, float unit);
 
+/// factors[j] = sqrt(-2 x log(s[j]) / s[j]) for j < count (the polar method's factor, each
+/// operation rounded as Swift's `(-2 * log(s) / s).squareRoot()`, log the C library's own).
+/// 1 when done; 0, having done nothing, without AVX-512.
+int insitu_polar_factors(const double *s, long count, double *factors);
+
 /// Rounds `count` values in place to binary16 in units of `unit`, as above. 1 when done.
 int insitu_round_fp16(float *values, long count, float unit);
 
