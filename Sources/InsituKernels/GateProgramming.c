@@ -5,6 +5,7 @@
 #include "InsituKernels.h"
 #include "CPUFeatures.h"
 #include "Lanes.h"
+#include "ExactSums.h"
 #include <string.h>
 
 // Only IEEE operations one at a time: no fused multiply-adds, so results match Swift's.
@@ -117,22 +118,6 @@ static void programRow(float *g, const unsigned char *faults, const float *facto
     }
 }
 
-/// Whether every sum of terms that are floats of magnitude `least` (nonzero) to `most`, `count`
-/// of them, is exact in a double: each is a whole multiple of least's float step, and the sums
-/// stay below 2^53 of those steps.
-static int sumsAreExact(double least, double most, long count) {
-    if (least == __builtin_inf()) return 1;  // no nonzero term: every sum is +0
-    if (!(least > 0) || !(most < __builtin_inf())) return 0;
-    long bits;
-    memcpy(&bits, &least, 8);
-    long e = ((bits >> 52) & 0x7ff) - 1023;
-    if (e < -126) e = -126;  // a subnormal float is a multiple of 2^-149
-    const long limitBits = (30 + e + 1023) << 52;  // 2^(30 + e): 2^53 steps of 2^(e - 23)
-    double limit;
-    memcpy(&limit, &limitBits, 8);
-    return (double)count * most < limit;
-}
-
 /// `programRow` eight devices at a time with AVX-512: each taking lane's deviate expanded from
 /// the next ones (vexpandpd), masks in place of blends. The conductance sums are added eight
 /// lanes at a time, in any order, where that is exact: the terms are floats, so all are whole
@@ -191,7 +176,7 @@ static void programRowWide(float *g, const unsigned char *faults, const float *f
         }
         if (!sequential) {
             const double a = _mm512_reduce_add_pd(resetSum), b = _mm512_reduce_add_pd(setSum);
-            if (sumsAreExact(_mm512_reduce_min_pd(least), _mm512_reduce_max_pd(most), end) && __builtin_isfinite(a) && __builtin_isfinite(b)) {
+            if (insitu_sums_are_exact(_mm512_reduce_min_pd(least), _mm512_reduce_max_pd(most), end) && __builtin_isfinite(a) && __builtin_isfinite(b)) {
                 resetFrom = a;
                 setTo = b;
                 continue;

@@ -1,3 +1,4 @@
+import InsituKernels
 import InsituDevices
 
 extension CrossbarLayer {
@@ -67,6 +68,14 @@ extension CrossbarLayer {
                 let p0 = g + (2 * i0) * m, q0 = p0 + m, p1 = g + (2 * i1) * m, q1 = p1 + m
                 let p2 = g + (2 * i2) * m, q2 = p2 + m, p3 = g + (2 * i3) * m, q3 = p3 + m
                 for (b, columns) in layer.columnBlocks.enumerated() {
+                    // Each input's sum sixteen devices at a time where the processor has AVX-512.
+                    let lo = columns.lowerBound, count = columns.count, sums = rowPairSums + b * n
+                    if insitu_row_sum(p0 + lo, q0 + lo, count, sums + i0) != 0 {
+                        _ = insitu_row_sum(p1 + lo, q1 + lo, count, sums + i1)
+                        _ = insitu_row_sum(p2 + lo, q2 + lo, count, sums + i2)
+                        _ = insitu_row_sum(p3 + lo, q3 + lo, count, sums + i3)
+                        continue
+                    }
                     var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
                     for j in columns {
                         s0 += Double(p0[j]) + Double(q0[j])

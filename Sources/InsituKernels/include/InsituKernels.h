@@ -29,6 +29,11 @@ int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
 int insitu_add_round_fp16_changed(float *values, const float *inputs, long rows,
                                   const float *errors, long count, float unit);
 
+/// *sum = the sum of double(p[j]) (or double(p[j]) + double(q[j]) where q is not NULL) for
+/// j < count, added one after another from +0: the bits of that loop. 1 when done; 0, having
+/// done nothing, without AVX-512.
+int insitu_row_sum(const float *p, const float *q, long count, double *sum);
+
 /// factors[j] = sqrt(-2 x log(s[j]) / s[j]) for j < count (the polar method's factor, each
 /// operation rounded as Swift's `(-2 * log(s) / s).squareRoot()`, log the C library's own).
 /// 1 when done; 0, having done nothing, without AVX-512.
