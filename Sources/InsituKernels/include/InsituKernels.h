@@ -2,9 +2,10 @@
 #define INSITU_KERNELS_H
 
 /// Kernels in C for the hot loops that need instructions a portable Swift build does not
-/// select (x86's F16C conversions, AVX's 256-bit lanes), chosen at run time where the
-/// processor has them. Each declines (0, or -1 where a count is returned), having done
-/// nothing, where it cannot run; the caller then runs its portable loop, to the same bits.
+/// select (x86's F16C conversions, AVX's 256-bit lanes, AVX-512's 512-bit lanes and masks),
+/// chosen at run time where the processor has them. Each declines (0, or -1 where a count is
+/// returned), having done nothing, where it cannot run; the caller then runs its portable loop,
+/// to the same bits.
 
 /// Turns the kernels on (the default) or off for the process: off, each declines and its
 /// caller's portable loop runs, with the same results (so a test can compare the two paths).
@@ -20,7 +21,7 @@ void insitu_kernels_set_wide(int enabled);
 /// (value = round16(value / unit) x unit; unit 1: round16(value)), every element of the
 /// `count`-column rows of `values` whose input is not zero (`inputs`, `rows` of them) and
 /// whose column's error is not zero (`errors`, `count` of them). NaN stays as it is.
-/// 1 when done; 0 when the processor lacks F16C and AVX (and AVX-512).
+/// 1 when done; 0 when the processor has neither F16C with AVX nor AVX-512.
 int insitu_round_fp16_changed(float *values, const float *inputs, long rows,
                               const float *errors, long count, float unit);
 
