@@ -7,5 +7,8 @@ int insitu_has_avx(void);
 int insitu_has_f16c(void);
 int insitu_has_avx2(void);
 int insitu_has_avx512(void);
+/// Whether a table lookup by vector gather beats computing the value: on Intel's processors
+/// (AMD's Zen 4 gathers eight floats several times slower; `insitu_kernels_set_gathers`).
+int insitu_gathers_are_fast(void);
 
 #endif

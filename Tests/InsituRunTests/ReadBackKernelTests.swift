@@ -7,7 +7,8 @@ import InsituKernels
 extension KernelTests {
     /// The AVX read-back (InsituKernels) gives the portable loop's bits and saturation count:
     /// conductance through the gain, the ADC's code, an optional narrower word, back to siemens;
-    /// in its 512-bit form (where the processor has it) and its 256-bit one.
+    /// in its 512-bit form (where the processor has it; with and without its table of readings)
+    /// and its 256-bit one.
     @Suite struct ReadBackKernelTests {
         /// The portable loop of `Chip.readRow` without wires or read noise.
         static func reference(_ g: [Float], scale: Double, adc: Quantizer, word: Quantizer?) -> (out: [Float], beyond: Int) {
@@ -23,7 +24,12 @@ extension KernelTests {
 
         @Test(arguments: [(8, false, 0), (8, true, 0), (5, false, 0), (8, false, 4), (12, true, 6), (16, true, 0)])
         func readingsAreThePortableLoopsBits(bits: Int, signed: Bool, wordBits: Int) {
-            Float16KernelTests.inBothWidths { readings(bits: bits, signed: signed, wordBits: wordBits) }
+            // Both ways to a code's reading: looked up in a table by gathers, or computed.
+            defer { insitu_kernels_set_gathers(-1) }
+            for gathers: Int32 in [1, 0] {
+                insitu_kernels_set_gathers(gathers)
+                Float16KernelTests.inBothWidths { readings(bits: bits, signed: signed, wordBits: wordBits) }
+            }
         }
 
         func readings(bits: Int, signed: Bool, wordBits: Int) {

@@ -17,6 +17,10 @@ void insitu_kernels_set_enabled(int enabled);
 /// the environment turns them off from the start.
 void insitu_kernels_set_wide(int enabled);
 
+/// Chooses whether kernels look values up in tables by vector gathers (1) or compute them (0),
+/// with the same results; -1 (the default) chooses by the processor's maker: gathers on Intel's.
+void insitu_kernels_set_gathers(int mode);
+
 /// Rounds to binary16 (round to nearest, ties to even), in units of `unit`
 /// (value = round16(value / unit) x unit; unit 1: round16(value)), every element of the
 /// `count`-column rows of `values` whose input is not zero (`inputs`, `rows` of them) and
