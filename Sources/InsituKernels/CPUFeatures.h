@@ -8,7 +8,8 @@ int insitu_has_f16c(void);
 int insitu_has_avx2(void);
 int insitu_has_avx512(void);
 /// Whether a table lookup by vector gather beats computing the value: on Intel's processors
-/// (AMD's Zen 4 gathers eight floats several times slower; `insitu_kernels_set_gathers`).
+/// (on AMD's Zen 4 a gather of eight floats costs more than a division; docs/architecture.md);
+/// `insitu_kernels_set_gathers` chooses otherwise.
 int insitu_gathers_are_fast(void);
 
 #endif
