@@ -140,32 +140,47 @@ public struct StateUpdate: UpdateRule {
         return states.enumerated().map { l, old in
             let inputs = widths[l], outputs = widths[l + 1], rows = old.count / max(outputs, 1)
             let scale = Float(-learningRates[l] * slope / Double(batchSize))
-            /// Steps the `outputs` devices at `row` by `sign` x the step of each column, written
-            /// branch-free so that it vectorises; a step that rounds to no pulse leaves its device.
-            func step(_ t: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, sign: Float) {
+            /// Writes to `t` the `outputs` devices `was` stepped by `sign` x the step of each column,
+            /// written branch-free so that it vectorises; a step that rounds to no pulse leaves its device.
+            func step(_ t: UnsafeMutablePointer<Float>, from was: UnsafePointer<Float>, _ g: UnsafePointer<Float>, sign: Float) {
                 guard let rounding else {
-                    for j in 0..<outputs { t[j] = min(max(t[j] + sign * (scale * g[j]), lo), hi) }
+                    for j in 0..<outputs { t[j] = min(max(was[j] + sign * (scale * g[j]), lo), hi) }
                     return
                 }
                 for j in 0..<outputs {
-                    let was = t[j], new = min(max(was + sign * (scale * g[j]), lo), hi)
-                    t[j] = rounding.pulses(from: was, to: new) ? new : was
+                    let new = min(max(was[j] + sign * (scale * g[j]), lo), hi)
+                    t[j] = rounding.pulses(from: was[j], to: new) ? new : was[j]
                 }
             }
             return [Float](unsafeUninitializedCapacity: old.count) { t, written in
                 gradients[l].withUnsafeBufferPointer { g in
                     old.withUnsafeBufferPointer { old in
-                        /// The states of inputs `part`'s rows (the last part: to the last row), then their steps.
+                        let new = t.baseAddress!, was = old.baseAddress!, count = old.count
+                        /// The states of inputs `part`'s rows (the last part: to the last row): each
+                        /// row stepped from its old states, or those states as they were.
                         func update(_ part: Range<Int>) {
-                            let first = r * part.lowerBound * outputs
-                            let end = part.upperBound == inputs ? old.count : r * part.upperBound * outputs
-                            (t.baseAddress! + first).initialize(from: old.baseAddress! + first, count: end - first)
+                            precondition(r * inputs * outputs <= count, "a layer's states hold every input's rows")
                             for i in part {
-                                let row = g.baseAddress! + i * outputs
+                                let row = g.baseAddress! + i * outputs, at = r * i * outputs
                                 // A row whose gradient is zero (an undriven input) keeps its states.
-                                if !VectorMath.anyNonzero(row, outputs) { continue }
-                                step(t.baseAddress! + (r * i + plusRow) * outputs, row, sign: 1)
-                                if let minusRow { step(t.baseAddress! + (r * i + minusRow) * outputs, row, sign: -1) }
+                                guard VectorMath.anyNonzero(row, outputs) else {
+                                    (new + at).initialize(from: was + at, count: r * outputs)
+                                    continue
+                                }
+                                for k in 0..<r {
+                                    let offset = at + k * outputs
+                                    if k == plusRow {
+                                        step(new + offset, from: was + offset, row, sign: 1)
+                                    } else if k == minusRow {
+                                        step(new + offset, from: was + offset, row, sign: -1)
+                                    } else {
+                                        (new + offset).initialize(from: was + offset, count: outputs)
+                                    }
+                                }
+                            }
+                            if part.upperBound == inputs, r * inputs * outputs < count {
+                                (new + r * inputs * outputs).initialize(from: was + r * inputs * outputs,
+                                                                      count: count - r * inputs * outputs)
                             }
                         }
                         // Each input's rows are its own: two threads take half of the inputs each.
