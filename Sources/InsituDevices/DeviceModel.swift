@@ -75,6 +75,10 @@ public protocol DeviceModel: Sendable, Equatable {
     /// Whether the row form takes given deviates (`program(_:faults:factors:states:targets:count:verified:deviates:draws:)`):
     /// such a model counts every row's deviates (`noiseDraws`), at most one a device.
     var takesGivenDeviates: Bool { get }
+    /// The deviates each working device whose state changes takes, when those are all of a
+    /// row's `noiseDraws`, or nil (the default): a row's draws can then be counted in the same
+    /// pass as its changes (`insitu_count_row_changes`).
+    var deviatesPerWorkingChange: Int? { get }
     /// Programs one device to state `target` with program-and-verify (an initial write): as
     /// near the state's nominal conductance as its pulses reach. Open loop (`program`) by default.
     func programVerified(_ g: inout Float, fault: DeviceArray.Fault, factor: Float, from old: Float, to target: Float,
@@ -171,6 +175,7 @@ extension DeviceModel {
                         states: UnsafeMutablePointer<Float>, targets: UnsafePointer<Float>, count: Int, verified: Bool,
                         deviates: UnsafePointer<Double>, draws: Int) -> (pulses: Pulses, driven: Int)? { nil }
     public var takesGivenDeviates: Bool { false }
+    public var deviatesPerWorkingChange: Int? { nil }
     /// The deviates of `count` consecutive devices (the row form).
     public func noiseDraws(faults: UnsafePointer<DeviceArray.Fault>, states: UnsafePointer<Float>, targets: UnsafePointer<Float>,
                            count: Int, verified: Bool) -> Int? {

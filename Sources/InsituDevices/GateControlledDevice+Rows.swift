@@ -26,6 +26,9 @@ extension GateControlledDevice {
 
     public var takesGivenDeviates: Bool { true }
 
+    /// One deviate a working device whose state changes, none without variation (`noiseDraws`).
+    public var deviatesPerWorkingChange: Int? { parameters.updateVariation > 0 ? 1 : 0 }
+
     /// Device `indices[k]` (or k) to `targets[k]` for k = 0 ..< count: RESET where the gate
     /// falls, SET where it changes, each working device's SET with the next deviate. Program-and-
     /// verify programs as open loop does for this cell, so `verified` changes nothing here.

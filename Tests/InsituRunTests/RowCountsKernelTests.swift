@@ -6,7 +6,7 @@ import InsituKernels
 extension KernelTests {
     /// The AVX counts of a row's changes (InsituKernels) are the portable loops' counts: states
     /// that differ from their targets (NaN targets and states differ), those of them at or beyond
-    /// an end of the state range, and those of working devices (fault byte 0).
+    /// an end of the state range, and those of working devices (fault byte 0); apart, and in one pass.
     @Suite struct RowCountsKernelTests {
         @Test func countsAreThePortableLoopsCounts() {
             Float16KernelTests.inBothWidths {
@@ -33,6 +33,10 @@ extension KernelTests {
                     guard insitu_count_changes(states, targets, count, lo, hi, &kernelChanged, &kernelAtLimit) != 0 else { return }  // no AVX
                     #expect(kernelChanged == changed && kernelAtLimit == atLimit, "\(count) devices")
                     #expect(insitu_count_working_changes(faults, states, targets, count) == working, "\(count) devices")
+                    // All three in one pass.
+                    var oneChanged = -1, oneAtLimit = -1
+                    #expect(insitu_count_row_changes(faults, states, targets, count, lo, hi, &oneChanged, &oneAtLimit) == working)
+                    #expect(oneChanged == changed && oneAtLimit == atLimit, "\(count) devices")
                     #expect(count < 100 || (changed > count / 3 && atLimit > count / 10 && working < changed))
                 }
             }

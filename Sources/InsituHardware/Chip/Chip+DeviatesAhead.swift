@@ -1,5 +1,6 @@
 import InsituDevices
 import InsituEngine
+import InsituKernels
 import Synchronization
 
 /// Programming every row on two threads with the programming stream's deviates drawn ahead:
@@ -27,17 +28,20 @@ extension Chip {
         let devices = rowJobDevices, groups = inputGroups
         if programDeviates.count < devices + 1 { programDeviates = [Double](repeating: 0, count: devices + 1) }
         var firsts = [Int](repeating: 0, count: rowJobs.count + 1)
+        // Each job's changes, where the counting finds them with its draws (one pass a row).
+        var changes = [UpdateController.Changes?](repeating: nil, count: model.deviatesPerWorkingChange == nil ? 0 : rowJobs.count)
         let progress = AheadProgress()
         let outputs = layers.map(\.outputs), controller = self.controller
         programDeviates.withUnsafeMutableBufferPointer { buffer in
             let deviates = buffer.baseAddress!
             Self.withRows(of: targets) { bases in
                 storages.withUnsafeBufferPointer { storage in
-                    firsts.withUnsafeMutableBufferPointer { firstsBuffer in
-                        let firsts = firstsBuffer.baseAddress!
+                    firsts.withUnsafeMutableBufferPointer { firstsBuffer in changes.withUnsafeMutableBufferPointer { changesBuffer in
+                        let firsts = firstsBuffer.baseAddress!, changes = changesBuffer.isEmpty ? nil : changesBuffer.baseAddress!
                         /// Every job's first deviate and the total, made known to the drawing thread.
                         func count() {
-                            let total = countDeviates(into: firsts, model: model, bases: bases, storages: storage, verified: verified)
+                            let total = countDeviates(into: firsts, changes: changes, model: model, bases: bases, storages: storage,
+                                                      verified: verified)
                             precondition(total <= devices, "\(model.kind) takes at most one given deviate a device")
                             progress.total.store(total, ordering: .releasing)
                         }
@@ -55,7 +59,7 @@ extension Chip {
                                     out[index] = controller.programRow(job.row, in: storage[copy], model: model,
                                                                        targets: UnsafeBufferPointer(start: bases[job.layer] + job.row * m, count: m),
                                                                        columns: job.columns, verified: verified, deviates: deviates + firsts[index],
-                                                                       draws: firsts[index + 1] - firsts[index])
+                                                                       draws: firsts[index + 1] - firsts[index], counted: changes?[index])
                                     let input = job.row / rowsPerInput
                                     if out[index].columnsDriven > 0 && inputs[copy].last != input { inputs[copy].append(input) }
                                 }
@@ -75,7 +79,7 @@ extension Chip {
                             programRNG = Self.draw(from: programRNG, into: deviates, atMost: devices, progress: progress)
                             programGroups()
                         })
-                    }
+                    } }
                 }
             }
         }
@@ -115,16 +119,32 @@ extension Chip {
     }
 
     /// Writes where each row job's deviates start in the stream from here (the draws of the jobs
-    /// before it) into `firsts`, and the total after the last; returns the total.
-    func countDeviates<Model: DeviceModel>(into firsts: UnsafeMutablePointer<Int>, model: Model, bases: [UnsafePointer<Float>],
+    /// before it) into `firsts`, and the total after the last; returns the total. Where the
+    /// model's draws are its working changes (`DeviceModel.deviatesPerWorkingChange`), each job's
+    /// changes go to `changes` from the same pass (a kernel's, with AVX).
+    func countDeviates<Model: DeviceModel>(into firsts: UnsafeMutablePointer<Int>, changes: UnsafeMutablePointer<UpdateController.Changes?>?,
+                                           model: Model, bases: [UnsafePointer<Float>],
                                            storages: UnsafeBufferPointer<CrossbarLayer.Storage>, verified: Bool) -> Int {
         var draws = 0
+        let range = model.stateRange, lo = Float(range.lowerBound), hi = Float(range.upperBound)
         for index in rowJobs.indices {
             let job = rowJobs[index]
             firsts[index] = draws
             guard !job.columns.isEmpty else { continue }
             let m = layers[job.layer].outputs
             let s = storages[copyIndex[job.layer][job.replica]], at = job.row * m + job.columns.lowerBound
+            if let changes, let each = model.deviatesPerWorkingChange {
+                var counted = UpdateController.Changes()
+                let working = s.faults.withMemoryRebound(to: UInt8.self, capacity: at + job.columns.count) {
+                    insitu_count_row_changes($0 + at, s.states + at, bases[job.layer] + at, job.columns.count, lo, hi,
+                                             &counted.changed, &counted.atLimit)
+                }
+                if working >= 0 {
+                    changes[index] = counted
+                    draws += each * working
+                    continue
+                }
+            }
             guard let count = model.noiseDraws(faults: s.faults + at, states: s.states + at, targets: bases[job.layer] + at,
                                                count: job.columns.count, verified: verified) else {
                 preconditionFailure("\(model.kind) takes given deviates but does not count them")

@@ -56,10 +56,13 @@ public struct UpdateController: Sendable {
     }
 
     /// `programRow` with the row's `draws` deviates given in `deviates`, by a model that takes
-    /// them (`DeviceModel.takesGivenDeviates`); the input's weights and sums are left to the caller.
+    /// them (`DeviceModel.takesGivenDeviates`), and its changes when `counted` already; the
+    /// input's weights and sums are left to the caller.
     func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
-                                        columns: Range<Int>?, verified: Bool, deviates: UnsafePointer<Double>, draws: Int) -> RowResult {
-        programRow(row, in: storage, model: model, targets: targets, columns: columns, refreshing: false) { s, first, new, count in
+                                        columns: Range<Int>?, verified: Bool, deviates: UnsafePointer<Double>, draws: Int,
+                                        counted: Changes? = nil) -> RowResult {
+        programRow(row, in: storage, model: model, targets: targets, columns: columns, refreshing: false,
+                   counted: counted) { s, first, new, count in
             guard let done = model.program(s.conductance + first, faults: s.faults + first, factors: s.factors + first,
                                            states: s.states + first, targets: new, count: count, verified: verified,
                                            deviates: deviates, draws: draws) else {
@@ -69,11 +72,17 @@ public struct UpdateController: Sendable {
         }
     }
 
-    /// What both forms share: the row's changes counted, then `program` (storage, the row's
-    /// first device, its targets, its devices) drives it when any changed.
+    /// A row's devices whose state changes, and those of them whose target is at an end of the
+    /// state range: what the controller counts before it drives a row.
+    struct Changes {
+        var changed = 0, atLimit = 0
+    }
+
+    /// What both forms share: the row's changes counted (unless `counted` already), then
+    /// `program` (storage, the row's first device, its targets, its devices) drives it when any changed.
     @inline(__always)
     func programRow<Model: DeviceModel>(_ row: Int, in storage: CrossbarLayer.Storage, model: Model, targets: UnsafeBufferPointer<Float>,
-                                        columns: Range<Int>?, refreshing: Bool,
+                                        columns: Range<Int>?, refreshing: Bool, counted: Changes? = nil,
                                         program: (CrossbarLayer.Storage, Int, UnsafePointer<Float>, Int) -> (pulses: Pulses, driven: Int)) -> RowResult {
         var result = RowResult()
         let m = storage.layer.outputs
@@ -82,10 +91,10 @@ public struct UpdateController: Sendable {
         let first = row * m + cols.lowerBound
         let range = model.stateRange, lo = Float(range.lowerBound), hi = Float(range.upperBound)
         let old = storage.states + first, new = targets.baseAddress! + cols.lowerBound
-        var changed = 0, atLimit = 0
+        var changed = counted?.changed ?? 0, atLimit = counted?.atLimit ?? 0
         // Eight devices at a time where the processor has AVX (InsituKernels), else branch-free
         // (it vectorises): most of a row is unchanged.
-        if insitu_count_changes(old, new, cols.count, lo, hi, &changed, &atLimit) == 0 {
+        if counted == nil, insitu_count_changes(old, new, cols.count, lo, hi, &changed, &atLimit) == 0 {
             for c in 0..<cols.count {
                 let differs = old[c] != new[c] ? 1 : 0
                 changed &+= differs

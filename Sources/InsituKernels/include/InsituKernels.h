@@ -101,6 +101,11 @@ int insitu_count_changes(const float *states, const float *targets, long count, 
 /// (a NaN differs); -1, having done nothing, without AVX.
 long insitu_count_working_changes(const unsigned char *faults, const float *states, const float *targets, long count);
 
+/// Both counts in one pass: `insitu_count_changes`' into `*changed` and `*atLimit`, and
+/// `insitu_count_working_changes`' returned; -1, having done nothing, without AVX.
+long insitu_count_row_changes(const unsigned char *faults, const float *states, const float *targets, long count, float lo, float hi,
+                              long *changed, long *atLimit);
+
 /// Rounds `count` values in place to symmetric integers of at most `limit` in magnitude, one
 /// scale for all (the largest finite magnitude maps to `limit`; nothing changes when it is 0):
 /// v = min(max(roundeven(v / scale), -limit), limit) x scale. 1 when done; 0 without AVX.
