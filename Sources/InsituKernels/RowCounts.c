@@ -13,6 +13,17 @@
 __attribute__((target("avx"), always_inline))
 static inline long lanesSet(__m256 mask) { return __builtin_popcount(_mm256_movemask_ps(mask)); }
 
+/// Eight devices' fault bytes as lanes: -1 where the device works (a byte of 0), else 0.
+__attribute__((target("avx"), always_inline))
+static inline __m256 workingLanes(const unsigned char *faults) {
+    long long bytes;
+    memcpy(&bytes, faults, 8);
+    const __m128i b = _mm_cvtsi64_si128(bytes), zero = _mm_setzero_si128();
+    const __m128i working16 = _mm_cmpeq_epi16(_mm_unpacklo_epi8(b, zero), zero);
+    return _mm256_castsi256_ps(_mm256_insertf128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi16(working16, working16)),
+                                                       _mm_unpackhi_epi16(working16, working16), 1));
+}
+
 __attribute__((target("avx")))
 static void countChanges(const float *states, const float *targets, long count, float lo, float hi, long *changed, long *atLimit) {
     const __m256 low = _mm256_set1_ps(lo), high = _mm256_set1_ps(hi);
@@ -37,13 +48,7 @@ __attribute__((target("avx")))
 static long countWorkingChanges(const unsigned char *faults, const float *states, const float *targets, long count) {
     long n = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
-        long long bytes;
-        memcpy(&bytes, faults + j, 8);
-        // Working: a fault byte of 0, widened to a lane of -1.
-        const __m128i b = _mm_cvtsi64_si128(bytes), zero = _mm_setzero_si128();
-        const __m128i working16 = _mm_cmpeq_epi16(_mm_unpacklo_epi8(b, zero), zero);
-        const __m256 working = _mm256_castsi256_ps(_mm256_insertf128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi16(working16, working16)),
-                                                                           _mm_unpackhi_epi16(working16, working16), 1));
+        const __m256 working = workingLanes(faults + j);
         const __m256 differs = _mm256_cmp_ps(_mm256_loadu_ps(states + j), _mm256_loadu_ps(targets + j), _CMP_NEQ_UQ);
         n += lanesSet(_mm256_and_ps(differs, working));
     }
@@ -58,12 +63,7 @@ static long countRow(const unsigned char *faults, const float *states, const flo
     const __m256 low = _mm256_set1_ps(lo), high = _mm256_set1_ps(hi);
     long n = 0, limit = 0, working = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
-        long long bytes;
-        memcpy(&bytes, faults + j, 8);
-        const __m128i b = _mm_cvtsi64_si128(bytes), zero = _mm_setzero_si128();
-        const __m128i working16 = _mm_cmpeq_epi16(_mm_unpacklo_epi8(b, zero), zero);
-        const __m256 works = _mm256_castsi256_ps(_mm256_insertf128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi16(working16, working16)),
-                                                                         _mm_unpackhi_epi16(working16, working16), 1));
+        const __m256 works = workingLanes(faults + j);
         const __m256 new = _mm256_loadu_ps(targets + j);
         const __m256 differs = _mm256_cmp_ps(_mm256_loadu_ps(states + j), new, _CMP_NEQ_UQ);
         const __m256 beyond = _mm256_or_ps(_mm256_cmp_ps(new, low, _CMP_LE_OQ), _mm256_cmp_ps(new, high, _CMP_GE_OQ));
