@@ -25,24 +25,25 @@ extension KernelTests {
         func runsGiveTheSameBytesWithAndWithoutTheKernels(wordBits: Int) throws {
             var (design, data) = try DeterminismTests.small()
             design.chip.buffer.wordBits = wordBits
-            let fast = try Self.bytes(design, data)
-            insitu_kernels_set_enabled(0)
-            defer { insitu_kernels_set_enabled(1) }
-            let portable = try Self.bytes(design, data)
-            #expect(fast.0 == portable.0)
-            #expect(fast.1 == portable.1)
+            try Self.expectSameBytes(design, data, switching: insitu_kernels_set_enabled)
         }
 
         /// The same bytes with the kernels' 512-bit forms (where the processor has them) as with
         /// their 256-bit ones.
         @Test func runsGiveTheSameBytesInBothWidths() throws {
             let (design, data) = try DeterminismTests.small()
-            let wide = try Self.bytes(design, data)
-            insitu_kernels_set_wide(0)
-            defer { insitu_kernels_set_wide(1) }
-            let narrow = try Self.bytes(design, data)
-            #expect(wide.0 == narrow.0)
-            #expect(wide.1 == narrow.1)
+            try Self.expectSameBytes(design, data, switching: insitu_kernels_set_wide)
+        }
+
+        /// The report's and the ledger's bytes with `switching` on (1), then off (0), the same;
+        /// left on.
+        static func expectSameBytes(_ design: ArchDesign, _ data: TrainingData, switching: (Int32) -> Void) throws {
+            let on = try bytes(design, data)
+            switching(0)
+            defer { switching(1) }
+            let off = try bytes(design, data)
+            #expect(on.0 == off.0)
+            #expect(on.1 == off.1)
         }
     }
 }
