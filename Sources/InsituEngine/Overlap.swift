@@ -38,6 +38,33 @@ public final class Overlap: @unchecked Sendable {
         run({ body((count / 2)..<count) }, while: { body(0..<(count / 2)) })
     }
 
+    /// `run(_:while:)` timing each piece: how long `main` and `side` each took, in nanoseconds
+    /// (for `balance`).
+    public static func timed(_ side: () -> Void, while main: () -> Void) -> (main: UInt64, side: UInt64) {
+        var mainNs: UInt64 = 0, sideNs: UInt64 = 0
+        run({
+            let start = DispatchTime.now().uptimeNanoseconds
+            side()
+            sideNs = DispatchTime.now().uptimeNanoseconds - start
+        }, while: {
+            let start = DispatchTime.now().uptimeNanoseconds
+            main()
+            mainNs = DispatchTime.now().uptimeNanoseconds - start
+        })
+        return (mainNs, sideNs)
+    }
+
+    /// The calling thread's next share of work split in two, from this one's (`share`) and how
+    /// long each piece took (`timed`): the share at which both would have ended together, each
+    /// piece's time taken as proportional to its share, approached by half the way (within
+    /// 0.2-0.8). Which thread does which part of the work changes no result.
+    public static func balance(share: Double, times: (first: UInt64, second: UInt64)) -> Double {
+        guard share > 0, share < 1, times.first > 0, times.second > 0 else { return share }
+        let firstRate = Double(times.first) / share, secondRate = Double(times.second) / (1 - share)
+        let even = secondRate / (firstRate + secondRate)
+        return min(max(share + 0.5 * (even - share), 0.2), 0.8)
+    }
+
     /// `run(_:while:)` telling `main` whether `side` runs beside it (true) or after it (false):
     /// work that `main` would wait for from `side` it must then do itself.
     public static func run(_ side: () -> Void, whileTelling main: (_ besideSide: Bool) throws -> Void) rethrows {
@@ -60,8 +87,11 @@ public final class Overlap: @unchecked Sendable {
 
     /// How long a thread waits for the other by spinning before it sleeps on a semaphore: a
     /// sleep and a wake-up cost a system call each and tens of microseconds of scheduling,
-    /// more than most pieces of a batch (a run of li2018 hands over some 5,000 times).
-    static let spinNanoseconds: UInt64 = 100_000
+    /// more than most pieces of a batch (a run of li2018 hands over some 5,000 times). Longer
+    /// than the longest stretch of a batch on one thread (the paper's large chip charges its
+    /// programming's 1,972 rows as events in some 200 us), so that the side thread is awake when
+    /// the next piece comes (with 100 us, its wake-ups cost that chip 2% of its run time).
+    static let spinNanoseconds: UInt64 = 1_000_000
 
     /// A one-shot signal between the two threads, taken by spinning when it comes soon, else
     /// by sleeping on a semaphore (which the poster then signals).

@@ -106,6 +106,15 @@ public struct Resource: Sendable {
         SimTime(picoseconds: max(time.picoseconds, freeAt.min() ?? 0))
     }
 
+    /// Queues a request on `a` and one on `b` for `duration` that start together, once both have
+    /// a server free from `time` (a row's programming holds a write driver and its array at
+    /// once). Both in place: reading either's start through a copy would copy its arrays.
+    public static func acquireTogether(_ a: inout Resource, _ b: inout Resource, at time: SimTime,
+                                       for duration: SimTime) throws -> (Grant, Grant) {
+        let start = max(a.earliestStart(at: time), b.earliestStart(at: time))
+        return (try a.acquire(at: start, for: duration), try b.acquire(at: start, for: duration))
+    }
+
     /// Queues a request made at `time` for `duration` of service; FIFO across servers
     /// (the earliest-free server, lowest index on ties). A gated bank takes the lowest-index
     /// server already free instead, so that its other servers stay idle long enough to gate

@@ -89,15 +89,15 @@ func expectSameProgramming(_ split: Chip, _ whole: Chip) {
     /// proportional to its share, approached by half the way, within 0.2-0.8; unchanged without times.
     @Test func sharesMoveTowardHalvesThatEndTogether() {
         // Rates 100 / 0.5 = 200 and 300 / 0.5 = 600 per share: even at 600 / 800 = 0.75.
-        #expect(abs(Chip.balance(share: 0.5, times: (100, 300)) - 0.625) < 1e-12)
-        #expect(abs(Chip.balance(share: 0.5, times: (300, 100)) - 0.375) < 1e-12)
+        #expect(abs(Overlap.balance(share: 0.5, times: (100, 300)) - 0.625) < 1e-12)
+        #expect(abs(Overlap.balance(share: 0.5, times: (300, 100)) - 0.375) < 1e-12)
         // Halves that ended together keep their share; equal rates move it toward the middle.
-        #expect(abs(Chip.balance(share: 0.6, times: (500, 500)) - 0.6) < 1e-12)
-        #expect(abs(Chip.balance(share: 0.6, times: (600, 400)) - 0.55) < 1e-12)
-        #expect(abs(Chip.balance(share: 0.5, times: (1, 1_000_000)) - 0.749_999_5) < 1e-9)
-        #expect(Chip.balance(share: 0.75, times: (1, 1_000_000)) == 0.8)
-        #expect(Chip.balance(share: 0.25, times: (1_000_000, 1)) == 0.2)
-        #expect(Chip.balance(share: 0.5, times: (0, 10)) == 0.5)
+        #expect(abs(Overlap.balance(share: 0.6, times: (500, 500)) - 0.6) < 1e-12)
+        #expect(abs(Overlap.balance(share: 0.6, times: (600, 400)) - 0.55) < 1e-12)
+        #expect(abs(Overlap.balance(share: 0.5, times: (1, 1_000_000)) - 0.749_999_5) < 1e-9)
+        #expect(Overlap.balance(share: 0.75, times: (1, 1_000_000)) == 0.8)
+        #expect(Overlap.balance(share: 0.25, times: (1_000_000, 1)) == 0.2)
+        #expect(Overlap.balance(share: 0.5, times: (0, 10)) == 0.5)
     }
 
     @Test func deviatesCountedAsProgrammingDrawsThem() {

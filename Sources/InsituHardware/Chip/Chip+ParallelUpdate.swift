@@ -61,9 +61,7 @@ extension Chip: ParallelProgrammable {
             guard slots > 0 else { continue }
             let reset = try UpdateController.slots(slots, of: model.resetPulse), set = try UpdateController.slots(slots, of: model.setPulse)
             let duration = try reset.adding(set)
-            let start = max(generators.resource!.earliestStart(at: now), tile.array.resource!.earliestStart(at: now))
-            let grant = try generators.resource!.acquire(at: start, for: duration)
-            let arrayGrant = try tile.array.resource!.acquire(at: start, for: duration)
+            let (grant, arrayGrant) = try Resource.acquireTogether(&generators.resource!, &tile.array.resource!, at: now, for: duration)
             var joules = generators.charge(PulseGeneratorModel.draw, phase, layer: 0, count: draws, busy: duration)
             joules += generators.charge(PulseGeneratorModel.pulse, phase, layer: 0, magnitude: farads)
             span(generators, "parallel-update", grant, layer: 0, slot: nil, joules: joules)

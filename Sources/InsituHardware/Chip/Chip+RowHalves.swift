@@ -1,4 +1,3 @@
-import Dispatch
 import InsituDevices
 import InsituEngine
 
@@ -16,7 +15,7 @@ extension Chip {
     /// The share of the devices the calling thread programs at first: the other thread also
     /// passes the first half's deviates (about a fifth of the work of drawing them), so it takes
     /// fewer. Each programming of every row then moves the share to where both halves would have
-    /// ended together (`balance`): which thread programs a row changes no result.
+    /// ended together (`Overlap.balance`): which thread programs a row changes no result.
     static let firstShareOfProgramming = 0.55
     /// Layer copies beyond which the rows are programmed on one thread (the storage of every
     /// copy is held open at once).
@@ -52,7 +51,7 @@ extension Chip {
                     self.programJobs(half..<all.upperBound, targets: targets, storages: storages, into: out, verified: verified, rng: &$0)
                 })
                 let devices = rowJobDevices
-                programmingShare = Self.balance(share: Double(rowJobs[..<half].reduce(0) { $0 + $1.columns.count }) / Double(max(devices, 1)),
+                programmingShare = Overlap.balance(share: Double(rowJobs[..<half].reduce(0) { $0 + $1.columns.count }) / Double(max(devices, 1)),
                                                 times: times)
             }
         }
@@ -129,34 +128,18 @@ extension Chip {
 
     /// Runs `first` with `stream` and, beside it, `second` with a copy of `stream` passed over
     /// the `draws` deviates `first` takes (on the other thread, while `first` runs); leaves
-    /// `stream` where `second` leaves it, as one thread running both in turn would.
+    /// `stream` where `second` leaves it, as one thread running both in turn would. Returns how
+    /// long each took (`Overlap.timed`).
     @discardableResult
     static func inHalves(_ stream: inout RandomStream, skipping draws: Int, first: (inout RandomStream) -> Void,
                          second: (inout RandomStream) -> Void) -> (first: UInt64, second: UInt64) {
         var other = stream
-        var firstNs: UInt64 = 0, secondNs: UInt64 = 0
-        Overlap.run({
-            let start = DispatchTime.now().uptimeNanoseconds
+        let times = Overlap.timed({
             other.skipGaussians(draws)
             second(&other)
-            secondNs = DispatchTime.now().uptimeNanoseconds - start
-        }, while: {
-            let start = DispatchTime.now().uptimeNanoseconds
-            first(&stream)
-            firstNs = DispatchTime.now().uptimeNanoseconds - start
-        })
+        }, while: { first(&stream) })
         stream = other
-        return (firstNs, secondNs)
-    }
-
-    /// The calling thread's next share of the devices, from this one's (`share`) and how long
-    /// each half took: the share at which both would have ended together, each thread's time
-    /// taken as proportional to its share, approached by half the way (within 0.2-0.8).
-    static func balance(share: Double, times: (first: UInt64, second: UInt64)) -> Double {
-        guard share > 0, share < 1, times.first > 0, times.second > 0 else { return share }
-        let firstRate = Double(times.first) / share, secondRate = Double(times.second) / (1 - share)
-        let even = secondRate / (firstRate + secondRate)
-        return min(max(share + 0.5 * (even - share), 0.2), 0.8)
+        return (times.main, times.side)
     }
 
     /// The deviates programming `jobs` to `targets` draws, or nil when a device model cannot say.

@@ -306,9 +306,7 @@ extension Chip {
     /// `programRow` of `job` on its tile's `array`, its times worked out.
     private func programRow(_ job: RowJob, _ result: UpdateController.RowResult, duration: SimTime, resetTime: SimTime, setTime: SimTime,
                             on array: Component, at now: SimTime) throws {
-        let start = max(controllerUnit.resource!.earliestStart(at: now), array.resource!.earliestStart(at: now))
-        let grant = try controllerUnit.resource!.acquire(at: start, for: duration)
-        let arrayGrant = try array.resource!.acquire(at: start, for: duration)
+        let (grant, arrayGrant) = try Resource.acquireTogether(&controllerUnit.resource!, &array.resource!, at: now, for: duration)
         let p = result.pulses, layer = job.layer + 1
         var reset = 0.0, set = 0.0
         if p.resets > 0 {

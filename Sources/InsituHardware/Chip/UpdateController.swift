@@ -8,10 +8,14 @@ import InsituKernels
 public struct UpdateController: Sendable {
     public let spec: ControllerSpec
     public let device: any DeviceModel
+    /// The device's pulse widths, taken once: every row's time is built from them.
+    let resetPulse: SimTime, setPulse: SimTime
 
     public init(spec: ControllerSpec, device: any DeviceModel) {
         self.spec = spec
         self.device = device
+        resetPulse = device.resetPulse
+        setPulse = device.setPulse
     }
 
     /// What programming one row did, for its time and energy.
@@ -152,7 +156,7 @@ public struct UpdateController: Sendable {
     /// The row's time, and the parts of it the array spends in RESET pulses and in SET pulses.
     public func rowTimes(_ r: RowResult) throws -> (row: SimTime, reset: SimTime, set: SimTime) {
         if r.columnsDriven == 0 { return (.zero, .zero, .zero) }
-        let reset = try Self.slots(r.pulses.resetSlots, of: device.resetPulse), set = try Self.slots(r.pulses.setSlots, of: device.setPulse)
+        let reset = try Self.slots(r.pulses.resetSlots, of: resetPulse), set = try Self.slots(r.pulses.setSlots, of: setPulse)
         return (try spec.rowSetup.adding(reset).adding(set), reset, set)
     }
 

@@ -22,6 +22,9 @@ public struct Backprop {
     var batchDeltas: [[Float]]
     /// Threads that share a large gradient's rows (the sums are the same at any count).
     public var threads = min(2, UsableCores.count)
+    /// The calling thread's share of the gradients' work when two threads share it (`runs`):
+    /// moved after each batch toward where both would have ended together (`Overlap.balance`).
+    var firstShare = 0.5
 
     public init(widths: [Int], activation: Activation) {
         self.widths = widths
@@ -57,15 +60,22 @@ public struct Backprop {
 
     /// Adds the gradients of every image of `pass` with labels `labels`, using `weights` for the
     /// errors: every image's errors first (the weights do not change within a batch), then each
-    /// layer's gradient image after image. Where the machine rounds each sum apart, a large
-    /// gradient's rows are split between `threads` threads, and a smaller one's, given `items`,
+    /// layer's gradient image after image. Where the machine rounds each sum apart, every layer's
+    /// rows are split between `threads` threads when one gradient is large (`runs`), and a smaller one's, given `items`,
     /// go out in blocks that another thread may help with (`SharedItems`); each block adds every
     /// image to its own rows in image order: the same sums, bit for bit, as one thread.
     public mutating func accumulate(_ pass: ForwardPass, labels: [Int], weights: [[Float]], sharing items: SharedItems? = nil) {
-        let L = widths.count - 1
-        let images = pass.count
         let shared = (rounding?.roundsGradientsApart ?? true) ? items : nil
         shared?.announce()
+        computeErrors(pass, labels: labels, weights: weights)
+        addGradients(of: pass, sharing: shared)
+    }
+
+    /// `accumulate` in two steps, on different threads if need be: every image's errors of
+    /// `pass` (kept for the gradients), then `addGradients(of:)`.
+    public mutating func computeErrors(_ pass: ForwardPass, labels: [Int], weights: [[Float]]) {
+        let L = widths.count - 1
+        let images = pass.count
         for l in 0..<L where batchDeltas[l].count < images * widths[l + 1] {
             batchDeltas[l] = [Float](repeating: 0, count: images * widths[l + 1])
         }
@@ -81,6 +91,15 @@ public struct Backprop {
                 }
             }
         }
+    }
+
+    /// Adds every image's gradient of `pass` from the errors `computeErrors` found for it.
+    public mutating func addGradients(of pass: ForwardPass) { addGradients(of: pass, sharing: nil) }
+
+    private mutating func addGradients(of pass: ForwardPass, sharing shared: SharedItems?) {
+        let L = widths.count - 1
+        let images = pass.count
+        let rounding = self.rounding
         let widths = self.widths
         let parts = (0..<L).map { self.parts(images: images, inputs: widths[$0], outputs: widths[$0 + 1]) }
         HeldOpen.reading(pass.activations) { a in
@@ -90,7 +109,9 @@ public struct Backprop {
                         HeldOpen.writing(gradients) { g in
                             HeldOpen.writing(zeroRows) { zero in
                                 let layers = (0..<L).map { SharedRows(a: a[$0], d: d[$0], g: g[$0], zero: zero[$0]) }
-                                Self.addGradients(layers, widths: widths, images: images, parts: parts, sharing: shared, rounding: rounding)
+                                let times = Self.addGradients(layers, widths: widths, images: images, parts: parts, sharing: shared,
+                                                              rounding: rounding, firstShare: firstShare)
+                                if let times { firstShare = Overlap.balance(share: firstShare, times: times) }
                             }
                         }
                     }
@@ -100,9 +121,12 @@ public struct Backprop {
     }
 
     /// Adds every image's gradient into each layer's rows: in blocks of rows either thread may
-    /// take, given `shared` items, else each layer's rows in `parts` on as many threads.
+    /// take, given `shared` items, else the rows of every layer in runs of equal work on as many
+    /// threads as the most `parts` of a layer (all of them on this one when that is one), this
+    /// one's run `firstShare` of the work when there are two. Returns how long each of two runs took.
+    @discardableResult
     static func addGradients(_ layers: [SharedRows], widths: [Int], images: Int, parts: [Int], sharing shared: SharedItems?,
-                             rounding: (any TensorRounding)?) {
+                             rounding: (any TensorRounding)?, firstShare: Double = 0.5) -> (first: UInt64, second: UInt64)? {
         func add(_ l: Int, rows: Range<Int>) {
             let (a, d, g, zero) = (layers[l].a, layers[l].d, layers[l].g, layers[l].zero)
             let n = widths[l], m = widths[l + 1]
@@ -117,11 +141,19 @@ public struct Backprop {
             }
         }
         guard let shared else {
-            for l in layers.indices {
-                let n = widths[l], parts = parts[l]
-                forEachPart(parts) { part in add(l, rows: (part * n / parts)..<((part + 1) * n / parts)) }
+            let threads = parts.max() ?? 1
+            guard threads > 1 else {
+                for l in layers.indices { add(l, rows: 0..<widths[l]) }
+                return nil
             }
-            return
+            let runs = Self.runs(threads, of: layers, widths: widths, images: images, firstShare: firstShare)
+            func addRun(_ part: Int) { for run in runs[part] { add(run.layer, rows: run.rows) } }
+            guard threads == 2 else {
+                forEachPart(threads, addRun)
+                return nil
+            }
+            let times = Overlap.timed({ addRun(1) }, while: { addRun(0) })
+            return (times.main, times.side)
         }
         // Each layer's rows in two halves: the thread that opens them takes the first and, most
         // times, the helper the second (finer blocks changed hands from batch to batch, and with
@@ -133,6 +165,49 @@ public struct Backprop {
             blocks.append((l, (n / 2)..<n))
         }
         shared.open(blocks.count) { k in add(blocks[k].layer, rows: blocks[k].rows) }
+        return nil
+    }
+
+    /// Every layer's rows, one layer after the other, cut into `count` runs of about equal work
+    /// (of two, the first `firstShare` of it): a row adds only the images that drive it (an
+    /// input of 0 adds nothing), each over its outputs' vector blocks, after a look at every
+    /// image's input. Layers too small to split alone go in a run with the rest, so that no
+    /// thread waits while another adds them; which thread adds a row changes none of its sums.
+    static func runs(_ count: Int, of layers: [SharedRows], widths: [Int], images: Int,
+                     firstShare: Double = 0.5) -> [[(layer: Int, rows: Range<Int>)]] {
+        var costs: [[Int]] = []
+        var total = 0
+        for l in layers.indices {
+            let n = widths[l], perDriven = Int32(16 * ((widths[l + 1] + 15) / 16 + 1))
+            var driven = [Int32](repeating: 0, count: n)
+            driven.withUnsafeMutableBufferPointer { driven in
+                let a = layers[l].a.baseAddress!, counts = driven.baseAddress!
+                for s in 0..<images {
+                    let row = a + s * n
+                    for i in 0..<n { counts[i] &+= row[i] != 0 ? perDriven : 0 }
+                }
+            }
+            let layerCosts = driven.map { Int($0) + images }
+            total += layerCosts.reduce(0, +)
+            costs.append(layerCosts)
+        }
+        // Where each run ends: its share of the total done.
+        let ends = (1..<count).map { k in count == 2 ? firstShare * Double(total) : Double(k * total) / Double(count) }
+        var runs = [[(layer: Int, rows: Range<Int>)]](repeating: [], count: count)
+        var part = 0, done = 0
+        for l in layers.indices {
+            var start = 0
+            for i in 0..<widths[l] {
+                done += costs[l][i]
+                if part < count - 1 && Double(done) >= ends[part] {
+                    runs[part].append((l, start..<(i + 1)))
+                    start = i + 1
+                    part += 1
+                }
+            }
+            if start < widths[l] { runs[part].append((l, start..<widths[l])) }
+        }
+        return runs
     }
 
     /// The threads a layer's gradient of a batch of `images` (n inputs, m outputs) is split
@@ -142,12 +217,18 @@ public struct Backprop {
         (rounding?.roundsGradientsApart ?? true) && threads > 1 && images * n * m >= Self.parallelProduct ? threads : 1
     }
 
+    /// Whether a batch of `images` splits some layer's gradient over the threads (its errors
+    /// are then worth computing beside other work on the second thread, before the split).
+    public func splitsGradients(images: Int) -> Bool {
+        zip(widths, widths.dropFirst()).contains { parts(images: images, inputs: $0, outputs: $1) > 1 }
+    }
+
     /// Whether a batch of `images` is worth running beside other work on a second thread: its
     /// gradient products are worth a hand-over and none of them is split over the threads (a
     /// split one uses the cores by itself).
     public func overlaps(images: Int) -> Bool {
         let layers = zip(widths, widths.dropFirst())
-        return !layers.contains { parts(images: images, inputs: $0, outputs: $1) > 1 }
+        return !splitsGradients(images: images)
             && layers.reduce(0) { $0 + images * $1.0 * $1.1 } >= Overlap.worthwhileMultiplyAdds
     }
 

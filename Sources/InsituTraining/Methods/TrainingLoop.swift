@@ -86,6 +86,12 @@ public struct TrainingLoop {
                 pass = try accelerator.forward(batch, phase: .forward, perImage: work) { pass in
                     backprop.accumulate(pass, labels: labels, weights: weights, sharing: items)
                 }
+            } else if backprop.splitsGradients(images: size) {
+                // The errors beside the pass's costs, then the gradient's rows on both threads.
+                pass = try accelerator.forward(batch, phase: .forward, perImage: work) { pass in
+                    backprop.computeErrors(pass, labels: labels, weights: weights)
+                }
+                backprop.addGradients(of: pass)
             } else {
                 pass = try accelerator.forward(batch, phase: .forward, perImage: work)
                 backprop.accumulate(pass, labels: labels, weights: weights)
