@@ -50,6 +50,21 @@ final class ADCBank {
         let waits = try [0, 3, 5, 25].map { try r.acquire(at: .nanoseconds(UInt64($0)), for: d).wait.picoseconds }
         #expect(waits == [0, 7_000, 15_000, 5_000])
     }
+
+    /// Two resources taken together start when both have a server free: a write driver busy to
+    /// 30 ns and an array busy from 2 to 12 ns, asked at 5 ns for 10 ns, both start at 30 ns and
+    /// end at 40 ns (the later free of the two); asked again at 45 ns, both start at once.
+    @Test func resourcesTakenTogetherStartTogether() throws {
+        var driver = Resource(name: "driver", capacity: 1), array = Resource(name: "array", capacity: 1)
+        let ns = { (n: UInt64) in SimTime(picoseconds: n * 1_000) }
+        _ = try driver.acquire(at: .zero, for: ns(30))
+        _ = try array.acquire(at: ns(2), for: ns(10))
+        let (a, b) = try Resource.acquireTogether(&driver, &array, at: ns(5), for: ns(10))
+        #expect(a.start == ns(30) && b.start == ns(30) && a.end == ns(40) && b.end == ns(40))
+        #expect(driver.drainedAt == ns(40) && array.drainedAt == ns(40))
+        let (c, d) = try Resource.acquireTogether(&array, &driver, at: ns(45), for: ns(10))
+        #expect(c.start == ns(45) && d.start == ns(45) && c.wait == .zero)
+    }
 }
 
 @Suite struct GroupedRequestTests {

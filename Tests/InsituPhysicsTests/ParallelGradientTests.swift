@@ -29,7 +29,7 @@ import InsituHardware
     /// Gradients of three batches of ten images on a 400-280-10 network (inputs sparse and repeating, as
     /// pixels are) with `threads` threads; `sharing`: on the side thread of an `Overlap`, whose
     /// calling thread helps with the rows it opens.
-    static func gradients(threads: Int, format: NumberFormat, sharing: Bool = false) throws -> ([[Float]], [[Float]]) {
+    static func gradients(threads: Int, format: NumberFormat, sharing: Bool = false, inTwoSteps: Bool = false) throws -> ([[Float]], [[Float]]) {
         var rng = RandomStream(seed: 7, stream: "parallel-gradient")
         let widths = [400, 280, 10]
         let activation = Activation(gain: 2e4, clip: 0.2, outputScalePerAmp: 1e5)
@@ -45,7 +45,10 @@ import InsituHardware
             let volts = (0..<(images * 400)).map { _ in rng.uniform() < 0.66 ? Float(0) : Float(Int(rng.uniform() * 8) + 1) * 0.025 }
             let labels = (0..<images).map { _ in Int(rng.uniform() * 10) }
             let pass = try network.forward(InputBatch(volts: volts, labels: labels), phase: .forward, perImage: [])
-            if sharing {
+            if inTwoSteps {
+                backprop.computeErrors(pass, labels: labels, weights: weights)
+                backprop.addGradients(of: pass)
+            } else if sharing {
                 let items = SharedItems()
                 Overlap.run({ backprop.accumulate(pass, labels: labels, weights: weights, sharing: items) }, while: { items.help() })
             } else {
@@ -90,6 +93,32 @@ import InsituHardware
         }
     }
 
+    /// Runs of equal work, by hand: a 4-3-2 network, two images. Layer 0's rows are driven by
+    /// 2, 1, 1 and 0 images, layer 1's by 0, 2 and 1; a driven row costs 16 x (its outputs'
+    /// vector blocks + 1) = 32 here and every row the images' look (2): 66, 34, 34, 2 and 2,
+    /// 66, 34, 238 in all. Half (119) is reached at layer 0's third row, a quarter (59.5) at
+    /// its first; thirds (79.3, 158.7) at layer 0's second row and layer 1's second.
+    @Test func runsCutTheRowsWhereTheirWorkIsShared() {
+        let a0: [Float] = [1, 0, 2, 0, 1, 1, 0, 0], a1: [Float] = [0, 5, 0, 0, 5, 5]
+        var g0 = [Float](repeating: 0, count: 12), g1 = [Float](repeating: 0, count: 6)
+        var z0 = [Bool](repeating: true, count: 4), z1 = [Bool](repeating: true, count: 3)
+        let d0 = [Float](repeating: 1, count: 6), d1 = [Float](repeating: 1, count: 4)
+        a0.withUnsafeBufferPointer { a0 in a1.withUnsafeBufferPointer { a1 in d0.withUnsafeBufferPointer { d0 in
+            d1.withUnsafeBufferPointer { d1 in g0.withUnsafeMutableBufferPointer { g0 in g1.withUnsafeMutableBufferPointer { g1 in
+                z0.withUnsafeMutableBufferPointer { z0 in z1.withUnsafeMutableBufferPointer { z1 in
+                    let layers = [SharedRows(a: a0, d: d0, g: g0, zero: z0), SharedRows(a: a1, d: d1, g: g1, zero: z1)]
+                    func runs(_ count: Int, _ share: Double = 0.5) -> [[String]] {
+                        Backprop.runs(count, of: layers, widths: [4, 3, 2], images: 2, firstShare: share).map { $0.map { "\($0.layer):\($0.rows)" } }
+                    }
+                    #expect(runs(2) == [["0:0..<3"], ["0:3..<4", "1:0..<3"]])
+                    #expect(runs(2, 0.25) == [["0:0..<1"], ["0:1..<4", "1:0..<3"]])
+                    #expect(runs(3) == [["0:0..<2"], ["0:2..<4", "1:0..<2"], ["1:2..<3"]])
+                    #expect(runs(1) == [["0:0..<4", "1:0..<3"]])
+                } }
+            } } }
+        } } }
+    }
+
     @Test func splitRowsGiveTheSameSums() throws {
         #expect(10 * 400 * 280 >= Backprop.parallelProduct, "the first layer's product is split")
         for format in [NumberFormat.fp16, .int8] {
@@ -101,6 +130,10 @@ import InsituHardware
                 #expect(many.1.map { $0.map(\.bitPattern) } == one.1.map { $0.map(\.bitPattern) })
                 #expect(!one.1.joined().contains { !$0.isFinite })
             }
+            // Every image's errors first, then the gradients (on two threads): the same sums.
+            let twoSteps = try Self.gradients(threads: 2, format: format, inTwoSteps: true)
+            #expect(twoSteps.0.map { $0.map(\.bitPattern) } == one.0.map { $0.map(\.bitPattern) }, "\(format) in two steps")
+            #expect(twoSteps.1.map { $0.map(\.bitPattern) } == one.1.map { $0.map(\.bitPattern) })
             // Each layer's rows in halves, either taken by the helper: the same sums.
             let shared = try Self.gradients(threads: 1, format: format, sharing: true)
             #expect(shared.0.map { $0.map(\.bitPattern) } == one.0.map { $0.map(\.bitPattern) }, "\(format) shared")

@@ -90,6 +90,10 @@ public protocol ProgrammableCrossbar: Accelerator {
     /// Makes `backpropWeights` the weights the controller's states imply, each device at its
     /// state's nominal conductance, without reading anything (no time, no energy).
     func takeWeightsFromStates()
+    /// Runs `body`, in which every programming is followed by a `readBack` before anything else
+    /// reaches the chip: a programming's costs may then be charged beside the read-back's reads
+    /// (the same ledger, in the same order). Every cost is charged when it returns.
+    func readingBackAfterEachUpdate<R>(_ body: () throws -> R) throws -> R
 }
 
 /// A crossbar whose tiles can also update all at once, by coincident stochastic pulse trains.
@@ -115,6 +119,8 @@ extension Accelerator {
 }
 
 extension ProgrammableCrossbar {
+    public func readingBackAfterEachUpdate<R>(_ body: () throws -> R) throws -> R { try body() }
+
     public func program(changes: [StateChanges], phase: Phase, after work: [DigitalWork]) throws {
         precondition(changes.count == states.count, "one set of changes per layer")
         try program(targets: zip(changes, states).map { $0.applied(to: $1) }, phase: phase, after: work)

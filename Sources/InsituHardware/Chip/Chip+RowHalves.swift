@@ -315,7 +315,7 @@ extension Chip {
                                     }
                                 }
                             }
-                        }, prepare: { self.rowSums = self.rowConductanceSums(storages) }, help: sharedImages.help)
+                        }, prepare: { self.rowSums = self.rowConductanceSums(storages) }, help: sharedImages.help, besidePending: true)
                     }
                 }
             }

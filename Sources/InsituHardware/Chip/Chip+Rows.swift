@@ -31,9 +31,7 @@ extension Chip {
     func programSegment(_ targets: ProgramTargets, phase: Phase, after described: [DigitalWork], trains: [PulseTrains]?) throws {
         let dataflow = spec.digital.gradientDataflow, images = trainingBatch, registers = spec.digital.accumulatorRegisters
         let work = countedUpdate.of(described) { dataflow.perUpdate($0, widths: widths, images: images, registers: registers) }
-        try segment(phase, work: {
-            programRows(targets, phase: phase)
-        }, start: {
+        let start = { [unowned self] in
             parallelTrains = trains
             prelude = work.map(hop)
             if !prelude.isEmpty {
@@ -41,7 +39,22 @@ extension Chip {
             } else {
                 try startProgramming(at: cursor)
             }
-        })
+        }
+        guard defersProgrammingEvents && accounting else {
+            return try segment(phase, work: { programRows(targets, phase: phase) }, start: start)
+        }
+        // The rows programmed now, as a segment's work; their events (which read only the rows'
+        // results, the cursor and the components) left to the read-back.
+        try runPendingEvents()
+        prepared = nil
+        self.phase = phase
+        programRows(targets, phase: phase)
+        pendingEvents = { [unowned self] in
+            self.phase = phase
+            try start()
+            try simulator.run()
+            endSegment(phase)
+        }
     }
 
     /// Starts what follows a programming segment's digital work at `time`: the rows one by one,

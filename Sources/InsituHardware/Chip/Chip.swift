@@ -133,6 +133,11 @@ public final class Chip: ProgrammableCrossbar {
     /// already in the slots (computed beside a read-back's events) until anything else runs.
     @exclusivity(unchecked) var expected: InputBatch?
     @exclusivity(unchecked) var prepared: InputBatch?
+    /// A programming's events not run yet (`readingBackAfterEachUpdate`): the next segment runs
+    /// them before its own, a read-back's beside its reads.
+    @exclusivity(unchecked) var pendingEvents: (() throws -> Void)?
+    /// Whether a programming leaves its events to the read-back that follows it.
+    @exclusivity(unchecked) var defersProgrammingEvents = false
     /// The hops of the batch in flight, chain after chain: chain 0 is an image's main path,
     /// the others side paths; chain c ends before `chainEnds[c]`.
     @exclusivity(unchecked) var hops: [Hop] = []
@@ -427,8 +432,17 @@ public final class Chip: ProgrammableCrossbar {
     /// of events (see `SegmentReplay`). `meanwhile` (work above the chip that touches none of
     /// it) runs beside the events, `prepare` (what only the events need) before them and `help`
     /// (which takes some of `meanwhile`'s work, `SharedItems`) after them, both beside `meanwhile` too.
+    /// A programming's events left pending run first: beside `meanwhile` in a segment that does
+    /// no work of its own (`besidePending`, a read-back), else before anything.
     func segment(_ phase: Phase, replay key: SegmentReplay.Key? = nil, work: () throws -> Void, start: () throws -> Void,
-                 meanwhile: (() -> Void)? = nil, prepare: (() -> Void)? = nil, help: (() -> Void)? = nil) throws {
+                 meanwhile: (() -> Void)? = nil, prepare: (() -> Void)? = nil, help: (() -> Void)? = nil,
+                 besidePending: Bool = false) throws {
+        var pending: (() throws -> Void)?
+        if besidePending && accounting && meanwhile != nil {
+            (pending, pendingEvents) = (pendingEvents, nil)
+        } else {
+            try runPendingEvents()
+        }
         // A programming changes what a prepared batch's images read; another pass, the slots.
         if phase != .readout { prepared = nil }
         self.phase = phase
@@ -445,6 +459,10 @@ public final class Chip: ProgrammableCrossbar {
         }
         if let meanwhile {
             try Overlap.run(meanwhile, while: {
+                if let pending {
+                    try pending()
+                    self.phase = phase
+                }
                 try events()
                 help?()
             })

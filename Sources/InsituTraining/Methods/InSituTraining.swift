@@ -31,7 +31,12 @@ public enum InSituTraining {
             loop.checkpointInterval = checkpoints.interval
             loop.checkpoint = checkpoints.save
         }
-        try loop.run(on: data, into: &outcome, progress: progress)
+        if training.readback == .never {
+            try loop.run(on: data, into: &outcome, progress: progress)
+        } else {
+            // Each update's programming is followed by a read-back: its costs may be charged beside the reads.
+            try chip.readingBackAfterEachUpdate { try loop.run(on: data, into: &outcome, progress: progress) }
+        }
         try outcome.finish(testing: chip, on: data, since: wallStart)
         return outcome
     }
