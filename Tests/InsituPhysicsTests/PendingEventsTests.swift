@@ -10,6 +10,13 @@ import Testing
     enum Ending: CaseIterable { case readBack, programming, failure }
     struct Failure: Error {}
 
+    /// The chip's whole state but the wall time its simulator took (not a function of the work).
+    static func state(_ chip: Chip) -> ChipState {
+        var state = chip.checkpoint()
+        state.telemetry.wallNanoseconds = 0
+        return state
+    }
+
     /// Three updates of the split chip (39,000 devices, rows read beside the read-back's events),
     /// inside the scope and outside it: the same ledger, cursor, phase times, devices, weights and
     /// measured conductances; within the scope each programming's events wait (checked), and the
@@ -35,6 +42,7 @@ import Testing
             #expect(ending == .failure)
         }
         #expect(deferred.pendingEvents == nil && !deferred.defersProgrammingEvents)
+        #expect(Self.state(deferred) == Self.state(direct))
         #expect(try deferred.ledger.jsonData() == direct.ledger.jsonData())
         #expect(deferred.cursor == direct.cursor)
         #expect(deferred.phasePicoseconds == direct.phasePicoseconds)
@@ -43,19 +51,36 @@ import Testing
         #expect(deferred.crossbars.map(\.readback) == direct.crossbars.map(\.readback))
     }
 
-    /// Another segment after a programming (a read of some rows) runs the pending events first.
-    @Test func anotherSegmentRunsThePendingEventsFirst() throws {
+    /// Another segment after a programming (a read of some rows, or an evaluation's chunks, which
+    /// are charged outside `segment`) runs the pending events first.
+    @Test(arguments: [false, true]) func anotherSegmentRunsThePendingEventsFirst(chunks: Bool) throws {
         let deferred = try halvesChip(stuck: 0, variation: 0, splitFrom: 1 << 12)
         let direct = try halvesChip(stuck: 0, variation: 0, splitFrom: 1 << 12)
         let targets = direct.layers.map { layer in (0..<layer.states.count).map { Float(0.7 + 0.001 * Double($0 % 900)) } }
-        try direct.program(targets: targets, phase: .update)
-        let expected = try direct.readRows(layer: 0, deviceRows: [0, 1, 7], phase: .readout)
-        let read = try deferred.readingBackAfterEachUpdate {
-            try deferred.program(targets: targets, phase: .update)
-            return try deferred.readRows(layer: 0, deviceRows: [0, 1, 7], phase: .readout)
+        let volts = (0..<(8 * 120)).map { Float(($0 * 7) % 5) * 0.05 }
+        /// Rows read back, or the outputs of two chunks of eight images.
+        func next(_ chip: Chip) throws -> [[Float]] {
+            guard chunks else { return try chip.readRows(layer: 0, deviceRows: [0, 1, 7], phase: .readout) }
+            var predictions: [[Float]] = []
+            try chip.forward(batches: 2, { _ in InputBatch(volts: volts, labels: [0, 1, 2, 3, 4, 5, 6, 7]) }, phase: .test, perImage: []) { _, pass in
+                predictions.append(pass.outputs)
+            }
+            return predictions
         }
-        #expect(read == expected)
-        #expect(try deferred.ledger.jsonData() == direct.ledger.jsonData())
-        #expect(deferred.cursor == direct.cursor)
+        // Chunks charged beside the next one's images once their segment is recorded and checked.
+        if chunks {
+            for chip in [direct, deferred] { for _ in 0..<3 { _ = try next(chip) } }
+            #expect(deferred.chargesBesideImages(8, key: .forward(images: 8, work: [])))
+        }
+        try direct.program(targets: targets, phase: .update)
+        let expected = try next(direct)
+        let got = try deferred.readingBackAfterEachUpdate {
+            try deferred.program(targets: targets, phase: .update)
+            #expect(deferred.pendingEvents != nil)
+            return try next(deferred)
+        }
+        #expect(got == expected)
+        // The whole state, the busy time over simulated time with it (which sees the order of segments).
+        #expect(Self.state(deferred) == Self.state(direct))
     }
 }

@@ -8,6 +8,8 @@ import InsituEngine
 extension Chip {
     public func forward(batches count: Int, _ batch: (Int) -> InputBatch, phase: Phase, perImage described: [DigitalWork],
                         each: (Int, ForwardPass) throws -> Void) throws {
+        // Its chunks' segments are charged here, not through `segment`: a programming's events first.
+        try runPendingEvents()
         (prepared, expected) = (nil, nil)
         var k = 0, next = count > 0 ? batch(0) : nil
         while let current = next {

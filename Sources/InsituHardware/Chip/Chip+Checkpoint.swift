@@ -43,9 +43,10 @@ public struct ChipState: Codable, Equatable {
 
 
 extension Chip {
-    /// The chip's state now (between segments).
+    /// The chip's state now (between segments; a programming's events left to a read-back have run).
     public func checkpoint() -> ChipState {
-        ChipState(
+        precondition(pendingEvents == nil, "a checkpoint of a chip whose programming's events still wait for its read-back")
+        return ChipState(
             conductance: crossbars.map { Packed($0.devices.conductance) }, states: crossbars.map { Packed($0.states) },
             readback: crossbars.map { Packed($0.readback) }, measured: measured.map(Packed.init), programRNG: programRNG, readRNG: readRNG, cursorPicoseconds: cursor.picoseconds,
             simulatorNowPicoseconds: simulator.now.picoseconds,
@@ -66,6 +67,7 @@ extension Chip {
     /// Puts a saved state into this chip, built afresh from the same spec, widths, placements
     /// and seed; it then continues exactly as the chip that was saved.
     public func restore(_ s: ChipState) throws {
+        pendingEvents = nil
         inputsChanged = nil
         devicesChanged = []
         guard s.conductance.count == crossbars.count, s.states.count == crossbars.count, s.readback.count == crossbars.count,
