@@ -61,11 +61,11 @@ import Testing
         /// Rows read back, or the outputs of two chunks of eight images.
         func next(_ chip: Chip) throws -> [[Float]] {
             guard chunks else { return try chip.readRows(layer: 0, deviceRows: [0, 1, 7], phase: .readout) }
-            var predictions: [[Float]] = []
+            var outputs: [[Float]] = []
             try chip.forward(batches: 2, { _ in InputBatch(volts: volts, labels: [0, 1, 2, 3, 4, 5, 6, 7]) }, phase: .test, perImage: []) { _, pass in
-                predictions.append(pass.outputs)
+                outputs.append(pass.outputs)
             }
-            return predictions
+            return outputs
         }
         // Chunks charged beside the next one's images once their segment is recorded and checked.
         if chunks {
