@@ -87,11 +87,10 @@ public final class Overlap: @unchecked Sendable {
 
     /// How long a thread waits for the other by spinning before it sleeps on a semaphore: a
     /// sleep and a wake-up cost a system call each and tens of microseconds of scheduling,
-    /// more than most pieces of a batch (a run of li2018 hands over some 5,000 times). Longer
-    /// than the longest stretch of a batch on one thread (the paper's large chip charges its
-    /// programming's 1,972 rows as events in some 200 us), so that the side thread is awake when
-    /// the next piece comes (with 100 us, its wake-ups cost that chip 2% of its run time).
-    static let spinNanoseconds: UInt64 = 1_000_000
+    /// more than most pieces of a batch (a run of li2018 hands over some 5,000 times). Not much
+    /// longer: a spinning thread holds a core that another run's thread may be waiting for
+    /// (two li2018 runs at once took 12.7 s with 1 ms of spin, 3.6-6.2 s with 100 us).
+    static let spinNanoseconds: UInt64 = 100_000
 
     /// A one-shot signal between the two threads, taken by spinning when it comes soon, else
     /// by sleeping on a semaphore (which the poster then signals).
