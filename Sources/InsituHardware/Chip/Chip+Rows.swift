@@ -44,17 +44,12 @@ extension Chip {
             return try segment(phase, work: { programRows(targets, phase: phase) }, start: start)
         }
         // The rows programmed now, as a segment's work; their events (which read only the rows'
-        // results, the cursor and the components) left to the read-back.
+        // results, the cursor and the components) a segment of their own, left to the read-back.
         try runPendingEvents()
         prepared = nil
         self.phase = phase
         programRows(targets, phase: phase)
-        pendingEvents = { [unowned self] in
-            self.phase = phase
-            try start()
-            try simulator.run()
-            endSegment(phase)
-        }
+        pendingEvents = { [unowned self] in try segment(phase, work: {}, start: start) }
     }
 
     /// Starts what follows a programming segment's digital work at `time`: the rows one by one,

@@ -179,15 +179,16 @@ public struct Backprop {
         var total = 0
         for l in layers.indices {
             let n = widths[l], perDriven = Int32(16 * ((widths[l + 1] + 15) / 16 + 1))
-            var driven = [Int32](repeating: 0, count: n)
-            driven.withUnsafeMutableBufferPointer { driven in
-                let a = layers[l].a.baseAddress!, counts = driven.baseAddress!
+            // Each row's additions: its driven images' cost (a loop that vectorises).
+            var additions = [Int32](repeating: 0, count: n)
+            additions.withUnsafeMutableBufferPointer { additions in
+                let a = layers[l].a.baseAddress!, cost = additions.baseAddress!
                 for s in 0..<images {
                     let row = a + s * n
-                    for i in 0..<n { counts[i] &+= row[i] != 0 ? perDriven : 0 }
+                    for i in 0..<n { cost[i] &+= row[i] != 0 ? perDriven : 0 }
                 }
             }
-            let layerCosts = driven.map { Int($0) + images }
+            let layerCosts = additions.map { Int($0) + images }
             total += layerCosts.reduce(0, +)
             costs.append(layerCosts)
         }
